@@ -1,0 +1,1 @@
+"""Redflag's platform-free core: commands in, neutral replies out."""

@@ -1,0 +1,5 @@
+"""Importing this package registers every command, button and form handler.
+
+One line per feature module; see `bot/registry.py`.
+"""
+from bot.commands import client, incident, invoice, redflag  # noqa: F401

@@ -1,0 +1,121 @@
+"""The one entry point every surface calls: `Core.handle(event) -> list[Reply]`.
+
+It resolves who is asking (settings, language, time zone), routes the event
+to the handler registered for it (see `bot/registry.py`), and turns a
+`UserError` into a translated reply that says how to write the command.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import registry
+from bot.context import Context
+from bot.errors import UserError
+from bot.events import Action, Address, Command, Event, FormSubmit
+from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
+from bot.replies import Reply
+from storage.records import Owner
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class Core:
+    def __init__(self, store: Store, clock: Clock = system_clock) -> None:
+        import bot.commands  # noqa: F401  (registers every handler)
+
+        self.store = store
+        self.clock = clock
+
+    # -- who is asking -------------------------------------------------------
+    def context(self, address: Address, request_id: str | None = None) -> Context:
+        owner = Owner(address.workspace, address.user)
+        settings = self.store.users.ensure(owner, address.platform, address.locale, address.timezone)
+        language = (
+            settings.language
+            or language_from_locale(address.locale)
+            or language_from_locale(settings.platform_locale)
+            or DEFAULT_LANGUAGE
+        )
+        tz = (
+            zone(settings.timezone)
+            or zone(address.timezone)
+            or zone(settings.platform_timezone)
+            or ZoneInfo("UTC")
+        )
+        return Context(
+            core=self,
+            address=address,
+            owner=owner,
+            settings=settings,
+            t=messages(language),
+            tz=tz,
+            now=self.clock(),
+            request_id=request_id,
+        )
+
+    # -- the entry point -----------------------------------------------------
+    def handle(self, event: Event) -> list[Reply]:
+        ctx = self.context(event.address, event.request_id)
+        try:
+            if isinstance(event, Command):
+                return self._command(ctx, event)
+            if isinstance(event, Action):
+                return self._action(ctx, event)
+            if isinstance(event, FormSubmit):
+                return self._form(ctx, event)
+            raise TypeError(type(event))
+        except UserError as err:
+            return [error_reply(ctx, err)]
+        except Exception:
+            log.exception("unhandled error for %s event", type(event).__name__)
+            return [Reply(text=ctx.t("error.internal"), is_error=True)]
+
+    def _command(self, ctx: Context, event: Command) -> list[Reply]:
+        name = event.command.strip().lstrip("/").lower()
+        handler = registry.COMMANDS.get(name)
+        if handler is None:
+            raise UserError("error.unknown_command", usage="usage.help", command=name)
+        return handler(ctx, event.text)
+
+    def _action(self, ctx: Context, event: Action) -> list[Reply]:
+        prefix = event.action_id.split(":", 1)[0]
+        handler = registry.ACTIONS.get(prefix)
+        if handler is None:
+            return [Reply(text=ctx.t("error.stale_button"), is_error=True)]
+        return handler(ctx, event.action_id)
+
+    def _form(self, ctx: Context, event: FormSubmit) -> list[Reply]:
+        prefix = event.form_id.split(":", 1)[0]
+        handler = registry.FORMS.get(prefix)
+        if handler is None:
+            return [Reply(text=ctx.t("error.stale_button"), is_error=True)]
+        values = dict(event.values)
+        values.setdefault("_form_id", event.form_id)
+        return handler(ctx, values)
+
+
+def error_reply(ctx: Context, err: UserError) -> Reply:
+    text = ctx.t(err.key, **err.values)
+    lines: tuple[str, ...] = ()
+    if err.usage:
+        lines = (ctx.t("error.how_to_write", usage=ctx.t(err.usage)),)
+    return Reply(text=text, lines=lines, is_error=True)

@@ -1,0 +1,59 @@
+"""What comes in from a surface, stripped of platform detail.
+
+Adapters build these; the core never sees a Slack payload or a Discord
+interaction. Every event carries its `Address` so the core can scope every
+read and write to one workspace and one user.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Address:
+    """Who said it, where. `workspace` is a Slack team, a Discord guild or `local`."""
+
+    platform: str  # "slack" | "discord" | "console"
+    workspace: str
+    user: str
+    channel: str | None = None
+    locale: str | None = None  # the platform's locale for this user, e.g. "nl-NL"
+    timezone: str | None = None  # IANA zone the platform reports, if any
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command with its raw text, e.g. command="client", text='add "Acme Corp"'."""
+
+    address: Address
+    command: str
+    text: str = ""
+    request_id: str | None = None  # stable across platform retries; used to refuse duplicates
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button press (or a numbered choice typed in the console)."""
+
+    address: Address
+    action_id: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FormSubmit:
+    """A submitted form (Slack modal, Discord modal, console prompts)."""
+
+    address: Address
+    form_id: str
+    values: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    request_id: str | None = None
+
+    def get(self, key: str, default: str = "") -> str:
+        for k, v in self.values:
+            if k == key:
+                return v
+        return default
+
+
+Event = Command | Action | FormSubmit

@@ -1,0 +1,103 @@
+"""What goes out: one platform-neutral reply model that every surface renders.
+
+Slack turns it into Block Kit, Discord into embeds and `discord.ui`
+components, the console into text with numbered choices. The core never
+knows which.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button. `id` is stable and self-describing (e.g. "dlg:12:3:yes") so it survives restarts."""
+
+    id: str
+    label: str
+    style: str = "default"  # "default" | "primary" | "danger"
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    label: str
+    kind: str = "text"  # "text" | "textarea" | "select"
+    options: tuple[Option, ...] = ()
+    required: bool = True
+    initial: str = ""
+    placeholder: str = ""
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """Ask the surface to collect several values at once (a modal, or prompts in the console)."""
+
+    id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str
+    context: str = ""  # opaque state round-tripped with the submission (e.g. a message permalink)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message.
+
+    `text` is the body: plain text where `*bold*` marks emphasis and lines
+    starting with "• " are list items; adapters translate that to their own
+    markup. `lines` are extra body paragraphs that may be paginated by the
+    adapter without losing any. `private` replies are seen only by the user.
+    `replaces` asks the surface to update the message the action came from
+    instead of posting a new one. `form_errors` answers a form submission with
+    per-field messages, keeping the form open.
+    """
+
+    text: str = ""
+    title: str = ""
+    lines: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+    context: str = ""
+    choices: tuple[Choice, ...] = ()
+    files: tuple[Attachment, ...] = ()
+    form: Form | None = None
+    form_errors: tuple[tuple[str, str], ...] = ()
+    private: bool = True
+    replaces: bool = False
+    is_error: bool = False
+
+    def plain(self) -> str:
+        """Everything a reader would see, as plain text (notifications, logs, tests)."""
+        parts: list[str] = []
+        if self.title:
+            parts.append(self.title)
+        if self.text:
+            parts.append(self.text)
+        parts.extend(self.lines)
+        parts.extend(f"{f.label}: {f.value}" for f in self.fields)
+        if self.context:
+            parts.append(self.context)
+        parts.extend(f"[{c.label}]" for c in self.choices)
+        parts.extend(f"{fe}: {msg}" for fe, msg in self.form_errors)
+        return "\n".join(parts)

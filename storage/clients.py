@@ -1,0 +1,123 @@
+"""Clients: one row per client per owner; names are unique case-insensitively."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlite_utils
+
+from storage.db import Database, from_iso, to_iso, utcnow
+from storage.records import Client, Owner
+
+
+def name_key(name: str) -> str:
+    """The comparison form of a name: case-folded, inner spaces collapsed."""
+    return " ".join(name.split()).casefold()
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["clients"].create(
+        {
+            "id": int,
+            "workspace": str,
+            "owner": str,
+            "name": str,
+            "name_key": str,
+            "terms_days": int,
+            "currency": str,
+            "email": str,
+            "paused": int,
+            "paused_until": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"workspace", "owner", "name", "name_key", "terms_days", "currency", "paused", "created_at"},
+        defaults={"paused": 0},
+        if_not_exists=True,
+    )
+    db["clients"].create_index(["workspace", "owner", "name_key"], unique=True, if_not_exists=True)
+
+
+MIGRATIONS = [_v1]
+
+
+def _row(row: dict) -> Client:
+    return Client(
+        id=row["id"],
+        workspace=row["workspace"],
+        owner=row["owner"],
+        name=row["name"],
+        terms_days=row["terms_days"],
+        currency=row["currency"],
+        email=row["email"],
+        paused=bool(row["paused"]),
+        paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
+        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
+    )
+
+
+class DuplicateClient(Exception):
+    def __init__(self, existing: Client) -> None:
+        super().__init__(existing.name)
+        self.existing = existing
+
+
+class Clients:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, owner: Owner, name: str, terms_days: int, currency: str, email: str | None) -> Client:
+        key = name_key(name)
+        with self.db.transaction():
+            existing = self.by_name(owner, name)
+            if existing is not None:
+                raise DuplicateClient(existing)
+            cur = self.db.execute(
+                "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                (owner.workspace, owner.user, name, key, terms_days, currency, email, to_iso(utcnow())),
+            )
+            client_id = cur.lastrowid
+        found = self.get(owner, client_id)
+        assert found is not None
+        return found
+
+    def get(self, owner: Owner, client_id: int) -> Client | None:
+        row = self.db.one(
+            "SELECT * FROM clients WHERE id = ? AND workspace = ? AND owner = ?",
+            (client_id, owner.workspace, owner.user),
+        )
+        return _row(row) if row else None
+
+    def by_name(self, owner: Owner, name: str) -> Client | None:
+        row = self.db.one(
+            "SELECT * FROM clients WHERE workspace = ? AND owner = ? AND name_key = ?",
+            (owner.workspace, owner.user, name_key(name)),
+        )
+        return _row(row) if row else None
+
+    def list(self, owner: Owner) -> list[Client]:
+        rows = self.db.query(
+            "SELECT * FROM clients WHERE workspace = ? AND owner = ? ORDER BY name_key",
+            (owner.workspace, owner.user),
+        )
+        return [_row(r) for r in rows]
+
+    def names(self, owner: Owner, prefix: str = "", limit: int = 25) -> list[str]:
+        """Names starting with (or containing) `prefix`, for autocomplete and pickers."""
+        like = "%" + prefix.casefold().replace("%", "").replace("_", "") + "%"
+        rows = self.db.query(
+            "SELECT name FROM clients WHERE workspace = ? AND owner = ? AND name_key LIKE ?"
+            " ORDER BY name_key LIMIT ?",
+            (owner.workspace, owner.user, like, limit),
+        )
+        return [r["name"] for r in rows]
+
+    def set_paused(self, owner: Owner, client_id: int, paused: bool, until: date | None) -> Client:
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE clients SET paused = ?, paused_until = ? WHERE id = ? AND workspace = ? AND owner = ?",
+                (int(paused), until.isoformat() if until else None, client_id, owner.workspace, owner.user),
+            )
+        found = self.get(owner, client_id)
+        assert found is not None
+        return found

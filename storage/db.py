@@ -1,0 +1,111 @@
+"""Opening the SQLite file: WAL, busy timeout, explicit transactions, migrations.
+
+Each storage component (core, dialogue, nudges, slack, ...) keeps its own
+ordered list of migrations and its own version row in `schema_versions`, so
+features can add tables without renumbering each other's steps.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_iso(dt: datetime) -> str:
+    """UTC, second precision, with offset: sortable as text."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime")
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(text)
+
+
+class Database:
+    """One connection in autocommit mode; `transaction()` opens BEGIN IMMEDIATE.
+
+    Writes go through `transaction()` so a read-check-write sequence is atomic
+    even with a second process (the console beside the bot) on the same file.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
+        with self._lock:
+            cur = self.conn.execute(sql, params)
+            cols = [c[0] for c in cur.description] if cur.description else []
+            return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def one(self, sql: str, params: Sequence | dict = ()) -> dict | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self.conn.execute(sql, params)
+
+    def migrate(self, component: str, migrations: Sequence[Migration]) -> None:
+        """Run the component's migrations past its recorded version."""
+        with self.transaction():
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+            )
+        row = self.one("SELECT version FROM schema_versions WHERE component = ?", (component,))
+        current = row["version"] if row else 0
+        for number, migration in enumerate(migrations, start=1):
+            if number <= current:
+                continue
+            # sqlite-utils commits its own DDL, so a migration runs outside our
+            # transaction and must be idempotent (`if_not_exists=True`): two
+            # processes starting together may both run it.
+            with self._lock:
+                migration(self.db)
+            with self.transaction():
+                self.conn.execute(
+                    "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
+                    "ON CONFLICT(component) DO UPDATE SET version = max(version, excluded.version)",
+                    (component, number),
+                )
+
+    def close(self) -> None:
+        self.conn.close()

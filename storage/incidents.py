@@ -1,0 +1,127 @@
+"""Incidents: the paper trail. Append-only; a request id makes retries harmless."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from storage.db import Database, from_iso, to_iso, utcnow
+from storage.records import Incident, Owner
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["incidents"].create(
+        {
+            "id": int,
+            "workspace": str,
+            "owner": str,
+            "client_id": int,
+            "kind": str,
+            "note": str,
+            "occurred_at": str,
+            "logged_at": str,
+            "logged_by": str,
+            "source": str,
+            "source_ref": str,
+            "request_id": str,
+        },
+        pk="id",
+        not_null={"workspace", "owner", "client_id", "kind", "note", "occurred_at", "logged_at", "logged_by", "source"},
+        foreign_keys=[("client_id", "clients", "id")],
+        if_not_exists=True,
+    )
+    db["incidents"].create_index(["workspace", "owner", "client_id", "occurred_at"], if_not_exists=True)
+    db["incidents"].create_index(["workspace", "owner", "request_id"], unique=True, if_not_exists=True)
+
+
+MIGRATIONS = [_v1]
+
+
+def _row(row: dict) -> Incident:
+    return Incident(
+        id=row["id"],
+        client_id=row["client_id"],
+        kind=row["kind"],
+        note=row["note"],
+        occurred_at=from_iso(row["occurred_at"]),  # type: ignore[arg-type]
+        logged_at=from_iso(row["logged_at"]),  # type: ignore[arg-type]
+        logged_by=row["logged_by"],
+        source=row["source"],
+        source_ref=row["source_ref"],
+    )
+
+
+class Incidents:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(
+        self,
+        owner: Owner,
+        client_id: int,
+        kind: str,
+        note: str,
+        *,
+        occurred_at: datetime | None = None,
+        source: str = "command",
+        source_ref: str | None = None,
+        request_id: str | None = None,
+    ) -> tuple[Incident, bool]:
+        """Log one incident; returns (incident, created). A repeated request id returns the first one."""
+        now = utcnow()
+        with self.db.transaction():
+            if request_id is not None:
+                row = self.db.one(
+                    "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND request_id = ?",
+                    (owner.workspace, owner.user, request_id),
+                )
+                if row:
+                    return _row(row), False
+            cur = self.db.execute(
+                "INSERT INTO incidents (workspace, owner, client_id, kind, note, occurred_at, logged_at, logged_by,"
+                " source, source_ref, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    owner.workspace,
+                    owner.user,
+                    client_id,
+                    kind,
+                    note,
+                    to_iso(occurred_at or now),
+                    to_iso(now),
+                    owner.user,
+                    source,
+                    source_ref,
+                    request_id,
+                ),
+            )
+            row = self.db.one("SELECT * FROM incidents WHERE id = ?", (cur.lastrowid,))
+        assert row is not None
+        return _row(row), True
+
+    def for_client(self, owner: Owner, client_id: int, limit: int | None = None) -> list[Incident]:
+        sql = "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? ORDER BY occurred_at, id"
+        params: tuple = (owner.workspace, owner.user, client_id)
+        if limit is not None:
+            sql = (
+                "SELECT * FROM (SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?"
+                " ORDER BY occurred_at DESC, id DESC LIMIT ?) ORDER BY occurred_at, id"
+            )
+            params = params + (limit,)
+        return [_row(r) for r in self.db.query(sql, params)]
+
+    def count_for_client(self, owner: Owner, client_id: int) -> int:
+        row = self.db.one(
+            "SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?",
+            (owner.workspace, owner.user, client_id),
+        )
+        return row["n"] if row else 0
+
+    def kinds_by_client(self, owner: Owner) -> dict[int, dict[str, list[datetime]]]:
+        """Every client's incident times by kind, for scores and lists in one query."""
+        out: dict[int, dict[str, list[datetime]]] = {}
+        for r in self.db.query(
+            "SELECT client_id, kind, occurred_at FROM incidents WHERE workspace = ? AND owner = ?",
+            (owner.workspace, owner.user),
+        ):
+            out.setdefault(r["client_id"], {}).setdefault(r["kind"], []).append(from_iso(r["occurred_at"]))  # type: ignore[arg-type]
+        return out

@@ -1,0 +1,82 @@
+"""The rows the core sees, as frozen dataclasses (no sqlite types leak out)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Every row belongs to one workspace and one user; every read is scoped to both."""
+
+    workspace: str
+    user: str
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    workspace: str
+    user: str
+    language: str | None  # explicit choice with /redflag settings lang=
+    timezone: str | None  # explicit choice with /redflag settings tz=
+    send_hour: int  # local hour at which nudges go out
+    platform: str
+    platform_locale: str | None  # last locale the platform reported
+    platform_timezone: str | None  # last zone the platform reported
+
+
+@dataclass(frozen=True)
+class Client:
+    id: int
+    workspace: str
+    owner: str
+    name: str
+    terms_days: int
+    currency: str
+    email: str | None
+    paused: bool
+    paused_until: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    client_id: int
+    kind: str
+    note: str
+    occurred_at: datetime  # UTC
+    logged_at: datetime  # UTC
+    logged_by: str
+    source: str  # "command" | "form" | "nudge" | "shortcut" | ...
+    source_ref: str | None
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: int
+    invoice_id: int
+    amount_minor: int
+    currency: str
+    paid_on: date
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Invoice:
+    id: int
+    client_id: int
+    ref: str
+    amount_minor: int
+    currency: str
+    issued_on: date
+    due_on: date
+    status: str  # "open" | "paid" | "written_off"
+    snoozed_until: date | None
+    paid_minor: int  # sum of payments
+    paid_on: date | None  # date of the payment that settled it
+    created_at: datetime
+
+    @property
+    def balance_minor(self) -> int:
+        return max(self.amount_minor - self.paid_minor, 0)

@@ -1,0 +1,46 @@
+"""The store: the one door to the database, composed of one repository per area.
+
+A feature that needs rows adds a repository module here (with its own
+`MIGRATIONS`) and a line in `COMPONENTS`; nothing else in the store changes.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from storage import clients, incidents, invoices, users
+from storage.db import Database
+
+#: (component name, migrations) in dependency order.
+COMPONENTS = [
+    ("users", users.MIGRATIONS),
+    ("clients", clients.MIGRATIONS),
+    ("incidents", incidents.MIGRATIONS),
+    ("invoices", invoices.MIGRATIONS),
+]
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.database = Database(path)
+        for component, migrations in COMPONENTS:
+            self.database.migrate(component, migrations)
+        self.users = users.Users(self.database)
+        self.clients = clients.Clients(self.database)
+        self.incidents = incidents.Incidents(self.database)
+        self.invoices = invoices.Invoices(self.database)
+
+    @property
+    def path(self) -> str:
+        return self.database.path
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def default_path() -> str:
+    return os.environ.get("REDFLAG_DB") or "./redflag.db"
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    return Store(path or default_path())

@@ -1,0 +1,109 @@
+"""Workspaces and per-user settings (language, time zone, send hour)."""
+from __future__ import annotations
+
+import sqlite_utils
+
+from storage.db import Database, to_iso, utcnow
+from storage.records import Owner, UserSettings
+
+DEFAULT_SEND_HOUR = 9
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["workspaces"].create(
+        {"id": str, "platform": str, "name": str, "settings": str, "created_at": str},
+        pk="id",
+        not_null={"id", "platform", "created_at"},
+        if_not_exists=True,
+    )
+    db["users"].create(
+        {
+            "workspace": str,
+            "user": str,
+            "platform": str,
+            "language": str,
+            "timezone": str,
+            "send_hour": int,
+            "platform_locale": str,
+            "platform_timezone": str,
+            "created_at": str,
+        },
+        pk=("workspace", "user"),
+        not_null={"workspace", "user", "platform", "send_hour", "created_at"},
+        defaults={"send_hour": DEFAULT_SEND_HOUR},
+        if_not_exists=True,
+    )
+
+
+MIGRATIONS = [_v1]
+
+
+def _row(row: dict) -> UserSettings:
+    return UserSettings(
+        workspace=row["workspace"],
+        user=row["user"],
+        language=row["language"],
+        timezone=row["timezone"],
+        send_hour=row["send_hour"],
+        platform=row["platform"],
+        platform_locale=row["platform_locale"],
+        platform_timezone=row["platform_timezone"],
+    )
+
+
+class Users:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def ensure(
+        self,
+        owner: Owner,
+        platform: str,
+        locale: str | None = None,
+        timezone: str | None = None,
+    ) -> UserSettings:
+        """Create the workspace and user rows on first contact; remember what the platform reports."""
+        now = to_iso(utcnow())
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO workspaces (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                (owner.workspace, platform, now),
+            )
+            self.db.execute(
+                "INSERT INTO users (workspace, user, platform, send_hour, platform_locale, platform_timezone, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(workspace, user) DO UPDATE SET"
+                " platform_locale = coalesce(excluded.platform_locale, users.platform_locale),"
+                " platform_timezone = coalesce(excluded.platform_timezone, users.platform_timezone)",
+                (owner.workspace, owner.user, platform, DEFAULT_SEND_HOUR, locale, timezone, now),
+            )
+        found = self.get(owner)
+        assert found is not None
+        return found
+
+    def get(self, owner: Owner) -> UserSettings | None:
+        row = self.db.one("SELECT * FROM users WHERE workspace = ? AND user = ?", (owner.workspace, owner.user))
+        return _row(row) if row else None
+
+    def update(
+        self,
+        owner: Owner,
+        *,
+        language: str | None = None,
+        timezone: str | None = None,
+        send_hour: int | None = None,
+    ) -> UserSettings:
+        with self.db.transaction():
+            if language is not None:
+                self.db.execute("UPDATE users SET language = ? WHERE workspace = ? AND user = ?", (language, owner.workspace, owner.user))
+            if timezone is not None:
+                self.db.execute("UPDATE users SET timezone = ? WHERE workspace = ? AND user = ?", (timezone, owner.workspace, owner.user))
+            if send_hour is not None:
+                self.db.execute("UPDATE users SET send_hour = ? WHERE workspace = ? AND user = ?", (send_hour, owner.workspace, owner.user))
+        found = self.get(owner)
+        assert found is not None
+        return found
+
+    def all(self) -> list[UserSettings]:
+        """Every user (for the reminder sweep, which runs for everyone)."""
+        return [_row(r) for r in self.db.query("SELECT * FROM users ORDER BY workspace, user")]
