@@ -29,6 +29,7 @@ def _v1(db: sqlite_utils.Database) -> None:
             "status": str,
             "snoozed_until": str,
             "paid_on": str,
+            "next_nudge_on": str,
             "created_at": str,
             "updated_at": str,
         },
@@ -41,6 +42,8 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["invoices"].create_index(["workspace", "owner", "ref_key"], unique=True, if_not_exists=True)
     db["invoices"].create_index(["workspace", "owner", "client_id", "issued_on"], if_not_exists=True)
     db["invoices"].create_index(["workspace", "owner", "status", "due_on"], if_not_exists=True)
+    # The reminder sweep reads only rows whose next check has come: its cost follows what is due.
+    db["invoices"].create_index(["status", "next_nudge_on"], if_not_exists=True)
     db["payments"].create(
         {
             "id": int,
@@ -134,9 +137,9 @@ class Invoices:
                 raise DuplicateInvoice(existing)
             cur = self.db.execute(
                 "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on,"
-                " due_on, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+                " due_on, status, next_nudge_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
                 (owner.workspace, owner.user, client_id, ref, ref_key(ref), amount_minor, currency,
-                 issued_on.isoformat(), due_on.isoformat(), now, now),
+                 issued_on.isoformat(), due_on.isoformat(), due_on.isoformat(), now, now),
             )
             invoice_id = cur.lastrowid
         found = self.get(owner, invoice_id)
@@ -245,8 +248,21 @@ class Invoices:
     def snooze(self, owner: Owner, invoice_id: int, until: date) -> Invoice:
         with self.db.transaction():
             self.db.execute(
-                "UPDATE invoices SET snoozed_until = ?, updated_at = ? WHERE id = ? AND workspace = ? AND owner = ?",
-                (until.isoformat(), to_iso(utcnow()), invoice_id, owner.workspace, owner.user),
+                "UPDATE invoices SET snoozed_until = ?, next_nudge_on = max(coalesce(next_nudge_on, ''), ?), updated_at = ?"
+                " WHERE id = ? AND workspace = ? AND owner = ?",
+                (until.isoformat(), until.isoformat(), to_iso(utcnow()), invoice_id, owner.workspace, owner.user),
+            )
+        found = self.get(owner, invoice_id)
+        assert found is not None
+        return found
+
+    def set_due(self, owner: Owner, invoice_id: int, due_on: date) -> Invoice:
+        """A new due date re-arms the reminder ladder: the next check is the new due date."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE invoices SET due_on = ?, next_nudge_on = ?, snoozed_until = NULL, updated_at = ?"
+                " WHERE id = ? AND workspace = ? AND owner = ?",
+                (due_on.isoformat(), due_on.isoformat(), to_iso(utcnow()), invoice_id, owner.workspace, owner.user),
             )
         found = self.get(owner, invoice_id)
         assert found is not None

@@ -1,0 +1,1 @@
+"""Surfaces: each adapter turns platform payloads into core events and replies into its own UI."""
