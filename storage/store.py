@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from storage import clients, incidents, invoices, users
+from storage import dialogues, followups
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -17,6 +18,8 @@ COMPONENTS = [
     ("clients", clients.MIGRATIONS),
     ("incidents", incidents.MIGRATIONS),
     ("invoices", invoices.MIGRATIONS),
+    ("dialogues", dialogues.MIGRATIONS),
+    ("followups", followups.MIGRATIONS),
 ]
 
 
@@ -29,6 +32,8 @@ class Store:
         self.clients = clients.Clients(self.database)
         self.incidents = incidents.Incidents(self.database)
         self.invoices = invoices.Invoices(self.database)
+        self.dialogues = dialogues.Dialogues(self.database)
+        self.followups = followups.Followups(self.database)
 
     @property
     def path(self) -> str:

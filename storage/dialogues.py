@@ -1,0 +1,241 @@
+"""Decision dialogues: one row per `/fire` conversation, written after every step.
+
+A dialogue belongs to one workspace, one user and one client. At most one is
+`active` per (workspace, user, client) — a partial unique index guards that
+even against a second process on the same file.
+
+`step_no` only ever grows. Buttons carry it (`dlg:<id>:<step_no>:<answer>`),
+and `advance` is a compare-and-swap on it, so a click on a step that has moved
+on, or the second of two racing clicks, changes nothing. `last_action`
+remembers the button that produced the current step, so a double click on the
+same choice is recognised and answered with the current step again.
+
+Finished dialogues keep their outcome (verdict, reasons) for the client's
+timeline.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from storage.db import Database, from_iso, to_iso
+from storage.records import Owner
+
+ACTIVE, FINISHED, CANCELLED = "active", "finished", "cancelled"
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["dialogues"].create(
+        {
+            "id": int,
+            "workspace": str,
+            "owner": str,
+            "platform": str,
+            "client_id": int,
+            "status": str,
+            "step": str,
+            "step_no": int,
+            "answers": str,
+            "history": str,
+            "last_action": str,
+            "verdict": str,
+            "outcome": str,
+            "started_at": str,
+            "updated_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"workspace", "owner", "platform", "client_id", "status", "step", "step_no", "answers", "history", "started_at", "updated_at"},
+        defaults={"status": ACTIVE, "step_no": 1, "answers": "{}", "history": "[]"},
+        foreign_keys=[("client_id", "clients", "id")],
+        if_not_exists=True,
+    )
+    db["dialogues"].create_index(["workspace", "owner", "client_id", "status"], if_not_exists=True)
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS dialogues_one_active ON dialogues (workspace, owner, client_id)"
+        " WHERE status = 'active'"
+    )
+
+
+MIGRATIONS = [_v1]
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    id: int
+    workspace: str
+    owner: str
+    platform: str
+    client_id: int
+    status: str  # "active" | "finished" | "cancelled"
+    step: str  # the state name of the step the user is on
+    step_no: int  # grows with every change; part of every button id
+    answers: dict[str, str]
+    history: tuple[str, ...]  # the steps behind the current one, for Back
+    last_action: str | None  # the button id that led to the current step
+    verdict: str | None
+    outcome: dict[str, Any] | None  # the verdict as stored for the timeline
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+
+def _row(row: dict) -> Dialogue:
+    return Dialogue(
+        id=row["id"],
+        workspace=row["workspace"],
+        owner=row["owner"],
+        platform=row["platform"],
+        client_id=row["client_id"],
+        status=row["status"],
+        step=row["step"],
+        step_no=row["step_no"],
+        answers=json.loads(row["answers"] or "{}"),
+        history=tuple(json.loads(row["history"] or "[]")),
+        last_action=row["last_action"],
+        verdict=row["verdict"],
+        outcome=json.loads(row["outcome"]) if row["outcome"] else None,
+        started_at=from_iso(row["started_at"]),  # type: ignore[arg-type]
+        updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
+        finished_at=from_iso(row["finished_at"]),
+    )
+
+
+class Dialogues:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, owner: Owner, dialogue_id: int) -> Dialogue | None:
+        """The dialogue if it belongs to this owner (another user's id reads as None)."""
+        row = self.db.one(
+            "SELECT * FROM dialogues WHERE id = ? AND workspace = ? AND owner = ?",
+            (dialogue_id, owner.workspace, owner.user),
+        )
+        return _row(row) if row else None
+
+    def active_for(self, owner: Owner, client_id: int) -> Dialogue | None:
+        row = self.db.one(
+            "SELECT * FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'",
+            (owner.workspace, owner.user, client_id),
+        )
+        return _row(row) if row else None
+
+    def start(self, owner: Owner, platform: str, client_id: int, step: str, now: datetime) -> Dialogue:
+        """Open a new dialogue, cancelling any active one for the same client (start over)."""
+        stamp = to_iso(now)
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE dialogues SET status = 'cancelled', step_no = step_no + 1, updated_at = ?"
+                " WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'",
+                (stamp, owner.workspace, owner.user, client_id),
+            )
+            cur = self.db.execute(
+                "INSERT INTO dialogues (workspace, owner, platform, client_id, status, step, step_no, answers, history,"
+                " started_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, 1, '{}', '[]', ?, ?)",
+                (owner.workspace, owner.user, platform, client_id, step, stamp, stamp),
+            )
+            new_id = cur.lastrowid
+        found = self.get(owner, new_id)  # type: ignore[arg-type]
+        assert found is not None
+        return found
+
+    def advance(
+        self,
+        owner: Owner,
+        dialogue_id: int,
+        expected_step_no: int,
+        *,
+        step: str,
+        answers: dict[str, str],
+        history: tuple[str, ...] | list[str],
+        action: str | None,
+        now: datetime,
+    ) -> Dialogue | None:
+        """Move an active dialogue to `step` if it is still at `expected_step_no`; None if it has moved on."""
+        with self.db.transaction():
+            cur = self.db.execute(
+                "UPDATE dialogues SET step = ?, step_no = step_no + 1, answers = ?, history = ?, last_action = ?,"
+                " updated_at = ? WHERE id = ? AND workspace = ? AND owner = ? AND step_no = ? AND status = 'active'",
+                (
+                    step,
+                    json.dumps(answers, sort_keys=True),
+                    json.dumps(list(history)),
+                    action,
+                    to_iso(now),
+                    dialogue_id,
+                    owner.workspace,
+                    owner.user,
+                    expected_step_no,
+                ),
+            )
+            if cur.rowcount != 1:
+                return None
+        return self.get(owner, dialogue_id)
+
+    def finish(
+        self,
+        owner: Owner,
+        dialogue_id: int,
+        expected_step_no: int,
+        *,
+        step: str,
+        answers: dict[str, str],
+        history: tuple[str, ...] | list[str],
+        action: str | None,
+        verdict: str,
+        outcome: dict[str, Any],
+        now: datetime,
+    ) -> Dialogue | None:
+        """Close the dialogue with its verdict (kept for the timeline); None if it has moved on."""
+        stamp = to_iso(now)
+        with self.db.transaction():
+            cur = self.db.execute(
+                "UPDATE dialogues SET status = 'finished', step = ?, step_no = step_no + 1, answers = ?, history = ?,"
+                " last_action = ?, verdict = ?, outcome = ?, updated_at = ?, finished_at = ?"
+                " WHERE id = ? AND workspace = ? AND owner = ? AND step_no = ? AND status = 'active'",
+                (
+                    step,
+                    json.dumps(answers, sort_keys=True),
+                    json.dumps(list(history)),
+                    action,
+                    verdict,
+                    json.dumps(outcome, sort_keys=True),
+                    stamp,
+                    stamp,
+                    dialogue_id,
+                    owner.workspace,
+                    owner.user,
+                    expected_step_no,
+                ),
+            )
+            if cur.rowcount != 1:
+                return None
+        return self.get(owner, dialogue_id)
+
+    def cancel(self, owner: Owner, dialogue_id: int, expected_step_no: int, action: str | None, now: datetime) -> Dialogue | None:
+        with self.db.transaction():
+            cur = self.db.execute(
+                "UPDATE dialogues SET status = 'cancelled', step_no = step_no + 1, last_action = ?, updated_at = ?"
+                " WHERE id = ? AND workspace = ? AND owner = ? AND step_no = ? AND status = 'active'",
+                (action, to_iso(now), dialogue_id, owner.workspace, owner.user, expected_step_no),
+            )
+            if cur.rowcount != 1:
+                return None
+        return self.get(owner, dialogue_id)
+
+    def finished_for(self, owner: Owner, client_id: int) -> list[Dialogue]:
+        """Every decision taken about a client, oldest first (for the timeline)."""
+        rows = self.db.query(
+            "SELECT * FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'finished'"
+            " ORDER BY finished_at, id",
+            (owner.workspace, owner.user, client_id),
+        )
+        return [_row(r) for r in rows]
