@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from storage import clients, incidents, invoices, users
+from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
 from storage.db import Database
 
@@ -18,6 +18,7 @@ COMPONENTS = [
     ("clients", clients.MIGRATIONS),
     ("incidents", incidents.MIGRATIONS),
     ("invoices", invoices.MIGRATIONS),
+    ("nudges", nudges.MIGRATIONS),
     ("dialogues", dialogues.MIGRATIONS),
     ("followups", followups.MIGRATIONS),
 ]
@@ -32,6 +33,7 @@ class Store:
         self.clients = clients.Clients(self.database)
         self.incidents = incidents.Incidents(self.database)
         self.invoices = invoices.Invoices(self.database)
+        self.nudges = nudges.Nudges(self.database)
         self.dialogues = dialogues.Dialogues(self.database)
         self.followups = followups.Followups(self.database)
 
