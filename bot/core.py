@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot import registry
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import Action, Address, Command, Event, FormSubmit
+from bot.events import Action, Address, Capture, Command, Event, FormSubmit
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
 from bot.replies import Reply
 from storage.records import Owner
@@ -82,6 +82,10 @@ class Core:
                 return self._action(ctx, event)
             if isinstance(event, FormSubmit):
                 return self._form(ctx, event)
+            if isinstance(event, Capture):
+                from bot.commands.incident import capture_form
+
+                return capture_form(ctx, event)
             raise TypeError(type(event))
         except UserError as err:
             return [error_reply(ctx, err)]
@@ -109,7 +113,8 @@ class Core:
         if handler is None:
             return [Reply(text=ctx.t("error.stale_button"), is_error=True)]
         values = dict(event.values)
-        values.setdefault("_form_id", event.form_id)
+        values["_form_id"] = event.form_id
+        values["_context"] = event.context
         return handler(ctx, values)
 
 

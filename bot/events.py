@@ -48,6 +48,7 @@ class FormSubmit:
     form_id: str
     values: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     request_id: str | None = None
+    context: str = ""  # the Form.context the form was opened with, round-tripped unchanged
 
     def get(self, key: str, default: str = "") -> str:
         for k, v in self.values:
@@ -56,4 +57,20 @@ class FormSubmit:
         return default
 
 
-Event = Command | Action | FormSubmit
+@dataclass(frozen=True)
+class Capture:
+    """A chat message the user wants on file ("Log as client incident" shortcut / context menu).
+
+    The core answers with the incident form, pre-filled; the message's own
+    time and link travel with the form so the incident keeps them.
+    """
+
+    address: Address
+    text: str
+    author: str = ""
+    permalink: str = ""
+    occurred_at: str = ""  # ISO UTC time the message was posted
+    request_id: str | None = None
+
+
+Event = Command | Action | FormSubmit | Capture

@@ -1,0 +1,179 @@
+"""`/client add|list|show|pause|resume|export|report`."""
+from __future__ import annotations
+
+import re
+
+from bot import fmt
+from bot.commands.common import ctx_currency, dispatch, totals
+from bot.context import Context
+from bot.errors import UserError
+from bot.parser import Token, clean_name, find_client, parse_currency, parse_date, parse_int, split_options
+from bot.registry import command
+from bot.replies import Field, Reply
+from bot.scoring import average_days_late, trouble_score
+from bot.timeline import timeline, when
+from storage.clients import DuplicateClient
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+SHOW_EVENTS = 25
+
+
+@command("client")
+def client_command(ctx: Context, text: str) -> list[Reply]:
+    return dispatch(
+        ctx,
+        text,
+        {
+            "add": add,
+            "list": list_clients,
+            "show": show,
+            "pause": pause,
+            "resume": resume,
+            "export": export,
+            "report": report,
+        },
+        usage="usage.client",
+    )
+
+
+def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.client_add"
+    parsed = split_options(tokens, {"terms", "currency", "email"}, usage)
+    name = clean_name(" ".join(t.value for t in parsed.args), usage)
+    terms = parse_int(parsed.options["terms"], "terms", 0, 365, usage) if "terms" in parsed.options else 30
+    currency = parse_currency(parsed.options["currency"], usage) if "currency" in parsed.options else ctx_currency(ctx)
+    email = parsed.options.get("email")
+    if email is not None and not EMAIL.fullmatch(email):
+        raise UserError("error.bad_email", usage=usage, email=email)
+    try:
+        client = ctx.store.clients.add(ctx.owner, name, terms, currency, email)
+    except DuplicateClient as dup:
+        raise UserError("error.client_exists", usage="usage.client_show", name=dup.existing.name) from None
+    return [
+        Reply(
+            text=ctx.t("client.added", name=client.name),
+            fields=(
+                Field(ctx.t("field.terms"), ctx.t.n("value.days", client.terms_days)),
+                Field(ctx.t("field.currency"), client.currency),
+                *((Field(ctx.t("field.email"), client.email),) if client.email else ()),
+            ),
+            context=ctx.t("client.added_next", name=client.name),
+        )
+    ]
+
+
+def list_clients(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    if tokens:
+        raise UserError("error.extra_words", usage="usage.client_list", words=rest)
+    clients = ctx.store.clients.list(ctx.owner)
+    if not clients:
+        return [Reply(text=ctx.t("client.none"), context=ctx.t("client.none_hint"))]
+    incidents = ctx.store.incidents.kinds_by_client(ctx.owner)
+    invoices_by_client: dict[int, list] = {}
+    for inv in ctx.store.invoices.list(ctx.owner):
+        invoices_by_client.setdefault(inv.client_id, []).append(inv)
+    lines = []
+    for c in clients:
+        invs = invoices_by_client.get(c.id, [])
+        flat = [(kind, when) for kind, times in incidents.get(c.id, {}).items() for when in times]
+        score = trouble_score(flat, invs, ctx.today)
+        avg = average_days_late(invs, ctx.today)
+        owed = [(i.balance_minor, i.currency) for i in invs if i.status == "open" and i.balance_minor]
+        lines.append(
+            ctx.t(
+                "client.list_line",
+                name=c.name,
+                owed=totals(ctx, owed) if owed else ctx.t("value.nothing_owed"),
+                late=ctx.t.n("value.days", round(avg)) if avg is not None else ctx.t("value.none"),
+                score=fmt.number(ctx.language, score),
+                paused=(" " + ctx.t("client.paused_mark")) if c.paused else "",
+            )
+        )
+    return [Reply(title=ctx.t.n("client.list_title", len(clients)), lines=tuple(lines), context=ctx.t("client.list_legend"))]
+
+
+def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.client_show"
+    client = find_client(ctx, " ".join(t.value for t in tokens), usage)
+    invoices = ctx.store.invoices.list(ctx.owner, client.id)
+    incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
+    score = trouble_score(((i.kind, i.occurred_at) for i in incidents), invoices, ctx.today)
+    avg = average_days_late(invoices, ctx.today)
+    owed = [(i.balance_minor, i.currency) for i in invoices if i.status == "open" and i.balance_minor]
+    events = timeline(ctx, client)
+    shown = events[-SHOW_EVENTS:]
+    lines = [
+        ctx.t("client.timeline_line", when=when(ctx, e), summary=e.summary)
+        + (f" — {e.detail}" if e.detail else "")
+        for e in shown
+    ]
+    if len(events) > len(shown):
+        lines.insert(0, ctx.t.n("client.timeline_more", len(events) - len(shown), name=client.name))
+    if not events:
+        lines = [ctx.t("client.timeline_empty")]
+    by_kind: dict[str, int] = {}
+    for i in incidents:
+        by_kind[i.kind] = by_kind.get(i.kind, 0) + 1
+    fields = [
+        Field(ctx.t("field.owed"), totals(ctx, owed) if owed else ctx.t("value.nothing_owed")),
+        Field(ctx.t("field.avg_late"), ctx.t.n("value.days", round(avg)) if avg is not None else ctx.t("value.none")),
+        Field(ctx.t("field.score"), fmt.number(ctx.language, score)),
+        Field(ctx.t("field.terms"), ctx.t.n("value.days", client.terms_days)),
+        Field(ctx.t("field.currency"), client.currency),
+        Field(ctx.t("field.client_since"), fmt.day(ctx.language, client.created_at.astimezone(ctx.tz).date())),
+    ]
+    if by_kind:
+        fields.append(
+            Field(
+                ctx.t("field.incidents"),
+                ", ".join(f"{ctx.t(f'kind.{k}')} ×{n}" for k, n in sorted(by_kind.items(), key=lambda kv: -kv[1])),
+            )
+        )
+    if client.email:
+        fields.append(Field(ctx.t("field.email"), client.email))
+    if client.paused:
+        until = fmt.day(ctx.language, client.paused_until) if client.paused_until else ctx.t("value.until_resumed")
+        fields.append(Field(ctx.t("field.reminders"), ctx.t("client.paused_until", until=until)))
+    return [
+        Reply(
+            title=ctx.t("client.show_title", name=client.name),
+            fields=tuple(fields),
+            lines=tuple(lines),
+            context=ctx.t("client.show_hint", name=client.name),
+        )
+    ]
+
+
+def pause(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.client_pause"
+    parsed = split_options(tokens, {"until"}, usage)
+    client = find_client(ctx, " ".join(t.value for t in parsed.args), usage)
+    until = parse_date(parsed.options["until"], ctx.today, usage) if "until" in parsed.options else None
+    if until is not None and until <= ctx.today:
+        raise UserError("error.date_not_future", usage=usage, date=parsed.options["until"])
+    ctx.store.clients.set_paused(ctx.owner, client.id, True, until)
+    if until:
+        return [Reply(text=ctx.t("client.paused_until_date", name=client.name, until=fmt.day(ctx.language, until)))]
+    return [Reply(text=ctx.t("client.paused", name=client.name))]
+
+
+def resume(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.client_resume"
+    client = find_client(ctx, " ".join(t.value for t in tokens), usage)
+    if not client.paused:
+        return [Reply(text=ctx.t("client.not_paused", name=client.name))]
+    ctx.store.clients.set_paused(ctx.owner, client.id, False, None)
+    return [Reply(text=ctx.t("client.resumed", name=client.name))]
+
+
+def export(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    from bot.export import export_client
+
+    return export_client(ctx, rest)
+
+
+def report(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    from bot.report import client_report
+
+    return client_report(ctx, rest)
+

@@ -1,0 +1,182 @@
+"""`/incident <client> <kind> [note…]`, `/incident list <client>`, and the incident form.
+
+With no arguments the command answers with a form (a Slack/Discord modal,
+prompts in the console). A captured chat message ("Log as client
+incident") opens the same form pre-filled and keeps the message's own time
+and link.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from bot import fmt
+from bot.context import Context
+from bot.errors import UserError
+from bot.events import Capture
+from bot.kinds import KINDS
+from bot.parser import MAX_NOTE, clean_text, find_client, parse_kind, tokenize
+from bot.registry import command, form
+from bot.replies import Form, FormField, Option, Reply
+
+FORM_ID = "incident"
+
+
+@command("incident")
+def incident_command(ctx: Context, text: str) -> list[Reply]:
+    tokens = tokenize(text)
+    if not tokens:
+        return [incident_form(ctx)]
+    head = tokens[0]
+    if not head.quoted and head.value.lower() == "list" and ctx.store.clients.by_name(ctx.owner, text.strip()) is None:
+        rest = text[head.end:].strip()
+        return list_incidents(ctx, " ".join(t.value for t in tokenize(rest)))
+    if len(tokens) < 2:
+        client = find_client(ctx, head.value, "usage.incident")
+        raise UserError("error.kind_missing", usage="usage.incident", name=client.name, kinds=", ".join(KINDS))
+    client = find_client(ctx, head.value, "usage.incident")
+    kind = parse_kind(tokens[1].value)
+    note = clean_text(text[tokens[1].end:].strip(), "note", MAX_NOTE, "usage.incident")
+    return log(ctx, client.id, client.name, kind, note, source="command")
+
+
+def log(
+    ctx: Context,
+    client_id: int,
+    client_name: str,
+    kind: str,
+    note: str,
+    *,
+    source: str,
+    occurred_at: datetime | None = None,
+    source_ref: str | None = None,
+) -> list[Reply]:
+    incident, created = ctx.store.incidents.add(
+        ctx.owner,
+        client_id,
+        kind,
+        note,
+        occurred_at=occurred_at or ctx.now,
+        source=source,
+        source_ref=source_ref,
+        request_id=ctx.request_id,
+    )
+    count = ctx.store.incidents.count_for_client(ctx.owner, client_id)
+    key = "incident.logged" if created else "incident.already_logged"
+    return [
+        Reply(
+            text=ctx.t(key, kind=ctx.t(f"kind.{incident.kind}"), name=client_name),
+            lines=(incident.note,) if incident.note else (),
+            context=ctx.t.n("incident.count", count, name=client_name),
+        )
+    ]
+
+
+def list_incidents(ctx: Context, name: str) -> list[Reply]:
+    client = find_client(ctx, name, "usage.incident_list")
+    incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
+    if not incidents:
+        return [Reply(text=ctx.t("incident.none", name=client.name), context=ctx.t("incident.none_hint", name=client.name))]
+    lines = tuple(
+        ctx.t("incident.line", when=fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(f"kind.{i.kind}"))
+        + (f" — {i.note}" if i.note else "")
+        for i in incidents
+    )
+    return [Reply(title=ctx.t.n("incident.list_title", len(incidents), name=client.name), lines=lines)]
+
+
+def incident_form(ctx: Context, note: str = "", state: dict | None = None, client_name: str = "") -> Reply:
+    clients = ctx.store.clients.list(ctx.owner)
+    if not clients:
+        raise UserError("error.no_clients_yet", usage="usage.client_add", name="")
+    return Reply(
+        form=Form(
+            id=FORM_ID,
+            title=ctx.t("incident.form_title"),
+            submit_label=ctx.t("incident.form_submit"),
+            fields=(
+                FormField(
+                    id="client",
+                    label=ctx.t("field.client"),
+                    kind="select",
+                    options=tuple(Option(c.name, c.name) for c in clients),
+                    initial=client_name,
+                ),
+                FormField(
+                    id="kind",
+                    label=ctx.t("field.kind"),
+                    kind="select",
+                    options=tuple(Option(k, ctx.t(f"kind.{k}")) for k in KINDS),
+                ),
+                FormField(
+                    id="note",
+                    label=ctx.t("field.note"),
+                    kind="textarea",
+                    required=False,
+                    initial=note,
+                    placeholder=ctx.t("incident.note_placeholder"),
+                    max_length=MAX_NOTE,
+                ),
+            ),
+            context=json.dumps(state or {}, ensure_ascii=False),
+        ),
+        text=ctx.t("incident.form_intro"),
+    )
+
+
+def capture_form(ctx: Context, event: Capture) -> list[Reply]:
+    """A chat message to put on file: the form, pre-filled, remembering when and where it was said."""
+    note = event.text
+    if event.author:
+        note = ctx.t("incident.captured_note", author=event.author, text=event.text)
+    note = note[:MAX_NOTE]
+    state = {"occurred_at": event.occurred_at, "source_ref": event.permalink}
+    return [incident_form(ctx, note=note, state=state)]
+
+
+@form(FORM_ID)
+def incident_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
+    errors: list[tuple[str, str]] = []
+    client = None
+    name = values.get("client", "").strip()
+    if not name:
+        errors.append(("client", ctx.t("error.form_client_missing")))
+    else:
+        client = ctx.store.clients.by_name(ctx.owner, name)
+        if client is None:
+            errors.append(("client", ctx.t("error.form_client_unknown", name=name)))
+    kind = None
+    try:
+        kind = parse_kind(values.get("kind", ""))
+    except UserError:
+        errors.append(("kind", ctx.t("error.form_kind", kinds=", ".join(KINDS))))
+    note = values.get("note", "")
+    try:
+        note = clean_text(note.strip(), "note", MAX_NOTE, "usage.incident")
+    except UserError as err:
+        errors.append(("note", ctx.t(err.key, **err.values)))
+    if errors or client is None or kind is None:
+        return [Reply(form_errors=tuple(errors), is_error=True)]
+    state = _state(values.get("_context", ""))
+    occurred_at = _parse_time(state.get("occurred_at"))
+    source_ref = state.get("source_ref") or None
+    source = "shortcut" if source_ref or occurred_at else "form"
+    return log(ctx, client.id, client.name, kind, note, source=source, occurred_at=occurred_at, source_ref=source_ref)
+
+
+def _state(raw: str) -> dict:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _parse_time(raw: object) -> datetime | None:
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        dt = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)

@@ -1,0 +1,369 @@
+"""`/invoice add|paid|list|snooze|due|writeoff`, and the invoice form."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot import fmt
+from bot.commands.common import dispatch, totals
+from bot.context import Context
+from bot.errors import UserError
+from bot.parser import (
+    MAX_REF,
+    Token,
+    clean_text,
+    find_client,
+    parse_amount,
+    parse_currency,
+    parse_date,
+    parse_int,
+    split_options,
+)
+from bot.registry import command, form
+from bot.replies import Field, Form, FormField, Option, Reply
+from bot.scoring import days_late
+from storage.invoices import DuplicateInvoice, PaymentRefused
+from storage.records import Invoice
+
+FORM_ID = "invoice"
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
+
+
+@command("invoice")
+def invoice_command(ctx: Context, text: str) -> list[Reply]:
+    if not text.strip():
+        raise UserError("error.subcommand_missing", usage="usage.invoice", choices="add, paid, list, snooze, due, writeoff")
+    return dispatch(
+        ctx,
+        text,
+        {"add": add, "paid": paid, "list": list_invoices, "snooze": snooze, "due": change_due, "writeoff": write_off},
+        usage="usage.invoice",
+    )
+
+
+# -- add -----------------------------------------------------------------------
+def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.invoice_add"
+    if not tokens:
+        return [invoice_form(ctx)]
+    parsed = split_options(tokens, {"due", "terms", "ref", "issued"}, usage)
+    args = parsed.args
+    if not args:
+        raise UserError("error.client_missing", usage=usage)
+    client = find_client(ctx, args[0].value, usage)
+    if len(args) < 2:
+        raise UserError("error.amount_missing", usage=usage, name=client.name)
+    amount_text = args[1].value
+    extra = [a.value for a in args[2:]]
+    currency: str | None = None
+    if extra and _CURRENCY.fullmatch(extra[0]):
+        currency = parse_currency(extra.pop(0), usage)
+    if extra:
+        raise UserError("error.extra_words", usage=usage, words=" ".join(extra))
+    minor, symbol_currency = parse_amount(amount_text, ctx.language, currency or client.currency)
+    if currency and symbol_currency and currency != symbol_currency:
+        raise UserError("error.currency_conflict", usage=usage, first=symbol_currency, second=currency)
+    currency = currency or symbol_currency or client.currency
+    if symbol_currency and symbol_currency != client.currency and currency == symbol_currency:
+        # Precision depends on the currency: re-read the amount with the right one.
+        minor, _ = parse_amount(amount_text, ctx.language, currency)
+    return _create(
+        ctx,
+        client_id=client.id,
+        client_name=client.name,
+        client_terms=client.terms_days,
+        minor=minor,
+        currency=currency,
+        options=parsed.options,
+        usage=usage,
+    )
+
+
+def _create(
+    ctx: Context,
+    *,
+    client_id: int,
+    client_name: str,
+    client_terms: int,
+    minor: int,
+    currency: str,
+    options: dict[str, str],
+    usage: str,
+) -> list[Reply]:
+    if "due" in options and "terms" in options:
+        raise UserError("error.due_and_terms", usage=usage)
+    issued = parse_date(options["issued"], ctx.today, usage) if options.get("issued") else ctx.today
+    if options.get("due"):
+        due = parse_date(options["due"], ctx.today, usage)
+    else:
+        terms = parse_int(options["terms"], "terms", 0, 365, usage) if options.get("terms") else client_terms
+        due = issued + timedelta(days=terms)
+    if due < issued:
+        raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, issued))
+    ref = options.get("ref", "").strip()
+    if ref:
+        ref = clean_text(ref, "ref", MAX_REF, usage)
+    else:
+        ref = _next_ref(ctx)
+    try:
+        invoice = ctx.store.invoices.add(ctx.owner, client_id, ref, minor, currency, issued, due)
+    except DuplicateInvoice as dup:
+        raise UserError("error.invoice_exists", usage=usage, ref=dup.existing.ref) from None
+    return [
+        Reply(
+            text=ctx.t("invoice.added", ref=invoice.ref, name=client_name),
+            fields=(
+                Field(ctx.t("field.amount"), fmt.money(ctx.language, invoice.amount_minor, invoice.currency)),
+                Field(ctx.t("field.issued"), fmt.day(ctx.language, invoice.issued_on)),
+                Field(ctx.t("field.due"), fmt.day(ctx.language, invoice.due_on)),
+            ),
+            context=ctx.t("invoice.added_hint", ref=invoice.ref),
+        )
+    ]
+
+
+def _next_ref(ctx: Context) -> str:
+    n = ctx.store.invoices.count_for_owner(ctx.owner) + 1
+    while ctx.store.invoices.by_ref(ctx.owner, f"INV-{n:04d}") is not None:
+        n += 1
+    return f"INV-{n:04d}"
+
+
+def invoice_form(ctx: Context) -> Reply:
+    clients = ctx.store.clients.list(ctx.owner)
+    if not clients:
+        raise UserError("error.no_clients_yet", usage="usage.client_add", name="")
+    return Reply(
+        text=ctx.t("invoice.form_intro"),
+        form=Form(
+            id=FORM_ID,
+            title=ctx.t("invoice.form_title"),
+            submit_label=ctx.t("invoice.form_submit"),
+            fields=(
+                FormField(id="client", label=ctx.t("field.client"), kind="select", options=tuple(Option(c.name, c.name) for c in clients)),
+                FormField(id="amount", label=ctx.t("field.amount"), placeholder="1200.50", max_length=40),
+                FormField(id="currency", label=ctx.t("field.currency"), required=False, placeholder="EUR", max_length=3),
+                FormField(id="due", label=ctx.t("field.due"), required=False, placeholder=ctx.t("invoice.due_placeholder"), max_length=20),
+                FormField(id="ref", label=ctx.t("field.ref"), required=False, placeholder="INV-0042", max_length=MAX_REF),
+            ),
+        ),
+    )
+
+
+@form(FORM_ID)
+def invoice_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
+    errors: list[tuple[str, str]] = []
+    client = ctx.store.clients.by_name(ctx.owner, values.get("client", "").strip()) if values.get("client", "").strip() else None
+    if client is None:
+        errors.append(("client", ctx.t("error.form_client_missing")))
+    currency = None
+    if values.get("currency", "").strip():
+        try:
+            currency = parse_currency(values["currency"], "usage.invoice_add")
+        except UserError as err:
+            errors.append(("currency", ctx.t(err.key, **err.values)))
+    minor = None
+    try:
+        minor, symbol = parse_amount(values.get("amount", ""), ctx.language, currency or (client.currency if client else None))
+        currency = currency or symbol
+    except UserError as err:
+        errors.append(("amount", ctx.t(err.key, **err.values)))
+    if errors or client is None or minor is None:
+        return [Reply(form_errors=tuple(errors), is_error=True)]
+    options = {k: values[k] for k in ("due", "ref") if values.get(k, "").strip()}
+    try:
+        return _create(
+            ctx,
+            client_id=client.id,
+            client_name=client.name,
+            client_terms=client.terms_days,
+            minor=minor,
+            currency=currency or client.currency,
+            options=options,
+            usage="usage.invoice_add",
+        )
+    except UserError as err:
+        field = "ref" if err.key == "error.invoice_exists" else "due"
+        return [Reply(form_errors=((field, ctx.t(err.key, **err.values)),), is_error=True)]
+
+
+# -- paid ----------------------------------------------------------------------
+def _invoice(ctx: Context, ref: str, usage: str) -> Invoice:
+    if not ref:
+        raise UserError("error.ref_missing", usage=usage)
+    invoice = ctx.store.invoices.by_ref(ctx.owner, ref)
+    if invoice is None:
+        raise UserError("error.unknown_invoice", usage="usage.invoice_list", ref=ref)
+    return invoice
+
+
+def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.invoice_paid"
+    parsed = split_options(tokens, {"on"}, usage)
+    if not parsed.args:
+        raise UserError("error.ref_missing", usage=usage)
+    invoice = _invoice(ctx, parsed.args[0].value, usage)
+    extra = [a.value for a in parsed.args[1:]]
+    amount: int | None = None
+    if extra:
+        currency = None
+        if len(extra) == 2 and _CURRENCY.fullmatch(extra[1]):
+            currency = parse_currency(extra.pop(), usage)
+        if len(extra) != 1:
+            raise UserError("error.extra_words", usage=usage, words=" ".join(extra[1:]))
+        amount, symbol = parse_amount(extra[0], ctx.language, invoice.currency)
+        given = currency or symbol
+        if given and given != invoice.currency:
+            raise UserError("error.currency_mismatch", usage=usage, ref=invoice.ref, currency=given, expected=invoice.currency)
+    on = parse_date(parsed.options["on"], ctx.today, usage) if parsed.options.get("on") else ctx.today
+    if on < invoice.issued_on:
+        raise UserError("error.paid_before_issued", usage=usage, ref=invoice.ref, issued=fmt.day(ctx.language, invoice.issued_on))
+    if on > ctx.today:
+        raise UserError("error.paid_in_future", usage=usage, date=fmt.day(ctx.language, on))
+    return record_payment(ctx, invoice, amount, on)
+
+
+def record_payment(ctx: Context, invoice: Invoice, amount: int | None, on: date) -> list[Reply]:
+    """Shared by `/invoice paid` and the reminders' Mark paid button."""
+    try:
+        after, payment, created = ctx.store.invoices.pay(ctx.owner, invoice.id, amount, on, ctx.request_id)
+    except PaymentRefused as refused:
+        inv = refused.invoice
+        if refused.reason == "too_much":
+            raise UserError(
+                "error.payment_too_much",
+                usage="usage.invoice_paid",
+                ref=inv.ref,
+                balance=fmt.money(ctx.language, inv.balance_minor, inv.currency),
+            ) from None
+        raise UserError(f"error.invoice_{refused.reason}", usage="usage.invoice_list", ref=inv.ref) from None
+    money = fmt.money(ctx.language, payment.amount_minor, payment.currency)
+    if not created:
+        return [Reply(text=ctx.t("invoice.payment_already_recorded", ref=after.ref, amount=money))]
+    if after.status == "paid":
+        late = days_late(after, ctx.today)
+        context = ctx.t.n("invoice.paid_late", late) if late else ctx.t("invoice.paid_on_time")
+        return [Reply(text=ctx.t("invoice.paid_in_full", ref=after.ref, amount=money), context=context)]
+    return [
+        Reply(
+            text=ctx.t("invoice.paid_partly", ref=after.ref, amount=money),
+            fields=(Field(ctx.t("field.balance"), fmt.money(ctx.language, after.balance_minor, after.currency)),),
+        )
+    ]
+
+
+# -- list ----------------------------------------------------------------------
+def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.invoice_list"
+    words = [t for t in tokens]
+    overdue_only = False
+    if words and not words[-1].quoted and words[-1].value.lower() in {"overdue", ctx.t("invoice.word_overdue").lower()}:
+        overdue_only = True
+        words = words[:-1]
+    client = find_client(ctx, " ".join(t.value for t in words), usage) if words else None
+    invoices = ctx.store.invoices.list(ctx.owner, client.id if client else None)
+    names = {c.id: c.name for c in ctx.store.clients.list(ctx.owner)}
+    if overdue_only:
+        invoices = [i for i in invoices if i.status == "open" and i.due_on < ctx.today]
+    if not invoices:
+        key = "invoice.none_overdue" if overdue_only else "invoice.none"
+        return [Reply(text=ctx.t(key), context=ctx.t("invoice.none_hint"))]
+    failures = _delivery_failures(ctx)
+    lines = []
+    for inv in invoices:
+        status = _status(ctx, inv)
+        line = ctx.t(
+            "invoice.list_line",
+            ref=inv.ref,
+            name=names.get(inv.client_id, "?"),
+            amount=fmt.money(ctx.language, inv.amount_minor, inv.currency),
+            due=fmt.day(ctx.language, inv.due_on),
+            status=status,
+        )
+        if inv.status == "open" and inv.paid_minor:
+            line += " " + ctx.t("invoice.list_balance", balance=fmt.money(ctx.language, inv.balance_minor, inv.currency))
+        if inv.id in failures:
+            line += " " + ctx.t("invoice.list_delivery_failed", reason=failures[inv.id])
+        lines.append(line)
+    outstanding = [(i.balance_minor, i.currency) for i in invoices if i.status == "open" and i.balance_minor]
+    title = ctx.t.n("invoice.list_title", len(invoices))
+    return [
+        Reply(
+            title=title,
+            lines=tuple(lines),
+            fields=(Field(ctx.t("field.outstanding"), totals(ctx, outstanding) if outstanding else ctx.t("value.nothing_owed")),),
+        )
+    ]
+
+
+def _delivery_failures(ctx: Context) -> dict[int, str]:
+    """Reminders that could not be delivered, per invoice, when the reminder engine is present."""
+    nudges = getattr(ctx.store, "nudges", None)
+    if nudges is None or not hasattr(nudges, "failures"):
+        return {}
+    return {f.invoice_id: f.reason for f in nudges.failures(ctx.owner)}
+
+
+def _status(ctx: Context, inv: Invoice) -> str:
+    if inv.status == "paid":
+        return ctx.t("status.paid")
+    if inv.status == "written_off":
+        return ctx.t("status.written_off")
+    if inv.snoozed_until and inv.snoozed_until > ctx.today:
+        return ctx.t("status.snoozed", until=fmt.day(ctx.language, inv.snoozed_until))
+    late = (ctx.today - inv.due_on).days
+    if late > 0:
+        return ctx.t.n("status.overdue", late)
+    if late == 0:
+        return ctx.t("status.due_today")
+    return ctx.t.n("status.due_in", -late)
+
+
+# -- snooze, due, writeoff -------------------------------------------------------
+def snooze(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.invoice_snooze"
+    if len(tokens) < 2:
+        raise UserError("error.snooze_args", usage=usage)
+    if len(tokens) > 2:
+        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in tokens[2:]))
+    invoice = _invoice(ctx, tokens[0].value, usage)
+    days = parse_int(tokens[1].value.rstrip("dD"), "days", 1, 365, usage)
+    return snooze_invoice(ctx, invoice, days)
+
+
+def snooze_invoice(ctx: Context, invoice: Invoice, days: int) -> list[Reply]:
+    """Shared by `/invoice snooze` and the reminders' Snooze button."""
+    if invoice.status != "open":
+        raise UserError(f"error.snooze_{invoice.status}", usage="usage.invoice_list", ref=invoice.ref)
+    until = ctx.today + timedelta(days=days)
+    after = ctx.store.invoices.snooze(ctx.owner, invoice.id, until)
+    return [Reply(text=ctx.t("invoice.snoozed", ref=after.ref, until=fmt.day(ctx.language, until)))]
+
+
+def change_due(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.invoice_due"
+    if len(tokens) != 2:
+        raise UserError("error.due_args", usage=usage)
+    invoice = _invoice(ctx, tokens[0].value, usage)
+    if invoice.status != "open":
+        raise UserError(f"error.invoice_{'already_paid' if invoice.status == 'paid' else invoice.status}", usage="usage.invoice_list", ref=invoice.ref)
+    due = parse_date(tokens[1].value, ctx.today, usage)
+    if due < invoice.issued_on:
+        raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, invoice.issued_on))
+    after = ctx.store.invoices.set_due(ctx.owner, invoice.id, due)
+    return [Reply(text=ctx.t("invoice.due_changed", ref=after.ref, due=fmt.day(ctx.language, after.due_on)))]
+
+
+def write_off(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.invoice_writeoff"
+    if len(tokens) != 1:
+        raise UserError("error.ref_missing", usage=usage)
+    invoice = _invoice(ctx, tokens[0].value, usage)
+    if invoice.status != "open":
+        raise UserError(f"error.invoice_{'already_paid' if invoice.status == 'paid' else invoice.status}", usage="usage.invoice_list", ref=invoice.ref)
+    after = ctx.store.invoices.set_status(ctx.owner, invoice.id, "written_off")
+    return [
+        Reply(
+            text=ctx.t("invoice.written_off", ref=after.ref, balance=fmt.money(ctx.language, after.balance_minor, after.currency))
+        )
+    ]

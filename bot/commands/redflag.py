@@ -1,0 +1,99 @@
+"""`/redflag help` and `/redflag settings [lang=] [tz=] [hour=]`."""
+from __future__ import annotations
+
+from importlib.util import find_spec
+
+from bot import registry
+from bot.commands.common import dispatch
+from bot.context import Context
+from bot.errors import UserError
+from bot.i18n import LANGUAGES, messages
+from bot.parser import Token, parse_int, split_options
+from bot.registry import command
+from bot.replies import Field, Reply
+
+#: (catalog key of the help line, what must be present for it to work)
+HELP_LINES: tuple[tuple[str, str | None], ...] = (
+    ("help.client_add", None),
+    ("help.client_list", None),
+    ("help.client_show", None),
+    ("help.client_export", "bot.export"),
+    ("help.client_report", "bot.report"),
+    ("help.client_pause", None),
+    ("help.incident", None),
+    ("help.incident_list", None),
+    ("help.invoice_add", None),
+    ("help.invoice_paid", None),
+    ("help.invoice_list", None),
+    ("help.invoice_snooze", None),
+    ("help.invoice_due", None),
+    ("help.invoice_writeoff", None),
+    ("help.fire", "fire"),
+    ("help.settings", None),
+)
+
+
+@command("redflag")
+def redflag_command(ctx: Context, text: str) -> list[Reply]:
+    return dispatch(ctx, text, {"help": help_reply, "settings": settings}, usage="usage.redflag", default="help")
+
+
+def _available(requirement: str | None) -> bool:
+    if requirement is None:
+        return True
+    if "." in requirement:
+        return find_spec(requirement) is not None
+    return requirement in registry.COMMANDS
+
+
+def help_reply(ctx: Context, rest: str = "", tokens: list[Token] | None = None) -> list[Reply]:
+    lines = tuple(ctx.t(key) for key, needs in HELP_LINES if _available(needs))
+    return [
+        Reply(
+            title=ctx.t("help.title"),
+            text=ctx.t("help.intro"),
+            lines=lines,
+            context=ctx.t("help.footer", kinds=", ".join(ctx.t(f"kind.{k}.word") for k in _kinds())),
+        )
+    ]
+
+
+def _kinds() -> tuple[str, ...]:
+    from bot.kinds import KINDS
+
+    return KINDS
+
+
+def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    usage = "usage.settings"
+    parsed = split_options(tokens, {"lang", "tz", "hour"}, usage)
+    if parsed.args:
+        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args))
+    lang = parsed.options.get("lang")
+    tz = parsed.options.get("tz")
+    hour = parsed.options.get("hour")
+    if lang is not None:
+        lang = lang.lower().replace("_", "-").split("-")[0]
+        if lang not in LANGUAGES:
+            raise UserError("error.unknown_language", usage=usage, lang=parsed.options["lang"], langs=", ".join(LANGUAGES))
+    if tz is not None:
+        from bot.core import zone
+
+        if zone(tz) is None or "/" not in tz and tz.upper() != "UTC":
+            raise UserError("error.unknown_timezone", usage=usage, tz=tz)
+    hour_value = parse_int(hour, "hour", 0, 23, usage) if hour is not None else None
+    changed = lang is not None or tz is not None or hour_value is not None
+    current = ctx.store.users.update(ctx.owner, language=lang, timezone=tz, send_hour=hour_value) if changed else ctx.settings
+    t = messages(current.language or ctx.language)
+    return [
+        Reply(
+            title=t("settings.title"),
+            text=t("settings.saved") if changed else "",
+            fields=(
+                Field(t("field.language"), t(f"language.{t.language}")),
+                Field(t("field.timezone"), current.timezone or (ctx.tz.key if not tz else tz)),
+                Field(t("field.send_hour"), f"{current.send_hour:02d}:00"),
+            ),
+            context=t("settings.hint"),
+        )
+    ]

@@ -1,0 +1,137 @@
+"""What is already on file about a client, gathered once for the decision dialogue.
+
+The dialogue opens with this, and it answers questions by itself: three
+invoices paid late need no "do they pay late?", only a confirmation. Kept as a
+plain frozen value so the verdict can be a pure function of it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Iterable
+
+from storage.records import Client, Incident, Invoice
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+#: An incident logged this recently means the user may be deciding in anger.
+COOL_OFF = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    count: int
+    last: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class Evidence:
+    client_id: int
+    client_name: str
+    client_since: date
+    client_days: int
+    kinds: tuple[KindCount, ...] = ()  # incidents by kind, most frequent first
+    paid_late: int = 0  # settled invoices paid after their due date
+    late_avg_days: int = 0  # average days late over those (rounded)
+    late_worst_days: int = 0  # worst days late, counting invoices still overdue
+    overdue_now: int = 0  # open invoices past their due date
+    owed: tuple[tuple[str, int], ...] = ()  # (currency, minor units) still unpaid, per currency
+    recent: int = 0  # incidents logged in the last 48 hours
+    invoices: int = 0
+
+    def count(self, kind: str) -> int:
+        for k in self.kinds:
+            if k.kind == kind:
+                return k.count
+        return 0
+
+    def last(self, kind: str) -> datetime | None:
+        for k in self.kinds:
+            if k.kind == kind:
+                return k.last
+        return None
+
+    @property
+    def incidents(self) -> int:
+        return sum(k.count for k in self.kinds)
+
+    @property
+    def late_signals(self) -> int:
+        """How often lateness shows on file: late or overdue invoices, or logged late payments.
+
+        The larger of the two, not the sum: the reminder ladder logs a
+        `late-payment` incident for the same invoice it nudges about.
+        """
+        return max(self.paid_late + self.overdue_now, self.count("late-payment"))
+
+
+def gather(
+    client: Client,
+    incidents: Iterable[Incident],
+    invoices: Iterable[Invoice],
+    today: date,
+    now: datetime,
+) -> Evidence:
+    """Summarise a client's records as of `today` (the user's date) and `now` (UTC)."""
+    by_kind: dict[str, list[datetime]] = {}
+    recent = 0
+    for incident in incidents:
+        by_kind.setdefault(incident.kind, []).append(incident.occurred_at)
+        if any(now - COOL_OFF <= stamp <= now + timedelta(minutes=5) for stamp in (incident.occurred_at, incident.logged_at)):
+            recent += 1
+    kinds = tuple(
+        sorted(
+            (KindCount(kind, len(times), max(times)) for kind, times in by_kind.items()),
+            key=lambda k: (-k.count, k.kind),
+        )
+    )
+
+    late_days: list[int] = []
+    worst = 0
+    overdue = 0
+    owed: dict[str, int] = {}
+    count = 0
+    for invoice in invoices:
+        count += 1
+        if invoice.status == "written_off":
+            continue
+        if invoice.status == "paid" and invoice.paid_on is not None:
+            days = (invoice.paid_on - invoice.due_on).days
+            if days > 0:
+                late_days.append(days)
+                worst = max(worst, days)
+            continue
+        if invoice.balance_minor > 0:
+            owed[invoice.currency] = owed.get(invoice.currency, 0) + invoice.balance_minor
+            if invoice.due_on < today:
+                overdue += 1
+                worst = max(worst, (today - invoice.due_on).days)
+
+    since = client.created_at.date()
+    return Evidence(
+        client_id=client.id,
+        client_name=client.name,
+        client_since=since,
+        client_days=max((today - since).days, 0),
+        kinds=kinds,
+        paid_late=len(late_days),
+        late_avg_days=round(sum(late_days) / len(late_days)) if late_days else 0,
+        late_worst_days=worst,
+        overdue_now=overdue,
+        owed=tuple(sorted(owed.items())),
+        recent=recent,
+        invoices=count,
+    )
+
+
+def for_client(ctx: "Context", client: Client) -> Evidence:
+    """Read the client's incidents and invoices from the store and summarise them."""
+    return gather(
+        client,
+        ctx.store.incidents.for_client(ctx.owner, client.id),
+        ctx.store.invoices.list(ctx.owner, client.id),
+        ctx.today,
+        ctx.now,
+    )

@@ -1,0 +1,70 @@
+"""Money and dates for people: formatted for the user's language with Babel."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from bot.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE
+
+
+def _locale(language: str) -> str:
+    return BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE])
+
+
+@lru_cache(maxsize=None)
+def minor_digits(currency: str) -> int:
+    """Digits after the decimal point in the currency's minor unit (EUR 2, JPY 0, VND 0)."""
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(currency)
+
+
+@lru_cache(maxsize=None)
+def known_currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def is_currency(code: str) -> bool:
+    return code.upper() in known_currencies()
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-minor_digits(currency))
+
+
+def money(language: str, minor: int, currency: str) -> str:
+    from babel.numbers import format_currency
+
+    return format_currency(to_decimal(minor, currency), currency, locale=_locale(language))
+
+
+def number(language: str, value: float, digits: int = 1) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(value, digits), format="#,##0." + "#" * digits if digits else "#,##0", locale=_locale(language))
+
+
+def day(language: str, d: date) -> str:
+    from babel.dates import format_date
+
+    return format_date(d, format="medium", locale=_locale(language))
+
+
+def moment(language: str, tz: ZoneInfo, dt: datetime) -> str:
+    """A UTC datetime as the user's local wall-clock time: medium date, short time (no seconds)."""
+    from babel.dates import format_date, format_time, get_datetime_format
+
+    local = dt.astimezone(tz)
+    loc = _locale(language)
+    pattern = get_datetime_format("medium", locale=loc)
+    return pattern.replace("{1}", format_date(local.date(), "medium", locale=loc)).replace(
+        "{0}", format_time(local.time(), "short", locale=loc)
+    )
+
+
+def local_iso(tz: ZoneInfo, dt: datetime) -> str:
+    return dt.astimezone(tz).isoformat(timespec="seconds")

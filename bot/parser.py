@@ -1,0 +1,288 @@
+"""The command grammar shared by Slack and the console (Discord builds the same text).
+
+Tokens are split on white space; `"double"`, `'single'` and “curly” quotes
+group words, with a backslash escaping a quote inside. `key=value` options
+are recognised only for the keys a command declares, so a note may contain
+"=" freely. Free text (an incident note) is taken from the raw input by
+position, so it is stored exactly as typed.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from bot.errors import UserError
+from bot.fmt import is_currency, minor_digits
+from bot.kinds import KINDS
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from storage.records import Client
+
+MAX_NAME = 120
+MAX_NOTE = 4000
+MAX_REF = 60
+_QUOTES = {'"': '"', "'": "'", "“": "”", "„": "”", "”": "”", "«": "»", "‘": "’"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    start: int  # span in the raw text, for taking "the rest" verbatim
+    end: int
+    quoted: bool = False
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        buf: list[str] = []
+        quoted = False
+        while i < n and not text[i].isspace():
+            ch = text[i]
+            # An apostrophe inside a word ("client's") is a letter, not a quote.
+            if ch in _QUOTES and (i == start or text[i - 1] == "="):
+                close = _QUOTES[ch]
+                i += 1
+                closed = False
+                while i < n:
+                    c = text[i]
+                    if c == "\\" and i + 1 < n and text[i + 1] in (close, "\\", ch):
+                        buf.append(text[i + 1])
+                        i += 2
+                        continue
+                    if c == close:
+                        closed = True
+                        i += 1
+                        break
+                    buf.append(c)
+                    i += 1
+                if not closed:
+                    raise UserError("error.unclosed_quote", usage=None, quote=ch)
+                quoted = True
+                continue
+            buf.append(ch)
+            i += 1
+        tokens.append(Token("".join(buf), start, i, quoted))
+    return tokens
+
+
+def quote(value: str) -> str:
+    """One safe token for any text: what Discord's typed options become."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass(frozen=True)
+class Parsed:
+    args: list[Token]
+    options: dict[str, str]
+
+
+def split_options(tokens: list[Token], keys: set[str], usage: str) -> Parsed:
+    """Separate `key=value` tokens (for known keys) from positional arguments."""
+    args: list[Token] = []
+    options: dict[str, str] = {}
+    for tok in tokens:
+        if not tok.quoted and "=" in tok.value:
+            key, _, value = tok.value.partition("=")
+            key_l = key.lower()
+            if key_l in keys:
+                if key_l in options:
+                    raise UserError("error.option_twice", usage=usage, option=key_l)
+                options[key_l] = value
+                continue
+            if key and re.fullmatch(r"[A-Za-z_]+", key):
+                raise UserError("error.unknown_option", usage=usage, option=key, known=", ".join(sorted(keys)) or "-")
+        args.append(tok)
+    return Parsed(args, options)
+
+
+def clean_text(value: str, field: str, max_len: int, usage: str) -> str:
+    """Keep text exactly as typed, but refuse control characters and runaway lengths."""
+    if _CONTROL.search(value):
+        raise UserError("error.control_chars", usage=usage, field=field)
+    if len(value) > max_len:
+        raise UserError("error.too_long", usage=usage, field=field, max=max_len, length=len(value))
+    return value
+
+
+def clean_name(value: str, usage: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise UserError("error.name_missing", usage=usage)
+    return clean_text(name, "name", MAX_NAME, usage)
+
+
+# -- amounts -------------------------------------------------------------------
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₺": "TRY", "₫": "VND", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₴": "UAH", "₦": "NGN", "₱": "PHP"}
+_DECIMAL_COMMA = {"nl", "vi", "tr"}
+
+
+def parse_amount(text: str, language: str = "en", currency: str | None = None) -> tuple[int, str | None]:
+    """'1200', '1200.50', '1.200,50', '€1200', '1,200.50' -> (minor units, currency from a symbol/code or None).
+
+    With a single separator followed by exactly three digits ('1.200' or
+    '1,200') the user's language decides: a decimal-comma language reads '.'
+    as thousands, English reads ',' as thousands.
+    """
+    raw = text.strip()
+    found: str | None = None
+    for sym, code in _SYMBOLS.items():
+        if raw.startswith(sym) or raw.endswith(sym):
+            found = code
+            raw = raw.strip(sym).strip()
+            break
+    m = re.fullmatch(r"([A-Za-z]{3})\s*(.+)|(.+?)\s*([A-Za-z]{3})", raw)
+    if m and found is None:
+        code = (m.group(1) or m.group(4)).upper()
+        if not is_currency(code):
+            raise UserError("error.unknown_currency", usage="usage.amount", currency=code)
+        found = code
+        raw = (m.group(2) or m.group(3)).strip()
+    if raw.startswith("-"):
+        raise UserError("error.amount_not_positive", usage="usage.amount", amount=text)
+    raw = raw.replace(" ", "").replace("\u00a0", "").replace("'", "")
+    if not re.fullmatch(r"[0-9][0-9.,]*", raw or "x"):
+        raise UserError("error.bad_amount", usage="usage.amount", amount=text)
+    value = _normalise_number(raw, language, text)
+    code = currency or found
+    digits = minor_digits(code) if code else 2
+    try:
+        dec = Decimal(value)
+    except InvalidOperation:
+        raise UserError("error.bad_amount", usage="usage.amount", amount=text) from None
+    if -dec.as_tuple().exponent > digits:  # type: ignore[operator]
+        raise UserError("error.amount_precision", usage="usage.amount", amount=text, digits=digits, currency=code or "")
+    minor = int(dec.scaleb(digits))
+    if minor <= 0:
+        raise UserError("error.amount_not_positive", usage="usage.amount", amount=text)
+    if minor > 10**15:
+        raise UserError("error.amount_too_large", usage="usage.amount", amount=text)
+    return minor, found
+
+
+def _normalise_number(raw: str, language: str, original: str) -> str:
+    dots, commas = raw.count("."), raw.count(",")
+    bad = UserError("error.bad_amount", usage="usage.amount", amount=original)
+    if dots and commas:
+        decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
+        group_sep = "," if decimal_sep == "." else "."
+        if raw.count(decimal_sep) > 1:
+            raise bad
+        whole, frac = raw.split(decimal_sep)
+        _check_groups(whole, group_sep, bad)
+        return whole.replace(group_sep, "") + "." + frac
+    sep = "." if dots else "," if commas else ""
+    if not sep:
+        return raw
+    parts = raw.split(sep)
+    if len(parts) > 2:  # '1.200.000' or '12,34,56'
+        _check_groups(raw, sep, bad)
+        return raw.replace(sep, "")
+    whole, frac = parts
+    if not whole or not frac:
+        raise bad
+    if len(frac) == 3:
+        thousands = (sep == "." and language in _DECIMAL_COMMA) or (sep == "," and language not in _DECIMAL_COMMA)
+        if thousands:
+            return whole + frac
+    return whole + "." + frac
+
+
+def _check_groups(number: str, sep: str, bad: UserError) -> None:
+    groups = number.split(sep)
+    if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
+        raise bad
+
+
+def parse_currency(text: str, usage: str) -> str:
+    code = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code) or not is_currency(code):
+        raise UserError("error.unknown_currency", usage=usage, currency=text)
+    return code
+
+
+# -- dates ---------------------------------------------------------------------
+_RELATIVE = re.compile(r"([+-]?)(\d{1,4})([dw])", re.IGNORECASE)
+
+
+def parse_date(text: str, today: date, usage: str = "usage.date") -> date:
+    """ISO dates ('2026-12-01') or offsets from today ('30d' ahead, '-3d' ago, '2w')."""
+    raw = text.strip()
+    m = _RELATIVE.fullmatch(raw)
+    if m:
+        days = int(m.group(2)) * (7 if m.group(3).lower() == "w" else 1)
+        return today - timedelta(days=days) if m.group(1) == "-" else today + timedelta(days=days)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise UserError("error.impossible_date", usage=usage, date=text) from None
+    raise UserError("error.bad_date", usage=usage, date=text)
+
+
+def parse_int(text: str, field: str, low: int, high: int, usage: str) -> int:
+    if not re.fullmatch(r"\d{1,6}", text.strip()):
+        raise UserError("error.bad_number", usage=usage, field=field, value=text, low=low, high=high)
+    value = int(text)
+    if not low <= value <= high:
+        raise UserError("error.bad_number", usage=usage, field=field, value=text, low=low, high=high)
+    return value
+
+
+# -- kinds ---------------------------------------------------------------------
+def kind_aliases() -> dict[str, str]:
+    """Every typed form of every kind, in every shipped language: alias -> slug."""
+    from bot.i18n import LANGUAGES, messages
+
+    out: dict[str, str] = {}
+    for slug in KINDS:
+        out[slug] = slug
+        for lang in LANGUAGES:
+            t = messages(lang)
+            out.setdefault(t(f"kind.{slug}.word").casefold(), slug)
+    return out
+
+
+def parse_kind(text: str) -> str:
+    word = text.strip().casefold().replace("_", "-")
+    aliases = kind_aliases()
+    if word in aliases:
+        return aliases[word]
+    close = difflib.get_close_matches(word, list(aliases), n=1, cutoff=0.6)
+    if close:
+        raise UserError("error.unknown_kind_suggest", usage="usage.incident", kind=text, suggestion=close[0], kinds=", ".join(KINDS))
+    raise UserError("error.unknown_kind", usage="usage.incident", kind=text, kinds=", ".join(KINDS))
+
+
+# -- clients -------------------------------------------------------------------
+def find_client(ctx: "Context", name: str, usage: str = "usage.client_show") -> "Client":
+    """The user's client by name, case-insensitively; an unknown name gets a 'did you mean'."""
+    from storage.clients import name_key
+
+    name = " ".join(name.split())
+    if not name:
+        raise UserError("error.client_missing", usage=usage)
+    client = ctx.store.clients.by_name(ctx.owner, name)
+    if client is not None:
+        return client
+    names = [c.name for c in ctx.store.clients.list(ctx.owner)]
+    keyed = {name_key(n): n for n in names}
+    close = difflib.get_close_matches(name_key(name), list(keyed), n=1, cutoff=0.6)
+    if not close:
+        close = [k for k in keyed if k.startswith(name_key(name)) or name_key(name) in k][:1]
+    if close:
+        raise UserError("error.unknown_client_suggest", usage=usage, name=name, suggestion=keyed[close[0]])
+    if not names:
+        raise UserError("error.no_clients_yet", usage="usage.client_add", name=name)
+    raise UserError("error.unknown_client", usage=usage, name=name)

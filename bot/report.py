@@ -1,0 +1,252 @@
+"""`/client report`: every client ranked by trouble against the revenue they bring.
+
+DOMAIN.md's Pareto observation (about 20% of clients cause most of the
+trouble) as numbers and as a picture: the ranking and the share of trouble
+the top fifth causes (`pareto`, pure), a PNG chart of it (`render_chart`), and
+the handler that reads the store and answers in the user's language
+(`client_report`). Revenue is the sum of payments received, kept per
+currency and never converted. The text reply is complete on its own, so a
+screen reader loses nothing the chart shows.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from bot import fmt
+from bot.errors import UserError
+from bot.replies import Attachment, Reply
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+#: The "top 20%" of the Pareto observation, as a fraction of the client count (rounded up).
+TOP_FRACTION_NUM, TOP_FRACTION_DEN = 1, 5
+
+#: The PNG is always this many pixels, whatever the data: surfaces can lay it out in advance.
+CHART_DPI = 100
+CHART_INCHES = (12.0, 7.5)
+CHART_PIXELS = (int(CHART_INCHES[0] * CHART_DPI), int(CHART_INCHES[1] * CHART_DPI))
+#: Bars beyond this many clients are summed into one "others" bar so labels stay legible.
+MAX_BARS = 20
+#: Revenue panels under the bars (one per currency); more currencies are listed in the text.
+MAX_CURRENCY_PANELS = 3
+
+
+@dataclass(frozen=True)
+class ClientTrouble:
+    """One client's inputs to the report."""
+
+    name: str
+    score: float
+    revenue: tuple[tuple[str, int], ...] = ()  # (ISO currency, minor units), one entry per currency
+    client_id: int = 0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    client: ClientTrouble
+    share: float  # of all trouble, 0..1 (0 when there is none)
+    cumulative: float  # share of this client and every one ranked above it
+
+
+@dataclass(frozen=True)
+class Pareto:
+    ranked: tuple[Ranked, ...]
+    total: float
+    top_count: int  # how many clients make the top 20%
+    top_share: float | None  # their share of the trouble; None when nobody caused any
+    revenue_totals: tuple[tuple[str, int], ...]  # per currency, sorted by currency code
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.revenue_totals)
+
+
+def add_revenue(amounts: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """Sum amounts per currency (never across currencies), sorted by currency code."""
+    totals: dict[str, int] = {}
+    for currency, minor in amounts:
+        totals[currency] = totals.get(currency, 0) + minor
+    return tuple(sorted(totals.items()))
+
+
+def top_count(clients: int) -> int:
+    """The top 20% of `clients`, rounded up: at least one client once there is one."""
+    return -(-clients * TOP_FRACTION_NUM // TOP_FRACTION_DEN) if clients else 0
+
+
+def pareto(clients: Iterable[ClientTrouble]) -> Pareto:
+    """Rank by trouble (highest first; ties by name, then id, so the order is stable)."""
+    ordered = sorted(clients, key=lambda c: (-c.score, c.name.casefold(), c.client_id))
+    total = sum(c.score for c in ordered)
+    ranked: list[Ranked] = []
+    running = 0.0
+    for i, c in enumerate(ordered, start=1):
+        running += c.score
+        ranked.append(
+            Ranked(
+                rank=i,
+                client=c,
+                share=c.score / total if total else 0.0,
+                cumulative=min(running / total, 1.0) if total else 0.0,
+            )
+        )
+    top = top_count(len(ordered))
+    top_share = ranked[top - 1].cumulative if total and top else None
+    revenue = add_revenue(pair for c in ordered for pair in c.revenue)
+    return Pareto(tuple(ranked), total, top, top_share, revenue)
+
+
+# -- the chart ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChartText:
+    """Every word on the chart, already translated."""
+
+    title: str
+    trouble_axis: str
+    cumulative_axis: str
+    revenue_title: str  # over the revenue panels: received, per currency, never converted
+    others: str  # with {n}: the bar that sums clients past MAX_BARS
+    top_legend: str
+    rest_legend: str
+    cumulative_legend: str
+    no_revenue: str
+    more_currencies: str  # with {codes}
+
+
+@dataclass(frozen=True)
+class ChartFormats:
+    """Numbers in the user's locale."""
+
+    money: Callable[[int, str], str]
+    number: Callable[[float], str]
+    percent: Callable[[float], str]  # a fraction, 0.42 -> "42%"
+    compact: Callable[[float], str]  # axis ticks: 25000000 -> "25M"
+
+
+def _short(name: str, limit: int = 16) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _bars(p: Pareto, text: ChartText) -> list[tuple[str, float, float, dict[str, int], bool]]:
+    """(label, score, cumulative, revenue by currency, in top 20%) per bar, the tail folded into one."""
+    rows = list(p.ranked)
+    shown, tail = rows[:MAX_BARS], rows[MAX_BARS:]
+    if tail:  # keep MAX_BARS bars in all: the last one sums everything from there on
+        shown, tail = rows[: MAX_BARS - 1], rows[MAX_BARS - 1 :]
+    bars = [(_short(r.client.name), r.client.score, r.cumulative, dict(r.client.revenue), r.rank <= p.top_count) for r in shown]
+    if tail:
+        revenue = dict(add_revenue(pair for r in tail for pair in r.client.revenue))
+        bars.append((text.others.format(n=len(tail)), sum(r.client.score for r in tail), tail[-1].cumulative, revenue, False))
+    return bars
+
+
+def _panel_order(p: Pareto) -> list[str]:
+    """Currencies by how many clients pay in them, then by code: the common ones get a panel."""
+    payers: dict[str, int] = {}
+    for r in p.ranked:
+        for currency, minor in r.client.revenue:
+            if minor:
+                payers[currency] = payers.get(currency, 0) + 1
+    return sorted(payers, key=lambda c: (-payers[c], c))
+
+
+def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
+    """The Pareto chart as PNG bytes, CHART_PIXELS in size.
+
+    matplotlib is imported here, not at module level: it costs a noticeable
+    fraction of a second, and start-up (and every other command) must not pay it.
+    The Figure is drawn with the Agg canvas directly, without pyplot, so there
+    is no global figure state and no GUI backend whatever the environment says.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    bars = _bars(p, text)
+    labels = [b[0] for b in bars]
+    xs = list(range(len(bars)))
+    currencies = _panel_order(p)
+    panels: list[str | None] = list(currencies[:MAX_CURRENCY_PANELS]) or [None]
+
+    fig = Figure(figsize=CHART_INCHES, dpi=CHART_DPI)
+    FigureCanvasAgg(fig)
+    grid = fig.add_gridspec(1 + len(panels), 1, height_ratios=[3.2] + [1.0] * len(panels), hspace=0.25)
+    ax = fig.add_subplot(grid[0])
+    top_colour, rest_colour, line_colour = "#c0392b", "#95a5a6", "#1f3a93"
+    colours = [top_colour if b[4] else rest_colour for b in bars]
+    bar_marks = ax.bar(xs, [b[1] for b in bars], color=colours, width=0.7)
+    if len(bars) > 1 and bars[-1][0] == text.others.format(n=len(p.ranked) - len(bars) + 1):
+        bar_marks[-1].set_hatch("//")  # the folded tail is a sum, not one client
+    ax.set_ylim(0, max([b[1] for b in bars] + [1.0]) * 1.12)
+    ax.set_ylabel(text.trouble_axis)
+    ax.set_title(text.title, fontsize=14, loc="left", pad=10)
+    ax.set_xlim(-0.6, max(len(bars), 6) - 0.4)  # a lone client gets a bar, not a wall
+    ax.tick_params(axis="x", labelbottom=False)
+    ax.grid(axis="y", alpha=0.3)
+    for x, b in zip(xs, bars):
+        if b[1] > 0:
+            ax.annotate(formats.number(b[1]), (x, b[1]), ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+
+    line = ax.twinx()
+    line.plot(xs, [b[2] * 100 for b in bars], color=line_colour, marker="o", linewidth=2)
+    line.axhline(80, color=line_colour, linestyle=":", linewidth=1, alpha=0.6)
+    line.set_ylim(0, 105)
+    line.set_ylabel(text.cumulative_axis)
+    line.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.percent(v / 100)))
+
+    from matplotlib.patches import Patch
+    from matplotlib.lines import Line2D
+
+    ax.legend(
+        handles=[
+            Patch(color=top_colour, label=text.top_legend),
+            Patch(color=rest_colour, label=text.rest_legend),
+            Line2D([], [], color=line_colour, marker="o", label=text.cumulative_legend),
+        ],
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncol=3,
+        fontsize=9,
+        frameon=False,
+    )
+
+    for i, currency in enumerate(panels, start=1):
+        rax = fig.add_subplot(grid[i], sharex=ax)
+        rax.grid(axis="y", alpha=0.3)
+        if currency is None:
+            rax.text(0.5, 0.5, text.no_revenue, ha="center", va="center", transform=rax.transAxes, color="#555555")
+            rax.set_yticks([])
+        else:
+            values = [b[3].get(currency, 0) for b in bars]
+            digits = fmt.minor_digits(currency)
+            rax.bar(xs, [v / 10**digits for v in values], color="#27ae60", width=0.7)
+            rax.set_ylabel(currency, fontsize=9)
+            rax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.compact(v)))
+            top = max(values) / 10**digits if any(values) else 1
+            rax.set_ylim(0, top * 1.35)
+            for x, v in zip(xs, values):
+                if v:
+                    rax.annotate(formats.money(v, currency), (x, v / 10**digits), ha="center", va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points")
+        if i == 1:
+            rax.set_title(text.revenue_title, fontsize=9, loc="left", pad=3)
+        is_last = i == len(panels)
+        rax.tick_params(axis="x", labelbottom=is_last)
+        if is_last:
+            rax.set_xticks(xs)
+            rax.set_xticklabels(labels, rotation=30, ha="right", fontsize=9)
+    if len(currencies) > MAX_CURRENCY_PANELS:
+        fig.text(0.99, 0.005, text.more_currencies.format(codes=", ".join(currencies[MAX_CURRENCY_PANELS:])), ha="right", va="bottom", fontsize=8)
+
+    fig.subplots_adjust(left=0.07, right=0.93, top=0.94, bottom=0.17)
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        # A client named with an emoji has no glyph in the bundled font: draw a box, don't warn.
+        warnings.simplefilter("ignore", UserWarning)
+        fig.savefig(buf, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    return buf.getvalue()

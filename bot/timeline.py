@@ -1,0 +1,111 @@
+"""A client's history, merged from every feature that adds to it.
+
+Each source returns `TimelineEvent`s for one client; `/client show`, the
+export and the dialogue's evidence all read the same merged list, so a new
+kind of event (a nudge, a decision) shows up everywhere by registering one
+source in its own module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from typing import TYPE_CHECKING, Callable
+
+from bot import fmt
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from storage.records import Client
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime  # UTC
+    type: str  # "incident" | "invoice" | "payment" | "nudge" | "decision" | ...
+    summary: str  # one translated line
+    detail: str = ""  # verbatim text (a note), never translated
+    ref: str | None = None
+    amount_minor: int | None = None
+    currency: str | None = None
+    date_only: bool = False  # a calendar date (invoice issued, payment made): show no time of day
+
+
+Source = Callable[["Context", "Client"], list[TimelineEvent]]
+SOURCES: list[Source] = []
+
+
+def source(fn: Source) -> Source:
+    SOURCES.append(fn)
+    return fn
+
+
+def timeline(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    for src in SOURCES:
+        events.extend(src(ctx, client))
+    return sorted(events, key=lambda e: (e.at, e.type))
+
+
+def when(ctx: "Context", event: TimelineEvent) -> str:
+    """The event's time as the user reads it: a date, or a date and time in their zone."""
+    if event.date_only:
+        return fmt.day(ctx.language, event.at.astimezone(ctx.tz).date())
+    return fmt.moment(ctx.language, ctx.tz, event.at)
+
+
+def day_start(ctx: "Context", d) -> datetime:
+    """A calendar date in the user's zone as the UTC instant it began (for date-only events)."""
+    return datetime.combine(d, time(0, 0), tzinfo=ctx.tz).astimezone(timezone.utc)
+
+
+@source
+def _incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=i.occurred_at,
+            type="incident",
+            summary=ctx.t("timeline.incident", kind=ctx.t(f"kind.{i.kind}")),
+            detail=i.note,
+        )
+        for i in ctx.store.incidents.for_client(ctx.owner, client.id)
+    ]
+
+
+@source
+def _invoices(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    for inv in ctx.store.invoices.list(ctx.owner, client.id):
+        events.append(
+            TimelineEvent(
+                at=day_start(ctx, inv.issued_on),
+                type="invoice",
+                summary=ctx.t(
+                    "timeline.invoice",
+                    ref=inv.ref,
+                    amount=fmt.money(ctx.language, inv.amount_minor, inv.currency),
+                    due=fmt.day(ctx.language, inv.due_on),
+                ),
+                ref=inv.ref,
+                amount_minor=inv.amount_minor,
+                currency=inv.currency,
+                date_only=True,
+            )
+        )
+        for p in ctx.store.invoices.payments(ctx.owner, inv.id):
+            late = (p.paid_on - inv.due_on).days
+            events.append(
+                TimelineEvent(
+                    at=day_start(ctx, p.paid_on),
+                    type="payment",
+                    summary=(
+                        ctx.t.n("timeline.payment_late", late, ref=inv.ref, amount=fmt.money(ctx.language, p.amount_minor, p.currency))
+                        if late > 0
+                        else ctx.t("timeline.payment", ref=inv.ref, amount=fmt.money(ctx.language, p.amount_minor, p.currency))
+                    ),
+                    ref=inv.ref,
+                    amount_minor=p.amount_minor,
+                    currency=p.currency,
+                    date_only=True,
+                )
+            )
+    return events

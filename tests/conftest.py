@@ -1,0 +1,90 @@
+"""Shared fixtures: a real SQLite file per test, a fake clock, the core, and `say`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from bot.core import Core
+from bot.events import Action, Address, Command, FormSubmit
+from bot.replies import Reply
+from storage.store import Store
+
+
+@dataclass
+class FakeClock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, dt: datetime) -> None:
+        self.now = dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + timedelta(**delta)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "redflag.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def core(store: Store, clock: FakeClock) -> Core:
+    return Core(store, clock)
+
+
+def address(user: str = "U1", workspace: str = "W1", platform: str = "console", locale: str | None = None, timezone_name: str | None = None) -> Address:
+    return Address(platform=platform, workspace=workspace, user=user, channel="C1", locale=locale, timezone=timezone_name)
+
+
+Say = Callable[..., list[Reply]]
+
+
+@pytest.fixture
+def say(core: Core) -> Say:
+    """Send one slash command line ("/client add Acme") as a user; returns the replies."""
+
+    def _say(text: str, user: str = "U1", workspace: str = "W1", platform: str = "console", locale: str | None = None, request_id: str | None = None, timezone_name: str | None = None) -> list[Reply]:
+        line = text.strip()
+        assert line.startswith("/"), line
+        name, _, rest = line[1:].partition(" ")
+        return core.handle(Command(address(user, workspace, platform, locale, timezone_name), name, rest.strip(), request_id=request_id))
+
+    return _say
+
+
+@pytest.fixture
+def click(core: Core) -> Say:
+    def _click(action_id: str, user: str = "U1", workspace: str = "W1", platform: str = "console", request_id: str | None = None) -> list[Reply]:
+        return core.handle(Action(address(user, workspace, platform), action_id, request_id=request_id))
+
+    return _click
+
+
+@pytest.fixture
+def submit(core: Core) -> Say:
+    def _submit(form_id: str, values: dict[str, str], user: str = "U1", workspace: str = "W1", context: str = "", request_id: str | None = None) -> list[Reply]:
+        return core.handle(FormSubmit(address(user, workspace), form_id, tuple(values.items()), request_id=request_id, context=context))
+
+    return _submit
+
+
+def text_of(replies: list[Reply]) -> str:
+    return "\n".join(r.plain() for r in replies)
