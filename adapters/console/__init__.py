@@ -1,0 +1,1 @@
+"""The terminal surface: the same command text as Slack, choices as numbered lists."""

@@ -1,0 +1,238 @@
+"""The terminal chat: a prompt that takes slash-command lines and answers in place.
+
+Interactive (a terminal): line editing and history through readline, colour,
+reminders printed as they come. Piped (`printf '/client list\n' | redflag`):
+one command per line, no prompt noise, exit at end of input.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import TextIO
+
+from adapters.console.choices import match
+from adapters.console.render import Style, render
+from bot.core import Core
+from bot.events import Action, Address, Command, FormSubmit
+from bot.i18n import Messages, console_language, messages
+from bot.replies import Choice, Form, FormField, Reply
+
+EXIT_WORDS = {"quit", "exit", "/quit", "/exit"}
+
+
+def local_timezone() -> str | None:
+    """The machine's IANA zone: $TZ, /etc/timezone, or the /etc/localtime link."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and "/" in tz:
+        return tz
+    try:
+        text = Path("/etc/timezone").read_text().strip()
+        if text:
+            return text
+    except OSError:
+        pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    return None
+
+
+def console_address() -> Address:
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    try:
+        user = getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        user = "local"
+    return Address(platform="console", workspace="local", user=user, channel="console", locale=locale, timezone=local_timezone())
+
+
+class Console:
+    def __init__(
+        self,
+        core: Core,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        interactive: bool | None = None,
+        address: Address | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        self.core = core
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = stdin.isatty() if interactive is None else interactive
+        self.address = address or console_address()
+        self.style = Style(color=self.interactive and stdout.isatty() and not os.environ.get("NO_COLOR"))
+        self.export_dir = export_dir or Path(os.environ.get("REDFLAG_EXPORT_DIR", "exports"))
+        self.choices: list[Choice] = []
+        self.lock = threading.RLock()
+        self._counter = 0
+
+    # -- i/o ---------------------------------------------------------------------
+    @property
+    def t(self) -> Messages:
+        settings = self.core.store.users.get(self.core.context(self.address).owner)
+        return messages(
+            (settings.language if settings and settings.language else None) or console_language() or "en"
+        )
+
+    def write(self, text: str) -> None:
+        with self.lock:
+            self.stdout.write(text + "\n")
+            self.stdout.flush()
+
+    def read(self, prompt: str) -> str | None:
+        if self.interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        return line.rstrip("\r\n")
+
+    # -- the loop ----------------------------------------------------------------
+    def run(self) -> int:
+        if self.interactive:
+            self._enable_history()
+            self.write(self.style.dim(self.t("console.welcome")))
+        while True:
+            line = self.read("redflag> " if self.interactive else "")
+            if line is None:
+                if self.interactive:
+                    self.write("\n" + self.t("console.bye"))
+                return 0
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.lower() in EXIT_WORDS:
+                self.write(self.t("console.bye"))
+                return 0
+            self.handle_line(line)
+
+    def handle_line(self, line: str) -> None:
+        if line.startswith("/"):
+            name, _, rest = line[1:].partition(" ")
+            self.show(self.core.handle(Command(self.address, name, rest.strip(), request_id=None)))
+            return
+        with self.lock:
+            choices = list(self.choices)
+        if not choices:
+            self.write(self.t("error.how_to_write", usage=self.t("usage.help")))
+            return
+        chosen, ambiguous = match(line, [c.label for c in choices], choices)
+        if chosen is None:
+            if ambiguous:
+                self.write(self.t("console.ambiguous_choice", answer=line, matches=", ".join(ambiguous)))
+            else:
+                self.write(self.t("console.no_such_choice", answer=line, count=len(choices)))
+            return
+        self.show(self.core.handle(Action(self.address, chosen.id, request_id=self._request_id())))
+
+    def _request_id(self) -> str:
+        self._counter += 1
+        return f"console-{os.getpid()}-{self._counter}"
+
+    def show(self, replies: list[Reply], header: str | None = None) -> None:
+        with self.lock:
+            if header:
+                self.write(self.style.bold(f"— {header} —"))
+            for reply in replies:
+                if reply.form is not None:
+                    if reply.text:
+                        self.write(self.style.emphasis(reply.text))
+                    self.fill_form(reply.form)
+                    continue
+                self.write(render(reply, self.style))
+                for attachment in reply.files:
+                    self.export_dir.mkdir(parents=True, exist_ok=True)
+                    path = self.export_dir / attachment.filename
+                    path.write_bytes(attachment.content)
+                    self.write(self.t("console.file_written", path=str(path)))
+                if reply.choices:
+                    self.choices = list(reply.choices)
+                    self.write(self.style.dim(self.t("console.choose")))
+                elif not reply.form_errors:
+                    self.choices = [] if not header else self.choices
+
+    # -- forms as prompts --------------------------------------------------------
+    def fill_form(self, form: Form, previous: dict[str, str] | None = None, only: set[str] | None = None) -> None:
+        values = dict(previous or {})
+        self.write(self.style.bold(form.title))
+        for f in form.fields:
+            if only is not None and f.id not in only:
+                continue
+            answer = self._ask(f)
+            if answer is None:
+                self.write(self.t("console.form_cancelled"))
+                return
+            values[f.id] = answer
+        replies = self.core.handle(
+            FormSubmit(self.address, form.id, tuple(values.items()), request_id=self._request_id(), context=form.context)
+        )
+        errors = [r for r in replies if r.form_errors]
+        if errors:
+            self.write(render(errors[0], self.style))
+            bad = {field_id for field_id, _ in errors[0].form_errors}
+            if self.interactive or bad:
+                self.fill_form(form, values, only=bad)
+            return
+        self.show(replies)
+
+    def _ask(self, f: FormField) -> str | None:
+        while True:
+            label = f.label + ("" if f.required else " " + self.t("console.form_optional"))
+            if f.kind == "select":
+                self.write(label)
+                for number, option in enumerate(f.options, start=1):
+                    self.write(f"  {number}) {option.label}")
+                answer = self.read("> " if self.interactive else "")
+                if answer is None:
+                    return None
+                if not answer.strip() and not f.required:
+                    return ""
+                chosen, _ = match(answer, [o.label for o in f.options] , list(f.options))
+                if chosen is None:
+                    chosen, _ = match(answer, [o.value for o in f.options], list(f.options))
+                if chosen is not None:
+                    return chosen.value
+                self.write(self.t("console.no_such_choice", answer=answer, count=len(f.options)))
+                continue
+            suffix = f" [{f.initial}]" if f.initial and self.interactive else ""
+            answer = self.read(f"{label}{suffix}: " if self.interactive else "")
+            if answer is None:
+                return None
+            if not answer and f.initial:
+                return f.initial
+            if answer.strip() or not f.required:
+                return answer
+            self.write(self.t("console.form_required"))
+
+    def _enable_history(self) -> None:
+        try:
+            import readline
+        except ImportError:  # Windows without pyreadline: plain input() still works
+            return
+        history = Path.home() / ".redflag_history"
+        try:
+            readline.read_history_file(history)
+        except OSError:
+            pass
+        import atexit
+
+        atexit.register(lambda: _save_history(readline, history))
+
+
+def _save_history(readline_module: object, path: Path) -> None:
+    try:
+        readline_module.write_history_file(path)  # type: ignore[attr-defined]
+    except OSError:
+        pass
+
+

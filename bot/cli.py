@@ -1,0 +1,179 @@
+"""`redflag`: serve every configured surface with the scheduler, or the console; plus operator commands.
+
+Platform SDKs are imported only when their surface is configured, so the
+console starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from datetime import datetime, timezone
+from typing import Mapping, Sequence
+
+log = logging.getLogger("redflag")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="redflag", description="Redflag: a paper trail on difficult clients, overdue-invoice reminders, and a should-I-fire-them dialogue.")
+    p.add_argument("--log-level", default=os.environ.get("REDFLAG_LOG_LEVEL", "WARNING"), help="logging level (default WARNING)")
+    sub = p.add_subparsers(dest="command")
+    nudges = sub.add_parser("nudges", help="run or preview the reminder sweep")
+    nsub = nudges.add_subparsers(dest="nudges_command", required=True)
+    run = nsub.add_parser("run", help="one reminder sweep as of a time; reports what it sent")
+    run.add_argument("--at", help="ISO datetime (default: now); naive times are UTC")
+    nsub.add_parser("preview", help="what would go out next, without sending")
+    discord = sub.add_parser("discord", help="Discord operations")
+    dsub = discord.add_subparsers(dest="discord_command", required=True)
+    sync = dsub.add_parser("sync", help="register the application commands with Discord")
+    sync.add_argument("--guild", type=int, help="a guild ID for instant, guild-only registration")
+    backup = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
+    backup.add_argument("path")
+    return p
+
+
+def _at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"redflag: --at wants an ISO datetime like 2026-12-01T09:00, not {value!r}") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.secrets import install_log_redaction
+
+    install_log_redaction(os.environ)
+    env = dict(os.environ)
+    if args.command == "backup":
+        from storage.backup import backup
+        from storage.store import default_path
+
+        backup(default_path(), args.path)
+        print(args.path)
+        return 0
+    if args.command == "nudges":
+        from bot.nudges import cli as nudges_cli
+        from storage.store import open_store
+
+        store = open_store()
+        if args.nudges_command == "run":
+            print(asyncio.run(nudges_cli.run_once(store, None, _at(args.at))))
+        else:
+            print(nudges_cli.preview(store, None))
+        return 0
+    if args.command == "discord":
+        from adapters.discord.sync import sync_commands
+        from bot.core import Core
+        from storage.store import open_store
+
+        if not env.get("DISCORD_TOKEN"):
+            raise SystemExit("redflag: set DISCORD_TOKEN to sync commands")
+        count = asyncio.run(sync_commands(Core(open_store()), env, args.guild))
+        print(f"registered {count} commands" + (f" in guild {args.guild}" if args.guild else " globally"))
+        return 0
+    return serve(env)
+
+
+def configured_surfaces(env: Mapping[str, str]) -> list[str]:
+    names = []
+    if (env.get("SLACK_BOT_TOKEN") and (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN"))) or (
+        env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET")
+    ):
+        names.append("slack")
+    if env.get("DISCORD_TOKEN"):
+        names.append("discord")
+    return names
+
+
+def serve(env: Mapping[str, str]) -> int:
+    from bot.core import Core
+    from storage.store import open_store
+
+    surfaces = configured_surfaces(env)
+    if not surfaces:
+        return console(Core(open_store()))
+    return asyncio.run(_serve(env, surfaces))
+
+
+async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
+    from importlib import import_module
+
+    from bot.core import Core
+    from storage.store import open_store
+
+    core = Core(open_store())
+    services = []
+    for name in surfaces:
+        module = import_module(f"adapters.{name}.service")
+        services.append(await module.start(core, env))
+        log.warning("serving %s", name)
+    notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
+    scheduler = _start_scheduler(core, notifiers)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover - Windows
+            pass
+    await stop.wait()
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+    for service in services:
+        await service.stop()
+    core.store.close()
+    return 0
+
+
+def _start_scheduler(core, notifiers):  # type: ignore[no-untyped-def]
+    """The reminder scheduler on the running loop; None when the reminders module is absent."""
+    try:
+        from bot.nudges.scheduler import start_scheduler
+    except ImportError:
+        return None
+    return start_scheduler(core, notifiers)
+
+
+def console(core) -> int:  # type: ignore[no-untyped-def]
+    from adapters.console.repl import Console
+
+    session = Console(core)
+    if session.interactive:
+        _background_scheduler(session)
+    try:
+        return session.run()
+    except KeyboardInterrupt:
+        session.write("")
+        return 130
+
+
+def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
+    """In an interactive console, reminders arrive while you type: the scheduler runs in a thread."""
+    import threading
+
+    def run() -> None:
+        from adapters.console.notifier import ConsoleNotifier
+        from bot.core import Core
+        from storage.store import Store
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        core = Core(Store(session.core.store.path))
+        scheduler = _start_scheduler(core, {"console": ConsoleNotifier(session)})
+        if scheduler is None:
+            return
+        loop.run_forever()
+
+    threading.Thread(target=run, name="redflag-scheduler", daemon=True).start()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
