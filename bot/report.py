@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from bot import fmt
 from bot.errors import UserError
 from bot.replies import Attachment, Reply
+from bot.scoring import trouble_score
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -133,16 +134,27 @@ def _short(name: str, limit: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _bars(p: Pareto, text: ChartText) -> list[tuple[str, float, float, dict[str, int], bool]]:
-    """(label, score, cumulative, revenue by currency, in top 20%) per bar, the tail folded into one."""
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    score: float
+    cumulative: float
+    revenue: dict[str, int]
+    top: bool  # among the top 20%
+    folded: bool = False  # the sum of every client past MAX_BARS - 1
+
+
+def _bars(p: Pareto, text: ChartText) -> list[Bar]:
+    """One bar per client, at most MAX_BARS: the last one sums the tail when there are more."""
     rows = list(p.ranked)
-    shown, tail = rows[:MAX_BARS], rows[MAX_BARS:]
-    if tail:  # keep MAX_BARS bars in all: the last one sums everything from there on
+    if len(rows) <= MAX_BARS:
+        shown, tail = rows, []
+    else:
         shown, tail = rows[: MAX_BARS - 1], rows[MAX_BARS - 1 :]
-    bars = [(_short(r.client.name), r.client.score, r.cumulative, dict(r.client.revenue), r.rank <= p.top_count) for r in shown]
+    bars = [Bar(_short(r.client.name), r.client.score, r.cumulative, dict(r.client.revenue), r.rank <= p.top_count) for r in shown]
     if tail:
         revenue = dict(add_revenue(pair for r in tail for pair in r.client.revenue))
-        bars.append((text.others.format(n=len(tail)), sum(r.client.score for r in tail), tail[-1].cumulative, revenue, False))
+        bars.append(Bar(text.others.format(n=len(tail)), sum(r.client.score for r in tail), tail[-1].cumulative, revenue, False, True))
     return bars
 
 
@@ -169,7 +181,7 @@ def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
     from matplotlib.ticker import FuncFormatter
 
     bars = _bars(p, text)
-    labels = [b[0] for b in bars]
+    labels = [b.label for b in bars]
     xs = list(range(len(bars)))
     currencies = _panel_order(p)
     panels: list[str | None] = list(currencies[:MAX_CURRENCY_PANELS]) or [None]
@@ -179,22 +191,23 @@ def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
     grid = fig.add_gridspec(1 + len(panels), 1, height_ratios=[3.2] + [1.0] * len(panels), hspace=0.25)
     ax = fig.add_subplot(grid[0])
     top_colour, rest_colour, line_colour = "#c0392b", "#95a5a6", "#1f3a93"
-    colours = [top_colour if b[4] else rest_colour for b in bars]
-    bar_marks = ax.bar(xs, [b[1] for b in bars], color=colours, width=0.7)
-    if len(bars) > 1 and bars[-1][0] == text.others.format(n=len(p.ranked) - len(bars) + 1):
-        bar_marks[-1].set_hatch("//")  # the folded tail is a sum, not one client
-    ax.set_ylim(0, max([b[1] for b in bars] + [1.0]) * 1.12)
+    colours = [top_colour if b.top else rest_colour for b in bars]
+    marks = ax.bar(xs, [b.score for b in bars], color=colours, width=0.7)
+    for mark, b in zip(marks, bars):
+        if b.folded:
+            mark.set_hatch("//")  # a sum of many clients, not one
+    ax.set_ylim(0, max([b.score for b in bars] + [1.0]) * 1.12)
     ax.set_ylabel(text.trouble_axis)
     ax.set_title(text.title, fontsize=14, loc="left", pad=10)
     ax.set_xlim(-0.6, max(len(bars), 6) - 0.4)  # a lone client gets a bar, not a wall
     ax.tick_params(axis="x", labelbottom=False)
     ax.grid(axis="y", alpha=0.3)
     for x, b in zip(xs, bars):
-        if b[1] > 0:
-            ax.annotate(formats.number(b[1]), (x, b[1]), ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+        if b.score > 0:
+            ax.annotate(formats.number(b.score), (x, b.score), ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
 
     line = ax.twinx()
-    line.plot(xs, [b[2] * 100 for b in bars], color=line_colour, marker="o", linewidth=2)
+    line.plot(xs, [b.cumulative * 100 for b in bars], color=line_colour, marker="o", linewidth=2)
     line.axhline(80, color=line_colour, linestyle=":", linewidth=1, alpha=0.6)
     line.set_ylim(0, 105)
     line.set_ylabel(text.cumulative_axis)
@@ -223,7 +236,7 @@ def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
             rax.text(0.5, 0.5, text.no_revenue, ha="center", va="center", transform=rax.transAxes, color="#555555")
             rax.set_yticks([])
         else:
-            values = [b[3].get(currency, 0) for b in bars]
+            values = [b.revenue.get(currency, 0) for b in bars]
             digits = fmt.minor_digits(currency)
             rax.bar(xs, [v / 10**digits for v in values], color="#27ae60", width=0.7)
             rax.set_ylabel(currency, fontsize=9)
@@ -250,3 +263,108 @@ def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
         warnings.simplefilter("ignore", UserWarning)
         fig.savefig(buf, format="png", dpi=CHART_DPI, metadata={"Software": None})
     return buf.getvalue()
+
+
+# -- the handler ------------------------------------------------------------------
+def _trouble(ctx: "Context") -> list[ClientTrouble]:
+    """Every client's score and revenue: three queries, plus one per client for payments."""
+    incidents = ctx.store.incidents.kinds_by_client(ctx.owner)
+    invoices: dict[int, list] = {}
+    for inv in ctx.store.invoices.list(ctx.owner):
+        invoices.setdefault(inv.client_id, []).append(inv)
+    rows = []
+    for c in ctx.store.clients.list(ctx.owner):
+        flat = [(kind, at) for kind, times in incidents.get(c.id, {}).items() for at in times]
+        score = trouble_score(flat, invoices.get(c.id, []), ctx.today)
+        paid = ctx.store.invoices.payments_for_client(ctx.owner, c.id)
+        rows.append(ClientTrouble(c.name, score, add_revenue((p.currency, p.amount_minor) for p in paid), c.id))
+    return rows
+
+
+def _percent(ctx: "Context", fraction: float) -> str:
+    from babel.numbers import format_percent
+
+    return format_percent(fraction, format="#,##0%", locale=ctx.t.babel_locale)
+
+
+def _formats(ctx: "Context") -> ChartFormats:
+    from babel.numbers import format_compact_decimal
+
+    return ChartFormats(
+        money=lambda minor, currency: fmt.money(ctx.language, minor, currency),
+        number=lambda v: fmt.number(ctx.language, v),
+        percent=lambda f: _percent(ctx, f),
+        compact=lambda v: format_compact_decimal(v, locale=ctx.t.babel_locale, fraction_digits=1),
+    )
+
+
+def _chart_text(ctx: "Context") -> ChartText:
+    t = ctx.t
+    return ChartText(
+        title=t("report.chart.title"),
+        trouble_axis=t("report.chart.trouble_axis"),
+        cumulative_axis=t("report.chart.cumulative_axis"),
+        revenue_title=t("report.chart.revenue_title"),
+        others=t("report.chart.others"),
+        top_legend=t("report.chart.top_legend"),
+        rest_legend=t("report.chart.rest_legend"),
+        cumulative_legend=t("report.chart.cumulative_legend"),
+        no_revenue=t("report.chart.no_revenue"),
+        more_currencies=t("report.chart.more_currencies"),
+    )
+
+
+def _revenue(ctx: "Context", amounts: tuple[tuple[str, int], ...]) -> str:
+    return " + ".join(fmt.money(ctx.language, minor, code) for code, minor in amounts if minor)
+
+
+def summary_lines(ctx: "Context", p: Pareto) -> tuple[str, list[str]]:
+    """The report as text: a headline and one line per client (what a screen reader reads)."""
+    t = ctx.t
+    if p.top_share is None:
+        headline = t("report.no_trouble")
+    elif len(p.ranked) == 1:
+        headline = t("report.single", name=p.ranked[0].client.name)
+    else:
+        headline = t.n("report.headline", p.top_count, total=len(p.ranked), share=_percent(ctx, p.top_share))
+    lines = []
+    for r in p.ranked:
+        revenue = _revenue(ctx, r.client.revenue) or t("report.no_revenue")
+        lines.append(
+            t(
+                "report.line",
+                rank=r.rank,
+                name=r.client.name,
+                score=fmt.number(ctx.language, r.client.score),
+                share=_percent(ctx, r.share),
+                cumulative=_percent(ctx, r.cumulative),
+                revenue=revenue,
+            )
+        )
+    if p.revenue_totals:
+        lines.append(t("report.revenue_totals", revenue=_revenue(ctx, p.revenue_totals)))
+    return headline, lines
+
+
+def client_report(ctx: "Context", text: str) -> list[Reply]:
+    """`/client report`: the ranking as text, and the Pareto chart as a PNG when there is trouble to draw."""
+    if text.strip():
+        raise UserError("report.extra_words", usage="report.usage", words=text.strip())
+    rows = _trouble(ctx)
+    if not rows:
+        return [Reply(text=ctx.t("report.no_clients"), context=ctx.t("report.no_clients_hint"))]
+    p = pareto(rows)
+    headline, lines = summary_lines(ctx, p)
+    files: tuple[Attachment, ...] = ()
+    if p.top_share is not None:
+        png = render_chart(p, _chart_text(ctx), _formats(ctx))
+        files = (Attachment(f"redflag-report-{ctx.today.isoformat()}.png", png, "image/png", ctx.t("report.chart.file_title")),)
+    return [
+        Reply(
+            title=ctx.t("report.title"),
+            text=headline,
+            lines=tuple(lines),
+            context=ctx.t("report.how_scored"),
+            files=files,
+        )
+    ]

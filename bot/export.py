@@ -1,0 +1,282 @@
+"""`/client export <name>`: the client's paper trail as files to keep or hand to a lawyer.
+
+Two files from the same merged timeline (`bot.timeline.timeline`, so nudges
+and dialogue decisions appear as soon as their features register a source):
+
+* a Markdown dossier in the user's language and time zone: summary,
+  timeline with the notes verbatim, invoices with days late, payments;
+* a CSV with one event per row, UTF-8, ISO timestamps and stable English
+  column names, for spreadsheets and scripts.
+
+Notes are the client's own words and may contain anything. In the CSV a
+cell that a spreadsheet would run as a formula is prefixed with `'`
+(`csv_cell`; `read_cell` is its exact inverse); in the Markdown a note
+cannot open an HTML tag, start a heading or break a table.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from datetime import timezone
+from typing import TYPE_CHECKING, Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from bot import fmt
+from bot.parser import find_client, tokenize
+from bot.replies import Attachment, Reply
+from bot.scoring import average_days_late, days_late, trouble_score
+from bot.timeline import TimelineEvent, timeline, when
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from storage.records import Client, Invoice, Payment
+
+USAGE = "export.usage"
+
+#: The CSV header. Scripts key on these names: add columns at the end, never rename.
+CSV_COLUMNS: tuple[str, ...] = (
+    "timestamp",  # ISO 8601 in the user's zone, with its offset
+    "timestamp_utc",  # the same instant in UTC
+    "date_only",  # "true" when only the date is meaningful (an invoice issued, a payment made)
+    "client",
+    "type",  # incident | invoice | payment | nudge | decision | …
+    "summary",  # one line in the user's language
+    "detail",  # the note, verbatim
+    "ref",  # invoice reference, when there is one
+    "amount",  # decimal in the currency's major unit ("1200.50")
+    "currency",  # ISO 4217
+    "amount_minor",  # integer minor units, exact
+)
+
+#: First characters that make Excel, LibreOffice or Google Sheets evaluate a cell
+#: (OWASP "CSV injection"), plus the apostrophe itself so the escape is reversible.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
+
+#: Event types with a translated name in the summary (others are still exported, just not counted there).
+COUNTED_TYPES = ("incident", "invoice", "payment", "nudge", "decision")
+
+
+# -- CSV -------------------------------------------------------------------------
+def csv_cell(value: str) -> str:
+    """Text as a cell no spreadsheet will run: a leading `'` when it could start a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def read_cell(cell: str) -> str:
+    """The exact inverse of `csv_cell`, for scripts that read the export back."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def csv_bytes(rows: Iterable[Sequence[str]], header: Sequence[str] = CSV_COLUMNS) -> bytes:
+    """RFC 4180 CSV (quoted where needed, CRLF rows), UTF-8 without BOM, every cell neutralised."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def event_row(event: TimelineEvent, client_name: str, tz: ZoneInfo) -> list[str]:
+    """One timeline event as CSV cells, in CSV_COLUMNS order."""
+    amount = ""
+    if event.amount_minor is not None and event.currency:
+        amount = str(fmt.to_decimal(event.amount_minor, event.currency))
+    return [
+        fmt.local_iso(tz, event.at),
+        event.at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "true" if event.date_only else "false",
+        client_name,
+        event.type,
+        event.summary,
+        event.detail,
+        event.ref or "",
+        amount,
+        event.currency or "",
+        "" if event.amount_minor is None else str(event.amount_minor),
+    ]
+
+
+# -- Markdown ----------------------------------------------------------------------
+_TAG_OR_ENTITY = re.compile(r"<|&(?=#?\w+;)")
+
+
+def md_text(text: str) -> str:
+    """Inline text that renders as written: no HTML tags, no entities, no Slack `<@U1>` swallowed."""
+    return _TAG_OR_ENTITY.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;", text)
+
+
+def md_cell(text: str) -> str:
+    """A table cell: one line, pipes escaped."""
+    return md_text(" ".join(text.split())).replace("|", "\\|")
+
+
+def md_quote(text: str) -> list[str]:
+    """A note as a block quote, line by line, blank lines kept: it reads exactly as it was typed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [("> " + md_text(line)) if line else ">" for line in lines]
+
+
+def slug(name: str, fallback: str) -> str:
+    """An ASCII file-name part from a client name ('Công ty Ánh Dương' -> 'cong-ty-anh-duong')."""
+    folded = name.replace("đ", "d").replace("Đ", "D").replace("ı", "i").replace("ß", "ss")
+    ascii_name = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:48].strip("-")
+    return out or fallback
+
+
+class Dossier:
+    """Everything the export shows about one client, read once from the store."""
+
+    def __init__(self, ctx: "Context", client: "Client") -> None:
+        self.ctx = ctx
+        self.client = client
+        self.events = timeline(ctx, client)
+        self.invoices: list["Invoice"] = ctx.store.invoices.list(ctx.owner, client.id)
+        self.payments: list[tuple["Invoice", "Payment"]] = [
+            (inv, p) for inv in self.invoices for p in ctx.store.invoices.payments(ctx.owner, inv.id)
+        ]
+        self.payments.sort(key=lambda ip: (ip[1].paid_on, ip[1].id))
+        self.incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
+
+    # -- CSV -------------------------------------------------------------------
+    def csv(self) -> bytes:
+        return csv_bytes(event_row(e, self.client.name, self.ctx.tz) for e in self.events)
+
+    # -- Markdown --------------------------------------------------------------
+    def markdown(self) -> bytes:
+        ctx, t = self.ctx, self.ctx.t
+        out = [
+            "# " + md_text(t("export.md.title", name=self.client.name)),
+            "",
+            md_text(t("export.md.generated", when=fmt.moment(ctx.language, ctx.tz, ctx.now), zone=ctx.tz.key)),
+            "",
+            "_" + t("export.md.private") + "_",
+            "",
+            "## " + t("export.md.summary"),
+            "",
+        ]
+        out += [f"- **{label}:** {md_text(value)}" for label, value in self._summary()]
+        out += ["", "## " + t("export.md.timeline"), ""]
+        for number, event in enumerate(self.events, start=1):
+            out.append(f"### {number}. {md_text(when(ctx, event))} — {md_text(event.summary)}")
+            out.append("")
+            if event.detail:
+                out += md_quote(event.detail)
+                out.append("")
+        out += self._invoice_table()
+        out += self._payment_table()
+        return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
+
+    def _summary(self) -> list[tuple[str, str]]:
+        ctx, t = self.ctx, self.ctx.t
+        c = self.client
+        owed = [(i.balance_minor, i.currency) for i in self.invoices if i.status == "open" and i.balance_minor]
+        received = [(p.amount_minor, p.currency) for _, p in self.payments]
+        avg = average_days_late(self.invoices, ctx.today)
+        score = trouble_score(((i.kind, i.occurred_at) for i in self.incidents), self.invoices, ctx.today)
+        by_kind = Counter(i.kind for i in self.incidents)
+        kinds = ", ".join(f"{t(f'kind.{k}')} ×{n}" for k, n in by_kind.most_common())
+        counts = Counter(e.type for e in self.events)
+        rows = [
+            (t("export.md.client"), c.name),
+            (t("export.md.terms"), t.n("value.days", c.terms_days)),
+            (t("export.md.currency"), c.currency),
+        ]
+        if c.email:
+            rows.append((t("export.md.email"), c.email))
+        rows += [
+            (t("export.md.incidents"), f"{len(self.incidents)}" + (f" ({kinds})" if kinds else "")),
+            (t("export.md.invoices"), str(len(self.invoices))),
+            (t("export.md.owed"), _totals(ctx, owed) or t("export.md.nothing")),
+            (t("export.md.received"), _totals(ctx, received) or t("export.md.nothing")),
+            (t("export.md.avg_late"), t.n("value.days", round(avg)) if avg is not None else t("export.md.nothing")),
+            (t("export.md.score"), fmt.number(ctx.language, score)),
+        ]
+        rows += [(t(f"export.type.{kind}"), str(counts[kind])) for kind in ("nudge", "decision") if counts[kind]]
+        if self.events:
+            rows.append(
+                (
+                    t("export.md.period"),
+                    t("export.md.period_value", first=when(ctx, self.events[0]), last=when(ctx, self.events[-1])),
+                )
+            )
+        return rows
+
+    def _invoice_table(self) -> list[str]:
+        if not self.invoices:
+            return []
+        ctx, t = self.ctx, self.ctx.t
+        header = [t(f"export.col.{k}") for k in ("invoice", "issued", "due", "amount", "paid", "owed", "status", "days_late")]
+        out = ["## " + t("export.md.invoices"), "", _row(header), _row(["---"] * len(header))]
+        for inv in self.invoices:
+            out.append(
+                _row(
+                    [
+                        md_cell(inv.ref),
+                        fmt.day(ctx.language, inv.issued_on),
+                        fmt.day(ctx.language, inv.due_on),
+                        fmt.money(ctx.language, inv.amount_minor, inv.currency),
+                        fmt.money(ctx.language, inv.paid_minor, inv.currency),
+                        fmt.money(ctx.language, inv.balance_minor, inv.currency),
+                        md_cell(t(f"export.status.{inv.status}") if t.has(f"export.status.{inv.status}") else inv.status),
+                        str(days_late(inv, ctx.today)),
+                    ]
+                )
+            )
+        return out + [""]
+
+    def _payment_table(self) -> list[str]:
+        if not self.payments:
+            return []
+        ctx, t = self.ctx, self.ctx.t
+        header = [t(f"export.col.{k}") for k in ("date", "invoice", "amount", "days_late")]
+        out = ["## " + t("export.md.payments"), "", _row(header), _row(["---"] * len(header))]
+        for inv, p in self.payments:
+            out.append(
+                _row(
+                    [
+                        fmt.day(ctx.language, p.paid_on),
+                        md_cell(inv.ref),
+                        fmt.money(ctx.language, p.amount_minor, p.currency),
+                        str(max((p.paid_on - inv.due_on).days, 0)),
+                    ]
+                )
+            )
+        return out + [""]
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _totals(ctx: "Context", amounts: Iterable[tuple[int, str]]) -> str:
+    """One sum per currency, never converted; '' when there is nothing."""
+    sums: dict[str, int] = {}
+    for minor, currency in amounts:
+        sums[currency] = sums.get(currency, 0) + minor
+    return " + ".join(fmt.money(ctx.language, v, c) for c, v in sorted(sums.items()) if v)
+
+
+# -- the handler -------------------------------------------------------------------
+def export_client(ctx: "Context", text: str) -> list[Reply]:
+    """`/client export <name>`: the Markdown dossier and the CSV, or a short answer when there is nothing."""
+    client = find_client(ctx, " ".join(tok.value for tok in tokenize(text)), USAGE)
+    dossier = Dossier(ctx, client)
+    if not dossier.events:
+        return [Reply(text=ctx.t("export.empty", name=client.name), context=ctx.t("export.empty_hint", name=client.name))]
+    base = f"redflag-{slug(client.name, f'client-{client.id}')}-{ctx.today.isoformat()}"
+    files = (
+        Attachment(f"{base}.md", dossier.markdown(), "text/markdown; charset=utf-8", ctx.t("export.file_md", name=client.name)),
+        Attachment(f"{base}.csv", dossier.csv(), "text/csv; charset=utf-8", ctx.t("export.file_csv", name=client.name)),
+    )
+    return [
+        Reply(
+            text=ctx.t.n("export.ready", len(dossier.events), name=client.name),
+            context=ctx.t("export.ready_hint"),
+            files=files,
+        )
+    ]
