@@ -1,0 +1,133 @@
+"""Installations: one fixed bot token, or many workspaces through OAuth kept in the same SQLite file.
+
+OAuth uses slack-sdk's own SQLite installation and state stores on the
+`REDFLAG_DB` file (their tables sit beside ours and never touch them).
+`BotTokens` is what runs outside a request (the scheduler's DMs): it finds a
+workspace's bot token and rotates it when it is about to expire, so
+reminders keep going with token rotation switched on.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackClientError
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+
+from adapters.slack.client import api_error, web_client
+from adapters.slack.config import SlackConfig
+
+log = logging.getLogger(__name__)
+
+#: Bot scopes, exactly what the app calls (the manifest test holds the two together).
+BOT_SCOPES: tuple[str, ...] = (
+    "commands",  # slash commands and the message shortcut
+    "chat:write",  # replies, reminder DMs, chat.update, chat.postEphemeral
+    "im:write",  # conversations.open for DMs
+    "users:read",  # users.info: locale (include_locale) and time zone
+    "files:write",  # exports and charts
+)
+#: Minutes before expiry at which a rotating token is refreshed.
+ROTATE_BEFORE_MINUTES = 120
+STATE_EXPIRATION_SECONDS = 600
+
+
+def installation_store(config: SlackConfig) -> SQLite3InstallationStore:
+    store = SQLite3InstallationStore(database=config.db_path, client_id=config.client_id or "", logger=log)
+    store.init()
+    return store
+
+
+def state_store(config: SlackConfig) -> SQLite3OAuthStateStore:
+    store = SQLite3OAuthStateStore(database=config.db_path, expiration_seconds=STATE_EXPIRATION_SECONDS, logger=log)
+    store.init()
+    return store
+
+
+def oauth_settings(config: SlackConfig, installations=None, states=None) -> AsyncOAuthSettings:
+    return AsyncOAuthSettings(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        scopes=list(BOT_SCOPES),
+        user_scopes=[],
+        redirect_uri=config.redirect_uri,
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+        authorization_url=config.authorization_url,
+        installation_store=installations or installation_store(config),
+        installation_store_bot_only=True,
+        token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
+        state_store=states or state_store(config),
+        logger=log,
+    )
+
+
+def add_revocation_listeners(app: AsyncApp, bridge) -> None:
+    """`app_uninstalled` / `tokens_revoked` delete the stored installation (Bolt's own listeners)."""
+    uninstalled = app.default_app_uninstalled_event_listener()
+    revoked = app.default_tokens_revoked_event_listener()
+
+    async def on_uninstalled(context) -> None:
+        log.info("app uninstalled from team %s; installation removed", context.team_id)
+        bridge.people.forget(context.team_id or "")
+        await uninstalled(context=context)
+
+    async def on_revoked(event: dict, context) -> None:
+        log.info("tokens revoked in team %s", context.team_id)
+        await revoked(event=event, context=context)
+
+    app.event("app_uninstalled")(on_uninstalled)
+    app.event("tokens_revoked")(on_revoked)
+
+
+class NotInstalled(Exception):
+    """No usable bot token for this workspace (never installed, uninstalled, revoked)."""
+
+
+class BotTokens(Protocol):
+    async def token(self, workspace: str) -> str: ...
+
+
+class FixedToken:
+    """Single-workspace mode: the one `SLACK_BOT_TOKEN`."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    async def token(self, workspace: str) -> str:
+        return self._token
+
+
+class StoredTokens:
+    """OAuth mode: the workspace's bot from the installation store, rotated when near expiry."""
+
+    def __init__(self, config: SlackConfig, installations: SQLite3InstallationStore) -> None:
+        self.config = config
+        self.installations = installations
+
+    async def token(self, workspace: str) -> str:
+        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace)
+        if bot is None or not bot.bot_token:
+            raise NotInstalled(workspace)
+        if bot.bot_refresh_token:
+            rotator = AsyncTokenRotator(
+                client_id=self.config.client_id or "",
+                client_secret=self.config.client_secret or "",
+                client=web_client(self.config.api_url),
+            )
+            try:
+                fresh = await rotator.perform_bot_token_rotation(bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES)
+            except SlackClientError as err:
+                code = api_error(err)
+                log.warning("token rotation for team %s failed: %s", workspace, code)
+                if code in ("invalid_refresh_token", "invalid_client_id", "bad_client_secret", "token_revoked"):
+                    raise NotInstalled(workspace) from None
+                raise
+            if fresh is not None:
+                await self.installations.async_save_bot(fresh)
+                bot = fresh
+        return bot.bot_token

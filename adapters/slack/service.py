@@ -1,0 +1,123 @@
+"""Serving Slack on the shared asyncio loop: aiohttp's runner for HTTP, Bolt's handler for Socket Mode.
+
+`start()` returns once the server listens (or the socket is connected), so
+`bot/cli.py` can start Discord and the scheduler on the same loop beside it.
+Routes: `POST /slack/events` (commands, interactivity and events; HTTP mode
+only), `GET /slack/install` and `GET /slack/oauth_redirect` (OAuth mode),
+`GET /healthz` (always).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Mapping
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from adapters.slack import oauth, redact
+from adapters.slack.app import SlackBridge, build_app
+from adapters.slack.config import SlackConfig, configured
+from adapters.slack.notifier import SlackNotifier
+from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SlackService", "configured", "start", "web_application"]
+
+
+def web_application(app: AsyncApp, core: Core, config: SlackConfig) -> web.Application:
+    async def events(request: web.Request) -> web.Response:
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def install(request: web.Request) -> web.Response:
+        assert app.oauth_flow is not None
+        return await to_aiohttp_response(await app.oauth_flow.handle_installation(await to_bolt_request(request)))
+
+    async def oauth_redirect(request: web.Request) -> web.Response:
+        assert app.oauth_flow is not None
+        return await to_aiohttp_response(await app.oauth_flow.handle_callback(await to_bolt_request(request)))
+
+    async def healthz(request: web.Request) -> web.Response:
+        try:
+            core.store.database.one("SELECT 1 AS ok")
+        except Exception as err:  # the process is up but cannot serve
+            return web.json_response({"ok": False, "error": type(err).__name__}, status=503)
+        return web.json_response(
+            {"ok": True, "mode": "socket" if config.socket_mode else "http", "oauth": config.oauth}
+        )
+
+    web_app = web.Application()
+    web_app.router.add_get("/healthz", healthz)
+    if not config.socket_mode:
+        web_app.router.add_post("/slack/events", events)
+    if app.oauth_flow is not None:
+        web_app.router.add_get(app.oauth_flow.install_path, install)
+        web_app.router.add_get(app.oauth_flow.redirect_uri_path, oauth_redirect)
+    return web_app
+
+
+class SlackService:
+    """A running Slack surface: its web server, its socket (if any), its notifier."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        app: AsyncApp,
+        bridge: SlackBridge,
+        notifier: SlackNotifier,
+        runner: web.AppRunner,
+        socket: AsyncSocketModeHandler | None,
+        config: SlackConfig,
+    ) -> None:
+        self.app = app
+        self.bridge = bridge
+        self.notifier = notifier
+        self.runner = runner
+        self.socket = socket
+        self.config = config
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful with REDFLAG_PORT=0)."""
+        for address in self.runner.addresses:
+            if isinstance(address, tuple):
+                return int(address[1])
+        return self.config.port
+
+    async def stop(self) -> None:
+        if self.socket is not None:
+            await self.socket.close_async()
+        await self.runner.cleanup()
+
+
+async def start(core: Core, env: Mapping[str, str]) -> SlackService:
+    config = SlackConfig.from_env(env)
+    redact.install(config.secrets())
+    installations = oauth.installation_store(config) if config.oauth else None
+    app, bridge = build_app(core, config, installation_store=installations)
+    tokens: oauth.BotTokens
+    if installations is not None:
+        tokens = oauth.StoredTokens(config, installations)
+    else:
+        tokens = oauth.FixedToken(config.bot_token or "")
+    notifier = SlackNotifier(config.api_url, tokens)
+    # No access log: OAuth redirects carry the one-time code in the query string.
+    runner = web.AppRunner(web_application(app, core, config), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, config.host, config.port).start()
+    socket = None
+    if config.socket_mode:
+        socket = AsyncSocketModeHandler(app, config.app_token)
+        await socket.connect_async()
+    service = SlackService(app, bridge, notifier, runner, socket, config)
+    log.info(
+        "Slack serving on port %s (%s, %s)",
+        service.port,
+        "Socket Mode" if config.socket_mode else "HTTP /slack/events",
+        "OAuth, many workspaces" if config.oauth else "one workspace",
+    )
+    return service
