@@ -66,6 +66,7 @@ def _incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
             type="incident",
             summary=ctx.t("timeline.incident", kind=ctx.t(f"kind.{i.kind}")),
             detail=i.note,
+            ref=i.source_ref,  # the captured chat message's permalink, when there is one
         )
         for i in ctx.store.incidents.for_client(ctx.owner, client.id)
     ]
