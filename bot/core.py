@@ -98,7 +98,12 @@ class Core:
         handler = registry.COMMANDS.get(name)
         if handler is None:
             raise UserError("error.unknown_command", usage="usage.help", command=name)
-        return handler(ctx, event.text)
+        try:
+            return handler(ctx, event.text)
+        except UserError as err:
+            if err.usage is None and ctx.t.has(f"usage.{name}"):
+                err.usage = f"usage.{name}"  # e.g. an unclosed quote: show the command's general form
+            raise
 
     def _action(self, ctx: Context, event: Action) -> list[Reply]:
         prefix = event.action_id.split(":", 1)[0]

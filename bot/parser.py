@@ -125,15 +125,15 @@ def clean_name(value: str, usage: str) -> str:
 
 # -- amounts -------------------------------------------------------------------
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₺": "TRY", "₫": "VND", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₴": "UAH", "₦": "NGN", "₱": "PHP"}
-_DECIMAL_COMMA = {"nl", "vi", "tr"}
 
 
 def parse_amount(text: str, language: str = "en", currency: str | None = None) -> tuple[int, str | None]:
     """'1200', '1200.50', '1.200,50', '€1200', '1,200.50' -> (minor units, currency from a symbol/code or None).
 
-    With a single separator followed by exactly three digits ('1.200' or
-    '1,200') the user's language decides: a decimal-comma language reads '.'
-    as thousands, English reads ',' as thousands.
+    With both separators the last one is the decimal mark. A lone separator
+    followed by exactly three digits ('1.200', '1,200') groups thousands, as
+    no common currency has three decimals. `language` is kept for callers
+    that format the answer back.
     """
     raw = text.strip()
     found: str | None = None
@@ -154,9 +154,9 @@ def parse_amount(text: str, language: str = "en", currency: str | None = None) -
     raw = raw.replace(" ", "").replace("\u00a0", "").replace("'", "")
     if not re.fullmatch(r"[0-9][0-9.,]*", raw or "x"):
         raise UserError("error.bad_amount", usage="usage.amount", amount=text)
-    value = _normalise_number(raw, language, text)
     code = currency or found
     digits = minor_digits(code) if code else 2
+    value = _normalise_number(raw, digits, text)
     try:
         dec = Decimal(value)
     except InvalidOperation:
@@ -171,7 +171,7 @@ def parse_amount(text: str, language: str = "en", currency: str | None = None) -
     return minor, found
 
 
-def _normalise_number(raw: str, language: str, original: str) -> str:
+def _normalise_number(raw: str, digits: int, original: str) -> str:
     dots, commas = raw.count("."), raw.count(",")
     bad = UserError("error.bad_amount", usage="usage.amount", amount=original)
     if dots and commas:
@@ -192,10 +192,10 @@ def _normalise_number(raw: str, language: str, original: str) -> str:
     whole, frac = parts
     if not whole or not frac:
         raise bad
-    if len(frac) == 3:
-        thousands = (sep == "." and language in _DECIMAL_COMMA) or (sep == "," and language not in _DECIMAL_COMMA)
-        if thousands:
-            return whole + frac
+    if len(frac) == 3 and digits != 3:
+        # '1.200' or '1,200': three digits after a lone separator is a thousands
+        # group in every currency without three decimals, whatever the language.
+        return whole + frac
     return whole + "." + frac
 
 
