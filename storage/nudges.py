@@ -75,7 +75,18 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["nudge_ledger"].create_index(["workspace", "owner", "client_id"], if_not_exists=True)
 
 
-MIGRATIONS = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    # Follow-ups (storage/followups.py) have no lease of their own: two sweeps on one
+    # file must not both send one, so the sweep takes a short lease here first.
+    db["nudge_followup_leases"].create(
+        {"followup_id": int, "lease_until": str},
+        pk="followup_id",
+        not_null={"lease_until"},
+        if_not_exists=True,
+    )
+
+
+MIGRATIONS = [_v1, _v2]
 
 OFFSETS_KEY = "nudge_offsets"
 LATE_FEE_KEY = "nudge_late_fee_percent"
@@ -319,6 +330,10 @@ class Nudges:
             params.append(expected.isoformat())
         self.db.execute(sql, params)
 
+    def next_check_of(self, invoice_id: int) -> date | None:
+        row = self.db.one("SELECT next_nudge_on FROM invoices WHERE id = ?", (invoice_id,))
+        return _date(row["next_nudge_on"]) if row else None
+
     # -- delivery -----------------------------------------------------------------
     def deliverable(self, at: datetime, limit: int = 500) -> list[Message]:
         rows = self.db.query(
@@ -343,6 +358,20 @@ class Nudges:
                 (to_iso(until), message_id, to_iso(at), to_iso(at)),
             )
         return cur.rowcount == 1
+
+    def lease_followup(self, followup_id: int, at: datetime, until: datetime) -> bool:
+        with self.db.transaction():
+            cur = self.db.execute(
+                "INSERT INTO nudge_followup_leases (followup_id, lease_until) VALUES (?, ?)"
+                " ON CONFLICT(followup_id) DO UPDATE SET lease_until = excluded.lease_until"
+                " WHERE nudge_followup_leases.lease_until <= ?",
+                (followup_id, to_iso(until), to_iso(at)),
+            )
+        return cur.rowcount == 1
+
+    def release_followup(self, followup_id: int) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM nudge_followup_leases WHERE followup_id = ?", (followup_id,))
 
     def get_message(self, message_id: int) -> Message | None:
         row = self.db.one("SELECT * FROM nudge_messages WHERE id = ?", (message_id,))

@@ -1,0 +1,140 @@
+"""`redflag nudges run [--at ISO]` and `redflag nudges preview`, for operators and cron.
+
+`run_once` is the scheduler's sweep, once, as of a chosen moment; DMs for
+console users are printed to stdout (there is no chat to deliver them to),
+DMs for other platforms are delivered by the notifiers passed in, or left
+pending for the running bot. `preview` reads only: it lists what the next
+sweep would send and what comes after, without claiming anything.
+"""
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, TextIO
+
+from bot import fmt
+from bot.i18n import Messages, console_language, messages
+from bot.notify import Notifier, Recipient
+from bot.nudges import policy
+from bot.nudges.sweep import Outcome, as_table, offsets_for, plan, run_sweep, scan, user_context
+from bot.replies import Reply
+from storage.records import Owner
+
+if TYPE_CHECKING:
+    from storage.store import Store
+
+
+class PrintNotifier:
+    """A 'DM' that is printed: for console users when the sweep runs from the command line."""
+
+    platform = "console"
+
+    def __init__(self, stream: TextIO | None = None, t: Messages | None = None) -> None:
+        self.stream = stream
+        self.t = t or messages(console_language())
+
+    async def send_dm(self, recipient: Recipient, replies: Sequence[Reply]) -> None:
+        out = self.stream or sys.stdout
+        rule = "─" * 8
+        out.write(f"{rule} {self.t('nudge.cli.dm_header', user=recipient.user, workspace=recipient.workspace)} {rule}\n")
+        for reply in replies:
+            out.write(reply.plain() + "\n")
+        out.write("\n")
+        out.flush()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _outcome_line(t: Messages, o: Outcome) -> str:
+    values = dict(user=o.user, workspace=o.workspace, platform=o.platform, summary=o.summary, error=o.error)
+    prefix = t("nudge.cli.kind_followup") if o.kind == "followup" else t("nudge.cli.kind_nudge")
+    return f"• {prefix} #{o.id}: " + t(f"nudge.cli.{o.status}", **values)
+
+
+async def run_once(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier] | None,
+                   at: datetime | None = None, stream: TextIO | None = None) -> str:
+    """One sweep as of `at` (default: now); returns the operator's report."""
+    t = messages(console_language())
+    table = as_table(notifiers)
+    table.setdefault("console", PrintNotifier(stream, t))
+    at = (at or _now()).astimezone(timezone.utc)
+    report = await run_sweep(store, table, at)
+    lines = [t("nudge.cli.run_header", at=at.isoformat(timespec="minutes"), checked=report.checked, claimed=report.claimed)]
+    if not report.outcomes:
+        lines.append(t("nudge.cli.nothing"))
+    lines.extend(_outcome_line(t, o) for o in report.outcomes)
+    return "\n".join(lines)
+
+
+def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
+    """What the next sweep would send as of `at`, and the next checks after it. Writes nothing."""
+    from bot.core import Core
+
+    t = messages(console_language())
+    lang = t.language
+    at = (at or _now()).astimezone(timezone.utc)
+    core = Core(store, clock=lambda: at)
+    lines = [t("nudge.cli.preview_header", at=at.isoformat(timespec="minutes"))]
+    due: list[str] = []
+    for p in plan(store, core, at, scan(store, at)):
+        for cand, decision in p.decisions:
+            if decision.stage is None:
+                continue
+            invoice = store.invoices.get(p.owner, cand.invoice_id)
+            if invoice is None:
+                continue
+            due.append("• " + t("nudge.cli.preview_due", user=p.owner.user, workspace=p.owner.workspace,
+                                client=p.client.name, ref=invoice.ref, stage=t(f"nudge.stage.{decision.stage}"),
+                                balance=fmt.money(lang, invoice.balance_minor, invoice.currency)))
+    for msg in store.nudges.pending():
+        due.append("• " + t("nudge.cli.preview_pending", id=msg.id, user=msg.owner, workspace=msg.workspace,
+                            platform=msg.platform, at=msg.next_attempt_at.isoformat(timespec="minutes"),
+                            attempts=msg.attempts))
+    lines.append(t("nudge.cli.preview_due_title"))
+    lines.extend(due or [t("nudge.cli.preview_none")])
+    lines.append(t("nudge.cli.preview_next_title"))
+    upcoming = _upcoming(store, core, at, limit, lang, t)
+    lines.extend(upcoming or [t("nudge.cli.preview_none")])
+    return "\n".join(lines)
+
+
+def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Messages) -> list[str]:  # type: ignore[no-untyped-def]
+    out: list[str] = []
+    offsets_cache: dict[str, dict[str, int]] = {}
+    horizon = at.date() + timedelta(days=1)
+    for cand in store.nudges.upcoming(limit * 5):
+        if len(out) >= limit:
+            break
+        owner = Owner(cand.workspace, cand.owner)
+        settings = store.users.get(owner)
+        client = store.clients.get(owner, cand.client_id)
+        invoice = store.invoices.get(owner, cand.invoice_id)
+        if client is None or invoice is None:
+            continue
+        ctx = user_context(core, settings, owner, settings.platform if settings else "console", at)
+        offsets = offsets_for(store, cand.workspace, offsets_cache)
+        sent = store.nudges.sent_stages(invoice.id, invoice.due_on)
+        top = max(sent, key=policy.stage_rank) if sent else None
+        today = policy.local_day(at, ctx.tz)
+        stage = policy.next_stage(top)
+        overdue_stage = policy.due_stage(policy.days_overdue(invoice.due_on, today), offsets)
+        if overdue_stage and (top is None or policy.stage_rank(overdue_stage) > policy.stage_rank(top)):
+            stage = overdue_stage  # catch-up: the highest stage due goes out, once
+        if stage is None:
+            continue
+        day = max(policy.stage_date(invoice.due_on, stage, offsets), cand.next_nudge_on, today)
+        if invoice.snoozed_until:
+            day = max(day, invoice.snoozed_until)
+        if client.paused and client.paused_until:
+            day = max(day, client.paused_until)
+        when = policy.local_moment(day, settings.send_hour if settings else 9, ctx.tz)
+        if when < at:
+            when = policy.next_window_start(at, settings.send_hour if settings else 9, ctx.tz)
+        key = "nudge.cli.preview_next_paused" if client.paused and not client.paused_until else "nudge.cli.preview_next"
+        out.append("• " + t(key, when=fmt.local_iso(ctx.tz, when), user=owner.user, workspace=owner.workspace,
+                            client=client.name, ref=invoice.ref, stage=t(f"nudge.stage.{stage}"),
+                            balance=fmt.money(lang, invoice.balance_minor, invoice.currency)))
+    del horizon
+    return out

@@ -1,0 +1,86 @@
+"""The words of a nudge: stage names, the client's payment history, and the letter to the client.
+
+Every string comes from the `nudges` catalog; this module only picks the
+message id and fills the amounts (each in its own currency) and dates (in
+the user's language).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from bot import fmt
+from bot.nudges import policy
+from storage.records import Client, Invoice
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+#: Days the final notice gives the client to pay.
+FINAL_NOTICE_DAYS = 7
+
+
+def stage_label(ctx: "Context", stage: str) -> str:
+    return ctx.t(f"nudge.stage.{stage}")
+
+
+def late_fee_percent(ctx: "Context") -> float:
+    custom = ctx.store.nudges.late_fee_percent(ctx.owner.workspace)
+    return custom if custom is not None and custom >= 0 else float(policy.DEFAULT_LATE_FEE_PERCENT)
+
+
+def late_fee_minor(balance_minor: int, percent: float) -> int:
+    """The fee in minor units, rounded half up (never converted: same currency as the balance)."""
+    return int(balance_minor * percent / 100 + 0.5)
+
+
+def percent_text(ctx: "Context", percent: float) -> str:
+    return fmt.number(ctx.language, percent, 2 if percent != int(percent) else 0)
+
+
+def history_line(ctx: "Context", client: Client, today: date) -> str:
+    """The client's late-payment record in one line, from the invoices on file."""
+    invoices = ctx.store.invoices.list(ctx.owner, client.id)
+    paid = [i for i in invoices if i.status == "paid" and i.paid_on is not None]
+    overdue = [i for i in invoices if i.status == "open" and i.due_on < today]
+    if not paid:
+        return ctx.t.n("nudge.history.none", len(overdue))
+    late = [(i.paid_on - i.due_on).days for i in paid if i.paid_on > i.due_on]  # type: ignore[operator]
+    if late:
+        text = ctx.t.n("nudge.history.paid", len(paid), late=len(late))
+        text += " " + ctx.t.n("nudge.history.average", round(sum(late) / len(late)))
+    else:
+        text = ctx.t.n("nudge.history.on_time", len(paid))
+    if overdue:
+        text += " " + ctx.t.n("nudge.history.overdue", len(overdue))
+    return text
+
+
+def client_text(ctx: "Context", client: Client, invoice: Invoice, stage: str, today: date) -> str:
+    """The ready-to-send message for the client, in the tone of the stage."""
+    balance = invoice.balance_minor
+    percent = late_fee_percent(ctx)
+    fee = late_fee_minor(balance, percent)
+    values = dict(
+        client=client.name,
+        ref=invoice.ref,
+        amount=fmt.money(ctx.language, invoice.amount_minor, invoice.currency),
+        balance=balance_phrase(ctx, invoice),
+        due=fmt.day(ctx.language, invoice.due_on),
+        terms=client.terms_days,
+        percent=percent_text(ctx, percent),
+        fee=fmt.money(ctx.language, fee, invoice.currency),
+        total=fmt.money(ctx.language, balance + fee, invoice.currency),
+        pay_by=fmt.day(ctx.language, today + timedelta(days=FINAL_NOTICE_DAYS)),
+    )
+    overdue = max(policy.days_overdue(invoice.due_on, today), 0)
+    return ctx.t.n(f"nudge.client.{stage}", overdue, **values)
+
+
+def balance_phrase(ctx: "Context", invoice: Invoice) -> str:
+    """The amount still owed; after a partial payment it says so, so the client sees the arithmetic."""
+    balance = fmt.money(ctx.language, invoice.balance_minor, invoice.currency)
+    if invoice.paid_minor <= 0:
+        return balance
+    return ctx.t("nudge.client.balance_partial", balance=balance,
+                 amount=fmt.money(ctx.language, invoice.amount_minor, invoice.currency))
