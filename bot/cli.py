@@ -6,13 +6,15 @@ console starts fast.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import signal
 import sys
 from datetime import datetime, timezone
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+if TYPE_CHECKING:
+    import asyncio  # noqa: F401
 
 log = logging.getLogger("redflag")
 
@@ -60,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(args.path)
         return 0
     if args.command == "nudges":
+        import asyncio
+
         from bot.nudges import cli as nudges_cli
         from storage.store import open_store
 
@@ -70,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(nudges_cli.preview(store, None))
         return 0
     if args.command == "discord":
+        import asyncio
+
         from adapters.discord.sync import sync_commands
         from bot.core import Core
         from storage.store import open_store
@@ -100,10 +106,13 @@ def serve(env: Mapping[str, str]) -> int:
     surfaces = configured_surfaces(env)
     if not surfaces:
         return console(Core(open_store()))
+    import asyncio
+
     return asyncio.run(_serve(env, surfaces))
 
 
 async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
+    import asyncio
     from importlib import import_module
 
     from bot.core import Core
@@ -160,6 +169,8 @@ def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
     import threading
 
     def run() -> None:
+        import asyncio
+
         from adapters.console.notifier import ConsoleNotifier
         from bot.core import Core
         from storage.store import Store

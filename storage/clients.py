@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from storage.db import Database, from_iso, to_iso, utcnow
 from storage.records import Client, Owner
@@ -14,7 +17,7 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _v1(db: sqlite_utils.Database) -> None:
+def _v1(db: "sqlite_utils.Database") -> None:
     db["clients"].create(
         {
             "id": int,

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from storage.db import Database, from_iso, to_iso, utcnow
 from storage.records import Incident, Owner
 
 
-def _v1(db: sqlite_utils.Database) -> None:
+def _v1(db: "sqlite_utils.Database") -> None:
     db["incidents"].create(
         {
             "id": int,

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from storage.db import Database, from_iso, to_iso, utcnow
 from storage.records import Invoice, Owner, Payment
@@ -13,7 +16,7 @@ def ref_key(ref: str) -> str:
     return ref.strip().casefold()
 
 
-def _v1(db: sqlite_utils.Database) -> None:
+def _v1(db: "sqlite_utils.Database") -> None:
     db["invoices"].create(
         {
             "id": int,

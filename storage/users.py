@@ -1,7 +1,10 @@
 """Workspaces and per-user settings (language, time zone, send hour)."""
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from storage.db import Database, to_iso, utcnow
 from storage.records import Owner, UserSettings
@@ -9,7 +12,7 @@ from storage.records import Owner, UserSettings
 DEFAULT_SEND_HOUR = 9
 
 
-def _v1(db: sqlite_utils.Database) -> None:
+def _v1(db: "sqlite_utils.Database") -> None:
     db["workspaces"].create(
         {"id": str, "platform": str, "name": str, "settings": str, "created_at": str},
         pk="id",
