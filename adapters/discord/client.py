@@ -1,0 +1,64 @@
+"""The discord.py client: non-privileged intents, the command tree, dynamic items, modal hook.
+
+Nothing conversational lives here: every interaction goes to the `Bridge`,
+which calls the core. The client keeps no state a reconnect would lose;
+buttons are parsed from their custom_id and registered at start-up.
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord import commands
+from adapters.discord.bridge import Bridge
+from adapters.discord.dynamic import DYNAMIC_ITEMS
+from adapters.discord.translator import CatalogTranslator
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """Only `guilds`: slash commands, buttons, modals and DMs need nothing privileged."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    return chosen
+
+
+class RedflagTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await interaction.client.bridge.on_error(interaction, error)  # type: ignore[attr-defined]
+
+
+class RedflagClient(discord.Client):
+    def __init__(self, core: "Core", **options: Any) -> None:
+        options.setdefault("intents", intents())
+        options.setdefault("chunk_guilds_at_startup", False)
+        options.setdefault("member_cache_flags", discord.MemberCacheFlags.none())
+        options.setdefault("max_messages", None)
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        super().__init__(**options)
+        self.bridge = Bridge(core)
+        self.tree = RedflagTree(self)
+        for command in commands.build():
+            self.tree.add_command(command)
+
+    async def setup_hook(self) -> None:
+        # Buttons from any earlier run (yesterday's reminder) are matched by their custom_id templates.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.tree.set_translator(CatalogTranslator())
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.modal_submit:
+            try:
+                await self.bridge.on_modal(interaction)
+            except Exception as error:  # a modal must never end in "interaction failed"
+                await self.bridge.on_error(interaction, error)
+
+    async def on_ready(self) -> None:
+        log.info("Discord connected as %s (%s)", self.user, self.user.id if self.user else "?")

@@ -1,0 +1,67 @@
+"""`redflag` serving Discord: log in, connect the gateway on the running loop, stop cleanly.
+
+`client.start` is split into `login` (so a bad token fails at start-up, with
+a clear error) and `connect` in a background task on the shared loop, beside
+Slack and the scheduler. Reconnects are discord.py's. Commands are never
+synced here: that is `redflag discord sync`.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping
+
+from adapters.discord import endpoints
+from adapters.discord.client import RedflagClient
+from adapters.discord.notifier import DiscordNotifier
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+
+def configured(env: Mapping[str, str]) -> bool:
+    return bool(env.get("DISCORD_TOKEN", "").strip())
+
+
+@dataclass
+class DiscordService:
+    client: RedflagClient
+    notifier: DiscordNotifier
+    task: asyncio.Task | None = None
+    name: str = field(default="discord")
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self.task is not None:
+            try:
+                await asyncio.wait_for(self.task, timeout=10)
+            except (asyncio.CancelledError, asyncio.TimeoutError):
+                self.task.cancel()
+            except Exception:  # already logged by the task's callback
+                pass
+
+
+def _report_end(task: asyncio.Task) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("Discord connection ended: %s", type(error).__name__, exc_info=error)
+
+
+async def start(core: "Core", env: Mapping[str, str], **client_options: Any) -> DiscordService:
+    """Log in and connect in the background; returns once logged in (commands arrive after READY)."""
+    endpoints.apply(env)
+    client = RedflagClient(core, **client_options)
+    token = env["DISCORD_TOKEN"].strip()
+    try:
+        await client.login(token)
+    except Exception:
+        await client.close()
+        raise
+    task = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
+    task.add_done_callback(_report_end)
+    return DiscordService(client=client, notifier=DiscordNotifier(client), task=task)
