@@ -58,3 +58,24 @@ def sweep(store, core, clock, notifier):
         return await run_sweep(store, notifiers or {"console": notifier}, clock.now, core=core)
 
     return _sweep
+
+
+@pytest.fixture
+def books(say):
+    """Set up a user, clients and invoices through the real commands."""
+
+    class Books:
+        def user(self, tz: str = "Europe/Amsterdam", hour: int = 9, user: str = "U1", lang: str = "en") -> None:
+            replies = say(f"/redflag settings tz={tz} hour={hour} lang={lang}", user=user)
+            assert not replies[0].is_error, replies[0].plain()
+
+        def client(self, name: str = "Acme", user: str = "U1", terms: int = 30) -> None:
+            replies = say(f'/client add "{name}" terms={terms} currency=EUR', user=user)
+            assert not replies[0].is_error, replies[0].plain()
+
+        def invoice(self, ref: str, due: str, amount: str = "1200", client: str = "Acme", issued: str = "2026-06-01",
+                    currency: str = "EUR", user: str = "U1") -> None:
+            replies = say(f'/invoice add "{client}" {amount} {currency} issued={issued} due={due} ref={ref}', user=user)
+            assert not replies[0].is_error, replies[0].plain()
+
+    return Books()
