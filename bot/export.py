@@ -120,6 +120,13 @@ def md_quote(text: str) -> list[str]:
     return [("> " + md_text(line)) if line else ">" for line in lines]
 
 
+def md_link(ref: str | None) -> str:
+    """A web address as a Markdown link ('' for anything else, e.g. an invoice reference)."""
+    if not ref or not re.match(r"https?://[^\s<>]+$", ref):
+        return ""
+    return f"<{ref}>"
+
+
 def slug(name: str, fallback: str) -> str:
     """An ASCII file-name part from a client name ('Công ty Ánh Dương' -> 'cong-ty-anh-duong')."""
     folded = name.replace("đ", "d").replace("Đ", "D").replace("ı", "i").replace("ß", "ss")
@@ -167,6 +174,9 @@ class Dossier:
             if event.detail:
                 out += md_quote(event.detail)
                 out.append("")
+            link = md_link(event.ref)
+            if link:
+                out += [t("export.md.source", link=link), ""]
         out += self._invoice_table()
         out += self._payment_table()
         return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
