@@ -1,0 +1,31 @@
+"""Decisions on the client's timeline: when, which verdict, and why."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.dialogue.verdict import Verdict
+from bot.timeline import TimelineEvent, source
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from storage.records import Client
+
+
+@source
+def decisions(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+    from bot.dialogue.flow import render_reason
+
+    events: list[TimelineEvent] = []
+    for dlg in ctx.store.dialogues.finished_for(ctx.owner, client.id):
+        if not dlg.outcome or not dlg.finished_at:
+            continue
+        verdict = Verdict.from_dict(dlg.outcome["verdict"])
+        reasons = "; ".join(render_reason(ctx, r, client.name) for r in verdict.reasons)
+        events.append(
+            TimelineEvent(
+                at=dlg.finished_at,
+                type="decision",
+                summary=ctx.t("dialogue.timeline", verdict=ctx.t(f"dialogue.kind.{verdict.kind}"), reasons=reasons),
+            )
+        )
+    return events

@@ -1,0 +1,78 @@
+"""The ready-to-send message to the client, and the checklist that goes with it.
+
+One script per case (late payment, scope creep, style mismatch, abuse,
+unethical, hate the work, capacity, repair, keep), in the user's language,
+put together from catalog lines so every language can word each part its own
+way: a greeting, the case's body (which carries the one short reason), then
+only the lines that apply — notice, money still owed, refund, referral — and
+a sign-off. Nothing is left as a hole to fill in by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot import fmt
+from bot.dialogue.evidence import Evidence
+from bot.dialogue.verdict import Verdict
+from bot.i18n import Messages
+from bot.parser import quote
+
+
+@dataclass(frozen=True)
+class Script:
+    message: str  # what the user sends to the client
+    checklist: tuple[str, ...]  # next steps for the user, one line each
+
+
+def owed_text(language: str, owed: tuple[tuple[str, int], ...]) -> str:
+    """'€1,200.00 + $300.00': one amount per currency, never converted."""
+    return " + ".join(fmt.money(language, minor, currency) for currency, minor in owed if minor)
+
+
+def notice_end(today: date, verdict: Verdict) -> date:
+    return today + timedelta(days=verdict.notice_days)
+
+
+def message(t: Messages, verdict: Verdict, evidence: Evidence, today: date) -> str:
+    name = evidence.client_name
+    owed = owed_text(t.language, evidence.owed)
+    case = verdict.case
+    parts: list[str] = [t("dialogue.script.greeting", name=name), t(f"dialogue.script.{case}", name=name)]
+
+    if case == "repair":
+        parts.append("\n".join("• " + t(f"dialogue.script.item.{slug}") for slug in verdict.renegotiate))
+        parts.append(t("dialogue.script.repair_call"))
+    if verdict.kind == "fire_notice":
+        end = fmt.day(t.language, notice_end(today, verdict))
+        parts.append(t.n("dialogue.script.notice", verdict.notice_days, end=end))
+    if owed:
+        if case == "late_payment":
+            parts.append(t("dialogue.script.owed_pause", owed=owed))
+        elif verdict.kind in ("fire_notice", "fire_now"):
+            parts.append(t("dialogue.script.owed_final", owed=owed))
+        else:
+            parts.append(t("dialogue.script.owed_open", owed=owed))
+    if verdict.refund:
+        parts.append(t("dialogue.script.refund"))
+    if verdict.referral:
+        parts.append(t("dialogue.script.referral_agency" if case == "capacity" else "dialogue.script.referral"))
+    if verdict.kind == "fire_notice":
+        parts.append(t("dialogue.script.thanks", name=name))
+    parts.append(t("dialogue.script.signoff_short" if verdict.kind == "fire_now" else "dialogue.script.signoff"))
+    return "\n\n".join(p for p in parts if p)
+
+
+def checklist(t: Messages, verdict: Verdict, evidence: Evidence) -> tuple[str, ...]:
+    values = {
+        "name": evidence.client_name,
+        "owed": owed_text(t.language, evidence.owed),
+        "export": "/client export " + quote(evidence.client_name),
+        "fire": "/fire " + quote(evidence.client_name),
+        "incident": "/incident " + quote(evidence.client_name),
+    }
+    return tuple(t(f"dialogue.check.{slug}", **values) for slug in verdict.checklist)
+
+
+def compose(t: Messages, verdict: Verdict, evidence: Evidence, today: date) -> Script:
+    return Script(message=message(t, verdict, evidence, today), checklist=checklist(t, verdict, evidence))
