@@ -12,7 +12,13 @@ import logging
 from typing import Mapping
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+import json
+from urllib.parse import parse_qsl
+
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
@@ -25,6 +31,38 @@ from bot.core import Core
 log = logging.getLogger(__name__)
 
 __all__ = ["SlackService", "configured", "start", "web_application"]
+
+
+def parse_body(raw: str, content_type: str | None) -> dict:
+    """Slack's body as Slack meant it.
+
+    Bolt's own parser treats any form body that merely *contains* the word
+    "payload" as an interactivity payload, so `/client add "payload co"`
+    would be dropped as an unknown request. Here the body is a JSON payload
+    only when it has a `payload` field.
+    """
+    if not raw:
+        return {}
+    if (content_type or "").startswith("application/json") or raw.startswith("{"):
+        return json.loads(raw)
+    params = dict(parse_qsl(raw, keep_blank_values=True))
+    if "payload" in params and len(params) == 1:
+        return json.loads(params["payload"])
+    return params
+
+
+def bolt_request(raw: str, query: str, headers) -> AsyncBoltRequest:
+    """The raw body stays as sent (the signature covers it); the parsed body is ours."""
+    request = AsyncBoltRequest(body=raw, query=query, headers=headers)
+    body = parse_body(raw, request.content_type)
+    if body != request.body:
+        request.body = body
+        request.context = build_async_context(AsyncBoltContext({}), body)
+    return request
+
+
+async def to_bolt_request(request: web.Request) -> AsyncBoltRequest:
+    return bolt_request(await request.text(), request.query_string, request.headers)
 
 
 def web_application(app: AsyncApp, core: Core, config: SlackConfig) -> web.Application:

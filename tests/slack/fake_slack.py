@@ -1,0 +1,233 @@
+"""A local stand-in for the Slack Web API (and response_urls, and file uploads), over real HTTP.
+
+The adapter reaches it through `SLACK_API_URL`. Every call is recorded with
+its method, parameters (form, query or JSON, with `blocks`/`view` decoded)
+and token, so tests assert what a user would see. Failures are queued per
+method: `fake.fail("chat.postMessage", "channel_not_found")`,
+`fake.fail("users.info", status=429, headers={"Retry-After": "0"})`.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Failure:
+    error: str | None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+
+
+def _decode(params: dict[str, Any]) -> dict[str, Any]:
+    out = dict(params)
+    for key in ("blocks", "view", "files", "attachments"):
+        if isinstance(out.get(key), str):
+            try:
+                out[key] = json.loads(out[key])
+            except ValueError:
+                pass
+    return out
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: list[dict] = []  # what the app sent to response_urls
+        self.uploads: dict[str, bytes] = {}
+        self.failures: dict[str, list[Failure]] = {}
+        self.users: dict[str, dict] = {}
+        self.teams: dict[str, str] = {}  # token -> team id (auth.test); unknown tokens get invalid_auth
+        self.accept_any_token = True
+        self.oauth_grants: dict[str, dict] = {}  # code -> oauth.v2.access response
+        self.refreshes: dict[str, dict] = {}  # refresh token -> oauth.v2.access response
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.base = ""
+
+    # -- lifecycle -------------------------------------------------------------
+    async def start(self) -> "FakeSlack":
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/response/{n}", self._response)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def url(self) -> str:
+        return self.base + "/api/"
+
+    def response_url(self) -> str:
+        return f"{self.base}/response/{next(self._ids)}"
+
+    # -- scripting -------------------------------------------------------------
+    def user(self, user_id: str, locale: str = "en-US", tz: str = "Europe/Amsterdam", name: str | None = None) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": (name or user_id).lower(),
+            "real_name": name or user_id,
+            "tz": tz,
+            "locale": locale,
+            "profile": {"display_name": name or user_id},
+        }
+
+    def fail(self, method: str, error: str | None = None, *, status: int = 200, headers: dict | None = None, times: int = 1, body: str | None = None) -> None:
+        self.failures.setdefault(method, []).extend(Failure(error, status, dict(headers or {}), body) for _ in range(times))
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+        """Wait until the app has made the calls a test expects (event-driven, no polling sleeps)."""
+
+        async def _wait() -> Any:
+            async with self._changed:
+                while True:
+                    result = predicate()
+                    if result:
+                        return result
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(_wait(), timeout)
+
+    async def _record(self, call: Call | None = None, response: dict | None = None) -> None:
+        async with self._changed:
+            if call is not None:
+                self.calls.append(call)
+            if response is not None:
+                self.responses.append(response)
+            self._changed.notify_all()
+
+    # -- handlers --------------------------------------------------------------
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        raw = await request.read()
+        if raw:
+            ctype = request.headers.get("Content-Type", "")
+            if "json" in ctype:
+                params.update(json.loads(raw))
+            elif "multipart" not in ctype:
+                params.update(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        return _decode(params)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else params.get("token")
+        await self._record(Call(method, params, token, dict(request.headers)))
+        queued = self.failures.get(method)
+        if queued:
+            f = queued.pop(0)
+            if f.body is not None:
+                return web.Response(status=f.status, text=f.body, headers=f.headers)
+            return web.json_response({"ok": False, "error": f.error or "internal_error"}, status=f.status, headers=f.headers)
+        if method not in ("oauth.v2.access",) and not self.accept_any_token and token not in self.teams:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        return web.json_response(handler(params, token))
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = await request.read()
+        await self._record(Call("upload", {"file_id": file_id, "size": len(self.uploads[file_id])}, None))
+        return web.Response(text=f"OK - {len(self.uploads[file_id])}")
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = _decode(await request.json())
+        body["_url"] = str(request.url)
+        await self._record(response=body)
+        return web.Response(text="ok")
+
+    # -- methods ---------------------------------------------------------------
+    def _ts_next(self) -> str:
+        return f"1764064800.{next(self._ts):06d}"
+
+    def m_auth_test(self, p: dict, token: str | None) -> dict:
+        team = self.teams.get(token or "", "T1")
+        return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "redflag", "team_id": team, "user_id": "UBOT", "bot_id": "BBOT", "is_enterprise_install": False}
+
+    def m_users_info(self, p: dict, token: str | None) -> dict:
+        user = self.users.get(p.get("user", ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        data = dict(user)
+        if str(p.get("include_locale")).lower() not in ("true", "1"):
+            data.pop("locale", None)
+        return {"ok": True, "user": data}
+
+    def m_conversations_open(self, p: dict, token: str | None) -> dict:
+        return {"ok": True, "channel": {"id": "D" + str(p.get("users", "")).lstrip("U")}}
+
+    def m_chat_postMessage(self, p: dict, token: str | None) -> dict:
+        return {"ok": True, "channel": p.get("channel"), "ts": self._ts_next(), "message": {"text": p.get("text"), "blocks": p.get("blocks")}}
+
+    def m_chat_postEphemeral(self, p: dict, token: str | None) -> dict:
+        return {"ok": True, "message_ts": self._ts_next()}
+
+    def m_chat_update(self, p: dict, token: str | None) -> dict:
+        return {"ok": True, "channel": p.get("channel"), "ts": p.get("ts"), "text": p.get("text")}
+
+    def m_chat_getPermalink(self, p: dict, token: str | None) -> dict:
+        ts = str(p.get("message_ts", "")).replace(".", "")
+        return {"ok": True, "channel": p.get("channel"), "permalink": f"https://test.slack.com/archives/{p.get('channel')}/p{ts}"}
+
+    def m_views_open(self, p: dict, token: str | None) -> dict:
+        return {"ok": True, "view": {**(p.get("view") or {}), "id": f"V{next(self._ids)}"}}
+
+    def m_views_publish(self, p: dict, token: str | None) -> dict:
+        return {"ok": True, "view": {**(p.get("view") or {}), "id": f"V{next(self._ids)}"}}
+
+    def m_views_update(self, p: dict, token: str | None) -> dict:
+        return {"ok": True, "view": p.get("view")}
+
+    def m_files_getUploadURLExternal(self, p: dict, token: str | None) -> dict:
+        file_id = f"F{next(self._ids)}"
+        return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+
+    def m_files_completeUploadExternal(self, p: dict, token: str | None) -> dict:
+        files = p.get("files") or []
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title"), "name": f.get("title")} for f in files]}
+
+    def m_oauth_v2_access(self, p: dict, token: str | None) -> dict:
+        if p.get("grant_type") == "refresh_token":
+            grant = self.refreshes.get(p.get("refresh_token", ""))
+        else:
+            grant = self.oauth_grants.get(p.get("code", ""))
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        if grant.get("access_token"):
+            self.teams[grant["access_token"]] = grant["team"]["id"]
+        return grant

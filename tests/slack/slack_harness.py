@@ -1,0 +1,170 @@
+"""Playing Slack's side: signed requests built from the recorded fixtures, and block helpers."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import aiohttp
+
+from adapters.slack.service import SlackService
+from fake_slack import FakeSlack
+
+FIXTURES = Path(__file__).with_name("fixtures")
+BOT_TOKEN = "xoxb-1111-2222-SECRETBOTTOKEN"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+APP_TOKEN = "xapp-1-A0APP-3333-SECRETAPPTOKEN"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "shhh-client-secret-42"
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def fixture_json(name: str) -> dict:
+    return json.loads(fixture_text(name))
+
+
+def sign(secret: str, timestamp: str, body: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class SlackSender:
+    """Plays Slack's side of HTTP mode against the running service."""
+
+    def __init__(self, service: SlackService, fake: FakeSlack, secret: str = SIGNING_SECRET) -> None:
+        self.service = service
+        self.fake = fake
+        self.secret = secret
+        self.base = f"http://127.0.0.1:{service.port}"
+        self._triggers = itertools.count(100)
+        self._ts = itertools.count(100)
+
+    def trigger(self) -> str:
+        return f"13345224609.738474920.{next(self._triggers):031x}"
+
+    async def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None, signature: str | None = None, headers: dict | None = None) -> tuple[int, Any]:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature if signature is not None else sign(self.secret, ts, body),
+            **(headers or {}),
+        }
+        async with aiohttp.ClientSession() as session:
+            async with session.post(self.base + "/slack/events", data=body.encode("utf-8"), headers=sent) as resp:
+                text = await resp.text()
+                try:
+                    data: Any = json.loads(text) if text else None
+                except ValueError:
+                    data = text
+                return resp.status, data
+
+    def command_body(self, command: str, text: str, *, user: str = "U1", team: str = "T1", channel: str = "C2147483705", trigger: str | None = None) -> tuple[str, str]:
+        fields = dict(parse_qsl(fixture_text("command_client_add.txt"), keep_blank_values=True))
+        trigger = trigger or self.trigger()
+        fields.update(
+            command=command,
+            text=text,
+            user_id=user,
+            team_id=team,
+            channel_id=channel,
+            trigger_id=trigger,
+            response_url=self.fake.response_url(),
+        )
+        return urlencode(fields), trigger
+
+    async def command(self, command: str, text: str = "", **kw) -> tuple[int, Any]:
+        body, _ = self.command_body(command, text, **kw)
+        return await self.post(body)
+
+    async def payload(self, payload: dict, **kw) -> tuple[int, Any]:
+        return await self.post(urlencode({"payload": json.dumps(payload)}), **kw)
+
+    def click_payload(self, button: dict, *, user: str = "U1", team: str = "T1", channel: str = "C2147483705", message_ts: str | None = None, ephemeral: bool = True) -> dict:
+        p = fixture_json("block_actions.json")
+        p["user"] = {**p["user"], "id": user, "team_id": team}
+        p["team"]["id"] = team
+        p["channel"]["id"] = channel
+        p["container"].update(channel_id=channel, message_ts=message_ts or f"1764064800.{next(self._ts):06d}", is_ephemeral=ephemeral)
+        p["trigger_id"] = self.trigger()
+        p["response_url"] = self.fake.response_url()
+        p["actions"][0].update(action_id=button["action_id"], value=button.get("value", ""), text=button["text"])
+        return p
+
+    async def click(self, button: dict, **kw) -> tuple[int, Any]:
+        return await self.payload(self.click_payload(button, **kw))
+
+    def submit_payload(self, view: dict, values: dict[str, str], *, user: str = "U1", team: str = "T1", view_id: str = "V0FORM1") -> dict:
+        p = fixture_json("view_submission.json")
+        p["user"] = {**p["user"], "id": user, "team_id": team}
+        p["team"]["id"] = team
+        v = p["view"]
+        v.update(id=view_id, blocks=view["blocks"], private_metadata=view.get("private_metadata", ""), callback_id=view["callback_id"], title=view["title"])
+        state: dict[str, dict] = {}
+        for block in view["blocks"]:
+            if block.get("type") != "input":
+                continue
+            el = block["element"]
+            value = values.get(block["block_id"])
+            if el["type"] == "static_select":
+                options = el.get("options") or [o for g in el.get("option_groups", []) for o in g["options"]]
+                chosen = next((o for o in options if o["value"] == value), None)
+                state[block["block_id"]] = {el["action_id"]: {"type": "static_select", "selected_option": chosen}}
+            else:
+                state[block["block_id"]] = {el["action_id"]: {"type": "plain_text_input", "value": value}}
+        v["state"] = {"values": state}
+        return p
+
+    async def submit(self, view: dict, values: dict[str, str], **kw) -> tuple[int, Any]:
+        return await self.payload(self.submit_payload(view, values, **kw))
+
+    async def event(self, body: dict, headers: dict | None = None) -> tuple[int, Any]:
+        return await self.post(json.dumps(body), content_type="application/json", headers=headers)
+
+
+def buttons(blocks: list[dict]) -> list[dict]:
+    """Every button in a message, in order (actions blocks and section accessories)."""
+    out = []
+    for b in blocks:
+        if b["type"] == "actions":
+            out.extend(e for e in b["elements"] if e["type"] == "button")
+        elif b.get("accessory", {}).get("type") == "button":
+            out.append(b["accessory"])
+    return out
+
+
+def button(blocks: list[dict], label_part: str) -> dict:
+    found = [b for b in buttons(blocks) if label_part.lower() in b["text"]["text"].lower()]
+    assert found, f"no button with {label_part!r} in {[b['text']['text'] for b in buttons(blocks)]}"
+    return copy.deepcopy(found[0])
+
+
+def text_of_blocks(blocks: list[dict]) -> str:
+    parts = []
+    for b in blocks:
+        if "text" in b and isinstance(b["text"], dict):
+            parts.append(b["text"]["text"])
+        parts.extend(f["text"] for f in b.get("fields", ()))
+        if b["type"] == "context":
+            parts.extend(e.get("text", "") for e in b["elements"])
+        if b["type"] == "actions":
+            parts.extend(e["text"]["text"] for e in b["elements"])
+    return "\n".join(parts)
+
+
+def unescape(text: str) -> str:
+    """What Slack shows for mrkdwn text (it decodes &amp; &lt; &gt;)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def shown(blocks: list[dict]) -> str:
+    return unescape(text_of_blocks(blocks))
