@@ -1,31 +1,17 @@
 """Shared fixtures: a real SQLite file per test, a fake clock, the core, and `say`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from bot.core import Core
-from bot.events import Action, Address, Command, FormSubmit
+from bot.events import Action, Command, FormSubmit
 from bot.replies import Reply
 from storage.store import Store
-
-
-@dataclass
-class FakeClock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, dt: datetime) -> None:
-        self.now = dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
-
-    def advance(self, **delta: float) -> None:
-        self.now = self.now + timedelta(**delta)
+from redflag_testkit import FakeClock, address, text_of  # noqa: F401  (re-exported for old imports)
 
 
 @pytest.fixture
@@ -48,10 +34,6 @@ def clock() -> FakeClock:
 @pytest.fixture
 def core(store: Store, clock: FakeClock) -> Core:
     return Core(store, clock)
-
-
-def address(user: str = "U1", workspace: str = "W1", platform: str = "console", locale: str | None = None, timezone_name: str | None = None) -> Address:
-    return Address(platform=platform, workspace=workspace, user=user, channel="C1", locale=locale, timezone=timezone_name)
 
 
 Say = Callable[..., list[Reply]]
@@ -84,7 +66,3 @@ def submit(core: Core) -> Say:
         return core.handle(FormSubmit(address(user, workspace), form_id, tuple(values.items()), request_id=request_id, context=context))
 
     return _submit
-
-
-def text_of(replies: list[Reply]) -> str:
-    return "\n".join(r.plain() for r in replies)

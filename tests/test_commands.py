@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conftest import text_of
+from redflag_testkit import text_of
 from storage.records import Owner
 
 ME = Owner("W1", "U1")

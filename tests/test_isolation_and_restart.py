@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.core import Core
 from bot.events import Address, Command
-from conftest import text_of
+from redflag_testkit import text_of
 from storage.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
