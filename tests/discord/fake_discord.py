@@ -1,0 +1,403 @@
+"""A local fake Discord: the REST API under /api/v10 and a gateway websocket, both on one aiohttp server.
+
+It speaks just enough of the real protocol for an unmodified discord.py
+client: HELLO, IDENTIFY, READY, heartbeats and their ACKs, and dispatching
+INTERACTION_CREATE; REST answers shaped like Discord's. Every REST call the
+bot makes is recorded (method, path, JSON body, uploaded files) so tests
+assert exactly what a user would see. Faults are switched on per test:
+closed DMs (50007) and one 429 with `retry_after`.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aiohttp import WSMsgType, web
+
+TOKEN = "fake-bot-token.Abc123.secret-part-xyz"
+APP_ID = "900000000000000001"
+BOT_ID = "900000000000000002"
+GUILD = "800000000000000001"
+OTHER_GUILD = "800000000000000002"
+CHANNEL = "700000000000000001"
+USER = "600000000000000001"
+OTHER_USER = "600000000000000002"
+
+_ids = itertools.count(1_000_000_000_000_000_000)
+
+
+def reply_json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON with the bare content type Discord sends (discord.py compares it exactly)."""
+    return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def snowflake() -> str:
+    return str(next(_ids))
+
+
+def user_payload(user_id: str, name: str = "someone") -> dict:
+    return {"id": user_id, "username": name, "discriminator": "0", "global_name": name, "avatar": None, "bot": user_id == BOT_ID}
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    json: Any = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    query: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[str, dict] = {}  # id -> message payload, as the bot last set it
+        self.sockets: list[web.WebSocketResponse] = []
+        self.identifies: list[dict] = []
+        self.heartbeats = 0
+        self.acks = 0
+        self.closed_dms: set[str] = set()
+        self.rate_limit_once: set[str] = set()  # path regexes answered with one 429
+        self.dm_channels: dict[str, str] = {}  # channel id -> user id
+        self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
+        self._changed = asyncio.Condition()
+        self._seq = 0
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle -------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self.gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self.rest)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for ws in list(self.sockets):
+            await ws.close()
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Wait until `predicate()` is truthy (a guard against hanging, not a timing assertion)."""
+
+        async def loop() -> Any:
+            async with self._changed:
+                while True:
+                    value = predicate()
+                    if value:
+                        return value
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(loop(), timeout)
+
+    async def wait_call(self, method: str, pattern: str, after: int = 0) -> Call:
+        regex = re.compile(pattern)
+
+        def found() -> Call | None:
+            for call in self.calls[after:]:
+                if call.method == method and regex.search(call.path):
+                    return call
+            return None
+
+        return await self.wait_for(found)
+
+    def find(self, method: str, pattern: str) -> list[Call]:
+        regex = re.compile(pattern)
+        return [c for c in self.calls if c.method == method and regex.search(c.path)]
+
+    # -- the gateway -------------------------------------------------------------
+    async def gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                payload = json.loads(msg.data)
+                op = payload.get("op")
+                if op == 1:
+                    self.heartbeats += 1
+                    await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+                    self.acks += 1
+                elif op == 2:
+                    self.identifies.append(payload["d"])
+                    ready = {
+                        "v": 10,
+                        "user": user_payload(BOT_ID, "redflag"),
+                        "guilds": [],
+                        "session_id": "session-" + snowflake(),
+                        "resume_gateway_url": self.gateway_url,
+                        "application": {"id": APP_ID, "flags": 0},
+                        "private_channels": [],
+                    }
+                    await self._send(ws, "READY", ready)
+                await self._notify()
+        finally:
+            if ws in self.sockets:
+                self.sockets.remove(ws)
+            await self._notify()
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
+        self._seq += 1
+        await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+
+    async def wait_ready(self, identifies: int = 1) -> None:
+        await self.wait_for(lambda: len(self.identifies) >= identifies and self.sockets)
+
+    async def dispatch(self, event: str, data: dict) -> None:
+        for ws in list(self.sockets):
+            await self._send(ws, event, data)
+
+    # -- REST ------------------------------------------------------------------
+    async def _body(self, request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            payload: Any = None
+            files: list[tuple[str, bytes]] = []
+            async for part in reader:
+                if part.name == "payload_json":
+                    payload = json.loads(await part.text())
+                else:
+                    files.append((part.filename or "", bytes(await part.read())))
+            return payload, files
+        raw = await request.read()
+        return (json.loads(raw) if raw else None), []
+
+    def _message(self, channel_id: str, body: dict | None, flags: int = 0, message_id: str | None = None) -> dict:
+        body = body or {}
+        message = {
+            "id": message_id or snowflake(),
+            "channel_id": channel_id,
+            "author": user_payload(BOT_ID, "redflag"),
+            "content": body.get("content") or "",
+            "timestamp": "2026-11-25T10:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [
+                {"id": snowflake(), "filename": a.get("filename", "file"), "size": 1, "url": "http://x/a", "proxy_url": "http://x/a"}
+                for a in body.get("attachments", [])
+            ],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", flags) or 0,
+            "components": body.get("components") or [],
+        }
+        self.messages[message["id"]] = message
+        return message
+
+    async def rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body, files = await self._body(request)
+        call = Call(request.method, path, body, files, dict(request.query))
+        for pattern in list(self.rate_limit_once):
+            if re.search(pattern, path):
+                self.rate_limit_once.discard(pattern)
+                call.status = 429
+                self.calls.append(call)
+                await self._notify()
+                return reply_json(
+                    {"message": "You are being rate limited.", "retry_after": 0.01, "global": False},
+                    status=429,
+                    headers={"Via": "1.1 google", "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                             "X-RateLimit-Reset-After": "0.01", "X-RateLimit-Bucket": "fake-bucket"},
+                )
+        self.calls.append(call)
+        try:
+            status, answer = self._answer(request.method, path, body)
+        finally:
+            await self._notify()
+        call.status = status
+        if answer is None:
+            return web.Response(status=status)
+        return reply_json(answer, status=status)
+
+    def _answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        if method == "GET" and path == "/users/@me":
+            return 200, user_payload(BOT_ID, "redflag")
+        if method == "GET" and path == "/oauth2/applications/@me":
+            return 200, {
+                "id": APP_ID, "name": "Redflag", "icon": None, "description": "", "rpc_origins": [], "bot_public": True,
+                "bot_require_code_grant": False, "owner": user_payload(USER, "owner"), "summary": "", "verify_key": "00",
+                "team": None, "flags": 0,
+            }
+        if method == "GET" and path == "/gateway/bot":
+            return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
+        m = re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", path)
+        if m and method == "PUT":
+            scope = m.group(1) or "global"
+            registered = [dict(c, id=snowflake(), application_id=APP_ID, version="1", **({"guild_id": scope} if scope != "global" else {})) for c in body]
+            self.commands[scope] = registered
+            return 200, registered
+        m = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
+        if m and method == "POST":
+            kind = body.get("type")
+            result: dict = {"interaction": {"id": m.group(1), "type": 2}}
+            if kind in (4, 7):
+                data = body.get("data") or {}
+                message = self._message(CHANNEL, data)
+                result["interaction"].update(response_message_id=message["id"], response_message_ephemeral=bool((data.get("flags") or 0) & 64))
+                result["resource"] = {"type": kind, "message": message}
+            return 200, result
+        m = re.fullmatch(r"/webhooks/\d+/([^/]+)", path)
+        if m and method == "POST":
+            return 200, self._message(CHANNEL, body)
+        m = re.fullmatch(r"/webhooks/\d+/([^/]+)/messages/(@original|\d+)", path)
+        if m and method == "PATCH":
+            return 200, self._message(CHANNEL, body)
+        if method == "POST" and path == "/users/@me/channels":
+            user_id = str(body["recipient_id"])
+            channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None) or snowflake()
+            self.dm_channels[channel_id] = user_id
+            return 200, {"id": channel_id, "type": 1, "recipients": [user_payload(user_id)], "last_message_id": None}
+        m = re.fullmatch(r"/channels/(\d+)/messages", path)
+        if m and method == "POST":
+            if self.dm_channels.get(m.group(1)) in self.closed_dms:
+                return 403, {"message": "Cannot send messages to this user", "code": 50007}
+            return 200, self._message(m.group(1), body)
+        return 404, {"message": "Unknown route", "code": 0}
+
+    # -- interactions the "user" makes -----------------------------------------------
+    def interaction(
+        self,
+        kind: int,
+        data: dict,
+        *,
+        user: str = USER,
+        guild: str | None = GUILD,
+        channel: str = CHANNEL,
+        locale: str = "en-US",
+        message: dict | None = None,
+    ) -> dict:
+        payload: dict[str, Any] = {
+            "id": snowflake(),
+            "application_id": APP_ID,
+            "type": kind,
+            "data": data,
+            "token": "itoken-" + snowflake(),
+            "version": 1,
+            "locale": locale,
+            "app_permissions": "0",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": guild} if guild else {"1": user},
+            "context": 0 if guild else 1,
+            "attachment_size_limit": 26214400,
+        }
+        if guild:
+            payload["guild_id"] = guild
+            payload["guild_locale"] = "en-US"
+            payload["channel_id"] = channel
+            payload["channel"] = {"id": channel, "type": 0, "guild_id": guild, "name": "general", "position": 0, "permission_overwrites": []}
+            payload["member"] = {
+                "user": user_payload(user), "roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False,
+                "mute": False, "flags": 0, "permissions": "2251799813685247",
+            }
+        else:
+            payload["channel_id"] = channel
+            payload["channel"] = {"id": channel, "type": 1, "recipients": [user_payload(user)]}
+            payload["user"] = user_payload(user)
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    @staticmethod
+    def _options(options: dict[str, Any], focused: str | None = None) -> list[dict]:
+        out = []
+        for name, value in options.items():
+            kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+            option = {"name": name, "type": kind, "value": value}
+            if name == focused:
+                option["focused"] = True
+            out.append(option)
+        return out
+
+    def command_data(self, path: str, options: dict[str, Any] | None = None, focused: str | None = None) -> dict:
+        names = path.split()
+        opts = self._options(options or {}, focused)
+        data: dict[str, Any] = {"id": snowflake(), "name": names[0], "type": 1}
+        data["options"] = [{"name": names[1], "type": 1, "options": opts}] if len(names) > 1 else opts
+        return data
+
+    async def slash(self, path: str, options: dict[str, Any] | None = None, **kw: Any) -> dict:
+        payload = self.interaction(2, self.command_data(path, options), **kw)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def autocomplete(self, path: str, options: dict[str, Any], focused: str, **kw: Any) -> dict:
+        payload = self.interaction(4, self.command_data(path, options, focused), **kw)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def click(self, message: dict, custom_id: str, *, values: list[str] | None = None, **kw: Any) -> dict:
+        component_type = 3 if values is not None else 2
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+        if values is not None:
+            data["values"] = values
+        payload = self.interaction(3, data, message=message, **kw)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def submit_modal(self, custom_id: str, values: dict[str, str | list[str]], **kw: Any) -> dict:
+        components = []
+        for field_id, value in values.items():
+            if isinstance(value, list):
+                inner = {"type": 3, "custom_id": field_id, "values": value}
+            else:
+                inner = {"type": 4, "custom_id": field_id, "value": value}
+            components.append({"type": 18, "id": len(components) + 1, "component": inner})
+        payload = self.interaction(5, {"custom_id": custom_id, "components": components}, **kw)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def callback_for(self, payload: dict) -> Call:
+        return await self.wait_call("POST", rf"^/interactions/{payload['id']}/")
+
+    async def followups_for(self, payload: dict, count: int = 1) -> list[Call]:
+        token = re.escape(payload["token"])
+        return await self.wait_for(lambda: (found := self.find("POST", rf"^/webhooks/\d+/{token}$")) and len(found) >= count and found)
+
+
+def custom_ids(components: list[dict]) -> list[str]:
+    out: list[str] = []
+    for component in components:
+        if "custom_id" in component:
+            out.append(component["custom_id"])
+        out.extend(custom_ids(component.get("components", [])))
+    return out
+
+
+def buttons(components: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for component in components:
+        if component.get("type") == 2:
+            out.append(component)
+        out.extend(buttons(component.get("components", [])))
+    return out
