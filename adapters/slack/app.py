@@ -142,11 +142,11 @@ class SlackBridge:
         name = (body.get("command") or "").lstrip("/")
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
         replies = self.handle(("command", team, trigger) if trigger else None, event)
-        forms = [r.form for r in replies if r.form is not None]
+        form = next((r for r in replies if r.form is not None), None)
         messages = render.messages(replies, for_user=user)
-        if forms and trigger:
+        if form is not None and trigger:
             await ack()
-            await self.open_form(client, trigger, forms[0], address, respond, response_url=body.get("response_url"))
+            await self.open_form(client, trigger, form, address, respond, response_url=body.get("response_url"))
         elif messages:
             await ack(**_payload(messages[0], channel))
             messages = messages[1:]
@@ -157,12 +157,15 @@ class SlackBridge:
         await self.send_files(client, address, replies, respond)
 
     # -- modals ----------------------------------------------------------------
-    async def open_form(self, client: AsyncWebClient, trigger_id: str, form: Form, address: Address, respond=None, response_url: str | None = None) -> None:
+    async def open_form(self, client: AsyncWebClient, trigger_id: str, reply: Reply, address: Address, respond=None, response_url: str | None = None) -> None:
+        """Open the reply's form as a modal (its text on top); say so if Slack refuses."""
+        form = reply.form
+        assert form is not None
         t = self.t(address)
         metadata = {"c": address.channel, "x": form.context}
         if response_url:
             metadata["r"] = response_url
-        view = render.modal(form, metadata, t("slack.modal_close"))
+        view = render.modal(form, metadata, t("slack.modal_close"), intro=reply)
         try:
             await client.views_open(trigger_id=trigger_id, view=view)
         except SlackClientError as err:
@@ -200,10 +203,11 @@ class SlackBridge:
                 shown[target] = f"{shown[target]} {msg}" if target in shown else msg
             await ack(response_action="errors", errors=shown)
             return
-        next_form = next((r.form for r in replies if r.form is not None), None)
-        if next_form is not None:
+        next_form = next((r for r in replies if r.form is not None), None)
+        if next_form is not None and next_form.form is not None:
             t = self.t(address)
-            await ack(response_action="update", view=render.modal(next_form, {**metadata, "x": next_form.context}, t("slack.modal_close")))
+            view = render.modal(next_form.form, {**metadata, "x": next_form.form.context}, t("slack.modal_close"), intro=next_form)
+            await ack(response_action="update", view=view)
         else:
             await ack()
         await self.post_private(client, address, render.messages(replies, for_user=user), metadata.get("r"))
@@ -226,7 +230,7 @@ class SlackBridge:
         key = ("action", team, user, channel, message_ts, action.get("action_id")) if message_ts else None
         event = Action(address, action_id=choice_id, request_id=body.get("trigger_id"))
         replies = self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
-        form = next((r.form for r in replies if r.form is not None), None)
+        form = next((r for r in replies if r.form is not None), None)
         if form is not None and body.get("trigger_id"):
             await self.open_form(client, body["trigger_id"], form, address, respond, response_url=body.get("response_url"))
         has_response_url = bool(body.get("response_url"))
@@ -284,7 +288,7 @@ class SlackBridge:
             request_id=body.get("trigger_id"),
         )
         replies = self.core.handle(event)
-        form = next((r.form for r in replies if r.form is not None), None)
+        form = next((r for r in replies if r.form is not None), None)
         if form is not None:
             await self.open_form(client, body["trigger_id"], form, address, None, response_url=body.get("response_url"))
         else:  # e.g. no clients yet: the core says what to do first
@@ -307,7 +311,7 @@ class SlackBridge:
         if form is None:
             await self.direct(client, address, render.messages([Reply(text=ctx.t("slack.home.no_clients"))]))
             return
-        await self.open_form(client, body["trigger_id"], form, address)
+        await self.open_form(client, body["trigger_id"], Reply(form=form), address)
 
     async def on_home_fire_submit(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()

@@ -224,8 +224,8 @@ def messages(replies: Sequence[Reply], for_user: str | None = None) -> list[Mess
     """One message per reply, split into more messages when it passes 50 blocks."""
     out: list[Message] = []
     for reply in replies:
-        if reply.form is not None and not (reply.text or reply.title or reply.lines or reply.choices):
-            continue  # a bare form opens a modal; nothing to post
+        if reply.form is not None:
+            continue  # a form opens a modal, its text shown at the top of it
         blocks = reply_blocks(reply, for_user)
         if not blocks:
             continue
@@ -271,9 +271,10 @@ def _element(field: FormField) -> dict:
     return el
 
 
-def modal(form: Form, metadata: dict, close_label: str) -> dict:
+def modal(form: Form, metadata: dict, close_label: str, intro: Reply | None = None) -> dict:
     """A modal whose callback_id is the form id and whose block/action ids are the field ids."""
-    blocks = [
+    head = reply_blocks(Reply(text=intro.text, lines=intro.lines, context=intro.context), None) if intro else []
+    blocks = head + [
         {
             "type": "input",
             "block_id": f.id,
