@@ -63,6 +63,8 @@ class FakeDiscord:
         self.acks = 0
         self.closed_dms: set[str] = set()
         self.rate_limit_once: set[str] = set()  # path regexes answered with one 429
+        self.expired: set[str] = set()  # command names whose interactions have expired (10062)
+        self._expired_ids: set[str] = set()
         self.dm_channels: dict[str, str] = {}  # channel id -> user id
         self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
         self._changed = asyncio.Condition()
@@ -258,6 +260,8 @@ class FakeDiscord:
             self.commands[scope] = registered
             return 200, registered
         m = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
+        if m and method == "POST" and m.group(1) in self._expired_ids:
+            return 404, {"message": "Unknown interaction", "code": 10062}
         if m and method == "POST":
             kind = body.get("type")
             result: dict = {"interaction": {"id": m.group(1), "type": 2}}
@@ -348,6 +352,8 @@ class FakeDiscord:
 
     async def slash(self, path: str, options: dict[str, Any] | None = None, **kw: Any) -> dict:
         payload = self.interaction(2, self.command_data(path, options), **kw)
+        if path.split()[0] in self.expired:
+            self._expired_ids.add(payload["id"])
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
