@@ -35,8 +35,9 @@ class Evidence:
     kinds: tuple[KindCount, ...] = ()  # incidents by kind, most frequent first
     paid_late: int = 0  # settled invoices paid after their due date
     late_avg_days: int = 0  # average days late over those (rounded)
-    late_worst_days: int = 0  # worst days late, counting invoices still overdue
+    late_worst_days: int = 0  # the worst of those
     overdue_now: int = 0  # open invoices past their due date
+    overdue_worst_days: int = 0  # days past due of the oldest of those
     owed: tuple[tuple[str, int], ...] = ()  # (currency, minor units) still unpaid, per currency
     recent: int = 0  # incidents logged in the last 48 hours
     invoices: int = 0
@@ -91,6 +92,7 @@ def gather(
     late_days: list[int] = []
     worst = 0
     overdue = 0
+    overdue_worst = 0
     owed: dict[str, int] = {}
     count = 0
     for invoice in invoices:
@@ -107,7 +109,7 @@ def gather(
             owed[invoice.currency] = owed.get(invoice.currency, 0) + invoice.balance_minor
             if invoice.due_on < today:
                 overdue += 1
-                worst = max(worst, (today - invoice.due_on).days)
+                overdue_worst = max(overdue_worst, (today - invoice.due_on).days)
 
     since = client.created_at.date()
     return Evidence(
@@ -120,6 +122,7 @@ def gather(
         late_avg_days=round(sum(late_days) / len(late_days)) if late_days else 0,
         late_worst_days=worst,
         overdue_now=overdue,
+        overdue_worst_days=overdue_worst,
         owed=tuple(sorted(owed.items())),
         recent=recent,
         invoices=count,

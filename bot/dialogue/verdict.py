@@ -218,7 +218,7 @@ def _evidence_reason(evidence: Evidence) -> Reason:
             count=evidence.paid_late,
         )
     if evidence.overdue_now:
-        return Reason("dialogue.reason.ev_overdue", (("worst", evidence.late_worst_days),), count=evidence.overdue_now)
+        return Reason("dialogue.reason.ev_overdue", (("worst", evidence.overdue_worst_days),), count=evidence.overdue_now)
     if evidence.incidents:
         return Reason("dialogue.reason.ev_incidents", count=evidence.incidents)
     return Reason("dialogue.reason.ev_clean")
