@@ -284,7 +284,7 @@ def _trouble(ctx: "Context") -> list[ClientTrouble]:
 def _percent(ctx: "Context", fraction: float) -> str:
     from babel.numbers import format_percent
 
-    return format_percent(fraction, format="#,##0%", locale=ctx.t.babel_locale)
+    return format_percent(fraction, locale=ctx.t.babel_locale)  # the locale places the sign: "42%", "%42"
 
 
 def _formats(ctx: "Context") -> ChartFormats:
