@@ -256,7 +256,12 @@ class FakeDiscord:
         m = re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", path)
         if m and method == "PUT":
             scope = m.group(1) or "global"
-            registered = [dict(c, id=snowflake(), application_id=APP_ID, version="1", **({"guild_id": scope} if scope != "global" else {})) for c in body]
+            # Discord echoes each command with its id and fills what was left out
+            registered = [
+                {"description": "", "options": [], "default_member_permissions": None, "nsfw": False, **c,
+                 "id": snowflake(), "application_id": APP_ID, "version": "1", **({"guild_id": scope} if scope != "global" else {})}
+                for c in body
+            ]
             self.commands[scope] = registered
             return 200, registered
         m = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
