@@ -55,12 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_log_redaction(os.environ)
     env = dict(os.environ)
     if args.command == "backup":
-        from storage.backup import backup
-        from storage.store import default_path
-
-        backup(default_path(), args.path)
-        print(args.path)
-        return 0
+        return _backup(args.path)
     if args.command == "nudges":
         import asyncio
 
@@ -86,6 +81,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"registered {count} commands" + (f" in guild {args.guild}" if args.guild else " globally"))
         return 0
     return serve(env)
+
+
+def _backup(path: str) -> int:
+    from bot.i18n import console_language, messages
+    from storage.backup import BackupRefused, backup
+    from storage.store import default_path
+
+    t = messages(console_language())
+    try:
+        result = backup(default_path(), path)
+    except BackupRefused as refused:
+        print(t(f"report.backup.{refused.reason}", path=refused.path), file=sys.stderr)
+        return 2
+    from babel.numbers import format_decimal
+
+    size = format_decimal(round(result.size_bytes / 1024), locale=t.babel_locale) + " KiB"
+    print(t("report.backup.done", path=result.path, size=size))
+    return 0
 
 
 def configured_surfaces(env: Mapping[str, str]) -> list[str]:

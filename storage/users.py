@@ -66,6 +66,14 @@ class Users:
         timezone: str | None = None,
     ) -> UserSettings:
         """Create the workspace and user rows on first contact; remember what the platform reports."""
+        known = self.get(owner)
+        if (
+            known is not None
+            and (locale is None or locale == known.platform_locale)
+            and (timezone is None or timezone == known.platform_timezone)
+        ):
+            # Nothing new to remember: no write transaction (and no commit) on every event.
+            return known
         now = to_iso(utcnow())
         with self.db.transaction():
             self.db.execute(
