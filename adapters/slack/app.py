@@ -38,6 +38,8 @@ PLATFORM = "slack"
 SHORTCUT_LOG_INCIDENT = "log_incident"
 #: Button and form ids owned by the adapter itself (App Home), never sent to the core.
 UI_PREFIX = "slackui:"
+#: Events the app subscribes to (the manifest lists exactly these).
+EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 #: How long a repeated click on the same button of the same message replays the first answer.
 DOUBLE_CLICK_WINDOW = 30.0
 
