@@ -50,7 +50,7 @@ def test_one_client_is_still_a_correct_report(say, clock) -> None:
     assert reply.text == "Solo is your only client, so all the trouble on file is theirs."
     # haggling 2 × ½^(24/180) + 20 days late / 30
     expected = round(2 * 0.5 ** (24 / 180) + 20 / 30, 1)
-    assert reply.lines[0] == f"1. Solo: trouble {expected} (100%, 100% cumulative); revenue €800.00"
+    assert reply.lines[0] == f"1. Solo: trouble {expected} (100%, 100% cumulative); revenue: €800.00"
     assert reply.lines[1] == "Revenue received in total, per currency (never converted): €800.00"
     [chart] = reply.files
     assert chart.mime == "image/png" and chart.filename == "redflag-report-2026-11-25.png"
@@ -104,10 +104,10 @@ def test_ranking_share_and_revenue_per_currency(say, studio, clock) -> None:
     assert reply.text == f"Your top 2 clients of 6 (the top 20%) cause {round(top2 * 100)}% of the trouble."
     lines = "\n".join(reply.lines)
     assert "Elm: trouble 2.9" in lines  # 86 days overdue on the unpaid half outranks one scope-creep
-    assert reply.lines[0].endswith("revenue €1,000.00 + $250.50")  # both currencies, side by side, never added
-    assert "Bolt: trouble" in lines and "revenue $4,000.00" in next(line for line in reply.lines if "Bolt" in line)
+    assert reply.lines[0].endswith("revenue: €1,000.00 + $250.50")  # both currencies, side by side, never added
+    assert "Bolt: trouble" in lines and "revenue: $4,000.00" in next(line for line in reply.lines if "Bolt" in line)
     assert "₫25,000,000" in lines and "¥60,000" in lines
-    assert "Fig: trouble 0 (0%, 100% cumulative); revenue no payments yet" in lines
+    assert "Fig: trouble 0 (0%, 100% cumulative); revenue: no payments yet" in lines
     assert reply.lines[-1] == (
         "Revenue received in total, per currency (never converted): €1,000.00 + ¥60,000 + $4,250.50 + ₫25,000,000"
     )
