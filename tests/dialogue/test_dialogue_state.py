@@ -1,0 +1,188 @@
+"""State and robustness: stale, cancelled, finished and foreign buttons; Back; resume; restarts."""
+from __future__ import annotations
+
+from bot.core import Core
+from bot.events import Action, Address, Command
+from storage.records import Owner
+from storage.store import Store
+from dlg_helpers import OWNER, choice, current_step, dialogue_choices, text_of, walk
+
+
+def snapshot(store, dialogue_id: int, owner: Owner = OWNER):
+    dlg = store.dialogues.get(owner, dialogue_id)
+    return (dlg.status, dlg.step, dlg.step_no, dlg.answers, dlg.history)
+
+
+def dialogue_id(replies) -> int:
+    return int(dialogue_choices(replies)[0].id.split(":")[1])
+
+
+def started(say, click):
+    say("/client add Acme")
+    first = say("/fire Acme")
+    return first, click(choice(first, "go").id)
+
+
+def test_every_step_has_back_and_cancel_and_replaces_in_place(say, click, store) -> None:
+    first, replies = started(say, click)
+    assert first[0].replaces is False  # a new message for the command
+    for _ in range(5):
+        labels = [c.label for c in dialogue_choices(replies)]
+        assert labels[-2:] == ["Back", "Cancel"]
+        assert replies[0].replaces is True
+        replies = click(choice(replies, "never" if "never" in [c.id.split(":")[-1] for c in dialogue_choices(replies)] else "no").id)
+
+
+def test_state_is_stored_after_every_step(say, click, store) -> None:
+    _, replies = started(say, click)
+    did = dialogue_id(replies)
+    assert snapshot(store, did)[1:3] == ("abuse", 2)
+    replies = click(choice(replies, "never").id)
+    status, step, step_no, answers, history = snapshot(store, did)
+    assert (status, step, step_no) == ("active", "unethical", 3)
+    assert answers == {"evidence": "go", "abuse": "never"}
+    assert history == ("evidence", "abuse")
+
+
+def test_a_stale_button_is_refused_and_changes_nothing(say, click, store) -> None:
+    _, replies = started(say, click)
+    old = choice(replies, "once")
+    click(choice(replies, "never").id)
+    now = click(choice(click(f"dlg:{dialogue_id(replies)}:3:resume"), "no").id)  # moves on again
+    before = snapshot(store, dialogue_id(replies))
+    out = click(old.id)
+    assert "This step has moved on" in text_of(out)
+    assert out[0].is_error
+    assert snapshot(store, dialogue_id(replies)) == before
+    # the refusal offers to show where the user is
+    assert current_step(store, click(out[0].choices[0].id)) == current_step(store, now)
+
+
+def test_a_double_click_is_harmless(say, click, store) -> None:
+    _, replies = started(say, click)
+    never = choice(replies, "never")
+    once = click(never.id)
+    before = snapshot(store, dialogue_id(replies))
+    twice = click(never.id)
+    assert snapshot(store, dialogue_id(replies)) == before
+    assert text_of(twice) == text_of(once)  # the same step shown again, no error
+    assert not twice[0].is_error
+
+
+def test_back_returns_with_the_previous_answer_marked(say, click, store) -> None:
+    _, replies = started(say, click)
+    replies = click(choice(replies, "once").id)
+    assert current_step(store, replies) == "unethical"
+    back = click(choice(replies, "back").id)
+    assert current_step(store, back) == "abuse"
+    labels = [c.label for c in dialogue_choices(back)]
+    assert "Once ✓" in labels
+    assert "last time you said: Once" in back[0].context
+    assert store.dialogues.get(OWNER, dialogue_id(back)).answers["abuse"] == "once"
+    # changing the answer goes forward from there
+    forward = click(choice(back, "never").id)
+    assert current_step(store, forward) == "unethical"
+    assert store.dialogues.get(OWNER, dialogue_id(back)).answers["abuse"] == "never"
+
+
+def test_back_from_a_follow_up_and_change_removes_it(say, click, store) -> None:
+    say("/client add Acme")
+    replies, _ = walk(store, click, say("/fire Acme"), {"late-payment": "often"}, until="late-payment.tried")
+    back = click(choice(replies, "back").id)
+    assert current_step(store, back) == "late-payment"
+    forward = click(choice(back, "never").id)
+    assert current_step(store, forward) == "scope-creep"
+    done, _ = walk(store, click, forward)
+    assert "Verdict: keep Acme" in text_of(done)
+
+
+def test_cancel_then_old_buttons_are_refused(say, click, store) -> None:
+    _, replies = started(say, click)
+    did = dialogue_id(replies)
+    out = click(choice(replies, "cancel").id)
+    assert "Nothing was decided and nothing was sent." in text_of(out)
+    assert out[0].replaces is True
+    before = snapshot(store, did)
+    assert before[0] == "cancelled"
+    for answer in ("never", "back", "cancel"):
+        refused = click(choice(replies, answer).id)
+        assert "was cancelled" in text_of(refused) and refused[0].is_error
+    assert snapshot(store, did) == before
+    assert store.dialogues.active_for(OWNER, 1) is None
+
+
+def test_finished_dialogue_refuses_its_question_buttons(say, click, store) -> None:
+    say("/client add Acme")
+    first = say("/fire Acme")
+    question = click(choice(first, "go").id)
+    done, _ = walk(store, click, question)
+    did = dialogue_id(done)
+    before = snapshot(store, did)
+    refused = click(choice(question, "never").id)
+    assert "You already reached a verdict on Acme" in text_of(refused)
+    assert "keep them" in text_of(refused)
+    assert snapshot(store, did) == before
+
+
+def test_another_users_or_workspaces_buttons_are_refused(say, click, store) -> None:
+    _, replies = started(say, click)
+    did = dialogue_id(replies)
+    before = snapshot(store, did)
+    for user, workspace in (("U2", "W1"), ("U1", "W2")):
+        out = click(choice(replies, "never").id, user=user, workspace=workspace)
+        assert "isn't part of any decision of yours" in text_of(out)
+        out = click(f"dlg:start:{store.clients.by_name(OWNER, 'Acme').id}", user=user, workspace=workspace)
+        assert "isn't part of any decision of yours" in text_of(out)
+    assert snapshot(store, did) == before
+
+
+def test_malformed_and_unknown_ids_are_refused(say, click, store) -> None:
+    _, replies = started(say, click)
+    did = dialogue_id(replies)
+    before = snapshot(store, did)
+    for bad in ("dlg", "dlg:x", f"dlg:{did}:x:never", "dlg:999:1:never", "dlg:start:abc", f"dlg:{did}:2"):
+        out = click(bad)
+        assert out[0].is_error, bad
+    out = click(f"dlg:{did}:2:bogus")
+    assert "doesn't belong to this question" in text_of(out)
+    assert snapshot(store, did) == before
+
+
+def test_fire_again_offers_resume_or_start_over(say, click, store) -> None:
+    _, replies = started(say, click)
+    click(choice(replies, "never").id)
+    did = dialogue_id(replies)
+    offer = say("/fire acme")  # case-insensitive
+    assert "Pick up where you left off, or start over?" in text_of(offer)
+    assert "requests you're not comfortable with" in offer[0].context
+    assert [c.label for c in offer[0].choices] == ["Pick up where I was", "Start over", "Cancel"]
+    resumed = click(choice(offer, "resume").id)
+    assert current_step(store, resumed) == "unethical"
+    offer = say("/fire Acme")
+    fresh = click(choice(offer, "restart").id)
+    assert dialogue_id(fresh) != did
+    assert current_step(store, fresh) == "evidence"
+    assert store.dialogues.get(OWNER, did).status == "cancelled"
+    assert "was cancelled" in text_of(click(choice(replies, "never").id))
+
+
+def address() -> Address:
+    return Address(platform="console", workspace="W1", user="U1", channel="C1")
+
+
+def test_a_restart_continues_where_the_user_was(db_path, clock) -> None:
+    store = Store(db_path)
+    core = Core(store, clock)
+    core.handle(Command(address(), "client", "add Acme"))
+    first = core.handle(Command(address(), "fire", "Acme"))
+    q = core.handle(Action(address(), choice(first, "go").id))
+    q = core.handle(Action(address(), choice(q, "once").id))
+    pending = choice(q, "no").id
+    store.close()
+
+    store2 = Store(db_path)  # a redeploy: new store, new core, same file
+    core2 = Core(store2, clock)
+    nxt = core2.handle(Action(address(), pending))
+    assert current_step(store2, nxt) == "late-payment"
+    assert store2.dialogues.get(OWNER, dialogue_id(nxt)).answers == {"evidence": "go", "abuse": "once", "unethical": "no"}
+    store2.close()
