@@ -1,0 +1,112 @@
+"""Slow commands (deferred, files as attachments), selects clicked in a DM, shared replies, the DM workspace."""
+from __future__ import annotations
+
+import pytest
+
+from bot import registry
+from bot.notify import Recipient
+from bot.replies import Choice, Reply
+from fake_discord import GUILD, USER, FakeDiscord
+
+EPHEMERAL = 64
+
+
+async def add_client_with_invoice(fake: FakeDiscord) -> None:
+    for path, options in (
+        ("client add", {"name": "Acme Corp"}),
+        ("invoice add", {"client": "Acme Corp", "amount": "€1.200,50", "ref": "INV-1", "due": "2026-10-01", "issued": "2026-09-01"}),
+        ("incident log", {"client": "Acme Corp", "kind": "scope-creep", "note": "one more round of changes"}),
+    ):
+        payload = await fake.slash(path, options)
+        body = (await fake.callback_for(payload)).json
+        assert body["type"] == 4, body
+
+
+async def test_export_defers_then_sends_files_as_attachments(bot, fake: FakeDiscord):
+    await add_client_with_invoice(fake)
+    payload = await fake.slash("client export", {"client": "Acme Corp"})
+    callback = (await fake.callback_for(payload)).json
+    assert callback == {"type": 5, "data": {"flags": EPHEMERAL}}  # "thinking…", only for them
+    (followup,) = await fake.followups_for(payload)
+    assert followup.json["flags"] & EPHEMERAL
+    names = [name for name, _ in followup.files]
+    assert any(n.endswith(".md") for n in names) and any(n.endswith(".csv") for n in names)
+    csv = next(content for name, content in followup.files if name.endswith(".csv"))
+    assert b"INV-1" in csv
+    assert [a["filename"] for a in followup.json["attachments"]] == names
+
+
+async def test_report_defers_and_answers(bot, fake: FakeDiscord):
+    await add_client_with_invoice(fake)
+    payload = await fake.slash("client report")
+    assert (await fake.callback_for(payload)).json["type"] == 5
+    (followup,) = await fake.followups_for(payload)
+    assert followup.json["embeds"]
+    assert "Acme Corp" in str(followup.json["embeds"])
+
+
+async def test_invoice_paid_mapping_records_a_payment_once(bot, fake: FakeDiscord, core):
+    from storage.records import Owner
+
+    await add_client_with_invoice(fake)
+    payload = await fake.slash("invoice paid", {"ref": "INV-1", "amount": "200,50", "on": "2026-11-20"})
+    body = (await fake.callback_for(payload)).json
+    assert body["type"] == 4
+    # Discord redelivering the same interaction (same id) must not pay twice
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    await fake.wait_for(lambda: len(fake.find("POST", rf"^/interactions/{payload['id']}/")) == 2)
+    invoice = core.store.invoices.by_ref(Owner(GUILD, USER), "INV-1")
+    assert invoice.paid_minor == 20050
+
+
+@pytest.fixture
+def pick_action():
+    """A throwaway button handler: many choices, and what a pick answers."""
+    picked: list[str] = []
+
+    def handle(ctx, action_id):  # type: ignore[no-untyped-def]
+        picked.append(f"{ctx.owner.workspace}/{action_id}")
+        return [Reply(text=f"You picked {action_id}", replaces=True)]
+
+    registry.ACTIONS["pick"] = handle
+    yield picked
+    registry.ACTIONS.pop("pick", None)
+
+
+async def test_a_select_in_a_dm_is_understood_after_the_fact(bot, fake: FakeDiscord, pick_action):
+    choices = tuple(Choice(f"pick:{i}", f"Choice {i}") for i in range(14))
+    await bot.notifier.send_dm(Recipient("discord", GUILD, USER), [Reply(text="Pick one", choices=choices)])
+    (sent,) = fake.find("POST", r"^/channels/\d+/messages$")
+    select = sent.json["components"][0]["components"][0]
+    assert select["type"] == 3 and len(select["options"]) == 14
+    channel = sent.path.split("/")[2]
+    message = next(m for m in fake.messages.values() if m["channel_id"] == channel)
+    click = await fake.click(message, select["custom_id"], values=["pick:12"], guild=None, channel=channel)
+    answer = (await fake.callback_for(click)).json
+    assert answer["type"] == 7  # replaces the DM it was on
+    assert "pick:12" in answer["data"]["embeds"][0]["description"]
+    assert pick_action == [f"{GUILD}/pick:12"]
+
+
+async def test_commands_in_a_dm_use_their_own_workspace(bot, fake: FakeDiscord, core):
+    from storage.records import Owner
+
+    payload = await fake.slash("client add", {"name": "Private Client"}, guild=None)
+    assert (await fake.callback_for(payload)).json["type"] == 4
+    assert core.store.clients.by_name(Owner("dm", USER), "Private Client") is not None
+    assert core.store.clients.by_name(Owner(GUILD, USER), "Private Client") is None
+
+
+async def test_settings_language_changes_the_reply_language(bot, fake: FakeDiscord):
+    payload = await fake.slash("redflag settings", {"lang": "nl", "tz": "Europe/Amsterdam", "hour": 8})
+    assert (await fake.callback_for(payload)).json["type"] == 4
+    payload = await fake.slash("redflag help")  # an English Discord client, but the user chose Dutch
+    body = (await fake.callback_for(payload)).json
+    text = str(body["data"]["embeds"])
+    assert "klant" in text.lower()
+
+
+async def test_timezone_autocomplete(bot, fake: FakeDiscord):
+    payload = await fake.autocomplete("redflag settings", {"tz": "amsterdam"}, focused="tz")
+    call = await fake.callback_for(payload)
+    assert [c["value"] for c in call.json["data"]["choices"]] == ["Europe/Amsterdam"]
