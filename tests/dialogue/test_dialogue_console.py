@@ -1,0 +1,68 @@
+"""The dialogue through the real console, as a subprocess: numbers, labels, prefixes, and a kill mid-way."""
+from __future__ import annotations
+
+import os
+import selectors
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+REDFLAG = Path(sys.executable).with_name("redflag")
+
+
+def environ(db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update({"REDFLAG_DB": str(db), "LANG": "C.UTF-8", "LC_ALL": "", "TZ": "UTC", "NO_COLOR": "1"})
+    return env
+
+
+def run(db: Path, stdin: str) -> str:
+    done = subprocess.run([str(REDFLAG)], input=stdin, capture_output=True, text=True, env=environ(db), cwd=db.parent, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_console_walks_to_fire_now_by_numbers(tmp_path: Path) -> None:
+    db = tmp_path / "redflag.db"
+    # go; abuse: "Yes, more than once"; confirm: "Yes, end it now"; paid unfinished work: "No"
+    out = run(db, "/client add Acme\n/fire Acme\n1\n1\n1\n2\n")
+    assert "Should you let Acme go?" in out
+    assert "1) Let's go through it" in out
+    assert "Verdict: end it with Acme now" in out
+    assert "I'm ending our collaboration, effective today." in out
+
+
+def test_console_accepts_labels_and_prefixes(tmp_path: Path) -> None:
+    db = tmp_path / "redflag.db"
+    # "let's" is a prefix of the only button starting so; "Once" a full label; "n" an unambiguous prefix of "No"
+    out = run(db, "/client add Acme\n/fire Acme\nlet's\nOnce\nback\nonce\nn\n")
+    assert out.count("Has Acme ever attacked you personally") == 2
+    assert "Once ✓" in out  # Back showed the abuse question with the answer remembered
+    assert "Does Acme pay late" in out  # "n" answered the unethical question with "No"
+
+
+def test_console_killed_mid_dialogue_resumes_in_a_new_process(tmp_path: Path) -> None:
+    db = tmp_path / "redflag.db"
+    proc = subprocess.Popen(
+        [str(REDFLAG)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=environ(db), cwd=tmp_path, bufsize=1,
+    )
+    assert proc.stdin and proc.stdout
+    proc.stdin.write("/client add Acme\n/fire Acme\n1\n3\n")  # go; abuse: "No, only about the work"
+    proc.stdin.flush()
+    seen = ""
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ)
+    while "Has Acme asked you for work" not in seen:
+        assert selector.select(timeout=60), seen  # a generous guard against a hang, not a timing assertion
+        line = proc.stdout.readline()
+        assert line, seen
+        seen += line
+    proc.kill()  # no goodbye, no cleanup: like a crash
+    proc.wait()
+
+    out = run(db, "/fire Acme\n1\n")
+    assert "Pick up where you left off, or start over?" in out
+    assert "You were at: requests you're not comfortable with" in out
+    assert out.rstrip().count("Has Acme asked you for work") == 1
