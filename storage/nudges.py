@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Mapping
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
+    import sqlite_utils
 
 from storage.db import Database, from_iso, to_iso
 from storage.records import Owner
@@ -156,6 +159,18 @@ class NudgeFailure:
     reason: str
     attempts: int
     failed_at: datetime
+
+
+@dataclass(frozen=True)
+class History:
+    paid: int  # invoices settled
+    late: int  # of which settled after the due date
+    late_days: int  # total days late over those
+    overdue: int  # open and past due today
+
+    @property
+    def average_late(self) -> int:
+        return round(self.late_days / self.late) if self.late else 0
 
 
 def _date(text: str | None) -> date | None:
@@ -411,6 +426,23 @@ class Nudges:
                 "UPDATE nudge_messages SET status = 'cancelled', lease_until = NULL WHERE id = ? AND status = 'pending'",
                 (message_id,),
             )
+
+    def history(self, owner: Owner, client_id: int, today: date) -> "History":
+        """The client's payment record in one aggregate query (the DM's one-line history)."""
+        row = self.db.one(
+            "SELECT sum(status = 'paid' AND paid_on IS NOT NULL) AS paid,"
+            " sum(status = 'paid' AND paid_on > due_on) AS late,"
+            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN julianday(paid_on) - julianday(due_on) END) AS late_days,"
+            " sum(status = 'open' AND due_on < ?) AS overdue"
+            " FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ?",
+            (today.isoformat(), owner.workspace, owner.user, client_id),
+        ) or {}
+        return History(
+            paid=int(row.get("paid") or 0),
+            late=int(row.get("late") or 0),
+            late_days=int(row.get("late_days") or 0),
+            overdue=int(row.get("overdue") or 0),
+        )
 
     # -- what users see -------------------------------------------------------------
     def failures(self, owner: Owner) -> list[NudgeFailure]:

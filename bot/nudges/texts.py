@@ -40,19 +40,16 @@ def percent_text(ctx: "Context", percent: float) -> str:
 
 def history_line(ctx: "Context", client: Client, today: date) -> str:
     """The client's late-payment record in one line, from the invoices on file."""
-    invoices = ctx.store.invoices.list(ctx.owner, client.id)
-    paid = [i for i in invoices if i.status == "paid" and i.paid_on is not None]
-    overdue = [i for i in invoices if i.status == "open" and i.due_on < today]
-    if not paid:
-        return ctx.t.n("nudge.history.none", len(overdue))
-    late = [(i.paid_on - i.due_on).days for i in paid if i.paid_on > i.due_on]  # type: ignore[operator]
-    if late:
-        text = ctx.t.n("nudge.history.paid", len(paid), late=len(late))
-        text += " " + ctx.t.n("nudge.history.average", round(sum(late) / len(late)))
+    h = ctx.store.nudges.history(ctx.owner, client.id, today)
+    if not h.paid:
+        return ctx.t.n("nudge.history.none", h.overdue)
+    if h.late:
+        text = ctx.t.n("nudge.history.paid", h.paid, late=h.late)
+        text += " " + ctx.t.n("nudge.history.average", h.average_late)
     else:
-        text = ctx.t.n("nudge.history.on_time", len(paid))
-    if overdue:
-        text += " " + ctx.t.n("nudge.history.overdue", len(overdue))
+        text = ctx.t.n("nudge.history.on_time", h.paid)
+    if h.overdue:
+        text += " " + ctx.t.n("nudge.history.overdue", h.overdue)
     return text
 
 

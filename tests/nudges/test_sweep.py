@@ -272,3 +272,17 @@ async def test_each_user_sees_only_their_own(books, sweep, notifier):
     books.invoice("X-1", "2026-11-18", user="U1")
     await sweep(utc(2026, 11, 25, 9))
     assert [r.user for r, _ in notifier.sent] == ["U1"]
+
+
+async def test_history_line_sums_up_how_the_client_pays(books, sweep, notifier, say):
+    books.user("UTC", 9)
+    books.client()
+    books.invoice("OLD-1", "2026-09-01")
+    books.invoice("OLD-2", "2026-10-01")
+    books.invoice("OLD-3", "2026-10-15")
+    say("/invoice paid OLD-1 on=2026-09-11")  # 10 days late
+    say("/invoice paid OLD-2 on=2026-10-21")  # 20 days late
+    say("/invoice paid OLD-3 on=2026-10-10")  # early
+    books.invoice("INV-1", "2026-11-18")
+    await sweep(utc(2026, 11, 25, 9))
+    assert "History: paid late 2 of 3 times, on average 15 days late. 1 invoice overdue now." in notifier.texts[0]
