@@ -126,9 +126,10 @@ def incident_form(ctx: Context, note: str = "", state: dict | None = None, clien
 
 def capture_form(ctx: Context, event: Capture) -> list[Reply]:
     """A chat message to put on file: the form, pre-filled, remembering when and where it was said."""
-    note = event.text
+    text = event.text.replace("\r\n", "\n").replace("\r", "\n")  # pasted e-mail text: CR is a control character to the parser
+    note = text
     if event.author:
-        note = ctx.t("incident.captured_note", author=event.author, text=event.text)
+        note = ctx.t("incident.captured_note", author=event.author, text=text)
     note = note[:MAX_NOTE]
     state = {"occurred_at": event.occurred_at, "source_ref": event.permalink}
     return [incident_form(ctx, note=note, state=state)]
