@@ -432,3 +432,32 @@ def test_checker_knows_vietnamese_has_one_form(tmp_path: Path) -> None:
     assert problems(tmp_path, "demo", "vi") == []
     _write(tmp_path, "vi", vi.replace('msgstr[0] "{n} hóa đơn của {name}"', 'msgstr[0] "{n} hóa đơn"\nmsgstr[1] "{n} hóa đơn"'))
     assert any("more translations than num_plurals" in p for p in problems(tmp_path, "demo", "vi"))
+
+
+# -- register: how each language addresses the reader ------------------------------------
+#: Texts the user copies and sends to a client: a business letter, not the bot talking.
+CLIENT_FACING = re.compile(r"^(dialogue\.script\.(?!title\.)|nudge\.client\.)")
+#: Words that would be the wrong register. Dutch letters to clients use "u"; Vietnamese
+#: letters use "Quý khách" or "anh/chị", never the app's "bạn"; Turkish always uses "siz".
+WRONG_REGISTER = {
+    "nl": (CLIENT_FACING, re.compile(r"\b(je|jij|jou|jouw|jullie)\b", re.I)),
+    "vi": (CLIENT_FACING, re.compile(r"(?<!\w)(bạn|mày|cậu)(?!\w)", re.I)),
+    "tr": (re.compile(r""), re.compile(r"\b(sen|seni|sana|senin|sende|senden|seninle)\b", re.I)),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(WRONG_REGISTER))
+def test_register(lang: str) -> None:
+    which, wrong = WRONG_REGISTER[lang]
+    found = []
+    for domain in DOMAINS:
+        path = po_path(LOCALES_DIR, lang, domain)
+        if not path.exists():
+            continue
+        for key, msg in read_catalog(path).messages.items():
+            if which.search(key):
+                for form in msg.forms:
+                    hit = wrong.search(form)
+                    if hit:
+                        found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:80]!r}")
+    assert found == [], "\n".join(found)
