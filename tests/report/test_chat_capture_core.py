@@ -7,15 +7,20 @@ import io
 import json
 from datetime import datetime, timezone
 
-from bot.events import Capture, FormSubmit
+from bot.events import Address, Capture, FormSubmit
 from bot.export import read_cell
 from storage.records import Owner
-
-from conftest import address
 
 OWNER = Owner("W1", "U1")
 PERMALINK = "https://acme-studio.slack.com/archives/C024BE91L/p1763626542000200"
 POSTED = "2026-11-20T08:15:42+00:00"
+
+
+def address() -> Address:
+    """The same user the `say` fixture speaks as."""
+    return Address(platform="console", workspace="W1", user="U1", channel="C1")
+
+
 WORDS = 'Honestly my nephew could do this for free. "Fix it by tonight", and yes, =SUM(A1:A9) 🙄'
 
 
