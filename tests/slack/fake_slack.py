@@ -56,6 +56,8 @@ class FakeSlack:
         self.accept_any_token = True
         self.oauth_grants: dict[str, dict] = {}  # code -> oauth.v2.access response
         self.refreshes: dict[str, dict] = {}  # refresh token -> oauth.v2.access response
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: list[dict] = []  # what the app answered over Socket Mode
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -68,6 +70,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{n}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -120,13 +123,19 @@ class FakeSlack:
 
         return await asyncio.wait_for(_wait(), timeout)
 
-    async def _record(self, call: Call | None = None, response: dict | None = None) -> None:
+    async def _record(self, call: Call | None = None, response: dict | None = None, ack: dict | None = None) -> None:
         async with self._changed:
             if call is not None:
                 self.calls.append(call)
             if response is not None:
                 self.responses.append(response)
+            if ack is not None:
+                self.socket_acks.append(ack)
             self._changed.notify_all()
+
+    async def push(self, envelope: dict) -> None:
+        """Send one Socket Mode envelope (slash_commands, interactive, events_api) to the app."""
+        await self.sockets[-1].send_json(envelope)
 
     # -- handlers --------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict[str, Any]:
@@ -159,6 +168,18 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "unknown_method"})
         return web.json_response(handler(params, token))
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}, "connection_info": {"app_id": "A0APP"}})
+        async with self._changed:
+            self.sockets.append(ws)
+            self._changed.notify_all()
+        async for msg in ws:
+            if msg.type.name == "TEXT":
+                await self._record(ack=json.loads(msg.data))
+        return ws
+
     async def _upload(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]
         self.uploads[file_id] = await request.read()
@@ -178,6 +199,11 @@ class FakeSlack:
     def m_auth_test(self, p: dict, token: str | None) -> dict:
         team = self.teams.get(token or "", "T1")
         return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "redflag", "team_id": team, "user_id": "UBOT", "bot_id": "BBOT", "is_enterprise_install": False}
+
+    def m_apps_connections_open(self, p: dict, token: str | None) -> dict:
+        if not (token or "").startswith("xapp-"):
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.base.replace("http://", "ws://") + "/socket"}
 
     def m_users_info(self, p: dict, token: str | None) -> dict:
         user = self.users.get(p.get("user", ""))

@@ -1,0 +1,147 @@
+"""Many workspaces: install through OAuth, serve the new team, rotate its token, uninstall."""
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from html import unescape as html_unescape
+from urllib.parse import parse_qs, urlparse
+
+import aiohttp
+import pytest
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+
+from adapters.slack.service import start
+from bot.notify import DeliveryFailed, Recipient
+from bot.replies import Reply
+from slack_harness import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, SlackSender, fixture_json
+from storage.records import Owner
+
+T2_TOKEN = "xoxb-2222-3333-T2BOTTOKEN"
+
+
+async def eventually(condition, timeout: float = 5.0) -> None:
+    """Wait for work Slack does not see (it was acked already); bounded by the condition, not a guess."""
+    async def check() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(check(), timeout)
+
+
+def grant(token: str, refresh: str | None = None, expires_in: int | None = None) -> dict:
+    g = {
+        "ok": True,
+        "app_id": "A0APP",
+        "authed_user": {"id": "U1"},
+        "scope": "commands,chat:write,im:write,users:read,files:write",
+        "token_type": "bot",
+        "access_token": token,
+        "bot_user_id": "UBOT2",
+        "team": {"id": "T2", "name": "Second Studio"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+    }
+    if refresh:
+        g.update(refresh_token=refresh, expires_in=expires_in)
+    return g
+
+
+@pytest.fixture
+def oauth_env(fake, db_path) -> dict[str, str]:
+    fake.accept_any_token = False  # only tokens the fake has issued work
+    return {
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.url,
+        "REDFLAG_PORT": "0",
+        "REDFLAG_HOST": "127.0.0.1",
+        "REDFLAG_DB": str(db_path),
+    }
+
+
+@pytest.fixture
+async def oauth_service(core, oauth_env):
+    svc = await start(core, oauth_env)
+    yield svc
+    await svc.stop()
+
+
+async def install(base: str, fake, code: str) -> int:
+    async with aiohttp.ClientSession() as s:
+        async with s.get(base + "/slack/install", allow_redirects=False) as resp:
+            assert resp.status == 200
+            page = await resp.text()
+            cookie = resp.headers["Set-Cookie"].split(";")[0]
+        link = html_unescape(re.search(r'href="([^"]+oauth/v2/authorize[^"]*)"', page).group(1))
+        url = urlparse(link)
+        assert url.geturl().startswith(fake.base + "/oauth/v2/authorize")  # same host as SLACK_API_URL
+        query = parse_qs(url.query)
+        assert query["client_id"] == [CLIENT_ID]
+        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "users:read", "files:write"}
+        state = query["state"][0]
+        async with s.get(base + "/slack/oauth_redirect", params={"code": code, "state": state}, headers={"Cookie": cookie}, allow_redirects=False) as resp:
+            return resp.status
+
+
+async def test_install_serve_and_uninstall(oauth_service, fake, store, db_path):
+    base = f"http://127.0.0.1:{oauth_service.port}"
+    fake.oauth_grants["code-1"] = grant(T2_TOKEN)
+    assert await install(base, fake, "code-1") == 200
+    [access] = fake.calls_to("oauth.v2.access")
+    assert access.params.get("code") == "code-1"
+    installations = SQLite3InstallationStore(database=str(db_path), client_id=CLIENT_ID)
+    bot = await installations.async_find_bot(enterprise_id=None, team_id="T2")
+    assert bot.bot_token == T2_TOKEN
+
+    slack = SlackSender(oauth_service, fake)
+    status, reply = await slack.command("/client", "add Acme", team="T2")
+    assert status == 200 and "Acme" in reply["text"]
+    assert store.clients.by_name(Owner("T2", "U1"), "acme") is not None
+    assert {c.token for c in fake.calls_to("users.info")} == {T2_TOKEN}
+
+    # The scheduler's DM uses the stored installation.
+    await oauth_service.notifier.send_dm(Recipient("slack", "T2", "U1"), [Reply(text="hi")])
+    assert fake.calls_to("chat.postMessage")[-1].token == T2_TOKEN
+
+    # Uninstall: the installation is removed; DMs fail for good; the paper trail stays.
+    event = fixture_json("event_app_uninstalled.json")
+    status, _ = await slack.event(event)
+    assert status == 200
+    # Bolt acks the event first and removes the installation right after.
+    await eventually(lambda: installations.find_bot(enterprise_id=None, team_id="T2") is None)
+    with pytest.raises(DeliveryFailed) as caught:
+        await oauth_service.notifier.send_dm(Recipient("slack", "T2", "U1"), [Reply(text="hi")])
+    assert caught.value.permanent is True
+    assert store.clients.by_name(Owner("T2", "U1"), "acme") is not None
+
+
+async def test_unknown_workspace_never_reaches_the_core(oauth_service, fake, store):
+    slack = SlackSender(oauth_service, fake)
+    status, _ = await slack.command("/client", "add Ghost", team="T9")
+    assert status in (200, 401)
+    assert store.clients.list(Owner("T9", "U1")) == []
+
+
+async def test_bad_state_is_refused(oauth_service, fake, db_path):
+    base = f"http://127.0.0.1:{oauth_service.port}"
+    fake.oauth_grants["code-2"] = grant(T2_TOKEN)
+    async with aiohttp.ClientSession() as s:
+        async with s.get(base + "/slack/oauth_redirect", params={"code": "code-2", "state": "forged"}) as resp:
+            assert resp.status >= 400
+    assert fake.calls_to("oauth.v2.access") == []
+
+
+async def test_expiring_token_is_rotated_for_scheduler_dms(oauth_service, fake, db_path):
+    base = f"http://127.0.0.1:{oauth_service.port}"
+    fake.oauth_grants["code-3"] = grant("xoxb-old-rotating", refresh="xoxe-1-refresh-a", expires_in=60)
+    fake.refreshes["xoxe-1-refresh-a"] = grant("xoxb-new-rotated", refresh="xoxe-1-refresh-b", expires_in=43200)
+    assert await install(base, fake, "code-3") == 200
+    await oauth_service.notifier.send_dm(Recipient("slack", "T2", "U1"), [Reply(text="INV-1 is late")])
+    refresh = [c for c in fake.calls_to("oauth.v2.access") if c.params.get("grant_type") == "refresh_token"]
+    assert refresh and refresh[0].params["refresh_token"] == "xoxe-1-refresh-a"
+    assert fake.calls_to("chat.postMessage")[-1].token == "xoxb-new-rotated"
+    bot = await SQLite3InstallationStore(database=str(db_path), client_id=CLIENT_ID).async_find_bot(enterprise_id=None, team_id="T2")
+    assert bot.bot_token == "xoxb-new-rotated" and bot.bot_refresh_token == "xoxe-1-refresh-b"
+    assert bot.bot_token_expires_at > int(time.time()) + 3600
