@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     import asyncio  # noqa: F401
 
 log = logging.getLogger("redflag")
+#: Seconds between the console's prompt and its background reminder scheduler starting.
+SCHEDULER_DELAY = 1.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -196,7 +198,12 @@ def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
             return
         loop.run_forever()
 
-    threading.Thread(target=run, name="redflag-scheduler", daemon=True).start()
+    # Started a moment after the prompt: importing the scheduler in parallel with the
+    # console's own start-up would slow the prompt (one GIL), and a reminder a second
+    # later changes nothing.
+    timer = threading.Timer(SCHEDULER_DELAY, run)
+    timer.name, timer.daemon = "redflag-scheduler", True
+    timer.start()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
@@ -243,6 +244,13 @@ def parse_int(text: str, field: str, low: int, high: int, usage: str) -> int:
 # -- kinds ---------------------------------------------------------------------
 def kind_aliases() -> dict[str, str]:
     """Every typed form of every kind, in every shipped language: alias -> slug."""
+    return dict(_kind_aliases())
+
+
+@lru_cache(maxsize=1)
+def _kind_aliases() -> dict[str, str]:
+    # Built once: the catalogs are loaded once per process (bot.i18n caches them), and
+    # rebuilding this table cost more than the incident insert itself (see docs/bench.md).
     from bot.i18n import LANGUAGES, messages
 
     out: dict[str, str] = {}
@@ -256,7 +264,7 @@ def kind_aliases() -> dict[str, str]:
 
 def parse_kind(text: str) -> str:
     word = text.strip().casefold().replace("_", "-")
-    aliases = kind_aliases()
+    aliases = _kind_aliases()
     if word in aliases:
         return aliases[word]
     close = difflib.get_close_matches(word, list(aliases), n=1, cutoff=0.6)

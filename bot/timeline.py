@@ -60,11 +60,18 @@ def day_start(ctx: "Context", d) -> datetime:
 
 @source
 def _incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+    summaries: dict[str, str] = {}  # one translation per kind, not per incident (a dossier may hold thousands)
+
+    def summary(kind: str) -> str:
+        if kind not in summaries:
+            summaries[kind] = ctx.t("timeline.incident", kind=ctx.t(f"kind.{kind}"))
+        return summaries[kind]
+
     return [
         TimelineEvent(
             at=i.occurred_at,
             type="incident",
-            summary=ctx.t("timeline.incident", kind=ctx.t(f"kind.{i.kind}")),
+            summary=summary(i.kind),
             detail=i.note,
             ref=i.source_ref,  # the captured chat message's permalink, when there is one
         )

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
+    import sqlite_utils
 
 from storage.db import Database, from_iso, to_iso
 from storage.records import Owner

@@ -112,6 +112,14 @@ class Incidents:
             params = params + (limit,)
         return [_row(r) for r in self.db.query(sql, params)]
 
+    def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:
+        """(kind, occurred_at) of every incident of one client: what a score needs, without the notes."""
+        rows = self.db.query(
+            "SELECT kind, occurred_at FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?",
+            (owner.workspace, owner.user, client_id),
+        )
+        return [(r["kind"], datetime.fromisoformat(r["occurred_at"])) for r in rows]
+
     def count_for_client(self, owner: Owner, client_id: int) -> int:
         row = self.db.one(
             "SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?",

@@ -96,8 +96,9 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.client_show"
     client = find_client(ctx, " ".join(t.value for t in tokens), usage)
     invoices = ctx.store.invoices.list(ctx.owner, client.id)
-    incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
-    score = trouble_score(((i.kind, i.occurred_at) for i in incidents), invoices, ctx.today)
+    # Kinds and times only: the notes come once, through the timeline below.
+    marks = ctx.store.incidents.kinds_for_client(ctx.owner, client.id)
+    score = trouble_score(marks, invoices, ctx.today)
     avg = average_days_late(invoices, ctx.today)
     owed = [(i.balance_minor, i.currency) for i in invoices if i.status == "open" and i.balance_minor]
     events = timeline(ctx, client)
@@ -112,8 +113,8 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if not events:
         lines = [ctx.t("client.timeline_empty")]
     by_kind: dict[str, int] = {}
-    for i in incidents:
-        by_kind[i.kind] = by_kind.get(i.kind, 0) + 1
+    for kind, _ in marks:
+        by_kind[kind] = by_kind.get(kind, 0) + 1
     fields = [
         Field(ctx.t("field.owed"), totals(ctx, owed) if owed else ctx.t("value.nothing_owed")),
         Field(ctx.t("field.avg_late"), ctx.t.n("value.days", round(avg)) if avg is not None else ctx.t("value.none")),
