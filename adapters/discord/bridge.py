@@ -7,6 +7,7 @@ its own ephemerality; an expired interaction (10062) is logged and dropped.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Sequence
@@ -54,6 +55,19 @@ def target_of(interaction: discord.Interaction, override: str | None = None) -> 
     return Target(str(interaction.user.id), workspace)
 
 
+def guarded(handler):  # type: ignore[no-untyped-def]
+    """An entry point never lets an exception reach discord.py (which would leave "This interaction failed")."""
+
+    @functools.wraps(handler)
+    async def run(self: "Bridge", interaction: discord.Interaction, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return await handler(self, interaction, *args, **kwargs)
+        except Exception as error:
+            await self.on_error(interaction, error)
+
+    return run
+
+
 class Bridge:
     def __init__(self, core: "Core") -> None:
         self.core = core
@@ -74,6 +88,7 @@ class Bridge:
         return Owner(workspace_of(interaction), str(interaction.user.id))
 
     # -- entry points ------------------------------------------------------------
+    @guarded
     async def run_command(
         self,
         interaction: discord.Interaction,
@@ -89,6 +104,7 @@ class Bridge:
         event = Command(address, command=command, text=text, request_id=str(interaction.id))
         await self._handle(interaction, event, target_of(interaction), can_edit=False, prefill=prefill)
 
+    @guarded
     async def run_capture(self, interaction: discord.Interaction, message: discord.Message) -> None:
         address = address_of(interaction)
         event = Capture(
@@ -101,6 +117,7 @@ class Bridge:
         )
         await self._handle(interaction, event, target_of(interaction), can_edit=False)
 
+    @guarded
     async def on_choice(self, interaction: discord.Interaction, user: str, workspace: str | None, action_id: str) -> None:
         if not await self._check_user(interaction, user, workspace):
             return
@@ -108,6 +125,7 @@ class Bridge:
         event = Action(address, action_id=action_id, request_id=str(interaction.id))
         await self._handle(interaction, event, target_of(interaction, workspace), can_edit=True)
 
+    @guarded
     async def on_modal(self, interaction: discord.Interaction) -> None:
         data = interaction.data or {}
         parsed = parse_modal_id(str(data.get("custom_id", "")))
@@ -123,6 +141,7 @@ class Bridge:
         submitted = dict(values)
         await self._handle(interaction, event, target_of(interaction, workspace), can_edit=interaction.message is not None, submitted=(form_id, submitted))
 
+    @guarded
     async def on_reopen(self, interaction: discord.Interaction, user: str, key: str) -> None:
         if not await self._check_user(interaction, user, None):
             return
@@ -201,7 +220,7 @@ class Bridge:
         values: dict[str, str] = {}
         if submitted is not None:
             form_id, values = submitted
-            form = self._known_form(target.user, form_id)
+            form = self.forms.latest(target.user, form_id)
         labels = {f.id: f.label for f in form.fields} if form else {}
         lines = tuple(f"• *{labels.get(field, field)}*: {message}" for field, message in reply.form_errors)
         body = Reply(
@@ -219,12 +238,6 @@ class Bridge:
             key = self.forms.remember(form, target, {k: v for k, v in values.items() if not k.startswith("_")})
             self._add_button(outgoing[-1], target, key, t("discord.fix_form"))
         return outgoing
-
-    def _known_form(self, user: str, form_id: str) -> Form | None:
-        for entry in reversed(list(self.forms._open.values())):
-            if entry.target.user == user and entry.form.id == form_id:
-                return entry.form
-        return None
 
     @staticmethod
     def _add_button(out: Outgoing, target: Target, key: str, label: str) -> None:
@@ -286,6 +299,9 @@ class Bridge:
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         """Last resort for anything a handler raised: log it and tell the user, never "interaction failed"."""
         log.error("error while handling an interaction", exc_info=error)
-        t = self.messages_for(address_of(interaction))
+        try:
+            t = self.messages_for(address_of(interaction))
+        except Exception:  # the store itself may be what failed
+            t = messages(None)
         out = render(Reply(text=t("discord.error"), is_error=True), Target(str(interaction.user.id)), t)[0]
         await self._send(interaction, out)

@@ -8,6 +8,8 @@ translator can localise them.
 """
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from typing import TYPE_CHECKING, Optional
 from zoneinfo import available_timezones
@@ -22,6 +24,8 @@ from bot.parser import quote
 
 if TYPE_CHECKING:
     from adapters.discord.bridge import Bridge
+
+log = logging.getLogger(__name__)
 
 AUTOCOMPLETE_MAX = 25
 CHOICE_MAX = 100
@@ -56,18 +60,35 @@ def _bridge(interaction: discord.Interaction) -> "Bridge":
 
 
 # -- autocomplete ----------------------------------------------------------------
+def quiet(fn):  # type: ignore[no-untyped-def]
+    """Autocomplete must answer within 3 seconds and never fail: on error, log and offer nothing."""
+
+    @functools.wraps(fn)
+    async def run(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        try:
+            return await fn(interaction, current)
+        except Exception:
+            log.exception("autocomplete %s failed", fn.__name__)
+            return []
+
+    return run
+
+
+@quiet
 async def client_names(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
     bridge = _bridge(interaction)
     names = bridge.core.store.clients.names(bridge.owner_of(interaction), current, limit=AUTOCOMPLETE_MAX)
     return [Choice(name=n[:CHOICE_MAX], value=n[:CHOICE_MAX]) for n in names]
 
 
+@quiet
 async def invoice_refs(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
     bridge = _bridge(interaction)
     refs = bridge.core.store.invoices.refs(bridge.owner_of(interaction), current, limit=AUTOCOMPLETE_MAX)
     return [Choice(name=r[:CHOICE_MAX], value=r[:CHOICE_MAX]) for r in refs]
 
 
+@quiet
 async def open_invoice_refs(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
     bridge = _bridge(interaction)
     refs = bridge.core.store.invoices.refs(bridge.owner_of(interaction), current, limit=AUTOCOMPLETE_MAX, open_only=True)
@@ -77,6 +98,7 @@ async def open_invoice_refs(interaction: discord.Interaction, current: str) -> l
 _ZONES = sorted(available_timezones())
 
 
+@quiet
 async def time_zones(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
     needle = current.strip().casefold().replace(" ", "_")
     found = [z for z in _ZONES if needle in z.casefold()] if needle else [z for z in _ZONES if "/" in z]
@@ -178,7 +200,7 @@ def build() -> list[app_commands.Group | app_commands.Command]:
             await _bridge(interaction).run_command(interaction, "incident", "", prefill=prefill)
             return
         # the note is free text at the end of the line and goes in raw, as typed
-        await _bridge(interaction).run_command(interaction, "incident", join(quote(client), kind or "", note or ""))
+        await _bridge(interaction).run_command(interaction, "incident", join(quote(client), q(kind), note or ""))
 
     @sub(incident, "list")
     @options("client")
@@ -200,7 +222,7 @@ def build() -> list[app_commands.Group | app_commands.Command]:
         issued: Optional[Range[str, 1, 40]] = None,
     ) -> None:
         text = join(
-            "add", quote(client), quote(amount), currency or "",
+            "add", quote(client), quote(amount), q(currency),
             opt(("due", due)), opt(("terms", terms)), opt(("ref", ref)), opt(("issued", issued)),
         )
         await _bridge(interaction).run_command(interaction, "invoice", text)

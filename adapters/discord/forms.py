@@ -58,12 +58,17 @@ class Forms:
     def get(self, key: str) -> OpenForm | None:
         return self._open.get(key)
 
-    def context_for(self, user: str, form_id: str) -> str:
-        """The latest `Form.context` shown to this user for this form id ("" when forgotten)."""
+    def latest(self, user: str, form_id: str) -> Form | None:
+        """The form with this id last shown to this user (None when forgotten, e.g. after a restart)."""
         for entry in reversed(self._open.values()):
             if entry.target.user == user and entry.form.id == form_id:
-                return entry.form.context
-        return ""
+                return entry.form
+        return None
+
+    def context_for(self, user: str, form_id: str) -> str:
+        """The latest `Form.context` shown to this user for this form id ("" when forgotten)."""
+        form = self.latest(user, form_id)
+        return form.context if form else ""
 
 
 class FormModal(discord.ui.Modal):

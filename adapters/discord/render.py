@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from adapters.discord.dynamic import ChoiceButton, ChoiceSelect, Target, select_value
+from adapters.discord.dynamic import ChoiceButton, ChoiceSelect, Target, button_custom_id, select_custom_id, select_value
 from adapters.discord.markup import escape, paginate, to_markdown, truncate
 from bot.i18n import Messages
 from bot.replies import Choice, Reply
@@ -92,17 +92,11 @@ def _buttons_view(choices: tuple[Choice, ...], target: Target) -> discord.ui.Vie
         button = discord.ui.Button(
             label=truncate(choice.label, BUTTON_LABEL_MAX),
             style=STYLES.get(choice.style, discord.ButtonStyle.secondary),
+            custom_id=button_custom_id(target, choice.id),
             row=i // BUTTONS_PER_ROW,
         )
-        view.add_item(ChoiceButton(target.user, target.workspace, choice.id, item=_with_id(button, target, choice.id)))
+        view.add_item(ChoiceButton(target.user, target.workspace, choice.id, item=button))
     return view
-
-
-def _with_id(button: discord.ui.Button, target: Target, action_id: str) -> discord.ui.Button:
-    from adapters.discord.dynamic import button_custom_id
-
-    button.custom_id = button_custom_id(target, action_id)
-    return button
 
 
 def _select_views(choices: tuple[Choice, ...], target: Target, t: Messages) -> list[discord.ui.View]:
@@ -123,17 +117,17 @@ def _select_views(choices: tuple[Choice, ...], target: Target, t: Messages) -> l
                 description = truncate(text[OPTION_LABEL_MAX - 1 :], OPTION_DESCRIPTION_MAX)
             options.append(discord.SelectOption(label=label, value=select_value(choice.id), description=description))
         placeholder = truncate(t("discord.choose", first=start + 1, last=start + len(chunk)), PLACEHOLDER_MAX)
-        select = discord.ui.Select(options=options, placeholder=placeholder, min_values=1, max_values=1, row=index % ROWS_MAX)
+        select = discord.ui.Select(
+            custom_id=select_custom_id(target, index),
+            options=options,
+            placeholder=placeholder,
+            min_values=1,
+            max_values=1,
+            row=index % ROWS_MAX,
+        )
         assert view is not None
-        view.add_item(ChoiceSelect(target.user, target.workspace, index, item=_select_with_id(select, target, index)))
+        view.add_item(ChoiceSelect(target.user, target.workspace, index, item=select))
     return views
-
-
-def _select_with_id(select: discord.ui.Select, target: Target, index: int) -> discord.ui.Select:
-    from adapters.discord.dynamic import select_custom_id
-
-    select.custom_id = select_custom_id(target, index)
-    return select
 
 
 def _paragraphs_and_fields(reply: Reply, t: Messages, list_choices: bool) -> tuple[str, list[str], list[tuple[str, str]], str]:
