@@ -169,3 +169,24 @@ def test_backup_of_a_file_that_is_not_a_database(tmp_path: Path) -> None:
         backup(bogus, tmp_path / "copy.db")
     assert err.value.reason == "not_a_database"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_redflag_backup_command(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`redflag backup <path>` as an operator runs it: the copy, and a plain answer either way."""
+    from bot.cli import main
+
+    live = tmp_path / "redflag.db"
+    store = _live_store(live, 2)
+    monkeypatch.setenv("REDFLAG_DB", str(live))
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert main(["backup", str(tmp_path / "copy.db")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Backup written to {tmp_path / 'copy.db'} (")
+    assert len(_rows(tmp_path / "copy.db", "clients")) == 2
+
+    assert main(["backup", str(live)]) == 2
+    assert "Refusing to write the backup over the live database" in capsys.readouterr().err
+    assert len(_rows(live, "clients")) == 2
+    store.close()
