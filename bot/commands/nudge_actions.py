@@ -16,6 +16,7 @@ from bot.commands.invoice import record_payment, snooze_invoice
 from bot.context import Context
 from bot.nudges import policy
 from bot.nudges.render import parse_button
+from bot.nudges.sweep import offsets_for
 from bot.nudges.texts import client_text, stage_label
 from bot.registry import action
 from bot.replies import Reply
@@ -59,8 +60,8 @@ def show_text(ctx: Context, invoice: Invoice, stage: str) -> list[Reply]:
     notes: list[str] = []
     if ctx.store.nudges.claimed(invoice.id, invoice.due_on, stage) is None:
         # The ladder was re-armed by a new due date since this reminder went out.
-        current = policy.due_stage(policy.days_overdue(invoice.due_on, ctx.today),
-                                   ctx.store.nudges.offsets(ctx.owner.workspace) or policy.DEFAULT_OFFSETS)
+        offsets = offsets_for(ctx.store, ctx.owner.workspace, {})
+        current = policy.due_stage(policy.days_overdue(invoice.due_on, ctx.today), offsets)
         due = fmt.day(ctx.language, invoice.due_on)
         if current is None:
             return [Reply(text=ctx.t("nudge.text_not_overdue", ref=invoice.ref, due=due))]

@@ -9,7 +9,7 @@ sweep would send and what comes after, without claiming anything.
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, TextIO
 
 from bot import fmt
@@ -103,7 +103,6 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
 def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Messages) -> list[str]:  # type: ignore[no-untyped-def]
     out: list[str] = []
     offsets_cache: dict[str, dict[str, int]] = {}
-    horizon = at.date() + timedelta(days=1)
     for cand in store.nudges.upcoming(limit * 5):
         if len(out) >= limit:
             break
@@ -136,5 +135,4 @@ def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Mess
         out.append("• " + t(key, when=fmt.local_iso(ctx.tz, when), user=owner.user, workspace=owner.workspace,
                             client=client.name, ref=invoice.ref, stage=t(f"nudge.stage.{stage}"),
                             balance=fmt.money(lang, invoice.balance_minor, invoice.currency)))
-    del horizon
     return out

@@ -168,3 +168,15 @@ async def test_followups_are_delivered_by_the_same_sweep(books, store, core, not
     await run_sweep(store, {"console": notifier}, later + timedelta(hours=1), core=core)
     await run_sweep(store, {"console": notifier}, later + timedelta(hours=2), core=core)
     assert notifier.texts == ["Decide about Acme\ncool head"]
+
+
+async def test_the_dialogues_decide_followup_arrives_through_the_sweep(books, store, core, notifier):
+    books.user("UTC", 9)
+    books.client()
+    client = store.clients.by_name(OWNER, "Acme")
+    store.followups.add(OWNER, "console", "decide", AT, {"client_name": "Acme"}, client_id=client.id, key="d1", now=AT)
+    report = await run_sweep(store, {"console": notifier}, AT, core=core)
+    assert report.count("delivered", kind="followup") == 1
+    assert len(notifier.sent) == 1 and "Acme" in notifier.texts[0]
+    await run_sweep(store, {"console": notifier}, AT + timedelta(hours=1), core=core)
+    assert len(notifier.sent) == 1
