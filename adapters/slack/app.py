@@ -30,7 +30,7 @@ from bot import registry
 from bot.core import Core
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
 from bot.i18n import Messages
-from bot.replies import Form, Reply
+from bot.replies import Reply
 
 log = logging.getLogger(__name__)
 

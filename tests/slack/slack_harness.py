@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import re
+from html import unescape as html_unescape
+from urllib.parse import parse_qs, urlparse
+
 import aiohttp
 
 from adapters.slack.service import SlackService
@@ -168,3 +172,40 @@ def unescape(text: str) -> str:
 
 def shown(blocks: list[dict]) -> str:
     return unescape(text_of_blocks(blocks))
+
+
+# -- OAuth ---------------------------------------------------------------------
+
+def grant(token: str, refresh: str | None = None, expires_in: int | None = None) -> dict:
+    g = {
+        "ok": True,
+        "app_id": "A0APP",
+        "authed_user": {"id": "U1"},
+        "scope": "commands,chat:write,im:write,users:read,files:write",
+        "token_type": "bot",
+        "access_token": token,
+        "bot_user_id": "UBOT2",
+        "team": {"id": "T2", "name": "Second Studio"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+    }
+    if refresh:
+        g.update(refresh_token=refresh, expires_in=expires_in)
+    return g
+
+
+async def install(base: str, fake, code: str) -> int:
+    async with aiohttp.ClientSession() as s:
+        async with s.get(base + "/slack/install", allow_redirects=False) as resp:
+            assert resp.status == 200
+            page = await resp.text()
+            cookie = resp.headers["Set-Cookie"].split(";")[0]
+        link = html_unescape(re.search(r'href="([^"]+oauth/v2/authorize[^"]*)"', page).group(1))
+        url = urlparse(link)
+        assert url.geturl().startswith(fake.base + "/oauth/v2/authorize")  # same host as SLACK_API_URL
+        query = parse_qs(url.query)
+        assert query["client_id"] == [CLIENT_ID]
+        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "users:read", "files:write"}
+        state = query["state"][0]
+        async with s.get(base + "/slack/oauth_redirect", params={"code": code, "state": state}, headers={"Cookie": cookie}, allow_redirects=False) as resp:
+            return resp.status

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import time
-from html import unescape as html_unescape
-from urllib.parse import parse_qs, urlparse
 
 import aiohttp
 import pytest
@@ -14,7 +11,7 @@ from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from adapters.slack.service import start
 from bot.notify import DeliveryFailed, Recipient
 from bot.replies import Reply
-from slack_harness import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, SlackSender, fixture_json
+from slack_harness import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, SlackSender, fixture_json, grant, install
 from storage.records import Owner
 
 T2_TOKEN = "xoxb-2222-3333-T2BOTTOKEN"
@@ -27,24 +24,6 @@ async def eventually(condition, timeout: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(check(), timeout)
-
-
-def grant(token: str, refresh: str | None = None, expires_in: int | None = None) -> dict:
-    g = {
-        "ok": True,
-        "app_id": "A0APP",
-        "authed_user": {"id": "U1"},
-        "scope": "commands,chat:write,im:write,users:read,files:write",
-        "token_type": "bot",
-        "access_token": token,
-        "bot_user_id": "UBOT2",
-        "team": {"id": "T2", "name": "Second Studio"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-    }
-    if refresh:
-        g.update(refresh_token=refresh, expires_in=expires_in)
-    return g
 
 
 @pytest.fixture
@@ -66,23 +45,6 @@ async def oauth_service(core, oauth_env):
     svc = await start(core, oauth_env)
     yield svc
     await svc.stop()
-
-
-async def install(base: str, fake, code: str) -> int:
-    async with aiohttp.ClientSession() as s:
-        async with s.get(base + "/slack/install", allow_redirects=False) as resp:
-            assert resp.status == 200
-            page = await resp.text()
-            cookie = resp.headers["Set-Cookie"].split(";")[0]
-        link = html_unescape(re.search(r'href="([^"]+oauth/v2/authorize[^"]*)"', page).group(1))
-        url = urlparse(link)
-        assert url.geturl().startswith(fake.base + "/oauth/v2/authorize")  # same host as SLACK_API_URL
-        query = parse_qs(url.query)
-        assert query["client_id"] == [CLIENT_ID]
-        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "users:read", "files:write"}
-        state = query["state"][0]
-        async with s.get(base + "/slack/oauth_redirect", params={"code": code, "state": state}, headers={"Cookie": cookie}, allow_redirects=False) as resp:
-            return resp.status
 
 
 async def test_install_serve_and_uninstall(oauth_service, fake, store, db_path):
