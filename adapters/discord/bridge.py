@@ -110,7 +110,7 @@ class Bridge:
         event = Capture(
             address,
             text=message.content,
-            author=str(message.author.id),
+            author=message.author.display_name,
             permalink=message.jump_url,
             occurred_at=message.created_at.isoformat(timespec="seconds"),
             request_id=str(interaction.id),

@@ -1,6 +1,7 @@
 """Slow commands (deferred, files as attachments), selects clicked in a DM, shared replies, the DM workspace."""
 from __future__ import annotations
 
+import discord
 import pytest
 
 from bot import registry
@@ -110,3 +111,54 @@ async def test_timezone_autocomplete(bot, fake: FakeDiscord):
     payload = await fake.autocomplete("redflag settings", {"tz": "amsterdam"}, focused="tz")
     call = await fake.callback_for(payload)
     assert [c["value"] for c in call.json["data"]["choices"]] == ["Europe/Amsterdam"]
+
+
+async def test_message_menu_captures_a_message_as_an_incident(bot, fake: FakeDiscord, core):
+    from fake_discord import CHANNEL, OTHER_USER, snowflake, user_payload
+    from storage.records import Owner
+
+    await fake.slash("client add", {"name": "Acme Corp"})
+    await fake.wait_call("POST", r"/callback$")
+    message_id = snowflake()
+    message = {
+        "id": message_id, "channel_id": CHANNEL, "author": user_payload(OTHER_USER, "client-bob"),
+        "content": "Can you do ten more logo versions by tonight? For free, of course.",
+        "timestamp": "2026-11-24T22:15:00+00:00", "edited_timestamp": None, "tts": False, "mention_everyone": False,
+        "mentions": [], "mention_roles": [], "attachments": [], "embeds": [], "pinned": False, "type": 0, "flags": 0,
+        "components": [],
+    }
+    data = {"id": snowflake(), "name": "Log as client incident", "type": 3, "target_id": message_id,
+            "resolved": {"messages": {message_id: message}}}
+    payload = fake.interaction(2, data)
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    modal = (await fake.callback_for(payload)).json
+    assert modal["type"] == 9
+    note = next(c["component"] for c in modal["data"]["components"] if c["component"]["custom_id"] == "note")
+    assert "ten more logo versions" in note["value"]
+
+    submit = await fake.submit_modal(modal["data"]["custom_id"], {"client": ["Acme Corp"], "kind": ["scope-creep"], "note": note["value"]})
+    assert (await fake.callback_for(submit)).json["type"] == 4
+    owner = Owner(GUILD, USER)
+    (incident,) = core.store.incidents.for_client(owner, core.store.clients.by_name(owner, "Acme Corp").id)
+    assert incident.source_ref == f"https://discord.com/channels/{GUILD}/{CHANNEL}/{message_id}"
+    assert incident.occurred_at == discord.utils.snowflake_time(int(message_id)).replace(microsecond=0)
+    assert incident.note.startswith("client-bob")
+
+
+async def test_redflag_discord_sync_from_the_command_line(fake: FakeDiscord, tmp_path):
+    import asyncio
+    import os
+    import sys
+
+    env = dict(os.environ, DISCORD_TOKEN="cli-token-123456", DISCORD_API_URL=fake.api_url,
+               DISCORD_GATEWAY_URL=fake.gateway_url, REDFLAG_DB=str(tmp_path / "cli.db"))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "discord", "sync", "--guild", GUILD, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    assert "6" in out.decode()
+    (call,) = fake.find("PUT", rf"^/applications/\d+/guilds/{GUILD}/commands$")
+    assert len(call.json) == 6
+    assert b"cli-token-123456" not in out + err
