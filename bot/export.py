@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot import fmt
+from bot.commands.common import totals
 from bot.parser import find_client, tokenize
 from bot.replies import Attachment, Reply
 from bot.scoring import average_days_late, days_late, trouble_score
@@ -143,10 +144,10 @@ class Dossier:
         self.client = client
         self.events = timeline(ctx, client)
         self.invoices: list["Invoice"] = ctx.store.invoices.list(ctx.owner, client.id)
+        by_id = {inv.id: inv for inv in self.invoices}
         self.payments: list[tuple["Invoice", "Payment"]] = [
-            (inv, p) for inv in self.invoices for p in ctx.store.invoices.payments(ctx.owner, inv.id)
+            (by_id[p.invoice_id], p) for p in ctx.store.invoices.payments_for_client(ctx.owner, client.id)
         ]
-        self.payments.sort(key=lambda ip: (ip[1].paid_on, ip[1].id))
         self.incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
 
     # -- CSV -------------------------------------------------------------------
@@ -201,8 +202,8 @@ class Dossier:
         rows += [
             (t("export.md.incidents"), f"{len(self.incidents)}" + (f" ({kinds})" if kinds else "")),
             (t("export.md.invoices"), str(len(self.invoices))),
-            (t("export.md.owed"), _totals(ctx, owed) or t("export.md.nothing")),
-            (t("export.md.received"), _totals(ctx, received) or t("export.md.nothing")),
+            (t("export.md.owed"), totals(ctx, owed) if owed else t("export.md.nothing")),
+            (t("export.md.received"), totals(ctx, received) if received else t("export.md.nothing")),
             (t("export.md.avg_late"), t.n("value.days", round(avg)) if avg is not None else t("export.md.nothing")),
             (t("export.md.score"), fmt.number(ctx.language, score)),
         ]
@@ -261,14 +262,6 @@ class Dossier:
 
 def _row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
-
-
-def _totals(ctx: "Context", amounts: Iterable[tuple[int, str]]) -> str:
-    """One sum per currency, never converted; '' when there is nothing."""
-    sums: dict[str, int] = {}
-    for minor, currency in amounts:
-        sums[currency] = sums.get(currency, 0) + minor
-    return " + ".join(fmt.money(ctx.language, v, c) for c, v in sorted(sums.items()) if v)
 
 
 # -- the handler -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from bot import fmt
+from bot.commands.common import totals
 from bot.errors import UserError
 from bot.replies import Attachment, Reply
 from bot.scoring import trouble_score
@@ -315,7 +316,8 @@ def _chart_text(ctx: "Context") -> ChartText:
 
 
 def _revenue(ctx: "Context", amounts: tuple[tuple[str, int], ...]) -> str:
-    return " + ".join(fmt.money(ctx.language, minor, code) for code, minor in amounts if minor)
+    """'€1,000.00 + $250.50', or '' when nothing was paid."""
+    return totals(ctx, [(minor, code) for code, minor in amounts]) if any(m for _, m in amounts) else ""
 
 
 def summary_lines(ctx: "Context", p: Pareto) -> tuple[str, list[str]]:
