@@ -5,11 +5,13 @@ Slack reports, so a new user is answered in their Slack language at once.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
 from typing import Callable
 
+import aiohttp
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -28,8 +30,15 @@ class Profile:
 class People:
     """A small cache in front of `users.info(include_locale=True)`."""
 
-    def __init__(self, ttl: float = 6 * 3600, retry_after_failure: float = 300, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ttl: float = 6 * 3600,
+        retry_after_failure: float = 300,
+        timeout: float = 1.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.ttl = ttl
+        self.timeout = timeout
         self.retry_after_failure = retry_after_failure
         self.clock = clock
         self._cache: dict[tuple[str, str], tuple[float, Profile]] = {}
@@ -41,12 +50,13 @@ class People:
         if hit and hit[0] > now:
             return hit[1]
         try:
-            resp = await client.users_info(user=user, include_locale=True)
+            # Slack wants the ack within 3 s: never sit out a long rate limit here.
+            resp = await asyncio.wait_for(client.users_info(user=user, include_locale=True), self.timeout)
             data = resp.get("user") or {}
             shown = (data.get("profile") or {}).get("display_name") or data.get("real_name") or data.get("name")
             profile = Profile(locale=data.get("locale") or None, timezone=data.get("tz") or None, name=shown or None)
             self._cache[key] = (now + self.ttl, profile)
-        except SlackClientError as err:
+        except (SlackClientError, asyncio.TimeoutError, aiohttp.ClientError) as err:
             # Not fatal: the core falls back to stored settings, then English/UTC.
             log.warning("users.info failed for %s/%s: %s", team, user, api_error(err))
             profile = hit[1] if hit else Profile()

@@ -135,6 +135,10 @@ class SlackService:
 async def start(core: Core, env: Mapping[str, str]) -> SlackService:
     config = SlackConfig.from_env(env)
     redact.install(config.secrets())
+    if not config.socket_mode and not config.signing_secret:
+        raise ValueError("SLACK_SIGNING_SECRET is required to serve Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)")
+    if not config.oauth and not config.bot_token:
+        raise ValueError("SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)")
     installations = oauth.installation_store(config) if config.oauth else None
     app, bridge = build_app(core, config, installation_store=installations)
     tokens: oauth.BotTokens

@@ -189,3 +189,67 @@ async def test_app_home_shows_summary_and_fire_button(slack, fake):
     [dm] = await fake.wait_for(lambda: fake.calls_to("chat.postMessage") or None)
     assert dm.params["channel"].startswith("D")
     assert any(b["action_id"].startswith("dlg:") for b in buttons(dm.params["blocks"]))
+
+
+async def test_export_files_go_up_with_the_upload_api(slack, fake):
+    await slack.command("/client", "add Acme")
+    await slack.command("/incident", "Acme haggling asked for 30% off")
+    status, reply = await slack.command("/client", "export Acme")
+    assert status == 200
+    done = await fake.wait_for(lambda: fake.calls_to("files.completeUploadExternal") or None)
+    await fake.wait_for(lambda: len(fake.calls_to("files.completeUploadExternal")) >= 2 or None)
+    assert {c.params["channel_id"] for c in fake.calls_to("files.completeUploadExternal")} == {"D1"}
+    names = [c.params["filename"] for c in fake.calls_to("files.getUploadURLExternal")]
+    assert any(n.endswith(".md") for n in names) and any(n.endswith(".csv") for n in names)
+    assert any(b"asked for 30% off" in body for body in fake.uploads.values())
+    assert done
+    note = await fake.wait_for(lambda: [r for r in fake.responses if "direct messages" in r.get("text", "")] or None)
+    assert note[0]["response_type"] == "ephemeral"
+
+
+async def test_long_replies_arrive_as_several_messages(slack, fake, monkeypatch, core, env):
+    from adapters.slack.service import start
+    from bot import registry
+    from bot.replies import Choice, Reply
+    from slack_harness import SlackSender
+
+    choices = tuple(Choice(f"nope:{i}", f"Option {i}") for i in range(1400))
+    monkeypatch.setitem(registry.COMMANDS, "slacktest", lambda ctx, text: [Reply(text="Many", choices=choices)])
+    svc = await start(core, env)  # a fresh app that registers the test command too
+    try:
+        sender = SlackSender(svc, fake)
+        status, first = await sender.command("/slacktest", "")
+        assert status == 200 and len(first["blocks"]) <= 50
+        rest = await fake.wait_for(lambda: fake.responses if len(fake.responses) >= 1 else None)
+        got = buttons(first["blocks"]) + [b for r in rest for b in buttons(r["blocks"])]
+        assert [json.loads(b["value"])["c"] for b in got] == [c.id for c in choices]
+        assert all(r["replace_original"] is False and r["response_type"] == "ephemeral" for r in rest)
+    finally:
+        await svc.stop()
+
+
+async def test_buttons_keep_working_after_a_restart(core, env, fake, store):
+    from adapters.slack.service import start
+    from slack_harness import SlackSender
+
+    svc = await start(core, env)
+    sender = SlackSender(svc, fake)
+    await sender.command("/client", "add Acme")
+    _, first = await sender.command("/fire", "Acme")
+    step = buttons(first["blocks"])
+    await svc.stop()
+
+    svc = await start(core, env)  # a new process would read the same SQLite file
+    try:
+        sender = SlackSender(svc, fake)
+        await sender.click(step[0])
+        [replaced] = await fake.wait_for(lambda: [r for r in fake.responses if r.get("replace_original")] or None)
+        assert buttons(replaced["blocks"]) and buttons(replaced["blocks"]) != step
+    finally:
+        await svc.stop()
+
+
+async def test_a_slow_users_info_does_not_delay_the_answer(slack, fake):
+    fake.fail("users.info", "ratelimited", status=429, headers={"Retry-After": "30"})
+    status, reply = await slack.command("/redflag", "help")
+    assert status == 200 and reply["text"]
