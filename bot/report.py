@@ -69,11 +69,11 @@ class Pareto:
 
 
 def add_revenue(amounts: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
-    """Sum amounts per currency (never across currencies), sorted by currency code."""
-    totals: dict[str, int] = {}
+    """Sum amounts per currency (never across currencies), sorted by currency code; zero sums left out."""
+    sums: dict[str, int] = {}
     for currency, minor in amounts:
-        totals[currency] = totals.get(currency, 0) + minor
-    return tuple(sorted(totals.items()))
+        sums[currency] = sums.get(currency, 0) + minor
+    return tuple(sorted((code, minor) for code, minor in sums.items() if minor))
 
 
 def top_count(clients: int) -> int:
@@ -163,9 +163,8 @@ def _panel_order(p: Pareto) -> list[str]:
     """Currencies by how many clients pay in them, then by code: the common ones get a panel."""
     payers: dict[str, int] = {}
     for r in p.ranked:
-        for currency, minor in r.client.revenue:
-            if minor:
-                payers[currency] = payers.get(currency, 0) + 1
+        for currency, _ in add_revenue(r.client.revenue):
+            payers[currency] = payers.get(currency, 0) + 1
     return sorted(payers, key=lambda c: (-payers[c], c))
 
 
@@ -268,7 +267,10 @@ def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
 
 # -- the handler ------------------------------------------------------------------
 def _trouble(ctx: "Context") -> list[ClientTrouble]:
-    """Every client's score and revenue: three queries, plus one per client for payments."""
+    """Every client's score and revenue, from three queries whatever the number of clients.
+
+    Revenue is each invoice's paid amount (the sum of its payments, in the invoice's own currency).
+    """
     incidents = ctx.store.incidents.kinds_by_client(ctx.owner)
     invoices: dict[int, list] = {}
     for inv in ctx.store.invoices.list(ctx.owner):
@@ -276,9 +278,9 @@ def _trouble(ctx: "Context") -> list[ClientTrouble]:
     rows = []
     for c in ctx.store.clients.list(ctx.owner):
         flat = [(kind, at) for kind, times in incidents.get(c.id, {}).items() for at in times]
-        score = trouble_score(flat, invoices.get(c.id, []), ctx.today)
-        paid = ctx.store.invoices.payments_for_client(ctx.owner, c.id)
-        rows.append(ClientTrouble(c.name, score, add_revenue((p.currency, p.amount_minor) for p in paid), c.id))
+        mine = invoices.get(c.id, [])
+        score = trouble_score(flat, mine, ctx.today)
+        rows.append(ClientTrouble(c.name, score, add_revenue((inv.currency, inv.paid_minor) for inv in mine), c.id))
     return rows
 
 
@@ -317,7 +319,7 @@ def _chart_text(ctx: "Context") -> ChartText:
 
 def _revenue(ctx: "Context", amounts: tuple[tuple[str, int], ...]) -> str:
     """'€1,000.00 + $250.50', or '' when nothing was paid."""
-    return totals(ctx, [(minor, code) for code, minor in amounts]) if any(m for _, m in amounts) else ""
+    return totals(ctx, [(minor, code) for code, minor in amounts]) if amounts else ""
 
 
 def summary_lines(ctx: "Context", p: Pareto) -> tuple[str, list[str]]:

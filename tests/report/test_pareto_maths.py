@@ -53,7 +53,7 @@ def test_top_twenty_percent_rounds_up(n: int, top: int) -> None:
 
 
 def test_revenue_adds_per_currency_only() -> None:
-    assert add_revenue([("EUR", 100), ("VND", 2_000_000), ("EUR", 250), ("USD", 1)]) == (
+    assert add_revenue([("EUR", 100), ("VND", 2_000_000), ("EUR", 250), ("USD", 1), ("GBP", 0)]) == (
         ("EUR", 350),
         ("USD", 1),
         ("VND", 2_000_000),

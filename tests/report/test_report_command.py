@@ -143,3 +143,12 @@ def test_report_in_every_language(say, studio, lang, headline) -> None:
     assert reply.text.startswith(headline), reply.text
     [chart] = reply.files
     assert _png_size(chart.content) == CHART_PIXELS
+
+
+def test_unpaid_invoices_are_not_revenue(say, clock) -> None:
+    say("/client add Slow currency=EUR")
+    _ok(say("/invoice add Slow 900 issued=2026-09-01 due=2026-10-01 ref=SL-1"))
+    [reply] = say("/client report")
+    assert reply.lines == ("1. Slow: trouble 1.8 (100%, 100% cumulative); revenue: no payments yet",)  # 55 days late / 30
+    [chart] = reply.files
+    assert _png_size(chart.content) == CHART_PIXELS
