@@ -195,3 +195,20 @@ async def test_the_token_never_reaches_the_logs(core, env, fake: FakeDiscord, ca
         await service.stop()
     assert caplog.records
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
+
+
+async def test_out_of_range_option_gets_a_clear_ephemeral_error(bot, fake: FakeDiscord):
+    # Discord enforces min/max in its client; a tampered value still gets a clear answer
+    body = await say(fake, "redflag settings", {"hour": 99})
+    assert body["type"] == 4 and body["data"]["flags"] & EPHEMERAL
+    assert "99" in embed_text(body["data"])
+    assert body["data"]["embeds"][0]["color"] == 0xED4245
+
+
+async def test_a_stale_button_is_answered_by_the_core(bot, fake: FakeDiscord):
+    custom_id = f"rf:{USER}:gone:42"
+    message = fake._message("700000000000000001", {"components": [{"type": 1, "components": [{"type": 2, "style": 2, "label": "Old", "custom_id": custom_id}]}], "flags": 64})
+    click = await fake.click(message, custom_id)
+    answer = (await fake.callback_for(click)).json
+    assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+    assert "moved on" in embed_text(answer["data"])
