@@ -20,7 +20,7 @@ from bot.i18n import LANGUAGES, console_language, language_from_locale, messages
 from bot.kinds import KINDS
 from bot.parser import parse_amount, parse_kind
 from storage.records import Owner
-from tests.conftest import text_of
+from redflag_testkit import text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 REDFLAG = ROOT / ".venv" / "bin" / "redflag"

@@ -1,4 +1,4 @@
-"""Every catalog of every domain is complete, consistent and translated.
+"""Every catalog of every domain is complete, consistent and translated (named apart from tests/nudges/test_catalogs.py: pytest needs unique basenames here).
 
 The English catalog of a domain is the reference: each other language must
 have exactly its message ids, the same `{placeholders}`, the same command
