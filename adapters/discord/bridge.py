@@ -186,7 +186,8 @@ class Bridge:
             if reply.form is not None:
                 if not interaction.response.is_done() and interaction.type is not discord.InteractionType.modal_submit:
                     self.forms.remember(reply.form, target, prefill)
-                    if not await self._safe(interaction.response.send_modal(build_modal(reply.form, target, prefill))):
+                    modal = build_modal(reply.form, target, prefill, intro=reply.text)
+                    if not await self._safe(interaction.response.send_modal(modal)):
                         return
                     continue
                 outgoing = self._form_button(reply, target, t, prefill)

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import discord
 
 from adapters.discord.dynamic import CUSTOM_ID_MAX, Target, _shorten, expand
-from adapters.discord.markup import truncate
+from adapters.discord.markup import to_markdown, truncate
 from bot.replies import Form
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ LABEL_DESCRIPTION_MAX = 100
 PLACEHOLDER_MAX = 100
 TEXT_VALUE_MAX = 4000
 SELECT_OPTIONS_MAX = 25
+TEXT_DISPLAY_MAX = 4000
 
 MODAL_ID = re.compile(r"rfm:(?P<user>\d+)(?:@(?P<ws>[\w-]+))?:(?P<form>.+)")
 
@@ -83,13 +84,18 @@ def modal_custom_id(target: Target, form_id: str) -> str:
     return head + _shorten(form_id, CUSTOM_ID_MAX - len(head))
 
 
-def build_modal(form: Form, target: Target, values: dict[str, str] | None = None) -> FormModal:
+def build_modal(form: Form, target: Target, values: dict[str, str] | None = None, intro: str = "") -> FormModal:
+    """The form as a modal; `intro` (the reply's text) goes on top when there is room for it."""
     values = values or {}
     modal = FormModal(title=truncate(form.title, MODAL_TITLE_MAX), custom_id=modal_custom_id(target, form.id), timeout=900)
     fields = form.fields
     if len(fields) > MODAL_COMPONENTS_MAX:
         log.warning("form %s has %d fields; a Discord modal shows %d", form.id, len(fields), MODAL_COMPONENTS_MAX)
         fields = fields[:MODAL_COMPONENTS_MAX]
+    if len(form.title) > MODAL_TITLE_MAX:
+        intro = "\n\n".join(p for p in (form.title, intro) if p)
+    if intro and len(fields) < MODAL_COMPONENTS_MAX:
+        modal.add_item(discord.ui.TextDisplay(truncate(to_markdown(intro), TEXT_DISPLAY_MAX)))
     for f in fields:
         initial = values.get(f.id, f.initial)
         component: discord.ui.Item

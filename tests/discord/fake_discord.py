@@ -412,3 +412,8 @@ def buttons(components: list[dict]) -> list[dict]:
             out.append(component)
         out.extend(buttons(component.get("components", [])))
     return out
+
+
+def modal_fields(components: list[dict]) -> dict[str, dict]:
+    """A modal's inputs by custom_id (inside Label components), in order."""
+    return {c["component"]["custom_id"]: c["component"] for c in components if c.get("type") == 18}

@@ -7,7 +7,7 @@ import pytest
 from bot import registry
 from bot.notify import Recipient
 from bot.replies import Choice, Reply
-from fake_discord import GUILD, USER, FakeDiscord
+from fake_discord import GUILD, USER, FakeDiscord, modal_fields
 
 EPHEMERAL = 64
 
@@ -133,7 +133,7 @@ async def test_message_menu_captures_a_message_as_an_incident(bot, fake: FakeDis
     await fake.dispatch("INTERACTION_CREATE", payload)
     modal = (await fake.callback_for(payload)).json
     assert modal["type"] == 9
-    note = next(c["component"] for c in modal["data"]["components"] if c["component"]["custom_id"] == "note")
+    note = modal_fields(modal["data"]["components"])["note"]
     assert "ten more logo versions" in note["value"]
 
     submit = await fake.submit_modal(modal["data"]["custom_id"], {"client": ["Acme Corp"], "kind": ["scope-creep"], "note": note["value"]})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from fake_discord import GUILD, OTHER_USER, TOKEN, USER, FakeDiscord, buttons
+from fake_discord import GUILD, OTHER_USER, TOKEN, USER, FakeDiscord, buttons, modal_fields
 
 EPHEMERAL = 64
 
@@ -137,8 +137,9 @@ async def test_incident_without_options_opens_a_modal_and_the_submission_is_logg
     assert body["type"] == 9
     modal = body["data"]
     assert modal["custom_id"] == f"rfm:{USER}:incident"
-    assert len(modal["components"]) == 3 and all(c["type"] == 18 for c in modal["components"])
-    assert [c["component"]["custom_id"] for c in modal["components"]] == ["client", "kind", "note"]
+    assert [c["type"] for c in modal["components"]] == [10, 18, 18, 18]  # the intro text, then the inputs
+    assert list(modal_fields(modal["components"])) == ["client", "kind", "note"]
+    assert modal["components"][0]["content"]
 
     submit = await fake.submit_modal(modal["custom_id"], {"client": ["Acme Corp"], "kind": ["scope-creep"], "note": "Third 'small' revision *again*"})
     answer = (await fake.callback_for(submit)).json
@@ -155,7 +156,7 @@ async def test_modal_errors_are_listed_with_a_button_to_reopen_the_form(bot, fak
     await say(fake, "client add", {"name": "Acme Corp"})
     body = await say(fake, "incident log", {"note": "kept when the form reopens"})
     modal = body["data"]
-    note = next(c["component"] for c in modal["components"] if c["component"]["custom_id"] == "note")
+    note = modal_fields(modal["components"])["note"]
     assert note["value"] == "kept when the form reopens"
     submit = await fake.submit_modal(modal["custom_id"], {"client": ["Nobody Inc"], "kind": ["haggling"], "note": "typed"})
     answer = (await fake.callback_for(submit)).json
@@ -168,8 +169,7 @@ async def test_modal_errors_are_listed_with_a_button_to_reopen_the_form(bot, fak
     click = await fake.click(message, reopen[0]["custom_id"])
     again = (await fake.callback_for(click)).json
     assert again["type"] == 9
-    values = {c["component"]["custom_id"]: c["component"].get("value") for c in again["data"]["components"]}
-    assert values["note"] == "typed"
+    assert modal_fields(again["data"]["components"])["note"]["value"] == "typed"
 
 
 async def test_expired_interaction_is_logged_and_handled(bot, fake: FakeDiscord, caplog):

@@ -190,7 +190,8 @@ def test_modal_from_a_form_within_limits_and_values_back():
     modal = build_modal(form, ME).to_dict()
     assert len(modal["title"]) <= 45
     assert parse_modal_id(modal["custom_id"]) == ("600000000000000001", None, "incident")
-    labels = modal["components"]
+    intro, *labels = modal["components"]
+    assert intro["type"] == 10 and "with a very long title" in intro["content"]  # the full title is kept
     assert [c["type"] for c in labels] == [18, 18, 18]
     client, many, note = (c["component"] for c in labels)
     assert client["type"] == 3 and [o.get("default", False) for o in client["options"]] == [False, True, False]
