@@ -238,3 +238,27 @@ def test_export_in_dutch_for_a_dutch_user(say, clock) -> None:
     [row] = _csv_rows(reply.files[1].content)
     assert row["timestamp"] == "2026-07-01T14:00:00+02:00"
     assert row["type"] == "incident"  # column values that scripts key on stay English
+
+
+@pytest.mark.parametrize(
+    ("name", "filename"),
+    [
+        ("Công ty Ánh Dương", "redflag-cong-ty-anh-duong-2026-11-25"),
+        ("Işık Yazılım A.Ş.", "redflag-isik-yazilim-a-s-2026-11-25"),
+        ("🚩🚩", "redflag-client-1-2026-11-25"),
+        ("../../etc/passwd", "redflag-etc-passwd-2026-11-25"),
+    ],
+)
+def test_file_names_are_safe_ascii(say, name, filename) -> None:
+    assert not say(f'/client add "{name}"')[0].is_error
+    say(f'/incident "{name}" other noted')
+    [reply] = say(f'/client export "{name}"')
+    assert [f.filename for f in reply.files] == [f"{filename}.md", f"{filename}.csv"]
+
+
+def test_a_client_name_that_looks_like_a_formula_is_neutralised_too(say) -> None:
+    say('/client add "@Acme =1+1"')
+    say('/incident "@Acme =1+1" other noted')
+    [reply] = say('/client export "@Acme =1+1"')
+    [row] = list(csv.reader(io.StringIO(reply.files[1].content.decode("utf-8"), newline="")))[1:]
+    assert row[CSV_COLUMNS.index("client")] == "'@Acme =1+1"
