@@ -59,6 +59,7 @@ class FakeDiscord:
         self.messages: dict[str, dict] = {}  # id -> message payload, as the bot last set it
         self.sockets: list[web.WebSocketResponse] = []
         self.identifies: list[dict] = []
+        self.resumes: list[dict] = []
         self.heartbeats = 0
         self.acks = 0
         self.closed_dms: set[str] = set()
@@ -157,6 +158,9 @@ class FakeDiscord:
                         "private_channels": [],
                     }
                     await self._send(ws, "READY", ready)
+                elif op == 6:
+                    self.resumes.append(payload["d"])
+                    await self._send(ws, "RESUMED", {})
                 await self._notify()
         finally:
             if ws in self.sockets:
@@ -171,9 +175,15 @@ class FakeDiscord:
     async def wait_ready(self, identifies: int = 1) -> None:
         await self.wait_for(lambda: len(self.identifies) >= identifies and self.sockets)
 
+    async def ask_to_reconnect(self) -> None:
+        """Gateway op 7 RECONNECT, as Discord sends before moving a session."""
+        for ws in list(self.sockets):
+            await ws.send_json({"op": 7, "d": None, "s": None, "t": None})
+
     async def dispatch(self, event: str, data: dict) -> None:
         for ws in list(self.sockets):
-            await self._send(ws, event, data)
+            if not ws.closed:
+                await self._send(ws, event, data)
 
     # -- REST ------------------------------------------------------------------
     async def _body(self, request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:

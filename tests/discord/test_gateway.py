@@ -212,3 +212,12 @@ async def test_a_stale_button_is_answered_by_the_core(bot, fake: FakeDiscord):
     answer = (await fake.callback_for(click)).json
     assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
     assert "moved on" in embed_text(answer["data"])
+
+
+async def test_a_reconnect_resumes_and_the_bot_keeps_answering(bot, fake: FakeDiscord):
+    await say(fake, "client add", {"name": "Acme Corp"})
+    await fake.ask_to_reconnect()
+    await fake.wait_for(lambda: fake.resumes and fake.sockets)
+    assert fake.resumes[0]["token"] == TOKEN and fake.resumes[0]["session_id"]
+    body = await say(fake, "client show", {"client": "acme corp"})
+    assert "Acme Corp" in embed_text(body["data"])
