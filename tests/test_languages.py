@@ -301,3 +301,37 @@ def test_console_settings_override_lang(tmp_path: Path) -> None:
     assert "Ayarlarınız" in first.stdout, first.stderr
     later = subprocess.run([str(REDFLAG)], input="/client list\n", capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert "Henüz hiç müşteriniz yok." in later.stdout, later.stderr
+
+
+# -- the examples we show are valid commands ---------------------------------------------
+USAGE_WALK = (
+    "usage.client_add",
+    "usage.client_list",
+    "usage.client_show",
+    "usage.incident",
+    "usage.incident_list",
+    "usage.invoice_add",
+    "usage.invoice_paid",
+    "usage.invoice_list",
+    "usage.invoice_snooze",
+    "usage.invoice_due",
+    "usage.client_pause",
+    "usage.client_resume",
+    "usage.invoice_writeoff",
+    "usage.help",
+    "usage.settings",
+)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_usage_example_works_as_written(say, clock, lang: str) -> None:
+    """Translated examples keep the grammar: typed as shown, each one succeeds, in order."""
+    from datetime import datetime, timezone
+
+    clock.set(datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc))
+    t = messages(lang)
+    how_to = t("error.how_to_write", usage="").strip()
+    for key in USAGE_WALK:
+        example = t(key)
+        shown = text_of(say(example, user=f"U-{lang}", locale=lang))
+        assert how_to not in shown, f"{lang} {key}: {example!r} was refused:\n{shown}"
