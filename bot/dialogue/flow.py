@@ -108,6 +108,12 @@ def handle(ctx: Context, action_id: str) -> list[Reply]:
     step_no, answer = int(parts[2]), parts[3]
 
     if dlg.status == CANCELLED:
+        if answer == CANCEL and action_id == dlg.last_action:  # the cancel, clicked twice
+            return [_cancelled(ctx, client)]
+        if answer == RESTART:  # "Start over" clicked twice: show the fresh dialogue
+            fresh = ctx.store.dialogues.active_for(ctx.owner, client.id)
+            if fresh is not None and fresh.started_at >= dlg.updated_at:
+                return [_render(ctx, fresh, client, for_client(ctx, client), replaces=True)]
         return [_refusal(ctx, "dialogue.refused.cancelled", client, restart=True)]
     if dlg.status == FINISHED:
         if answer == REMIND and step_no == dlg.step_no:
@@ -136,13 +142,7 @@ def handle(ctx: Context, action_id: str) -> list[Reply]:
     if answer == CANCEL:
         if ctx.store.dialogues.cancel(ctx.owner, dlg.id, dlg.step_no, action_id, ctx.now) is None:
             return [_moved_on(ctx, client, dlg)]
-        return [
-            Reply(
-                text=ctx.t("dialogue.cancelled", name=client.name),
-                context=ctx.t("dialogue.cancelled_hint", fire="/fire " + _quote(client.name)),
-                replaces=True,
-            )
-        ]
+        return [_cancelled(ctx, client)]
     if answer == BACK:
         return _back(ctx, dlg, client, evidence, action_id)
     if answer == P.SLEEP and dlg.step == "ground.cool":
@@ -154,6 +154,14 @@ def handle(ctx: Context, action_id: str) -> list[Reply]:
             _render(ctx, dlg, client, evidence, replaces=False),
         ]
     return _answer(ctx, dlg, client, evidence, answer, action_id)
+
+
+def _cancelled(ctx: Context, client: Client) -> Reply:
+    return Reply(
+        text=ctx.t("dialogue.cancelled", name=client.name),
+        context=ctx.t("dialogue.cancelled_hint", fire="/fire " + _quote(client.name)),
+        replaces=True,
+    )
 
 
 def _quote(name: str) -> str:
@@ -377,7 +385,11 @@ def _late_lines(ctx: Context, evidence: Evidence) -> list[str]:
 
 
 def _evidence_lines(ctx: Context, evidence: Evidence) -> list[str]:
-    lines = [ctx.t.n("dialogue.ev.since", evidence.client_days, name=evidence.client_name, date=fmt.day(ctx.language, evidence.client_since))]
+    if evidence.client_days:
+        since = ctx.t.n("dialogue.ev.since", evidence.client_days, name=evidence.client_name, date=fmt.day(ctx.language, evidence.client_since))
+    else:
+        since = ctx.t("dialogue.ev.since_today", name=evidence.client_name)
+    lines = [since]
     if evidence.kinds:
         lines.append(ctx.t("dialogue.ev.incidents"))
         lines.append(

@@ -104,7 +104,7 @@ def test_cancel_then_old_buttons_are_refused(say, click, store) -> None:
     assert out[0].replaces is True
     before = snapshot(store, did)
     assert before[0] == "cancelled"
-    for answer in ("never", "back", "cancel"):
+    for answer in ("never", "back", "once"):
         refused = click(choice(replies, answer).id)
         assert "was cancelled" in text_of(refused) and refused[0].is_error
     assert snapshot(store, did) == before
@@ -186,3 +186,28 @@ def test_a_restart_continues_where_the_user_was(db_path, clock) -> None:
     assert current_step(store2, nxt) == "late-payment"
     assert store2.dialogues.get(OWNER, dialogue_id(nxt)).answers == {"evidence": "go", "abuse": "once", "unethical": "no"}
     store2.close()
+
+
+def test_double_clicks_on_cancel_and_start_over_are_harmless(say, click, store) -> None:
+    _, replies = started(say, click)
+    cancel = choice(replies, "cancel").id
+    first = click(cancel)
+    again = click(cancel)
+    assert text_of(again) == text_of(first) and not again[0].is_error
+
+    say("/client add Globex")
+    click(choice(say("/fire Globex"), "go").id)
+    offer = say("/fire Globex")
+    restart = choice(offer, "restart").id
+    fresh = click(restart)
+    before = snapshot(store, dialogue_id(fresh))
+    twice = click(restart)
+    assert not twice[0].is_error
+    assert dialogue_id(twice) == dialogue_id(fresh)
+    assert snapshot(store, dialogue_id(fresh)) == before
+    assert len([d for d in store.database.query("SELECT id FROM dialogues WHERE status = 'active'")]) == 1
+
+
+def test_a_new_client_reads_as_new(say) -> None:
+    say("/client add Acme")
+    assert "Acme became a client today." in text_of(say("/fire Acme"))
