@@ -262,3 +262,24 @@ def test_a_client_name_that_looks_like_a_formula_is_neutralised_too(say) -> None
     [reply] = say('/client export "@Acme =1+1"')
     [row] = list(csv.reader(io.StringIO(reply.files[1].content.decode("utf-8"), newline="")))[1:]
     assert row[CSV_COLUMNS.index("client")] == "'@Acme =1+1"
+
+
+async def test_a_real_reminder_sent_by_the_sweep_is_in_the_export(say, store, clock) -> None:
+    """Nudges come through the nudge feature's own timeline source, not a copy of it."""
+    from bot.nudges.cli import run_once
+
+    say(f"/redflag settings tz={ZONE} hour=9")
+    say("/client add Acme currency=EUR")
+    clock.set(datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc))
+    assert not say("/invoice add Acme 500 issued=2026-09-01 due=2026-10-01 ref=N-1")[0].is_error
+    sent_at = datetime(2026, 10, 8, 2, 5, tzinfo=timezone.utc)  # 09:05 in Ho Chi Minh City, 7 days overdue
+    await run_once(store, None, sent_at, stream=io.StringIO())
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+    [reply] = say("/client export Acme")
+    rows = _csv_rows(reply.files[1].content)
+    nudges = [r for r in rows if r["type"] == "nudge"]
+    assert len(nudges) == 1, [r["type"] for r in rows]
+    assert nudges[0]["ref"] == "N-1"
+    assert nudges[0]["timestamp"].startswith("2026-10-08T09:")
+    md = reply.files[0].content.decode("utf-8")
+    assert "- **Reminders sent:** 1" in md
