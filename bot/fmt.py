@@ -4,13 +4,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE
 
+if TYPE_CHECKING:
+    from babel import Locale
 
-def _locale(language: str) -> str:
-    return BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE])
+
+@lru_cache(maxsize=None)
+def _locale(language: str) -> "Locale":
+    """Babel's Locale, parsed once per language (parsing a locale name on every call cost more than the formatting)."""
+    from babel import Locale
+
+    return Locale.parse(BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE]))
 
 
 @lru_cache(maxsize=None)

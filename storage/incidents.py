@@ -97,9 +97,20 @@ class Incidents:
                     request_id,
                 ),
             )
-            row = self.db.one("SELECT * FROM incidents WHERE id = ?", (cur.lastrowid,))
-        assert row is not None
-        return _row(row), True
+            incident_id = cur.lastrowid
+        # Built from what was written (no read-back query): the same values _row would return.
+        incident = Incident(
+            id=incident_id,  # type: ignore[arg-type]
+            client_id=client_id,
+            kind=kind,
+            note=note,
+            occurred_at=from_iso(to_iso(occurred_at or now)),  # type: ignore[arg-type]
+            logged_at=from_iso(to_iso(now)),  # type: ignore[arg-type]
+            logged_by=owner.user,
+            source=source,
+            source_ref=source_ref,
+        )
+        return incident, True
 
     def for_client(self, owner: Owner, client_id: int, limit: int | None = None) -> list[Incident]:
         sql = "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? ORDER BY occurred_at, id"
