@@ -178,6 +178,8 @@ def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter
 
     bars = _bars(p, text)
@@ -213,13 +215,10 @@ def render_chart(p: Pareto, text: ChartText, formats: ChartFormats) -> bytes:
     line.set_ylabel(text.cumulative_axis)
     line.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.percent(v / 100)))
 
-    from matplotlib.patches import Patch
-    from matplotlib.lines import Line2D
-
     ax.legend(
         handles=[
             Patch(color=top_colour, label=text.top_legend),
-            Patch(color=rest_colour, label=text.rest_legend),
+            *([Patch(color=rest_colour, label=text.rest_legend)] if not all(b.top for b in bars) else []),
             Line2D([], [], color=line_colour, marker="o", label=text.cumulative_legend),
         ],
         loc="lower right",
