@@ -243,6 +243,11 @@ class FakeDiscord:
                              "X-RateLimit-Reset-After": "0.01", "X-RateLimit-Bucket": "fake-bucket"},
                 )
         self.calls.append(call)
+        bot_route = not re.match(r"^/(interactions|webhooks)/", path)
+        if bot_route and request.headers.get("Authorization") != f"Bot {TOKEN}":
+            call.status = 401
+            await self._notify()
+            return reply_json({"message": "401: Unauthorized", "code": 0}, status=401)
         try:
             status, answer = self._answer(request.method, path, body)
         finally:

@@ -150,7 +150,9 @@ async def test_redflag_discord_sync_from_the_command_line(fake: FakeDiscord, tmp
     import os
     import sys
 
-    env = dict(os.environ, DISCORD_TOKEN="cli-token-123456", DISCORD_API_URL=fake.api_url,
+    from fake_discord import TOKEN
+
+    env = dict(os.environ, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
                DISCORD_GATEWAY_URL=fake.gateway_url, REDFLAG_DB=str(tmp_path / "cli.db"))
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "discord", "sync", "--guild", GUILD, env=env,
@@ -161,4 +163,4 @@ async def test_redflag_discord_sync_from_the_command_line(fake: FakeDiscord, tmp
     assert "6" in out.decode()
     (call,) = fake.find("PUT", rf"^/applications/\d+/guilds/{GUILD}/commands$")
     assert len(call.json) == 6
-    assert b"cli-token-123456" not in out + err
+    assert TOKEN.encode() not in out + err

@@ -221,3 +221,17 @@ async def test_a_reconnect_resumes_and_the_bot_keeps_answering(bot, fake: FakeDi
     assert fake.resumes[0]["token"] == TOKEN and fake.resumes[0]["session_id"]
     body = await say(fake, "client show", {"client": "acme corp"})
     assert "Acme Corp" in embed_text(body["data"])
+
+
+async def test_a_wrong_token_fails_at_start_without_logging_it(core, env, fake: FakeDiscord, caplog):
+    import discord
+    import pytest
+
+    from adapters.discord.service import start
+
+    wrong = "wrong-token.Zz9.definitely-not-valid"
+    with caplog.at_level(logging.DEBUG), pytest.raises(discord.LoginFailure):
+        await start(core, dict(env, DISCORD_TOKEN=wrong))
+    assert fake.calls[0].status == 401
+    assert not fake.identifies
+    assert all(wrong not in r.getMessage() for r in caplog.records)
