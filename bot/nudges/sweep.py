@@ -20,7 +20,7 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
