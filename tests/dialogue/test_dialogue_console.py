@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
-import selectors
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,14 +52,14 @@ def test_console_killed_mid_dialogue_resumes_in_a_new_process(tmp_path: Path) ->
     assert proc.stdin and proc.stdout
     proc.stdin.write("/client add Acme\n/fire Acme\n1\n3\n")  # go; abuse: "No, only about the work"
     proc.stdin.flush()
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     seen = ""
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
     while "Has Acme asked you for work" not in seen:
-        assert selector.select(timeout=60), seen  # a generous guard against a hang, not a timing assertion
-        line = proc.stdout.readline()
-        assert line, seen
-        seen += line
+        try:
+            seen += lines.get(timeout=60)  # a generous guard against a hang, not a timing assertion
+        except queue.Empty:
+            raise AssertionError(f"the console stopped before the question:\n{seen}\n{proc.stderr.read() if proc.poll() is not None else ''}")
     proc.kill()  # no goodbye, no cleanup: like a crash
     proc.wait()
 
