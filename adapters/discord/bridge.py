@@ -2,11 +2,13 @@
 
 The core is synchronous and fast (SQLite on local disk), so most interactions
 are answered directly. Commands marked slow (reports, exports) are deferred
-first so Discord's 3-second window never runs out. Every reply is sent with
+first so Discord's 3-second window never runs out, and run in a worker thread
+so the loop keeps serving everyone else meanwhile. Every reply is sent with
 its own ephemerality; an expired interaction (10062) is logged and dropped.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from dataclasses import replace
@@ -102,7 +104,7 @@ class Bridge:
         if slow and not await self._defer(interaction, thinking=True):
             return
         event = Command(address, command=command, text=text, request_id=str(interaction.id))
-        await self._handle(interaction, event, target_of(interaction), can_edit=False, prefill=prefill)
+        await self._handle(interaction, event, target_of(interaction), can_edit=False, prefill=prefill, offload=slow)
 
     @guarded
     async def run_capture(self, interaction: discord.Interaction, message: discord.Message) -> None:
@@ -166,8 +168,14 @@ class Bridge:
         can_edit: bool,
         submitted: tuple[str, dict[str, str]] | None = None,
         prefill: dict[str, str] | None = None,
+        offload: bool = False,
     ) -> None:
-        replies = self.core.handle(event)
+        if offload:
+            # slow work (charts, exports) runs beside the loop, so other users' clicks and the
+            # gateway heartbeat are not held up; the store serialises its own access
+            replies = await asyncio.to_thread(self.core.handle, event)
+        else:
+            replies = self.core.handle(event)
         t = self.messages_for(event.address)
         await self.deliver(interaction, replies, target, t, can_edit=can_edit, submitted=submitted, prefill=prefill)
 
