@@ -11,7 +11,8 @@ and dialogue decisions appear as soon as their features register a source):
 Notes are the client's own words and may contain anything. In the CSV a
 cell that a spreadsheet would run as a formula is prefixed with `'`
 (`csv_cell`; `read_cell` is its exact inverse); in the Markdown a note
-cannot open an HTML tag, start a heading or break a table.
+stays inside its block quote, cannot open an HTML tag, and a table cell
+cannot break its table.
 """
 from __future__ import annotations
 
