@@ -164,3 +164,44 @@ async def test_redflag_discord_sync_from_the_command_line(fake: FakeDiscord, tmp
     (call,) = fake.find("PUT", rf"^/applications/\d+/guilds/{GUILD}/commands$")
     assert len(call.json) == 6
     assert TOKEN.encode() not in out + err
+
+
+@pytest.fixture
+def form_after_text():
+    """A throwaway button whose answer is a message and then a form (a modal cannot come second)."""
+    from bot.replies import Form, FormField
+
+    form = Form(id="probe", title="Probe form", fields=(FormField("why", "Why?", kind="textarea"),), submit_label="Send it")
+
+    def handle(ctx, action_id):  # type: ignore[no-untyped-def]
+        return [Reply(text="Before the form"), Reply(text="Tell me more", form=form)]
+
+    def submitted(ctx, values):  # type: ignore[no-untyped-def]
+        return [Reply(text=f"Got: {values['why']}")]
+
+    registry.ACTIONS["probe"] = handle
+    registry.FORMS["probe"] = submitted
+    yield form
+    registry.ACTIONS.pop("probe", None)
+    registry.FORMS.pop("probe", None)
+
+
+async def test_a_form_that_cannot_be_the_first_answer_gets_an_open_button(bot, fake: FakeDiscord, form_after_text):
+    await bot.notifier.send_dm(Recipient("discord", GUILD, USER), [Reply(text="x", choices=(Choice("probe:1", "Probe"),))])
+    (sent,) = fake.find("POST", r"^/channels/\d+/messages$")
+    channel = sent.path.split("/")[2]
+    message = next(m for m in fake.messages.values() if m["channel_id"] == channel)
+    click = await fake.click(message, sent.json["components"][0]["components"][0]["custom_id"], guild=None, channel=channel)
+    first = (await fake.callback_for(click)).json
+    assert first["type"] == 4 and "Before the form" in str(first["data"]["embeds"])
+    (followup,) = await fake.followups_for(click)
+    assert "Tell me more" in str(followup.json["embeds"])
+    (button,) = [c for row in followup.json["components"] for c in row["components"]]
+    assert button["label"] == "Send it" and button["custom_id"].startswith(f"rff:{USER}:")
+    followup_message = next(m for m in fake.messages.values() if button["custom_id"] in str(m["components"]))
+    reopen = await fake.click(followup_message, button["custom_id"], guild=None, channel=channel)
+    modal = (await fake.callback_for(reopen)).json
+    assert modal["type"] == 9 and modal["data"]["title"] == "Probe form"
+    submit = await fake.submit_modal(modal["data"]["custom_id"], {"why": "because"}, guild=None, channel=channel)
+    answer = (await fake.callback_for(submit)).json
+    assert "Got: because" in str(answer["data"]["embeds"])
