@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 #: An incident logged this recently means the user may be deciding in anger.
 COOL_OFF = timedelta(hours=48)
+#: Deciding about the same client this often within a month: trust the feeling (DOMAIN.md §4.1).
+AGAIN_WINDOW = timedelta(days=30)
+AGAIN_TRUST = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Evidence:
     overdue_worst_days: int = 0  # days past due of the oldest of those
     owed: tuple[tuple[str, int], ...] = ()  # (currency, minor units) still unpaid, per currency
     recent: int = 0  # incidents logged in the last 48 hours
+    decided_lately: int = 0  # decisions taken about this client in the last 30 days
     invoices: int = 0
 
     def count(self, kind: str) -> int:
@@ -53,6 +57,15 @@ class Evidence:
             if k.kind == kind:
                 return k.last
         return None
+
+    @property
+    def hot(self) -> bool:
+        """An incident is fresh and this is not a recurring doubt: suggest sleeping on it.
+
+        Someone who keeps coming back to the same client within a month is
+        not deciding in a flash of anger; the advice then is to trust it.
+        """
+        return self.recent > 0 and self.decided_lately < AGAIN_TRUST
 
     @property
     def incidents(self) -> int:
@@ -74,6 +87,7 @@ def gather(
     invoices: Iterable[Invoice],
     today: date,
     now: datetime,
+    decisions: Iterable[datetime] = (),
 ) -> Evidence:
     """Summarise a client's records as of `today` (the user's date) and `now` (UTC)."""
     by_kind: dict[str, list[datetime]] = {}
@@ -126,6 +140,7 @@ def gather(
         owed=tuple(sorted(owed.items())),
         recent=recent,
         invoices=count,
+        decided_lately=sum(1 for at in decisions if now - AGAIN_WINDOW <= at <= now),
     )
 
 
@@ -137,4 +152,5 @@ def for_client(ctx: "Context", client: Client) -> Evidence:
         ctx.store.invoices.list(ctx.owner, client.id),
         ctx.today,
         ctx.now,
+        [d.finished_at for d in ctx.store.dialogues.finished_for(ctx.owner, client.id) if d.finished_at],
     )

@@ -363,8 +363,6 @@ def _on_file(ctx: Context, step: str, evidence: Evidence, name: str) -> str:
         last = evidence.last(step)
         if n and last:
             return ctx.t.n("dialogue.onfile.sign", n, kind=_kind_label(ctx, step), date=_day(ctx, last), name=name)
-    if step == "ground.cool" and evidence.recent:
-        return ctx.t.n("dialogue.onfile.recent", evidence.recent, name=name)
     return ""
 
 
@@ -407,7 +405,9 @@ def _evidence_lines(ctx: Context, evidence: Evidence) -> list[str]:
         lines.append(ctx.t("dialogue.ev.owed", owed=scripts.owed_text(ctx.language, evidence.owed)))
     else:
         lines.append(ctx.t("dialogue.ev.owed_none"))
-    if evidence.recent:
+    if evidence.decided_lately:
+        lines.append(ctx.t.n("dialogue.ev.again", evidence.decided_lately, name=evidence.client_name))
+    if evidence.hot:
         lines.append(ctx.t.n("dialogue.ev.recent", evidence.recent))
     return lines
 

@@ -119,7 +119,7 @@ def ground_steps(kind: str, evidence: Evidence) -> list[str]:
     if kind == "fire_now":
         return ["ground.unfinished", *owed]
     if kind == "fire_notice":
-        cool = ["ground.cool"] if evidence.recent else []
+        cool = ["ground.cool"] if evidence.hot else []
         return ["ground.contract", "ground.obligations", "ground.unfinished", *owed, "ground.ongoing", *cool]
     return []
 

@@ -288,7 +288,7 @@ def decide(evidence: Evidence, all_answers: dict[str, str]) -> Verdict:
             checklist.append("collect_first")
         if refund:
             checklist.append("refund")
-        if evidence.recent and answers.get("ground.cool") != CALM:
+        if evidence.hot and answers.get("ground.cool") != CALM:
             checklist.append("sleep_on_it")
         checklist += ["paper_trail", "export"]
         ongoing = answers.get("ground.ongoing") == YES

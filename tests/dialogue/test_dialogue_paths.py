@@ -189,3 +189,17 @@ def test_fire_needs_a_known_client(say) -> None:
     say("/client add Acme")
     out = text_of(say("/fire Acmee"))
     assert "Acme" in out and "mean" in out
+
+
+def test_coming_back_often_means_trust_the_feeling(say, click, store, clock) -> None:
+    say("/client add Acme")
+    for _ in range(2):
+        walk(store, click, say("/fire Acme"), {"style-mismatch": "often"})
+        clock.advance(days=5)
+    say("/incident Acme style-mismatch rejected the fourth concept")
+    replies = say("/fire Acme")
+    assert "You already weighed this 2 times in the last 30 days" in text_of(replies)
+    done, visited = walk(store, click, replies, {"style-mismatch": "often"})
+    assert "ground.cool" not in visited  # no "sleep on it" for a doubt that keeps coming back
+    assert "Give it a day or two" not in text_of(done)
+    assert len(store.dialogues.finished_for(OWNER, 1)) == 3
