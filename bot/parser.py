@@ -39,10 +39,13 @@ class Token:
     quoted: bool = False
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, limit: int | None = None) -> list[Token]:
+    """Split into tokens; with `limit`, stop after that many (the rest is free text, never parsed)."""
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
+        if limit is not None and len(tokens) >= limit:
+            break
         if text[i].isspace():
             i += 1
             continue
@@ -109,7 +112,12 @@ def split_options(tokens: list[Token], keys: set[str], usage: str) -> Parsed:
 
 
 def clean_text(value: str, field: str, max_len: int, usage: str) -> str:
-    """Keep text exactly as typed, but refuse control characters and runaway lengths."""
+    """Keep text exactly as typed, but refuse control characters and runaway lengths.
+
+    Line endings are the one thing normalised: CRLF and CR (Windows, some
+    modals) become LF, so a pasted message is never refused for its newlines.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(value):
         raise UserError("error.control_chars", usage=usage, field=field)
     if len(value) > max_len:

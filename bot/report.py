@@ -19,7 +19,7 @@ from bot import fmt
 from bot.commands.common import totals
 from bot.errors import UserError
 from bot.replies import Attachment, Reply
-from bot.scoring import trouble_score
+from bot.standings import standings
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -270,17 +270,15 @@ def _trouble(ctx: "Context") -> list[ClientTrouble]:
 
     Revenue is each invoice's paid amount (the sum of its payments, in the invoice's own currency).
     """
-    incidents = ctx.store.incidents.kinds_by_client(ctx.owner)
-    invoices: dict[int, list] = {}
-    for inv in ctx.store.invoices.list(ctx.owner):
-        invoices.setdefault(inv.client_id, []).append(inv)
-    rows = []
-    for c in ctx.store.clients.list(ctx.owner):
-        flat = [(kind, at) for kind, times in incidents.get(c.id, {}).items() for at in times]
-        mine = invoices.get(c.id, [])
-        score = trouble_score(flat, mine, ctx.today)
-        rows.append(ClientTrouble(c.name, score, add_revenue((inv.currency, inv.paid_minor) for inv in mine), c.id))
-    return rows
+    return [
+        ClientTrouble(
+            row.client.name,
+            row.score,
+            add_revenue((inv.currency, inv.paid_minor) for inv in row.invoices),
+            row.client.id,
+        )
+        for row in standings(ctx)
+    ]
 
 
 def _percent(ctx: "Context", fraction: float) -> str:

@@ -11,6 +11,7 @@ from bot.parser import Token, clean_name, find_client, parse_currency, parse_dat
 from bot.registry import command
 from bot.replies import Field, Reply
 from bot.scoring import average_days_late, trouble_score
+from bot.standings import standings
 from bot.timeline import timeline, when
 from storage.clients import DuplicateClient
 
@@ -65,31 +66,23 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
 def list_clients(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if tokens:
         raise UserError("error.extra_words", usage="usage.client_list", words=rest)
-    clients = ctx.store.clients.list(ctx.owner)
-    if not clients:
+    rows = standings(ctx)
+    if not rows:
         return [Reply(text=ctx.t("client.none"), context=ctx.t("client.none_hint"))]
-    incidents = ctx.store.incidents.kinds_by_client(ctx.owner)
-    invoices_by_client: dict[int, list] = {}
-    for inv in ctx.store.invoices.list(ctx.owner):
-        invoices_by_client.setdefault(inv.client_id, []).append(inv)
     lines = []
-    for c in clients:
-        invs = invoices_by_client.get(c.id, [])
-        flat = [(kind, when) for kind, times in incidents.get(c.id, {}).items() for when in times]
-        score = trouble_score(flat, invs, ctx.today)
-        avg = average_days_late(invs, ctx.today)
-        owed = [(i.balance_minor, i.currency) for i in invs if i.status == "open" and i.balance_minor]
+    for row in rows:
+        avg = row.average_days_late
         lines.append(
             ctx.t(
                 "client.list_line",
-                name=c.name,
-                owed=totals(ctx, owed) if owed else ctx.t("value.nothing_owed"),
+                name=row.client.name,
+                owed=totals(ctx, row.owed) if row.owed else ctx.t("value.nothing_owed"),
                 late=ctx.t.n("value.days", round(avg)) if avg is not None else ctx.t("value.none"),
-                score=fmt.number(ctx.language, score),
-                paused=(" " + ctx.t("client.paused_mark")) if c.paused else "",
+                score=fmt.number(ctx.language, row.score),
+                paused=(" " + ctx.t("client.paused_mark")) if row.client.paused else "",
             )
         )
-    return [Reply(title=ctx.t.n("client.list_title", len(clients)), lines=tuple(lines), context=ctx.t("client.list_legend"))]
+    return [Reply(title=ctx.t.n("client.list_title", len(rows)), lines=tuple(lines), context=ctx.t("client.list_legend"))]
 
 
 def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:

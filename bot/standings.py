@@ -1,0 +1,48 @@
+"""Every client of one user with their invoices and trouble score, from three queries.
+
+`/client list` and `/client report` both rank clients; they read the same
+numbers from here so the list and the report never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.scoring import average_days_late, trouble_score
+from storage.records import Client, Invoice
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+
+@dataclass(frozen=True)
+class Standing:
+    client: Client
+    invoices: tuple[Invoice, ...]
+    score: float
+    average_days_late: float | None
+
+    @property
+    def owed(self) -> list[tuple[int, str]]:
+        """Open balances as (minor units, currency), one per unpaid invoice."""
+        return [(i.balance_minor, i.currency) for i in self.invoices if i.status == "open" and i.balance_minor]
+
+
+def standings(ctx: "Context") -> list[Standing]:
+    incidents = ctx.store.incidents.kinds_by_client(ctx.owner)
+    by_client: dict[int, list[Invoice]] = {}
+    for inv in ctx.store.invoices.list(ctx.owner):
+        by_client.setdefault(inv.client_id, []).append(inv)
+    out = []
+    for client in ctx.store.clients.list(ctx.owner):
+        invoices = by_client.get(client.id, [])
+        flat = [(kind, when) for kind, times in incidents.get(client.id, {}).items() for when in times]
+        out.append(
+            Standing(
+                client=client,
+                invoices=tuple(invoices),
+                score=trouble_score(flat, invoices, ctx.today),
+                average_days_late=average_days_late(invoices, ctx.today),
+            )
+        )
+    return out
