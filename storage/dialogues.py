@@ -131,8 +131,15 @@ class Dialogues:
         )
         return _row(row) if row else None
 
-    def start(self, owner: Owner, platform: str, client_id: int, step: str, now: datetime) -> Dialogue:
-        """Open a new dialogue, cancelling any active one for the same client (start over)."""
+    def start(
+        self, owner: Owner, platform: str, client_id: int, step: str, now: datetime, request_id: str | None = None
+    ) -> Dialogue:
+        """Open a new dialogue, cancelling any active one for the same client (start over).
+
+        `request_id` (the platform's id for the command) is kept as the
+        dialogue's `last_action` ("req:<id>"), so a platform retry of the same
+        `/fire` can be recognised and answered with the same first step.
+        """
         stamp = to_iso(now)
         with self.db.transaction():
             self.db.execute(
@@ -142,8 +149,8 @@ class Dialogues:
             )
             cur = self.db.execute(
                 "INSERT INTO dialogues (workspace, owner, platform, client_id, status, step, step_no, answers, history,"
-                " started_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, 1, '{}', '[]', ?, ?)",
-                (owner.workspace, owner.user, platform, client_id, step, stamp, stamp),
+                " last_action, started_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, 1, '{}', '[]', ?, ?, ?)",
+                (owner.workspace, owner.user, platform, client_id, step, f"req:{request_id}" if request_id else None, stamp, stamp),
             )
             new_id = cur.lastrowid
         found = self.get(owner, new_id)  # type: ignore[arg-type]

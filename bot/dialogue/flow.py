@@ -68,8 +68,10 @@ def start_for(ctx: Context, client: Client) -> list[Reply]:
     """Open the dialogue for a client, or offer Resume / Start over when one is under way."""
     active = ctx.store.dialogues.active_for(ctx.owner, client.id)
     if active is not None:
+        if ctx.request_id and active.last_action == f"req:{ctx.request_id}":  # a platform retry of this /fire
+            return [_render(ctx, active, client, for_client(ctx, client), replaces=False)]
         return [_offer_resume(ctx, active, client)]
-    dlg = ctx.store.dialogues.start(ctx.owner, ctx.address.platform, client.id, P.EVIDENCE, ctx.now)
+    dlg = ctx.store.dialogues.start(ctx.owner, ctx.address.platform, client.id, P.EVIDENCE, ctx.now, ctx.request_id)
     return [_render(ctx, dlg, client, for_client(ctx, client), replaces=False)]
 
 

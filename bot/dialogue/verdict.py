@@ -26,7 +26,11 @@ The notice is 30 days, 60 when the client relies on the user for ongoing
 work, none for fire_now. A referral is offered on fire_notice unless there
 was abuse or an unethical request. A refund is due when paid work will not be
 finished. Money still owed, if the user chose to, is collected before the
-announcement.
+announcement. A fresh incident (last 48 hours) puts "sleep on it" on the
+checklist unless the user said they are calm, or has weighed this client
+twice already within a month (then the advice is to trust the feeling).
+The ground check (contract, obligations, refund, money owed, ongoing work,
+cool head) shapes notice, refund and checklist, never the kind of verdict.
 """
 from __future__ import annotations
 

@@ -211,3 +211,12 @@ def test_double_clicks_on_cancel_and_start_over_are_harmless(say, click, store) 
 def test_a_new_client_reads_as_new(say) -> None:
     say("/client add Acme")
     assert "Acme became a client today." in text_of(say("/fire Acme"))
+
+
+def test_a_retried_fire_command_answers_the_same_first_step(say, store) -> None:
+    say("/client add Acme")
+    first = say("/fire Acme", request_id="R1")
+    retry = say("/fire Acme", request_id="R1")  # Slack's X-Slack-Retry-Num, a double submit
+    assert text_of(retry) == text_of(first)
+    assert len(store.database.query("SELECT id FROM dialogues")) == 1
+    assert "Pick up where you left off" in text_of(say("/fire Acme", request_id="R2"))
