@@ -132,7 +132,8 @@ class SlackBridge:
                 log.info("repeated Slack request %s answered from memory", key[0])
                 return cached
         replies = self.core.handle(event)
-        if key is not None:
+        if key is not None and not any(r.form_errors for r in replies):
+            # Refusals are not remembered: the user corrects and sends again.
             self.recent.put(key, replies, ttl)
         return replies
 
@@ -194,8 +195,10 @@ class SlackBridge:
             request_id=view.get("id"),
             context=metadata.get("x") or "",
         )
-        # A resubmitted view (Slack retry, double click on Submit) has the same view id.
-        replies = self.handle(("view", team, user, view.get("id")) if view.get("id") else None, event)
+        # A resubmitted view (Slack retry, double click on Submit) has the same view id and
+        # values; a corrected submission after an error has the same id but new values.
+        key = ("view", team, user, view.get("id"), event.values) if view.get("id") else None
+        replies = self.handle(key, event)
         errors = [(field, msg) for r in replies for field, msg in r.form_errors]
         if errors:
             blocks = [b.get("block_id") for b in view.get("blocks") or [] if b.get("block_id")]

@@ -66,6 +66,11 @@ async def test_modal_validation_errors_show_next_to_the_field(slack, fake, store
     assert body["errors"]["kind"]
     acme = store.clients.by_name(OWNER, "acme")
     assert store.incidents.count_for_client(OWNER, acme.id) == 0
+    # Corrected in the same modal, it goes through, once.
+    for _ in range(2):
+        status, body = await slack.submit(view, {"client": "Acme", "kind": "disagreement", "note": "x"})
+        assert status == 200 and not body
+    assert store.incidents.count_for_client(OWNER, acme.id) == 1
 
 
 async def test_invoice_add_without_text_opens_modal_and_saves(slack, fake, store):
@@ -77,7 +82,8 @@ async def test_invoice_add_without_text_opens_modal_and_saves(slack, fake, store
     assert view["callback_id"] == "invoice"
     status, body = await slack.submit(view, {"client": "Acme", "amount": "abc", "currency": "", "due": "", "ref": ""})
     assert body["response_action"] == "errors" and "amount" in body["errors"]
-    status, body = await slack.submit(view, {"client": "Acme", "amount": "1.200,50", "currency": "EUR", "due": "30d", "ref": "INV-7"}, view_id="V0FORM2")
+    # Slack keeps the same view (same id) open while the user corrects the field.
+    status, body = await slack.submit(view, {"client": "Acme", "amount": "1.200,50", "currency": "EUR", "due": "30d", "ref": "INV-7"})
     assert status == 200 and not body
     invoice = store.invoices.by_ref(OWNER, "INV-7")
     assert invoice is not None and (invoice.amount_minor, invoice.currency) == (120050, "EUR")
