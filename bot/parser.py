@@ -73,7 +73,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     i += 1
                 if not closed:
                     raise UserError("error.unclosed_quote", usage=None, quote=ch)
-                quoted = True
+                # Only a token that *starts* with a quote is literal text; `ref="INV 1"` stays an option.
+                quoted = text[start] in _QUOTES
                 continue
             buf.append(ch)
             i += 1

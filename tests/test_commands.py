@@ -232,3 +232,11 @@ def test_unicode_names_are_stored_exactly(say, store) -> None:
         assert store.clients.by_name(ME, name).name == name
     out = text_of(say("/client list"))
     assert "مؤسسة النور" in out and "🦄 Unicorn Ltd" in out
+
+
+def test_option_values_may_be_quoted(say, store) -> None:
+    say("/client add Acme")
+    out = text_of(say('/invoice add Acme 100 ref="Q4 retainer" due=30d'))
+    assert "Q4 retainer" in out
+    assert store.invoices.by_ref(ME, "q4 retainer") is not None
+    assert "paid in full" in text_of(say('/invoice paid "Q4 retainer"'))

@@ -138,8 +138,8 @@ def test_unknown_kind_lists_the_kinds() -> None:
 
 
 def test_options_are_only_known_keys() -> None:
-    parsed = split_options(tokenize('Acme terms=14 "x=y"'), {"terms"}, "usage.client_add")
-    assert parsed.options == {"terms": "14"}
+    parsed = split_options(tokenize('Acme terms=14 "x=y" email="a b"'), {"terms", "email"}, "usage.client_add")
+    assert parsed.options == {"terms": "14", "email": "a b"}
     assert [a.value for a in parsed.args] == ["Acme", "x=y"]
     with pytest.raises(UserError) as err:
         split_options(tokenize("Acme colour=red"), {"terms"}, "usage.client_add")
