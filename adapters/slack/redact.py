@@ -16,7 +16,11 @@ TOKEN_PATTERN = re.compile(
     r"|xox[a-zA-Z]-[A-Za-z0-9-]+"  # bot, user, refresh tokens
     r"|xapp-[A-Za-z0-9-]+"  # app-level tokens (Socket Mode)
     r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]+"
-    r"|(?i:client_secret)(['\"]?\s*[:=]\s*['\"]?)[^'\"&,\s}]+"
+)
+#: `key=value` / `"key": "value"` pairs whose value is a credential: the legacy verification
+#: token in payloads, the OAuth client secret and one-time code, refresh tokens.
+KEYED_PATTERN = re.compile(
+    r"(?i)\b((?:client_secret|verification_token|token|refresh_token|code)['\"]?\s*[:=]\s*\[?\s*['\"]?)([^'\"&,\s}]{8,})"
 )
 MASK = "[redacted]"
 
@@ -27,6 +31,7 @@ _installed = False
 
 def scrub(text: str) -> str:
     out = TOKEN_PATTERN.sub(MASK, text)
+    out = KEYED_PATTERN.sub(lambda m: m.group(1) + MASK, out)
     for secret in _secrets:
         if secret in out:
             out = out.replace(secret, MASK)

@@ -9,7 +9,8 @@ from bot.notify import Recipient
 from bot.replies import Reply
 from slack_harness import APP_TOKEN, BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, SlackSender, grant, install
 
-SECRETS = (BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, CLIENT_SECRET, "xoxb-old-rotating", "xoxb-new-rotated", "xoxe-1-refresh-a", "xoxe-1-refresh-b")
+VERIFICATION_TOKEN = "gIkuvaNzQIHg97ATvDxqgjtO"  # the legacy token inside every recorded payload
+SECRETS = (VERIFICATION_TOKEN, "code-9-one-time", BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, CLIENT_SECRET, "xoxb-old-rotating", "xoxb-new-rotated", "xoxe-1-refresh-a", "xoxe-1-refresh-b")
 
 
 def assert_clean(caplog) -> None:
@@ -57,9 +58,9 @@ async def test_oauth_and_socket_mode_logs_are_clean(core, fake, db_path, caplog)
     }
     svc = await start(core, env)
     try:
-        fake.oauth_grants["code-9"] = grant("xoxb-old-rotating", refresh="xoxe-1-refresh-a", expires_in=60)
+        fake.oauth_grants["code-9-one-time"] = grant("xoxb-old-rotating", refresh="xoxe-1-refresh-a", expires_in=60)
         fake.refreshes["xoxe-1-refresh-a"] = grant("xoxb-new-rotated", refresh="xoxe-1-refresh-b", expires_in=43200)
-        assert await install(f"http://127.0.0.1:{svc.port}", fake, "code-9") == 200
+        assert await install(f"http://127.0.0.1:{svc.port}", fake, "code-9-one-time") == 200
         await svc.notifier.send_dm(Recipient("slack", "T2", "U1"), [Reply(text="hi")])
         await fake.wait_for(lambda: fake.sockets)
     finally:
@@ -69,7 +70,7 @@ async def test_oauth_and_socket_mode_logs_are_clean(core, fake, db_path, caplog)
 
 def test_scrub_patterns():
     redact.add_secrets(["my-signing-secret-123"])
-    line = "Authorization: Bearer xoxb-1-2-abc, xoxp-9-x, xoxe.xoxb-1-zz, xapp-1-A-2-b client_secret=shh&code=1 my-signing-secret-123"
+    line = "Authorization: Bearer xoxb-1-2-abc, xoxp-9-x, xoxe.xoxb-1-zz, xapp-1-A-2-b client_secret=shhh-very-secret&code=1234.abcd.5678 my-signing-secret-123"
     clean = redact.scrub(line)
-    for leaked in ("xoxb-1-2-abc", "xoxp-9-x", "xoxe.xoxb-1-zz", "xapp-1-A-2-b", "shh", "my-signing-secret-123"):
+    for leaked in ("xoxb-1-2-abc", "xoxp-9-x", "xoxe.xoxb-1-zz", "xapp-1-A-2-b", "shhh-very-secret", "1234.abcd.5678", "my-signing-secret-123"):
         assert leaked not in clean
