@@ -24,7 +24,9 @@ FORM_ID = "incident"
 
 @command("incident")
 def incident_command(ctx: Context, text: str) -> list[Reply]:
-    tokens = tokenize(text)
+    # Only the client and the kind are tokens: the note after them is free text, so a quote
+    # the note opens and never closes ("he said “fine") is kept, not refused.
+    tokens = tokenize(text, limit=2)
     if not tokens:
         return [incident_form(ctx)]
     head = tokens[0]
