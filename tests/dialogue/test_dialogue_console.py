@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 REDFLAG = Path(sys.executable).with_name("redflag")
 
@@ -22,6 +24,31 @@ def run(db: Path, stdin: str) -> str:
     done = subprocess.run([str(REDFLAG)], input=stdin, capture_output=True, text=True, env=environ(db), cwd=db.parent, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+CALM_SIGNS = "3\n" * 7  # the seven "often / now and then / hardly ever" questions, all "hardly ever"
+
+
+@pytest.mark.parametrize(
+    "answers,title,script",
+    [
+        # go; abuse: no; unethical: no; signs; hate the work: no; capacity: no
+        ("1\n3\n2\n" + CALM_SIGNS + "2\n2\n", "Verdict: keep Acme", "A quick check-in"),
+        # ...scope creep "often" and no revision cap in the contract
+        ("1\n3\n2\n3\n1\n2\n" + "3\n" * 5 + "2\n2\n", "Verdict: keep Acme, on new terms", "Each deliverable includes a set number of revisions"),
+        # ...capacity "yes"; then contract reviewed, obligations met, no unfinished paid work, not ongoing
+        ("1\n3\n2\n" + CALM_SIGNS + "2\n1\n" + "1\n1\n2\n2\n", "Verdict: part ways with Acme, with notice", "My workload has grown"),
+        # abuse "more than once", confirmed; no unfinished paid work
+        ("1\n1\n1\n2\n", "Verdict: end it with Acme now", "I'm ending our collaboration, effective today."),
+    ],
+    ids=["keep", "repair", "fire_notice", "fire_now"],
+)
+def test_console_walks_every_verdict(tmp_path: Path, answers: str, title: str, script: str) -> None:
+    out = run(tmp_path / "redflag.db", "/client add Acme\n/fire Acme\n" + answers + "/client show Acme\n")
+    assert title in out
+    assert script in out
+    assert "1) Remind me in 3 days to decide" in out
+    assert "Decision: " in out.split(title, 1)[1]  # on the timeline shown by /client show
 
 
 def test_console_walks_to_fire_now_by_numbers(tmp_path: Path) -> None:
