@@ -301,7 +301,17 @@ def _delivery_failures(ctx: Context) -> dict[int, str]:
     nudges = getattr(ctx.store, "nudges", None)
     if nudges is None or not hasattr(nudges, "failures"):
         return {}
-    return {f.invoice_id: f.reason for f in nudges.failures(ctx.owner)}
+    return {f.invoice_id: _delivery_reason(ctx, f.reason) for f in nudges.failures(ctx.owner)}
+
+
+def _delivery_reason(ctx: Context, raw: str) -> str:
+    """An adapter's failure code ("dms_closed", "not found (10013)") in the user's words."""
+    code = re.sub(r"[^a-z]+", "_", raw.lower()).strip("_")
+    for known in ("dms_closed", "not_installed", "rate_limited", "ratelimited", "network", "not_found",
+                  "channel_not_found", "user_not_found", "invalid_auth", "token_revoked", "account_inactive"):
+        if code == known or code.startswith(known + "_"):
+            return ctx.t(f"delivery.{known}")
+    return ctx.t("delivery.other", detail=raw)
 
 
 def _status(ctx: Context, inv: Invoice) -> str:
