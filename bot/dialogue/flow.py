@@ -150,7 +150,9 @@ def handle(ctx: Context, action_id: str) -> list[Reply]:
     if answer == P.SLEEP and dlg.step == "ground.cool":
         return _sleep_on_it(ctx, dlg, client)
 
-    if answer not in P.spec(dlg.step, evidence).answers:
+    # Any answer the step can take counts, even if new evidence has since turned
+    # the question into a two-choice confirmation: the user answered what they saw.
+    if answer not in P.spec(dlg.step).answers:
         return [
             Reply(text=ctx.t("dialogue.refused.bad_answer"), is_error=True),
             _render(ctx, dlg, client, evidence, replaces=False),

@@ -203,3 +203,14 @@ def test_coming_back_often_means_trust_the_feeling(say, click, store, clock) -> 
     assert "ground.cool" not in visited  # no "sleep on it" for a doubt that keeps coming back
     assert "Give it a day or two" not in text_of(done)
     assert len(store.dialogues.finished_for(OWNER, 1)) == 3
+
+
+def test_the_decision_is_in_the_exported_paper_trail(say, click, store) -> None:
+    say("/client add Acme")
+    walk(store, click, say("/fire Acme"), {"capacity": "yes"})
+    files = [f for r in say("/client export Acme") for f in r.files]
+    assert files
+    for f in files:
+        body = f.content.decode("utf-8")
+        assert "Decision: part ways, with notice." in body
+        assert "You have more work than you can handle" in body

@@ -220,3 +220,14 @@ def test_a_retried_fire_command_answers_the_same_first_step(say, store) -> None:
     assert text_of(retry) == text_of(first)
     assert len(store.database.query("SELECT id FROM dialogues")) == 1
     assert "Pick up where you left off" in text_of(say("/fire Acme", request_id="R2"))
+
+
+def test_an_answer_stays_valid_when_new_evidence_arrives_meanwhile(say, click, store) -> None:
+    say("/client add Acme")
+    replies, _ = walk(store, click, say("/fire Acme"), until="scope-creep")
+    never = choice(replies, "never")  # shown as an open question: nothing on file yet
+    say("/incident Acme scope-creep one more round")
+    say("/incident Acme scope-creep and one more")  # now the evidence would only ask to confirm
+    nxt = click(never.id)
+    assert current_step(store, nxt) == "haggling"
+    assert store.dialogues.get(OWNER, dialogue_id(nxt)).answers["scope-creep"] == "never"
