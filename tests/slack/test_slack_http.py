@@ -51,15 +51,18 @@ async def test_help_blocks_and_fallback_text(slack):
     assert "/client" in text_of_blocks(reply["blocks"])
 
 
-async def test_dutch_slack_locale_answers_in_dutch(slack, fake):
-    status, reply = await slack.command("/client", "add Bakkerij", user="U2")
-    assert status == 200
-    assert "Bakkerij" in reply["text"]
-    # The nl catalog may still be filling in; whatever language the core picks is nl when available.
+async def test_slack_locale_picks_the_language_and_settings_override_it(slack, fake, store):
     from bot.i18n import messages
 
-    if messages("nl")._catalog.text("client.added"):
-        assert reply["text"] == text_of_blocks(reply["blocks"][:1]) or "Bakkerij" in text_of_blocks(reply["blocks"])
+    # Sanne's Slack profile says nl-NL: Redflag answers in Dutch without being told.
+    status, reply = await slack.command("/client", "add Bakkerij", user="U2")
+    assert status == 200
+    assert messages("nl")("client.added", name="Bakkerij") in shown(reply["blocks"])
+    # Her own choice wins over Slack's locale.
+    await slack.command("/redflag", "settings lang=tr", user="U2")
+    status, reply = await slack.command("/client", "add Fırın", user="U2")
+    assert messages("tr")("client.added", name="Fırın") in shown(reply["blocks"])
+    assert store.users.get(Owner("T1", "U2")).platform_locale == "nl-NL"
 
 
 TRICKY = [

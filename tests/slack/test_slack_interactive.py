@@ -259,3 +259,14 @@ async def test_a_slow_users_info_does_not_delay_the_answer(slack, fake):
     fake.fail("users.info", "ratelimited", status=429, headers={"Retry-After": "30"})
     status, reply = await slack.command("/redflag", "help")
     assert status == 200 and reply["text"]
+
+
+async def test_a_refused_upload_is_told_not_hidden(slack, fake):
+    await slack.command("/client", "add Acme")
+    await slack.command("/incident", "Acme late-payment 40 days")
+    fake.fail("files.getUploadURLExternal", "missing_scope", times=2)
+    status, _ = await slack.command("/client", "export Acme")
+    assert status == 200
+    [note] = await fake.wait_for(lambda: [r for r in fake.responses if "couldn't upload" in r.get("text", "")] or None)
+    assert note["response_type"] == "ephemeral"
+    assert ".md" in note["text"] and ".csv" in note["text"]
