@@ -27,7 +27,7 @@ from bot.dialogue.evidence import Evidence, for_client
 from bot.dialogue.verdict import Reason, Verdict, decide
 from bot.errors import UserError
 from bot.replies import Choice, Reply
-from storage.dialogues import ACTIVE, CANCELLED, FINISHED, Dialogue
+from storage.dialogues import CANCELLED, FINISHED, Dialogue
 from storage.records import Client
 
 PREFIX = "dlg"
@@ -523,4 +523,4 @@ def command(ctx: Context, text: str) -> list[Reply]:
     return start_for(ctx, client)
 
 
-__all__ = ["start_for", "handle", "command", "followup_replies", "ACTIVE"]
+__all__ = ["start_for", "handle", "command", "followup_replies"]
