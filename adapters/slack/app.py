@@ -200,8 +200,11 @@ class SlackBridge:
         key = ("view", team, user, view.get("id"), event.values) if view.get("id") else None
         replies = self.handle(key, event)
         errors = [(field, msg) for r in replies for field, msg in r.form_errors]
+        blocks = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input" and b.get("block_id")]
+        if not errors and blocks and any(r.is_error for r in replies):
+            # Refused as a whole (not one field): keep the modal and what was typed, say why on top.
+            errors = [(blocks[0], "\n".join(r.plain() for r in replies if r.is_error))]
         if errors:
-            blocks = [b.get("block_id") for b in view.get("blocks") or [] if b.get("block_id")]
             shown: dict[str, str] = {}
             for field, msg in errors:
                 target = field if field in blocks else (blocks[0] if blocks else field)
@@ -241,16 +244,16 @@ class SlackBridge:
         has_response_url = bool(body.get("response_url"))
         for reply in replies:
             for i, message in enumerate(render.messages([reply], for_user=user)):
-                if reply.replaces and i == 0:
-                    await self.replace(client, body, message, channel)
-                elif has_response_url:
+                if reply.replaces and i == 0 and await self.replace(client, body, message, channel):
+                    continue
+                if has_response_url:
                     await self.safe(respond(replace_original=False, **_payload(message, channel)), "respond")
                 else:  # App Home and other views have no conversation to answer in
                     await self.direct(client, address, [message])
         await self.send_files(client, address, replies, respond if has_response_url else None)
 
-    async def replace(self, client: AsyncWebClient, body: dict, message: render.Message, channel: str | None) -> None:
-        """Update the message the button was on, so a dialogue advances in place."""
+    async def replace(self, client: AsyncWebClient, body: dict, message: render.Message, channel: str | None) -> bool:
+        """Update the message the button was on, so a dialogue advances in place; False when there is none."""
         url = body.get("response_url")
         container = body.get("container") or {}
         if url:
@@ -258,8 +261,11 @@ class SlackBridge:
                 AsyncWebhookClient(url).send(text=message.text, blocks=message.blocks, replace_original=True),
                 "response_url",
             )
-        elif container.get("message_ts") and channel and not container.get("is_ephemeral"):
+            return True
+        if container.get("message_ts") and channel and not container.get("is_ephemeral"):
             await self.safe(client.chat_update(channel=channel, ts=container["message_ts"], text=message.text, blocks=message.blocks), "chat.update")
+            return True
+        return False
 
     async def tell(self, client: AsyncWebClient, address: Address, respond, text: str) -> None:
         # Catalog text with a mention we built ourselves: no escaping, or `<@U…>` would not resolve.

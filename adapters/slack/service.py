@@ -51,10 +51,31 @@ def parse_body(raw: str, content_type: str | None) -> dict:
     return params
 
 
+#: Parts of a payload Bolt indexes into while matching listeners: objects when present.
+_OBJECT_PARTS = ("view", "container", "message", "event", "state", "enterprise")
+_OBJECT_OR_ID_PARTS = ("user", "team", "channel")
+
+
+def check_shape(body: object) -> dict:
+    """A body shaped as Slack sends it, or ValueError (Bolt would raise deep inside, a 500)."""
+    if not isinstance(body, dict):
+        raise ValueError("the body is not an object")
+    for key in _OBJECT_PARTS:
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            raise ValueError(f"{key} is not an object")
+    for key in _OBJECT_OR_ID_PARTS:
+        if body.get(key) is not None and not isinstance(body[key], (dict, str)):
+            raise ValueError(f"{key} is not an object or an id")
+    for key in ("actions", "authorizations"):
+        if body.get(key) is not None and not (isinstance(body[key], list) and all(isinstance(a, dict) for a in body[key])):
+            raise ValueError(f"{key} is not a list of objects")
+    return body
+
+
 def bolt_request(raw: str, query: str, headers) -> AsyncBoltRequest:
     """The raw body stays as sent (the signature covers it); the parsed body is ours."""
     request = AsyncBoltRequest(body=raw, query=query, headers=headers)
-    body = parse_body(raw, request.content_type)
+    body = check_shape(parse_body(raw, request.content_type))
     if body != request.body:
         request.body = body
         request.context = build_async_context(AsyncBoltContext({}), body)
@@ -67,7 +88,13 @@ async def to_bolt_request(request: web.Request) -> AsyncBoltRequest:
 
 def web_application(app: AsyncApp, core: Core, config: SlackConfig) -> web.Application:
     async def events(request: web.Request) -> web.Response:
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        try:
+            bolt_req = await to_bolt_request(request)
+        except (ValueError, TypeError, AttributeError):
+            # Not a body Slack sends (broken JSON in payload=, a payload that is not an
+            # object, bytes that are not UTF-8): refused plainly, never a 500 (tests/hardening).
+            return web.Response(status=400, text="Malformed request body")
+        bolt_response = await app.async_dispatch(bolt_req)
         return await to_aiohttp_response(bolt_response)
 
     async def install(request: web.Request) -> web.Response:

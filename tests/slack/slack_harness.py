@@ -112,7 +112,9 @@ class SlackSender:
         p["user"] = {**p["user"], "id": user, "team_id": team}
         p["team"]["id"] = team
         v = p["view"]
-        v.update(id=view_id, blocks=view["blocks"], private_metadata=view.get("private_metadata", ""), callback_id=view["callback_id"], title=view["title"])
+        # Slack gives every block an id, also the ones the app left without.
+        blocks = [dict(b, block_id=b.get("block_id") or f"blk{i}") for i, b in enumerate(view["blocks"])]
+        v.update(id=view_id, blocks=blocks, private_metadata=view.get("private_metadata", ""), callback_id=view["callback_id"], title=view["title"])
         state: dict[str, dict] = {}
         for block in view["blocks"]:
             if block.get("type") != "input":

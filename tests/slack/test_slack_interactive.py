@@ -270,3 +270,14 @@ async def test_a_refused_upload_is_told_not_hidden(slack, fake):
     [note] = await fake.wait_for(lambda: [r for r in fake.responses if "couldn't upload" in r.get("text", "")] or None)
     assert note["response_type"] == "ephemeral"
     assert ".md" in note["text"] and ".csv" in note["text"]
+
+
+async def test_a_form_refused_as_a_whole_keeps_the_modal_open(slack, fake, store):
+    await slack.command("/client", "add Acme")
+    view = await _incident_modal(slack, fake)
+    view["callback_id"] = "retired-form:1"  # a form this version no longer knows
+    status, body = await slack.submit(view, {"client": "Acme", "kind": "haggling", "note": ""})
+    assert status == 200
+    assert body["response_action"] == "errors"
+    assert list(body["errors"]) == ["client"]  # the first field, never the intro section
+    assert "moved on" in body["errors"]["client"]
