@@ -170,7 +170,7 @@ def field_blocks(reply: Reply) -> list[dict]:
 
 def reply_blocks(reply: Reply, for_user: str | None) -> list[dict]:
     blocks: list[dict] = []
-    if reply.title:
+    if reply.title.strip():
         if len(reply.title) <= MAX_HEADER:
             blocks.append({"type": "header", "text": {"type": "plain_text", "text": reply.title, "emoji": True}})
         else:
@@ -193,7 +193,7 @@ def reply_blocks(reply: Reply, for_user: str | None) -> list[dict]:
     blocks.extend(field_blocks(reply))
     if reply.form_errors:
         blocks.extend(sections("\n".join(f"• {msg}" for _, msg in reply.form_errors)))
-    if reply.context:
+    if reply.context.strip():
         for piece in chunks(escape(reply.context), MAX_CONTEXT):
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": piece}]})
     blocks.extend(choice_blocks(reply.choices, for_user))
@@ -231,7 +231,7 @@ def messages(replies: Sequence[Reply], for_user: str | None = None) -> list[Mess
             continue
         for start in range(0, len(blocks), MAX_BLOCKS):
             page = blocks[start:start + MAX_BLOCKS]
-            out.append(Message(text=fallback(page, reply.plain() or " "), blocks=page, private=reply.private))
+            out.append(Message(text=fallback(page, escape(reply.plain()) or " "), blocks=page, private=reply.private))
     return out
 
 
