@@ -74,6 +74,11 @@ class Core:
 
     # -- the entry point -----------------------------------------------------
     def handle(self, event: Event) -> list[Reply]:
+        if not event.address.workspace.strip() or not event.address.user.strip():
+            # Records are scoped to (workspace, user): an event naming neither (a truncated or
+            # forged platform request) must not read or write anyone's rows, not even a settings row.
+            log.warning("refused a %s event with no workspace or user", event.address.platform)
+            return [Reply(text=messages(DEFAULT_LANGUAGE)("error.internal"), is_error=True)]
         ctx = self.context(event.address, event.request_id)
         try:
             if isinstance(event, Command):
