@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from storage.nudges import Message
 
 ACTIONS = ("paid", "snooze", "text", "fire")
+#: Invoices in one DM that get their own buttons (3 each): Discord shows at most 25 per message.
+MAX_INVOICES_WITH_BUTTONS = 6
 
 
 def button_id(action: str, invoice_id: int, stage: str) -> str:
@@ -58,6 +60,8 @@ def message_replies(ctx: "Context", msg: "Message") -> list[Reply]:
 
 def nudge_reply(ctx: "Context", client: Client, items: list[tuple[Invoice, str]], today: date) -> Reply:
     """One DM for one client: each invoice, the history line, the client texts, the buttons."""
+    # The most urgent first: highest stage, then the oldest due date.
+    items = sorted(items, key=lambda pair: (-policy.stage_rank(pair[1]), pair[0].due_on, pair[0].id))
     single = len(items) == 1
     if single:
         title = ctx.t("nudge.title.one", ref=items[0][0].ref, client=client.name)
@@ -66,7 +70,7 @@ def nudge_reply(ctx: "Context", client: Client, items: list[tuple[Invoice, str]]
     blocks: list[str] = []
     lines: list[str] = []
     choices: list[Choice] = []
-    for invoice, stage in items:
+    for index, (invoice, stage) in enumerate(items):
         overdue = policy.days_overdue(invoice.due_on, today)
         block = [ctx.t("nudge.item.head", ref=invoice.ref, stage=stage_label(ctx, stage))]
         amount = fmt.money(ctx.language, invoice.amount_minor, invoice.currency)
@@ -84,11 +88,15 @@ def nudge_reply(ctx: "Context", client: Client, items: list[tuple[Invoice, str]]
             fee = late_fee_minor(invoice.balance_minor, percent)
             lines.append(ctx.t("nudge.fee_note", percent=percent_text(ctx, percent),
                                fee=fmt.money(ctx.language, fee, invoice.currency)))
+        if index >= MAX_INVOICES_WITH_BUTTONS:
+            continue
         suffix = "" if single else "_ref"
         choices.append(Choice(button_id("paid", invoice.id, stage), ctx.t("nudge.button.paid" + suffix, ref=invoice.ref), "primary"))
         choices.append(Choice(button_id("snooze", invoice.id, stage), ctx.t("nudge.button.snooze" + suffix, ref=invoice.ref)))
         choices.append(Choice(button_id("text", invoice.id, stage), ctx.t("nudge.button.text" + suffix, ref=invoice.ref)))
-    top_invoice, top_stage = max(items, key=lambda pair: (policy.stage_rank(pair[1]), -pair[0].id))
+    if len(items) > MAX_INVOICES_WITH_BUTTONS:
+        lines.append(ctx.t("nudge.more_invoices", shown=MAX_INVOICES_WITH_BUTTONS))
+    top_invoice, top_stage = items[0]
     if policy.at_least_final(top_stage):
         # Firing is about the client, so one button however many invoices are overdue.
         choices.append(Choice(button_id("fire", top_invoice.id, top_stage), ctx.t("nudge.button.fire"), "danger"))

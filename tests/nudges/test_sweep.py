@@ -286,3 +286,20 @@ async def test_history_line_sums_up_how_the_client_pays(books, sweep, notifier, 
     books.invoice("INV-1", "2026-11-18")
     await sweep(utc(2026, 11, 25, 9))
     assert "History: paid late 2 of 3 times, on average 15 days late. 1 invoice overdue now." in notifier.texts[0]
+
+
+async def test_a_long_list_keeps_buttons_within_platform_limits(books, sweep, notifier):
+    books.user("UTC", 9)
+    books.client()
+    for n in range(8):
+        books.invoice(f"INV-{n}", f"2026-11-{10 + n:02d}")
+    books.invoice("OLD", "2026-10-01")  # final: listed first
+    await sweep(utc(2026, 11, 25, 9))
+    (_, replies), = notifier.sent
+    reply = replies[0]
+    assert reply.title == "9 overdue invoices from Acme"
+    assert len(reply.choices) <= 25 and len(reply.choices) == 6 * 3 + 1
+    assert reply.choices[0].id.startswith("nudge:paid:") and "OLD" in reply.choices[0].label
+    assert reply.choices[-1].label == "Should I fire them?"
+    assert "Buttons are shown for the 6 most urgent invoices" in reply.plain()
+    assert all(f"INV-{n}" in reply.text for n in range(8))
