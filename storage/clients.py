@@ -1,7 +1,7 @@
 """Clients: one row per client per owner; names are unique case-insensitively."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from typing import TYPE_CHECKING
 
@@ -68,7 +68,9 @@ class Clients:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, owner: Owner, name: str, terms_days: int, currency: str, email: str | None) -> Client:
+    def add(
+        self, owner: Owner, name: str, terms_days: int, currency: str, email: str | None, created_at: datetime | None = None
+    ) -> Client:
         key = name_key(name)
         with self.db.transaction():
             existing = self.by_name(owner, name)
@@ -77,7 +79,7 @@ class Clients:
             cur = self.db.execute(
                 "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
-                (owner.workspace, owner.user, name, key, terms_days, currency, email, to_iso(utcnow())),
+                (owner.workspace, owner.user, name, key, terms_days, currency, email, to_iso(created_at or utcnow())),
             )
             client_id = cur.lastrowid
         found = self.get(owner, client_id)
