@@ -54,8 +54,10 @@ def delivery_failure(err: BaseException) -> DeliveryFailed:
         response = err.response
         if code == "ratelimited" or getattr(response, "status_code", 0) == 429:
             return DeliveryFailed("ratelimited", retry_after=retry_after(dict(getattr(response, "headers", {}) or {})))
+        if getattr(response, "status_code", 200) >= 500:
+            return DeliveryFailed("network")  # Slack's side failed; the scheduler tries again
         return DeliveryFailed(code, permanent=code in PERMANENT)
-    return DeliveryFailed(code)
+    return DeliveryFailed("network")
 
 
 class SlackNotifier:
@@ -96,4 +98,4 @@ class SlackNotifier:
             raise failure from None
         except (aiohttp.ClientError, asyncio.TimeoutError) as err:
             log.warning("DM to %s/%s failed: %s", recipient.workspace, recipient.user, type(err).__name__)
-            raise DeliveryFailed(type(err).__name__) from None
+            raise DeliveryFailed("network") from None

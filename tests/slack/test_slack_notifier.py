@@ -74,7 +74,20 @@ async def test_server_error_is_retried_then_temporary(service, fake):
     fake.fail("chat.postMessage", status=503, body="unavailable", times=2)
     with pytest.raises(DeliveryFailed) as caught:
         await service.notifier.send_dm(ME, [NUDGE])
-    assert caught.value.permanent is False
+    assert (caught.value.reason, caught.value.permanent) == ("network", False)
+
+
+async def test_unreachable_slack_is_a_temporary_network_failure(core, env, fake):
+    from adapters.slack.service import start
+
+    env = dict(env, SLACK_API_URL="http://127.0.0.1:9/api/")  # nothing listens there
+    svc = await start(core, env)
+    try:
+        with pytest.raises(DeliveryFailed) as caught:
+            await svc.notifier.send_dm(ME, [NUDGE])
+        assert (caught.value.reason, caught.value.permanent) == ("network", False)
+    finally:
+        await svc.stop()
 
 
 async def test_commands_still_work_when_users_info_fails(slack, fake, store):
