@@ -63,6 +63,8 @@ async def test_every_stage_renders_in_every_language(language, books, sweep, not
         await sweep(at)
     texts = notifier.texts
     assert len(texts) >= 2
+    word = {"en": "overdue", "nl": "te laat", "vi": "quá hạn", "tr": "gecikme"}[language]
+    assert all(word in text for text in texts), texts
     for text in texts:
         assert "{" not in text and "}" not in text, text
     for _, replies in notifier.sent:
