@@ -13,51 +13,15 @@ import hashlib
 import hmac
 import json
 import random
-import sys
 import time
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
-import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
-
-from adapters.slack.service import start  # noqa: E402
-from fake_slack import FakeSlack  # noqa: E402
-from hardening_support import changed_tables, snapshot  # noqa: E402
-from slack_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender, sign  # noqa: E402
+from hardening_support import changed_tables, snapshot
+from slack_harness import SIGNING_SECRET, SlackSender, sign  # tests/slack, put on the path by conftest
 
 FUZZ_SEED = 9
-
-
-@pytest.fixture(autouse=True)
-def _clean_slack_env(monkeypatch):
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def slack(core, db_path):
-    fake = await FakeSlack().start()
-    fake.user("U1", locale="en-US", tz="Europe/Amsterdam", name="Steve")
-    fake.teams[BOT_TOKEN] = "T1"
-    env = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "REDFLAG_PORT": "0",
-        "REDFLAG_HOST": "127.0.0.1",
-        "REDFLAG_DB": str(db_path),
-    }
-    service = await start(core, env)
-    sender = SlackSender(service, fake)
-    # A known user with a client, so a request that slipped through could write something.
-    status, _ = await sender.command("/client", "add Acme")
-    assert status == 200
-    yield sender
-    await service.stop()
-    await fake.stop()
 
 
 async def post_raw(sender: SlackSender, body: bytes, headers: dict[str, str]) -> int:
