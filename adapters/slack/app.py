@@ -8,6 +8,7 @@ invoices; that lives once, in the core.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -40,6 +41,9 @@ SHORTCUT_LOG_INCIDENT = "log_incident"
 UI_PREFIX = "slackui:"
 #: Events the app subscribes to (the manifest lists exactly these).
 EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+#: How long a command may take before the ack goes out with a "working on it" line
+#: (Slack gives up after 3 s); the answer follows through the response_url.
+ACK_BUDGET = 2.0
 #: How long a repeated click on the same button of the same message replays the first answer.
 DOUBLE_CLICK_WINDOW = 30.0
 
@@ -111,10 +115,12 @@ def _payload(message: render.Message, channel: str | None = None) -> dict:
 class SlackBridge:
     """Turns Bolt requests into core events and core replies into Slack calls."""
 
-    def __init__(self, core: Core, people: People | None = None) -> None:
+    def __init__(self, core: Core, people: People | None = None, ack_budget: float = ACK_BUDGET) -> None:
         self.core = core
         self.people = people or People()
         self.recent = Recent()
+        self.ack_budget = ack_budget
+        self.inflight: dict[tuple, asyncio.Future] = {}
 
     # -- who is asking ---------------------------------------------------------
     async def address(self, client: AsyncWebClient, team: str, user: str, channel: str | None) -> Address:
@@ -137,6 +143,34 @@ class SlackBridge:
             self.recent.put(key, replies, ttl)
         return replies
 
+    def start_handling(self, key: tuple | None, event: Event) -> asyncio.Future:
+        """The core's answer as a future: remembered, already running (a retry), or started now.
+
+        The core runs in a worker thread so a slow command (a chart) cannot hold
+        the loop or make the ack late; the store serialises its own writes.
+        """
+        if key is not None:
+            cached = self.recent.get(key)
+            if cached is not None:
+                log.info("repeated Slack request %s answered from memory", key[0])
+                done: asyncio.Future = asyncio.get_running_loop().create_future()
+                done.set_result(cached)
+                return done
+            running = self.inflight.get(key)
+            if running is not None:
+                return running
+        future = asyncio.ensure_future(asyncio.to_thread(self.core.handle, event))
+        if key is not None:
+            self.inflight[key] = future
+
+            def finished(f: asyncio.Future) -> None:
+                self.inflight.pop(key, None)
+                if not f.cancelled() and f.exception() is None and not any(r.form_errors for r in f.result()):
+                    self.recent.put(key, f.result())
+
+            future.add_done_callback(finished)
+        return future
+
     # -- slash commands --------------------------------------------------------
     async def on_command(self, ack, body: dict, client: AsyncWebClient, respond, context) -> None:
         team, user, channel = _team(body, context), _user(body), _channel(body)
@@ -144,16 +178,25 @@ class SlackBridge:
         trigger = body.get("trigger_id")
         name = (body.get("command") or "").lstrip("/")
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
-        replies = self.handle(("command", team, trigger) if trigger else None, event)
+        pending = self.start_handling(("command", team, trigger) if trigger else None, event)
+        late = not (await asyncio.wait({pending}, timeout=self.ack_budget))[0]
+        if late:
+            await ack(text=self.t(address)("slack.working"), response_type="ephemeral")
+        replies = await pending
         form = next((r for r in replies if r.form is not None), None)
         messages = render.messages(replies, for_user=user)
         if form is not None and trigger:
-            await ack()
+            if not late:
+                await ack()
             await self.open_form(client, trigger, form, address, respond, response_url=body.get("response_url"))
+        elif late and messages:
+            # The answer takes the place of the "working on it" line.
+            await self.safe(respond(replace_original=True, **_payload(messages[0], channel)), "respond")
+            messages = messages[1:]
         elif messages:
             await ack(**_payload(messages[0], channel))
             messages = messages[1:]
-        else:
+        elif not late:
             await ack()
         for message in messages:
             await self.safe(respond(replace_original=False, **_payload(message, channel)), "respond")

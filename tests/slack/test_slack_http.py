@@ -139,3 +139,55 @@ async def test_unknown_command_text_gets_usage(slack):
 async def test_url_verification(slack):
     status, reply = await slack.event({"token": "x", "challenge": "c-123", "type": "url_verification"})
     assert status == 200 and reply == {"challenge": "c-123"}
+
+
+async def test_a_slow_command_is_acked_in_time_and_answered_after(slack, fake, monkeypatch):
+    import threading
+
+    from bot import registry
+    from bot.i18n import messages
+    from bot.replies import Reply
+
+    release = threading.Event()
+
+    def slow(ctx, text):
+        release.wait(10)  # e.g. the first chart of the day
+        return [Reply(title="Report", text="Ready")]
+
+    monkeypatch.setitem(registry.COMMANDS, "client", slow)  # the app's /client route, slow core behind it
+    slack.service.bridge.ack_budget = 0.05
+    status, ack = await slack.command("/client", "report")
+    assert status == 200
+    assert ack == {"text": messages("en")("slack.working"), "response_type": "ephemeral"}
+    release.set()
+    [answer] = await fake.wait_for(lambda: fake.responses or None)
+    assert answer["replace_original"] is True and answer["response_type"] == "ephemeral"
+    assert "Ready" in shown(answer["blocks"])
+
+
+async def test_a_retry_while_the_first_is_still_running_waits_for_it(slack, fake, monkeypatch, store):
+    import threading
+
+    from bot import registry
+
+    release = threading.Event()
+    calls = []
+    original = registry.COMMANDS["incident"]
+
+    def slow_incident(ctx, text):
+        calls.append(text)
+        release.wait(10)
+        return original(ctx, text)
+
+    await slack.command("/client", "add Acme")
+    monkeypatch.setitem(registry.COMMANDS, "incident", slow_incident)
+    slack.service.bridge.ack_budget = 0.05
+    body, _ = slack.command_body("/incident", "Acme haggling again")
+    first = await slack.post(body)
+    retry = await slack.post(body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert first[0] == retry[0] == 200
+    release.set()
+    await fake.wait_for(lambda: len(fake.responses) >= 2 or None)
+    assert len(calls) == 1  # the retry joined the running request instead of starting another
+    acme = store.clients.by_name(OWNER, "acme")
+    assert store.incidents.count_for_client(OWNER, acme.id) == 1

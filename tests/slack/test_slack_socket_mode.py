@@ -59,6 +59,7 @@ async def test_socket_mode_retry_logs_once(socket_service, fake, store):
 async def test_socket_mode_buttons_and_events(socket_service, fake):
     await fake.wait_for(lambda: fake.sockets)
     await fake.push(command_envelope("env-1", "add Acme", "trig.1"))
+    await fake.wait_for(lambda: [a for a in fake.socket_acks if a["envelope_id"] == "env-1"] or None)
     await fake.push(command_envelope("env-2", "", "trig.2", command="/incident"))
     await fake.wait_for(lambda: fake.calls_to("views.open") or None)
     event = fixture_json("event_app_home_opened.json")
