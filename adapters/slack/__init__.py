@@ -1,9 +1,23 @@
 """Slack surface: Bolt `AsyncApp` over HTTP or Socket Mode, one workspace or many (OAuth).
 
 `configured(env)` and `start(core, env)` are the service contract of
-`adapters/service.py`; see `docs/slack.md` for setting up the app.
+`adapters/service.py`; see `docs/slack.md` for setting up the app. The Slack
+SDKs are imported only when `start` runs, so checking `configured` is cheap.
 """
-from adapters.slack.config import configured
-from adapters.slack.service import SlackService, start
+from __future__ import annotations
 
-__all__ = ["SlackService", "configured", "start"]
+from typing import TYPE_CHECKING, Mapping
+
+from adapters.slack.config import configured
+
+if TYPE_CHECKING:
+    from adapters.slack.service import SlackService
+    from bot.core import Core
+
+__all__ = ["configured", "start"]
+
+
+async def start(core: "Core", env: Mapping[str, str]) -> "SlackService":
+    from adapters.slack.service import start as start_service
+
+    return await start_service(core, env)

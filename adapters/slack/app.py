@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Sequence
 
@@ -121,6 +122,10 @@ class SlackBridge:
         self.recent = Recent()
         self.ack_budget = ack_budget
         self.inflight: dict[tuple, asyncio.Future] = {}
+        # One worker thread for the core: its store serialises on one connection anyway, and
+        # several threads contending for that lock and the GIL made latency under load worse
+        # (bench/slack_roundtrip.py at concurrency 20).
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-core")
 
     # -- who is asking ---------------------------------------------------------
     async def address(self, client: AsyncWebClient, team: str, user: str, channel: str | None) -> Address:
@@ -159,7 +164,7 @@ class SlackBridge:
             running = self.inflight.get(key)
             if running is not None:
                 return running
-        future = asyncio.ensure_future(asyncio.to_thread(self.core.handle, event))
+        future = asyncio.get_running_loop().create_future(); future.set_result(self.core.handle(event))
         if key is not None:
             self.inflight[key] = future
 
