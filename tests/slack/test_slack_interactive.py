@@ -181,7 +181,9 @@ async def test_app_home_shows_summary_and_fire_button(slack, fake):
     assert call.params["user_id"] == "U1"
     home = call.params["view"]
     text = shown(home["blocks"])
-    assert "1" in text and "INV-1" in text and "Acme" in text
+    assert "*Clients*\n1" in text
+    assert "*Owed to you*\n€1,200.00" in text
+    assert "INV-1 · Acme · €1,200.00" in text  # the next reminder: the overdue invoice
     fire = button(home["blocks"], "fire")
     # The button opens a client picker; choosing one starts the dialogue in the DM.
     payload = slack.click_payload(fire)
