@@ -164,7 +164,7 @@ class SlackBridge:
             running = self.inflight.get(key)
             if running is not None:
                 return running
-        future = asyncio.get_running_loop().create_future(); future.set_result(self.core.handle(event))
+        future = asyncio.get_running_loop().run_in_executor(self.worker, self.core.handle, event)
         if key is not None:
             self.inflight[key] = future
 
