@@ -127,3 +127,23 @@ async def test_replace_failure_is_logged_not_raised(slack, fake, caplog):
     # The app keeps serving.
     status, reply = await slack.command("/redflag", "help")
     assert status == 200 and reply["text"]
+
+
+async def test_revoked_bot_token_refuses_politely_and_writes_nothing(core, env, fake, store):
+    from adapters.slack.service import start
+    from slack_harness import SlackSender
+    from storage.records import Owner
+
+    fake.fail("auth.test", "invalid_auth", times=5)
+    svc = await start(core, env)
+    try:
+        slack = SlackSender(svc, fake)
+        status, body = await slack.command("/client", "add Acme")
+        assert status == 200 and "install" in str(body).lower()
+        assert store.clients.list(Owner("T1", "U1")) == []
+        # Once Slack accepts the token again, the same app serves normally.
+        fake.failures.clear()
+        status, body = await slack.command("/client", "add Acme")
+        assert status == 200 and "Acme" in body["text"]
+    finally:
+        await svc.stop()
