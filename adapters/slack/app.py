@@ -81,6 +81,15 @@ class Recent:
             self._items.popitem(last=False)
 
 
+def remember(replies: Sequence[Reply]) -> bool:
+    """Whether a retry should get these replies again instead of asking the core.
+
+    Refusals are not kept (the user corrects and sends again), nor files
+    (exports can be large and a second export writes nothing).
+    """
+    return not any(r.form_errors or r.files for r in replies)
+
+
 def _team(body: dict, context: Any = None) -> str:
     team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
     if not team and context is not None:
@@ -143,8 +152,7 @@ class SlackBridge:
                 log.info("repeated Slack request %s answered from memory", key[0])
                 return cached
         replies = self.core.handle(event)
-        if key is not None and not any(r.form_errors for r in replies):
-            # Refusals are not remembered: the user corrects and sends again.
+        if key is not None and remember(replies):
             self.recent.put(key, replies, ttl)
         return replies
 
@@ -170,7 +178,7 @@ class SlackBridge:
 
             def finished(f: asyncio.Future) -> None:
                 self.inflight.pop(key, None)
-                if not f.cancelled() and f.exception() is None and not any(r.form_errors for r in f.result()):
+                if not f.cancelled() and f.exception() is None and remember(f.result()):
                     self.recent.put(key, f.result())
 
             future.add_done_callback(finished)
