@@ -86,6 +86,11 @@ class Database:
             cols = [c[0] for c in cur.description] if cur.description else []
             return [dict(zip(cols, row)) for row in cur.fetchall()]
 
+    def rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        """Plain tuples in the SELECT's column order: for long lists, where a dict per row shows."""
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
     def one(self, sql: str, params: Sequence | dict = ()) -> dict | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None

@@ -40,6 +40,10 @@ def _v1(db: "sqlite_utils.Database") -> None:
 MIGRATIONS = [_v1]
 
 
+#: The columns of an `Incident`, in its field order (for tuple reads).
+_COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref"
+
+
 def _row(row: dict) -> Incident:
     return Incident(
         id=row["id"],
@@ -113,15 +117,20 @@ class Incidents:
         return incident, True
 
     def for_client(self, owner: Owner, client_id: int, limit: int | None = None) -> list[Incident]:
-        sql = "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? ORDER BY occurred_at, id"
+        # Tuples, not dict rows: a dossier reads every incident of a client (see docs/bench.md).
+        sql = f"SELECT {_COLUMNS} FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? ORDER BY occurred_at, id"
         params: tuple = (owner.workspace, owner.user, client_id)
         if limit is not None:
             sql = (
-                "SELECT * FROM (SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?"
+                f"SELECT {_COLUMNS} FROM (SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?"
                 " ORDER BY occurred_at DESC, id DESC LIMIT ?) ORDER BY occurred_at, id"
             )
             params = params + (limit,)
-        return [_row(r) for r in self.db.query(sql, params)]
+        parse = datetime.fromisoformat
+        return [
+            Incident(id_, cid, kind, note, parse(occurred), parse(logged), by, source, ref)
+            for id_, cid, kind, note, occurred, logged, by, source, ref in self.db.rows(sql, params)
+        ]
 
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:
         """(kind, occurred_at) of every incident of one client: what a score needs, without the notes."""
