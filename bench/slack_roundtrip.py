@@ -85,7 +85,7 @@ async def _serve(db: str) -> None:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     bare_port = runner.addresses[0][1]
-    print(json.dumps({"ours": ours.port, "bare": bare_port}), flush=True)
+    print(json.dumps({"ours": ours.port, "bare": bare_port, "pid": os.getpid()}), flush=True)
     # Serve until the load generator closes our stdin, then report the rows written.
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     row = core.store.database.one("SELECT count(*) AS n FROM incidents")
@@ -159,9 +159,16 @@ async def _block(session, url: str, count: int, concurrency: int, expect: str, o
     return latencies, failures
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all its threads (from /proc, 1/100 s resolution)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _load(ports: dict, concurrencies: list[int], total: int, block: int, warmup: int) -> dict:
     import aiohttp
 
+    pid = ports.pop("pid")
     urls = {name: f"http://127.0.0.1:{port}/slack/events" for name, port in ports.items()}
     expect = {"ours": "Logged", "bare": BARE_TEXT}
     out: dict = {"sent_ours": 0}
@@ -175,16 +182,19 @@ async def _load(ports: dict, concurrencies: list[int], total: int, block: int, w
         for c in concurrencies:
             lat: dict[str, list[float]] = {"ours": [], "bare": []}
             fails = {"ours": 0, "bare": 0}
+            cpu = {"ours": 0.0, "bare": 0.0}
             offset = 0
             while min(len(v) for v in lat.values()) < total:
                 for name in ("ours", "bare") if (offset // block) % 2 == 0 else ("bare", "ours"):
+                    before = cpu_seconds(pid)
                     got, failed = await _block(session, urls[name], block, c, expect[name], offset)
+                    cpu[name] += cpu_seconds(pid) - before
                     lat[name].extend(got)
                     fails[name] += failed
                     if name == "ours":
                         out["sent_ours"] += block
                 offset += block
-            out[c] = {"lat": lat, "fails": fails}
+            out[c] = {"lat": lat, "fails": fails, "cpu": cpu}
     return out
 
 
@@ -241,6 +251,20 @@ def run(quick: bool = False) -> list[Result]:
                 )
             )
         del n
+        cpu = measured[c]["cpu"]
+        results.append(
+            Result(
+                "Slack round trip",
+                f"server CPU per request, concurrency {c}",
+                cpu["ours"] / len(lat["ours"]) * 1e3,
+                "ms",
+                baseline=cpu["bare"] / len(lat["bare"]) * 1e3,
+                note="" if c != concurrencies[-1] else (
+                    "CPU time of the server process (all threads) while each app's blocks ran, per request: "
+                    "what queues when many requests are in flight"
+                ),
+            )
+        )
     results.append(
         Result(
             "Slack round trip",
