@@ -492,8 +492,9 @@ def build_app(
     app = AsyncApp(**kwargs)
     bridge = SlackBridge(core, people)
 
-    for name in slash_commands():
-        app.command(f"/{name}")(bridge.on_command)
+    # One listener for every slash command: Bolt tries listeners in order, building their
+    # arguments each time, so five listeners cost a command up to four extra matches.
+    app.command(re.compile("^/(?:" + "|".join(re.escape(n) for n in slash_commands()) + ")$"))(bridge.on_command)
     app.shortcut(SHORTCUT_LOG_INCIDENT)(bridge.on_log_incident)
     app.action(home.FIRE_BUTTON)(bridge.on_home_fire)
     app.view(home.FIRE_FORM)(bridge.on_home_fire_submit)
