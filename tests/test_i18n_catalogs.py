@@ -461,3 +461,28 @@ def test_register(lang: str) -> None:
                     if hit:
                         found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:80]!r}")
     assert found == [], "\n".join(found)
+
+
+#: How the bot addresses the user in its own messages, the same on every surface: Dutch
+#: "je" (as Dutch apps do), Vietnamese "bạn". The polite forms belong to client letters.
+USER_REGISTER = {
+    "nl": re.compile(r"\b(u|uw)\b", re.I),
+    "vi": re.compile(r"(?<!\w)(anh/chị|quý khách)(?!\w)", re.I),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(USER_REGISTER))
+def test_bot_speaks_to_the_user_in_one_register(lang: str) -> None:
+    found = []
+    for domain in DOMAINS:
+        path = po_path(LOCALES_DIR, lang, domain)
+        if not path.exists():
+            continue
+        for key, msg in read_catalog(path).messages.items():
+            if CLIENT_FACING.search(key):
+                continue
+            for form in msg.forms:
+                hit = USER_REGISTER[lang].search(form)
+                if hit:
+                    found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:90]!r}")
+    assert found == [], "\n".join(found)
