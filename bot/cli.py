@@ -104,12 +104,15 @@ def _backup(path: str) -> int:
 
 
 def configured_surfaces(env: Mapping[str, str]) -> list[str]:
+    """The surfaces whose settings are complete; each adapter decides for itself (no SDK import)."""
+    from adapters.slack import configured as slack_configured
+
     names = []
-    if (env.get("SLACK_BOT_TOKEN") and (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN"))) or (
-        env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET")
-    ):
+    if slack_configured(env):
         names.append("slack")
-    if env.get("DISCORD_TOKEN"):
+    elif (env.get("SLACK_CLIENT_ID") or env.get("SLACK_BOT_TOKEN")) and not (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
+        raise SystemExit("redflag: Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) as well")
+    if env.get("DISCORD_TOKEN", "").strip():  # same rule as adapters.discord.service.configured, without importing discord
         names.append("discord")
     return names
 
