@@ -1,7 +1,7 @@
 """Slack surface: Bolt `AsyncApp` over HTTP or Socket Mode, one workspace or many (OAuth).
 
 `configured(env)` and `start(core, env)` are the service contract of
-`adapters/service.py`; see `docs/slack.md` for setting up the app. The Slack
+`adapters/service.py`; see "Connecting Slack" in README.md for setting up the app. The Slack
 SDKs are imported only when `start` runs, so checking `configured` is cheap.
 """
 from __future__ import annotations
