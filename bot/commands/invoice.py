@@ -197,6 +197,15 @@ def _invoice(ctx: Context, ref: str, usage: str) -> Invoice:
     return invoice
 
 
+def _open_invoice(ctx: Context, ref: str, usage: str) -> Invoice:
+    """An invoice that can still change: a settled or written-off one is refused with the reason."""
+    invoice = _invoice(ctx, ref, usage)
+    if invoice.status != "open":
+        reason = "already_paid" if invoice.status == "paid" else invoice.status
+        raise UserError(f"error.invoice_{reason}", usage="usage.invoice_list", ref=invoice.ref)
+    return invoice
+
+
 def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_paid"
     parsed = split_options(tokens, {"on"}, usage)
@@ -354,9 +363,7 @@ def change_due(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_due"
     if len(tokens) != 2:
         raise UserError("error.due_args", usage=usage)
-    invoice = _invoice(ctx, tokens[0].value, usage)
-    if invoice.status != "open":
-        raise UserError(f"error.invoice_{'already_paid' if invoice.status == 'paid' else invoice.status}", usage="usage.invoice_list", ref=invoice.ref)
+    invoice = _open_invoice(ctx, tokens[0].value, usage)
     due = parse_date(tokens[1].value, ctx.today, usage)
     if due < invoice.issued_on:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, invoice.issued_on))
@@ -368,9 +375,7 @@ def write_off(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_writeoff"
     if len(tokens) != 1:
         raise UserError("error.ref_missing", usage=usage)
-    invoice = _invoice(ctx, tokens[0].value, usage)
-    if invoice.status != "open":
-        raise UserError(f"error.invoice_{'already_paid' if invoice.status == 'paid' else invoice.status}", usage="usage.invoice_list", ref=invoice.ref)
+    invoice = _open_invoice(ctx, tokens[0].value, usage)
     after = ctx.store.invoices.set_status(ctx.owner, invoice.id, "written_off")
     return [
         Reply(
