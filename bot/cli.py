@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         store = open_store()
         if args.nudges_command == "run":
-            print(asyncio.run(nudges_cli.run_once(store, None, _at(args.at))))
+            print(asyncio.run(_sweep_once(store, env, _at(args.at))))
         else:
             print(nudges_cli.preview(store, None))
         return 0
@@ -83,6 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"registered {count} commands" + (f" in guild {args.guild}" if args.guild else " globally"))
         return 0
     return serve(env)
+
+
+async def _sweep_once(store, env: Mapping[str, str], at: datetime | None) -> str:  # type: ignore[no-untyped-def]
+    """One sweep that really delivers: Slack and Discord DMs when their tokens are set, the console's on stdout."""
+    from adapters.oneshot import notifiers_from_env
+    from bot.core import Core
+    from bot.nudges import cli as nudges_cli
+
+    async with notifiers_from_env(Core(store), env) as notifiers:
+        return await nudges_cli.run_once(store, notifiers, at)
 
 
 def _backup(path: str) -> int:
