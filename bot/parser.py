@@ -271,15 +271,24 @@ def _kind_aliases() -> dict[str, str]:
     return out
 
 
-def parse_kind(text: str) -> str:
+def kind_words(language: str) -> str:
+    """The kinds as the user types them in their language (any language's word, or the slug, works too)."""
+    from bot.i18n import messages
+
+    t = messages(language)
+    return ", ".join(t(f"kind.{slug}.word") for slug in KINDS)
+
+
+def parse_kind(text: str, language: str = "en") -> str:
     word = text.strip().casefold().replace("_", "-")
     aliases = _kind_aliases()
     if word in aliases:
         return aliases[word]
+    kinds = kind_words(language)
     close = difflib.get_close_matches(word, list(aliases), n=1, cutoff=0.6)
     if close:
-        raise UserError("error.unknown_kind_suggest", usage="usage.incident", kind=text, suggestion=close[0], kinds=", ".join(KINDS))
-    raise UserError("error.unknown_kind", usage="usage.incident", kind=text, kinds=", ".join(KINDS))
+        raise UserError("error.unknown_kind_suggest", usage="usage.incident", kind=text, suggestion=close[0], kinds=kinds)
+    raise UserError("error.unknown_kind", usage="usage.incident", kind=text, kinds=kinds)
 
 
 # -- clients -------------------------------------------------------------------

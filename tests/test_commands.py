@@ -240,3 +240,16 @@ def test_option_values_may_be_quoted(say, store) -> None:
     assert "Q4 retainer" in out
     assert store.invoices.by_ref(ME, "q4 retainer") is not None
     assert "paid in full" in text_of(say('/invoice paid "Q4 retainer"'))
+
+
+def test_kind_errors_list_the_users_own_words(say) -> None:
+    say("/client add Acme", locale="nl-NL")
+    out = text_of(say("/incident Acme flamingo", locale="nl-NL"))
+    assert "te-laat-betaald" in out and "late-payment" not in out
+
+
+def test_nothing_overdue_gives_no_add_hint(say) -> None:
+    say("/client add Acme")
+    say("/invoice add Acme 100")
+    out = text_of(say("/invoice list overdue"))
+    assert "Nothing is overdue" in out and "/invoice add" not in out

@@ -15,7 +15,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import Capture
 from bot.kinds import KINDS
-from bot.parser import MAX_NOTE, clean_text, find_client, parse_kind, tokenize
+from bot.parser import MAX_NOTE, clean_text, find_client, kind_words, parse_kind, tokenize
 from bot.registry import command, form
 from bot.replies import Form, FormField, Option, Reply
 
@@ -35,9 +35,9 @@ def incident_command(ctx: Context, text: str) -> list[Reply]:
         return list_incidents(ctx, " ".join(t.value for t in tokenize(rest)))
     if len(tokens) < 2:
         client = find_client(ctx, head.value, "usage.incident")
-        raise UserError("error.kind_missing", usage="usage.incident", name=client.name, kinds=", ".join(KINDS))
+        raise UserError("error.kind_missing", usage="usage.incident", name=client.name, kinds=kind_words(ctx.language))
     client = find_client(ctx, head.value, "usage.incident")
-    kind = parse_kind(tokens[1].value)
+    kind = parse_kind(tokens[1].value, ctx.language)
     note = clean_text(text[tokens[1].end:].strip(), "note", MAX_NOTE, "usage.incident")
     return log(ctx, client.id, client.name, kind, note, source="command")
 
@@ -150,9 +150,9 @@ def incident_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
             errors.append(("client", ctx.t("error.form_client_unknown", name=name)))
     kind = None
     try:
-        kind = parse_kind(values.get("kind", ""))
+        kind = parse_kind(values.get("kind", ""), ctx.language)
     except UserError:
-        errors.append(("kind", ctx.t("error.form_kind", kinds=", ".join(KINDS))))
+        errors.append(("kind", ctx.t("error.form_kind", kinds=kind_words(ctx.language))))
     note = values.get("note", "")
     try:
         note = clean_text(note.strip(), "note", MAX_NOTE, "usage.incident")

@@ -275,8 +275,9 @@ def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if overdue_only:
         invoices = [i for i in invoices if i.status == "open" and i.due_on < ctx.today]
     if not invoices:
-        key = "invoice.none_overdue" if overdue_only else "invoice.none"
-        return [Reply(text=ctx.t(key), context=ctx.t("invoice.none_hint"))]
+        if overdue_only:
+            return [Reply(text=ctx.t("invoice.none_overdue"))]
+        return [Reply(text=ctx.t("invoice.none"), context=ctx.t("invoice.none_hint"))]
     failures = _delivery_failures(ctx)
     lines = []
     for inv in invoices:
