@@ -11,7 +11,7 @@ from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from adapters.slack.service import start
 from bot.notify import DeliveryFailed, Recipient
 from bot.replies import Reply
-from slack_harness import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, SlackSender, fixture_json, grant, install
+from slack_harness import CLIENT_ID, CLIENT_SECRET, SlackSender, fixture_json, grant, install
 from storage.records import Owner
 
 T2_TOKEN = "xoxb-2222-3333-T2BOTTOKEN"
@@ -27,17 +27,12 @@ async def eventually(condition, timeout: float = 5.0) -> None:
 
 
 @pytest.fixture
-def oauth_env(fake, db_path) -> dict[str, str]:
+def oauth_env(fake, env) -> dict[str, str]:
+    """The single-workspace settings, with the OAuth client in place of a fixed bot token."""
     fake.accept_any_token = False  # only tokens the fake has issued work
-    return {
-        "SLACK_CLIENT_ID": CLIENT_ID,
-        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "REDFLAG_PORT": "0",
-        "REDFLAG_HOST": "127.0.0.1",
-        "REDFLAG_DB": str(db_path),
-    }
+    oauth = {k: v for k, v in env.items() if k != "SLACK_BOT_TOKEN"}
+    oauth.update(SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET)
+    return oauth
 
 
 @pytest.fixture
