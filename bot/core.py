@@ -129,7 +129,11 @@ class Core:
 
 
 def error_reply(ctx: Context, err: UserError) -> Reply:
-    text = ctx.t(err.key, **err.values)
+    values = dict(err.values)
+    field = values.get("field")
+    if isinstance(field, str) and ctx.t.has(f"label.{field}"):
+        values["field"] = ctx.t(f"label.{field}")  # "the client's name", never the code key "name"
+    text = ctx.t(err.key, **values)
     lines: tuple[str, ...] = ()
     if err.usage:
         lines = (ctx.t("error.how_to_write", usage=ctx.t(err.usage)),)

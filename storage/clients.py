@@ -40,7 +40,13 @@ def _v1(db: "sqlite_utils.Database") -> None:
     db["clients"].create_index(["workspace", "owner", "name_key"], unique=True, if_not_exists=True)
 
 
-MIGRATIONS = [_v1]
+def _v2(db: "sqlite_utils.Database") -> None:
+    # The person letters are addressed to ("Trần Thị Mai" at "Minh Anh Co"); none means the company itself.
+    if "contact" not in db["clients"].columns_dict:
+        db["clients"].add_column("contact", str)
+
+
+MIGRATIONS = [_v1, _v2]
 
 
 def _row(row: dict) -> Client:
@@ -55,6 +61,7 @@ def _row(row: dict) -> Client:
         paused=bool(row["paused"]),
         paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
         created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
+        contact=row.get("contact") or None,
     )
 
 
@@ -69,7 +76,14 @@ class Clients:
         self.db = db
 
     def add(
-        self, owner: Owner, name: str, terms_days: int, currency: str, email: str | None, created_at: datetime | None = None
+        self,
+        owner: Owner,
+        name: str,
+        terms_days: int,
+        currency: str,
+        email: str | None,
+        created_at: datetime | None = None,
+        contact: str | None = None,
     ) -> Client:
         key = name_key(name)
         with self.db.transaction():
@@ -77,9 +91,9 @@ class Clients:
             if existing is not None:
                 raise DuplicateClient(existing)
             cur = self.db.execute(
-                "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
-                (owner.workspace, owner.user, name, key, terms_days, currency, email, to_iso(created_at or utcnow())),
+                "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at, contact)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                (owner.workspace, owner.user, name, key, terms_days, currency, email, to_iso(created_at or utcnow()), contact),
             )
             client_id = cur.lastrowid
         found = self.get(owner, client_id)
@@ -122,6 +136,17 @@ class Clients:
             self.db.execute(
                 "UPDATE clients SET paused = ?, paused_until = ? WHERE id = ? AND workspace = ? AND owner = ?",
                 (int(paused), until.isoformat() if until else None, client_id, owner.workspace, owner.user),
+            )
+        found = self.get(owner, client_id)
+        assert found is not None
+        return found
+
+    def set_contact(self, owner: Owner, client_id: int, contact: str | None) -> Client:
+        """Who letters to this client are addressed to (None: the company, formally)."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE clients SET contact = ? WHERE id = ? AND workspace = ? AND owner = ?",
+                (contact or None, client_id, owner.workspace, owner.user),
             )
         found = self.get(owner, client_id)
         assert found is not None

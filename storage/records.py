@@ -23,6 +23,9 @@ class UserSettings:
     platform: str
     platform_locale: str | None  # last locale the platform reported
     platform_timezone: str | None  # last zone the platform reported
+    display_name: str | None = None  # the name letters are signed with (/redflag settings name=)
+    signature: str | None = None  # lines under the name: role, company, phone (/redflag settings signature=)
+    letter_prompted: bool = False  # asked once for name and signature when a letter was first shown
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Client:
     paused: bool
     paused_until: date | None
     created_at: datetime
+    contact: str | None = None  # the person letters go to; None: the company, addressed formally
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,15 @@ def _v1(db: "sqlite_utils.Database") -> None:
     )
 
 
-MIGRATIONS = [_v1]
+def _v2(db: "sqlite_utils.Database") -> None:
+    # Letters are signed with the freelancer's own name and signature; asked about once.
+    columns = db["users"].columns_dict
+    for column, kind in (("display_name", str), ("signature", str), ("letter_prompted", int)):
+        if column not in columns:
+            db["users"].add_column(column, kind)
+
+
+MIGRATIONS = [_v1, _v2]
 
 
 def _row(row: dict) -> UserSettings:
@@ -51,6 +59,9 @@ def _row(row: dict) -> UserSettings:
         platform=row["platform"],
         platform_locale=row["platform_locale"],
         platform_timezone=row["platform_timezone"],
+        display_name=row.get("display_name") or None,
+        signature=row.get("signature") or None,
+        letter_prompted=bool(row.get("letter_prompted")),
     )
 
 
@@ -103,8 +114,14 @@ class Users:
         language: str | None = None,
         timezone: str | None = None,
         send_hour: int | None = None,
+        display_name: str | None = None,
+        signature: str | None = None,
     ) -> UserSettings:
         with self.db.transaction():
+            if display_name is not None:
+                self.db.execute("UPDATE users SET display_name = ? WHERE workspace = ? AND user = ?", (display_name, owner.workspace, owner.user))
+            if signature is not None:
+                self.db.execute("UPDATE users SET signature = ? WHERE workspace = ? AND user = ?", (signature, owner.workspace, owner.user))
             if language is not None:
                 self.db.execute("UPDATE users SET language = ? WHERE workspace = ? AND user = ?", (language, owner.workspace, owner.user))
             if timezone is not None:
@@ -114,6 +131,15 @@ class Users:
         found = self.get(owner)
         assert found is not None
         return found
+
+    def mark_letter_prompted(self, owner: Owner) -> bool:
+        """Record that we asked for the name and signature; True only the first time (so we ask once)."""
+        with self.db.transaction():
+            cur = self.db.execute(
+                "UPDATE users SET letter_prompted = 1 WHERE workspace = ? AND user = ? AND coalesce(letter_prompted, 0) = 0",
+                (owner.workspace, owner.user),
+            )
+        return bool(cur.rowcount)
 
     def all(self) -> list[UserSettings]:
         """Every user (for the reminder sweep, which runs for everyone)."""

@@ -37,6 +37,10 @@ class Message:
     forms: tuple[str, ...]
     plural: bool
     fuzzy: bool
+    #: Placeholders a language may use or leave out, declared on the English entry with an
+    #: extracted comment `#. optional placeholders: {you} {You}` (Vietnamese says "you" to a
+    #: company as "Quý công ty" and to a woman as "chị"; English, Dutch and Turkish need no slot).
+    optional: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,13 @@ def read_catalog(path: Path) -> PoFile:
         plural = isinstance(m.id, (tuple, list))
         key = m.id[0] if plural else m.id
         forms = tuple(m.string) if isinstance(m.string, (tuple, list)) else (m.string,)
-        messages[key] = Message(forms=forms, plural=plural, fuzzy=m.fuzzy)
+        optional = frozenset(
+            name
+            for comment in m.auto_comments
+            if comment.startswith("optional placeholders:")
+            for name in re.findall(r"\{(\w+)\}", comment)
+        )
+        messages[key] = Message(forms=forms, plural=plural, fuzzy=m.fuzzy, optional=optional)
     # The header as written (Babel rewrites Plural-Forms from its own locale data when it knows the locale).
     raw = path.read_text(encoding="utf-8")
     headers = dict(re.findall(r'^"([A-Za-z-]+):\s*(.*?)\\n"$', raw, flags=re.M))
@@ -187,6 +197,9 @@ def problems(locales: Path, domain: str, lang: str) -> list[str]:
         except ValueError as exc:  # an unbalanced brace
             out.append(f"{where}: {key} is not a valid format string: {exc}")
             continue
+        if en.optional:
+            en_fields -= en.optional
+            got = [g - en.optional for g in got]
         if msg.plural:
             # Each form may drop a field English has ("one invoice"), but never add one, and
             # together the forms must use them all (Vietnamese has a single form for everything).
@@ -436,7 +449,7 @@ def test_checker_knows_vietnamese_has_one_form(tmp_path: Path) -> None:
 
 # -- register: how each language addresses the reader ------------------------------------
 #: Texts the user copies and sends to a client: a business letter, not the bot talking.
-CLIENT_FACING = re.compile(r"^(dialogue\.script\.(?!title\.)|nudge\.client\.)")
+CLIENT_FACING = re.compile(r"^(dialogue\.script\.(?!title\.)|nudge\.client\.|letter\.(greeting|you)\.)")
 #: Words that would be the wrong register. Dutch letters to clients use "u"; Vietnamese
 #: letters use "Quý khách" or "anh/chị", never the app's "bạn"; Turkish always uses "siz".
 WRONG_REGISTER = {

@@ -106,7 +106,7 @@ async def time_zones(interaction: discord.Interaction, current: str) -> list[Cho
 
 
 def kind_choices() -> list[Choice[str]]:
-    return [Choice(name=L(f"kind.{slug}"), value=slug) for slug in KINDS]
+    return [Choice(name=L(f"kind.{slug}.sentence"), value=slug) for slug in KINDS]
 
 
 def language_choices() -> list[Choice[str]]:
@@ -141,16 +141,25 @@ def build() -> list[app_commands.Group | app_commands.Command]:
     redflag = group("redflag")
 
     @sub(client, "add")
-    @options("name", "terms", "currency", "email")
+    @options("name", "terms", "currency", "email", "contact")
     async def client_add(
         interaction: discord.Interaction,
         name: Range[str, 1, 120],
         terms: Optional[Range[int, 0, 365]] = None,
         currency: Optional[Range[str, 3, 3]] = None,
         email: Optional[Range[str, 3, 254]] = None,
+        contact: Optional[Range[str, 1, 120]] = None,
     ) -> None:
-        text = join("add", quote(name), opt(("terms", terms)), opt(("currency", currency)), opt(("email", email)))
+        text = join("add", quote(name), opt(("terms", terms)), opt(("currency", currency)), opt(("email", email)),
+                    opt(("contact", contact)))
         await _bridge(interaction).run_command(interaction, "client", text)
+
+    @sub(client, "contact")
+    @options("client", "contact")
+    @app_commands.autocomplete(client=client_names)
+    async def client_contact(interaction: discord.Interaction, client: Range[str, 1, 120],
+                             contact: Optional[Range[str, 1, 120]] = None) -> None:
+        await _bridge(interaction).run_command(interaction, "client", join("contact", quote(client), q(contact)))
 
     @sub(client, "list")
     async def client_list(interaction: discord.Interaction) -> None:
@@ -263,7 +272,7 @@ def build() -> list[app_commands.Group | app_commands.Command]:
         await _bridge(interaction).run_command(interaction, "redflag", "help")
 
     @sub(redflag, "settings")
-    @options("lang", "tz", "hour")
+    @options("lang", "tz", "hour", "your_name", "signature")
     @app_commands.choices(lang=language_choices())
     @app_commands.autocomplete(tz=time_zones)
     async def redflag_settings(
@@ -271,8 +280,11 @@ def build() -> list[app_commands.Group | app_commands.Command]:
         lang: Optional[str] = None,
         tz: Optional[Range[str, 1, 64]] = None,
         hour: Optional[Range[int, 0, 23]] = None,
+        your_name: Optional[Range[str, 1, 120]] = None,
+        signature: Optional[Range[str, 1, 300]] = None,
     ) -> None:
-        text = join("settings", opt(("lang", lang)), opt(("tz", tz)), opt(("hour", hour)))
+        text = join("settings", opt(("lang", lang)), opt(("tz", tz)), opt(("hour", hour)),
+                    opt(("name", your_name)), opt(("signature", signature)))
         await _bridge(interaction).run_command(interaction, "redflag", text)
 
     @app_commands.context_menu(name=L("discord.cmd.capture"))

@@ -7,7 +7,7 @@ from bot import fmt
 from bot.commands.common import ctx_currency, dispatch, totals
 from bot.context import Context
 from bot.errors import UserError
-from bot.parser import Token, clean_name, find_client, parse_currency, parse_date, parse_int, split_options
+from bot.parser import Token, clean_name, clean_text, find_client, parse_currency, parse_date, parse_int, split_options
 from bot.registry import command
 from bot.replies import Field, Reply
 from bot.scoring import average_days_late, trouble_score
@@ -17,6 +17,20 @@ from storage.clients import DuplicateClient
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SHOW_EVENTS = 25
+MAX_CONTACT = 120
+
+
+def contact(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+    """`/client contact <client> [<person>]`: who letters are addressed to; no person: the company itself."""
+    usage = "usage.client_contact"
+    if not tokens:
+        raise UserError("error.client_missing", usage=usage)
+    client = find_client(ctx, tokens[0].value, usage)
+    person = clean_text(" ".join(t.value for t in tokens[1:]).strip(), "contact", MAX_CONTACT, usage)
+    client = ctx.store.clients.set_contact(ctx.owner, client.id, person or None)
+    if client.contact:
+        return [Reply(text=ctx.t("client.contact_set", name=client.name, contact=client.contact))]
+    return [Reply(text=ctx.t("client.contact_cleared", name=client.name))]
 
 
 @command("client")
@@ -32,6 +46,7 @@ def client_command(ctx: Context, text: str) -> list[Reply]:
             "resume": resume,
             "export": export,
             "report": report,
+            "contact": contact,
         },
         usage="usage.client",
     )
@@ -39,15 +54,16 @@ def client_command(ctx: Context, text: str) -> list[Reply]:
 
 def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.client_add"
-    parsed = split_options(tokens, {"terms", "currency", "email"}, usage)
+    parsed = split_options(tokens, {"terms", "currency", "email", "contact"}, usage)
     name = clean_name(" ".join(t.value for t in parsed.args), usage)
     terms = parse_int(parsed.options["terms"], "terms", 0, 365, usage) if "terms" in parsed.options else 30
     currency = parse_currency(parsed.options["currency"], usage) if "currency" in parsed.options else ctx_currency(ctx)
     email = parsed.options.get("email")
     if email is not None and not EMAIL.fullmatch(email):
         raise UserError("error.bad_email", usage=usage, email=email)
+    person = clean_text(parsed.options["contact"], "contact", MAX_CONTACT, usage) if parsed.options.get("contact") else None
     try:
-        client = ctx.store.clients.add(ctx.owner, name, terms, currency, email, created_at=ctx.now)
+        client = ctx.store.clients.add(ctx.owner, name, terms, currency, email, created_at=ctx.now, contact=person)
     except DuplicateClient as dup:
         raise UserError("error.client_exists", usage="usage.client_show", name=dup.existing.name) from None
     return [
@@ -57,6 +73,7 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
                 Field(ctx.t("field.terms"), ctx.t.n("value.days", client.terms_days)),
                 Field(ctx.t("field.currency"), client.currency),
                 *((Field(ctx.t("field.email"), client.email),) if client.email else ()),
+                *((Field(ctx.t("field.contact"), client.contact),) if client.contact else ()),
             ),
             context=ctx.t("client.added_next", name=client.name),
         )
@@ -125,6 +142,8 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         )
     if client.email:
         fields.append(Field(ctx.t("field.email"), client.email))
+    if client.contact:
+        fields.append(Field(ctx.t("field.contact"), client.contact))
     if client.paused:
         until = fmt.day(ctx.language, client.paused_until) if client.paused_until else ctx.t("value.until_resumed")
         fields.append(Field(ctx.t("field.reminders"), ctx.t("client.paused_until", until=until)))

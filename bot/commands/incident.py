@@ -108,7 +108,7 @@ def incident_form(ctx: Context, note: str = "", state: dict | None = None, clien
                     id="kind",
                     label=ctx.t("field.kind"),
                     kind="select",
-                    options=tuple(Option(k, ctx.t(f"kind.{k}")) for k in KINDS),
+                    options=tuple(Option(k, ctx.t(f"kind.{k}.sentence")) for k in KINDS),
                 ),
                 FormField(
                     id="note",

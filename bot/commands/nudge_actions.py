@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from bot import fmt
+from bot import fmt, letters
 from bot.nudges import timeline as _timeline  # noqa: F401  (registers nudges on the client's timeline)
 from bot.commands.invoice import record_payment, snooze_invoice
 from bot.context import Context
@@ -69,11 +69,12 @@ def show_text(ctx: Context, invoice: Invoice, stage: str) -> list[Reply]:
         stage = current
     if invoice.paid_minor > 0:
         notes.append(ctx.t("nudge.text_partial", balance=fmt.money(ctx.language, invoice.balance_minor, invoice.currency)))
+    notes.append(letters.ask_signature_once(ctx))
     return [
         Reply(
             title=ctx.t("nudge.client_text.header", client=client.name, ref=invoice.ref),
             text=client_text(ctx, client, invoice, stage, ctx.today),
-            context="\n".join(notes),
+            context="\n".join(n for n in notes if n),
         )
     ]
 

@@ -8,9 +8,12 @@ from bot.commands.common import dispatch
 from bot.context import Context
 from bot.errors import UserError
 from bot.i18n import LANGUAGES, messages
-from bot.parser import Token, parse_int, split_options
+from bot.parser import Token, clean_text, parse_int, split_options
 from bot.registry import command
 from bot.replies import Field, Reply
+
+MAX_SIGNER = 120
+MAX_SIGNATURE = 300
 
 #: (catalog key of the help line, what must be present for it to work)
 HELP_LINES: tuple[tuple[str, str | None], ...] = (
@@ -20,6 +23,7 @@ HELP_LINES: tuple[tuple[str, str | None], ...] = (
     ("help.client_export", "bot.export"),
     ("help.client_report", "bot.report"),
     ("help.client_pause", None),
+    ("help.client_contact", None),
     ("help.incident", None),
     ("help.incident_list", None),
     ("help.invoice_add", None),
@@ -66,7 +70,7 @@ def _kinds() -> tuple[str, ...]:
 
 def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.settings"
-    parsed = split_options(tokens, {"lang", "tz", "hour"}, usage)
+    parsed = split_options(tokens, {"lang", "tz", "hour", "name", "signature"}, usage)
     if parsed.args:
         raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args))
     lang = parsed.options.get("lang")
@@ -82,8 +86,16 @@ def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         if zone(tz) is None or "/" not in tz and tz.upper() != "UTC":
             raise UserError("error.unknown_timezone", usage=usage, tz=tz)
     hour_value = parse_int(hour, "hour", 0, 23, usage) if hour is not None else None
-    changed = lang is not None or tz is not None or hour_value is not None
-    current = ctx.store.users.update(ctx.owner, language=lang, timezone=tz, send_hour=hour_value) if changed else ctx.settings
+    name = clean_text(parsed.options["name"], "your_name", MAX_SIGNER, usage) if "name" in parsed.options else None
+    signature = parsed.options.get("signature")
+    if signature is not None:
+        signature = clean_text(signature.replace("\\n", "\n"), "signature", MAX_SIGNATURE, usage)
+    changed = lang is not None or tz is not None or hour_value is not None or name is not None or signature is not None
+    current = (
+        ctx.store.users.update(ctx.owner, language=lang, timezone=tz, send_hour=hour_value,
+                               display_name=name, signature=signature)
+        if changed else ctx.settings
+    )
     t = messages(current.language or ctx.language)
     return [
         Reply(
@@ -93,6 +105,8 @@ def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
                 Field(t("field.language"), t(f"language.{t.language}")),
                 Field(t("field.timezone"), current.timezone or (ctx.tz.key if not tz else tz)),
                 Field(t("field.send_hour"), f"{current.send_hour:02d}:00"),
+                Field(t("field.display_name"), current.display_name or t("value.none")),
+                Field(t("field.signature"), current.signature or t("value.none")),
             ),
             context=t("settings.hint"),
         )

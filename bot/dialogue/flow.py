@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import fmt
+from bot import fmt, letters
 from bot.context import Context
 from bot.dialogue import plan as P
 from bot.dialogue import scripts
@@ -448,7 +448,7 @@ def _verdict_replies(ctx: Context, dlg: Dialogue, client: Client, evidence: Evid
     verdict = Verdict.from_dict(dlg.outcome["verdict"])
     name = client.name
     decided_on = (dlg.finished_at or ctx.now).astimezone(ctx.tz).date()
-    script = scripts.compose(ctx.t, verdict, evidence, decided_on)
+    script = scripts.compose(ctx.t, verdict, evidence, decided_on, letters.letterhead(ctx, client))
 
     why = [ctx.t("dialogue.verdict.why")] + ["• " + render_reason(ctx, r, name) for r in verdict.reasons]
     lines: list[str] = []
@@ -480,7 +480,8 @@ def _verdict_replies(ctx: Context, dlg: Dialogue, client: Client, evidence: Evid
         context=ctx.t("dialogue.verdict.recorded", name=name),
         replaces=replaces,
     )
-    letter = Reply(title=ctx.t(f"dialogue.script.title.{verdict.kind}", name=name), text=script.message)
+    letter = Reply(title=ctx.t(f"dialogue.script.title.{verdict.kind}", name=name), text=script.message,
+                   context=letters.ask_signature_once(ctx))
     steps = Reply(
         title=ctx.t("dialogue.checklist.title"),
         text="\n".join("• " + line for line in script.checklist),

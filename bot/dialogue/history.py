@@ -20,7 +20,7 @@ def decisions(ctx: "Context", client: "Client") -> list[TimelineEvent]:
         if not dlg.outcome or not dlg.finished_at:
             continue
         verdict = Verdict.from_dict(dlg.outcome["verdict"])
-        reasons = "; ".join(render_reason(ctx, r, client.name) for r in verdict.reasons)
+        reasons = " ".join(render_reason(ctx, r, client.name) for r in verdict.reasons)
         events.append(
             TimelineEvent(
                 at=dlg.finished_at,

@@ -3,19 +3,22 @@
 One script per case (late payment, scope creep, style mismatch, abuse,
 unethical, hate the work, capacity, repair, keep), in the user's language,
 put together from catalog lines so every language can word each part its own
-way: a greeting, the case's body (which carries the one short reason), then
-only the lines that apply — notice, money still owed, refund, referral — and
-a sign-off. Nothing is left as a hole to fill in by hand.
+way: a greeting for the recipient (company or contact person, `bot/letters.py`),
+the case's body (which carries the one short reason), then only the lines that
+apply — notice with its end date in full, money still owed, refund, referral —
+and a sign-off with the user's name and signature. Nothing is left as a hole
+to fill in by hand.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot import fmt
+from bot import fmt, letters
 from bot.dialogue.evidence import Evidence
 from bot.dialogue.verdict import Verdict
 from bot.i18n import Messages
+from bot.letters import Letterhead, Recipient, Sender
 from bot.parser import quote
 
 
@@ -34,32 +37,37 @@ def notice_end(today: date, verdict: Verdict) -> date:
     return today + timedelta(days=verdict.notice_days)
 
 
-def message(t: Messages, verdict: Verdict, evidence: Evidence, today: date) -> str:
+def message(t: Messages, verdict: Verdict, evidence: Evidence, today: date, head: Letterhead | None = None) -> str:
+    head = head or Letterhead(Recipient(company=evidence.client_name), Sender())
     name = evidence.client_name
     owed = owed_text(t.language, evidence.owed)
     case = verdict.case
-    parts: list[str] = [t("dialogue.script.greeting", name=name), t(f"dialogue.script.{case}", name=name)]
+    you = letters.values(t, head.recipient)
+    parts: list[str] = [letters.greeting(t, head.recipient), t(f"dialogue.script.{case}", name=name, **you)]
 
     if case == "repair":
-        parts.append("\n".join("• " + t(f"dialogue.script.item.{slug}") for slug in verdict.renegotiate))
-        parts.append(t("dialogue.script.repair_call"))
+        parts.append("\n".join("• " + t(f"dialogue.script.item.{slug}", **you) for slug in verdict.renegotiate))
+        parts.append(t("dialogue.script.repair_call", **you))
+    paused = bool(owed) and case == "late_payment"
     if verdict.kind == "fire_notice":
-        end = fmt.day(t.language, notice_end(today, verdict))
-        parts.append(t.n("dialogue.script.notice", verdict.notice_days, end=end))
+        end = letters.formal_date(t.language, notice_end(today, verdict))
+        # When the work pauses until the arrears are paid, the notice must not promise work meanwhile.
+        parts.append(t.n("dialogue.script.notice_paused" if paused else "dialogue.script.notice",
+                         verdict.notice_days, end=end, **you))
     if owed:
-        if case == "late_payment":
-            parts.append(t("dialogue.script.owed_pause", owed=owed))
+        if paused:
+            parts.append(t("dialogue.script.owed_pause", owed=owed, **you))
         elif verdict.kind in ("fire_notice", "fire_now"):
-            parts.append(t("dialogue.script.owed_final", owed=owed))
+            parts.append(t("dialogue.script.owed_final", owed=owed, **you))
         else:
-            parts.append(t("dialogue.script.owed_open", owed=owed))
+            parts.append(t("dialogue.script.owed_open", owed=owed, **you))
     if verdict.refund:
-        parts.append(t("dialogue.script.refund"))
+        parts.append(t("dialogue.script.refund", **you))
     if verdict.referral:
-        parts.append(t("dialogue.script.referral_agency" if case == "capacity" else "dialogue.script.referral"))
+        parts.append(t("dialogue.script.referral_agency" if case == "capacity" else "dialogue.script.referral", **you))
     if verdict.kind == "fire_notice":
-        parts.append(t("dialogue.script.thanks", name=name))
-    parts.append(t("dialogue.script.signoff_short" if verdict.kind == "fire_now" else "dialogue.script.signoff"))
+        parts.append(t("dialogue.script.thanks", name=name, **you))
+    parts.append(letters.closing(t, head.sender, short=verdict.kind == "fire_now"))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -74,5 +82,6 @@ def checklist(t: Messages, verdict: Verdict, evidence: Evidence) -> tuple[str, .
     return tuple(t(f"dialogue.check.{slug}", **values) for slug in verdict.checklist)
 
 
-def compose(t: Messages, verdict: Verdict, evidence: Evidence, today: date) -> Script:
-    return Script(message=message(t, verdict, evidence, today), checklist=checklist(t, verdict, evidence))
+def compose(t: Messages, verdict: Verdict, evidence: Evidence, today: date, head: Letterhead | None = None) -> Script:
+    """The letter (addressed and signed per `head`; the client by name, unsigned, without one) and the checklist."""
+    return Script(message=message(t, verdict, evidence, today, head), checklist=checklist(t, verdict, evidence))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from bot import fmt
+from bot import fmt, letters
 from bot.nudges import policy
 from storage.records import Client, Invoice
 
@@ -54,7 +54,13 @@ def history_line(ctx: "Context", client: Client, today: date) -> str:
 
 
 def client_text(ctx: "Context", client: Client, invoice: Invoice, stage: str, today: date) -> str:
-    """The ready-to-send message for the client, in the tone of the stage."""
+    """The ready-to-send letter for the client, in the tone of the stage.
+
+    Addressed the way the language addresses this client (company or contact
+    person), dates in full, signed with the user's name; it mentions earlier
+    reminders only when the ledger shows an earlier stage really went out.
+    """
+    head = letters.Letterhead(letters.recipient_of(client), letters.sender_of(ctx.settings))
     balance = invoice.balance_minor
     percent = late_fee_percent(ctx)
     fee = late_fee_minor(balance, percent)
@@ -63,15 +69,30 @@ def client_text(ctx: "Context", client: Client, invoice: Invoice, stage: str, to
         ref=invoice.ref,
         amount=fmt.money(ctx.language, invoice.amount_minor, invoice.currency),
         balance=balance_phrase(ctx, invoice),
-        due=fmt.day(ctx.language, invoice.due_on),
+        due=letters.formal_date(ctx.language, invoice.due_on),
         terms=client.terms_days,
         percent=percent_text(ctx, percent),
         fee=fmt.money(ctx.language, fee, invoice.currency),
         total=fmt.money(ctx.language, balance + fee, invoice.currency),
-        pay_by=fmt.day(ctx.language, today + timedelta(days=FINAL_NOTICE_DAYS)),
+        pay_by=letters.formal_date(ctx.language, today + timedelta(days=FINAL_NOTICE_DAYS)),
+        **letters.values(ctx.t, head.recipient),
     )
     overdue = max(policy.days_overdue(invoice.due_on, today), 0)
-    return ctx.t.n(f"nudge.client.{stage}", overdue, **values)
+    key = f"nudge.client.{stage}"
+    if stage in REMINDED_VARIANTS and earlier_reminders(ctx, invoice, stage):
+        key += "_reminded"
+    body = ctx.t.n(key, overdue, **values)
+    return "\n\n".join((letters.greeting(ctx.t, head.recipient), body, letters.closing(ctx.t, head.sender)))
+
+
+#: Stages whose letter can say "despite earlier reminders" — only when one was sent.
+REMINDED_VARIANTS = ("final", "escalate")
+
+
+def earlier_reminders(ctx: "Context", invoice: Invoice, stage: str) -> bool:
+    """Did a lower stage of this invoice (for its current due date) go out before this one?"""
+    sent = ctx.store.nudges.sent_stages(invoice.id, invoice.due_on)
+    return any(policy.stage_rank(s) < policy.stage_rank(stage) for s in sent if s in policy.STAGES)
 
 
 def balance_phrase(ctx: "Context", invoice: Invoice) -> str:
