@@ -69,6 +69,8 @@ def moment(language: str, tz: ZoneInfo, dt: datetime) -> str:
     local = dt.astimezone(tz)
     loc = _locale(language)
     pattern = get_datetime_format("medium", locale=loc)
+    if language == "vi":  # Babel puts the time first ("04:45 5 thg 12, 2026"); Vietnamese writes the day first
+        pattern = "{1} lúc {0}"
     return pattern.replace("{1}", format_date(local.date(), "medium", locale=loc)).replace(
         "{0}", format_time(local.time(), "short", locale=loc)
     )

@@ -30,8 +30,11 @@ def test_every_language_is_complete_with_the_same_placeholders(language: str) ->
         assert all(forms), key
         assert isinstance(theirs.string, tuple) == isinstance(message.string, tuple), key
         wanted = set().union(*(placeholders(f) for f in (message.string if isinstance(message.string, tuple) else (message.string,))))
+        # "#. optional placeholders: {you} {You}": how a letter says "you" to this recipient, which
+        # only some languages spell out (Vietnamese "Quý công ty" / "chị"); see bot/letters.py.
+        optional = {n for c in message.auto_comments if c.startswith("optional placeholders:") for n in re.findall(r"\{(\w+)\}", c)}
         for form in forms:
-            assert placeholders(form) == wanted, (key, form)
+            assert placeholders(form) - optional == wanted - optional, (key, form)
 
 
 def test_plural_forms_follow_the_header() -> None:
@@ -46,8 +49,9 @@ def test_client_letters_use_the_polite_form() -> None:
         text = " ".join(nl[f"nudge.client.{stage}"].string)
         assert re.search(r"\bu\b|\buw\b", text) and not re.search(r"\bje\b|\bjij\b|\bjouw\b", text), stage
     vi = nudge_ids("vi")
-    assert "anh/chị" in vi["nudge.client.friendly"].string[0]
-    assert all("Quý khách" in vi[f"nudge.client.{s}"].string[0] for s in ("firm", "final", "escalate"))
+    # "you" follows the recipient (Quý công ty / chị / anh), filled in by bot/letters.py: never a slash left to fix
+    assert all("anh/chị" not in vi[f"nudge.client.{s}"].string[0] and "{you}" in vi[f"nudge.client.{s}"].string[0]
+               for s in ("friendly", "firm", "final", "escalate"))
     tr = nudge_ids("tr")
     assert all(re.search(r"(misiniz|menizi|nızı|siz)", " ".join(tr[f"nudge.client.{s}"].string))
                for s in ("friendly", "firm", "final", "escalate"))
