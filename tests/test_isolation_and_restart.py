@@ -75,7 +75,7 @@ def test_console_is_scriptable_over_stdin(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Added Acme Corp" in out
-    assert "Messages at all hours" in out
+    assert "After-hours messages" in out
     assert "€1,200.50" in out
     assert "not something I can do" in out
     assert "\033[" not in out  # no colour codes when piped

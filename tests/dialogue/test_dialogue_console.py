@@ -33,7 +33,7 @@ CALM_SIGNS = "3\n" * 7  # the seven "often / now and then / hardly ever" questio
     "answers,title,script",
     [
         # go; abuse: no; unethical: no; signs; hate the work: no; capacity: no
-        ("1\n3\n2\n" + CALM_SIGNS + "2\n2\n", "Verdict: keep Acme", "A quick check-in"),
+        ("1\n3\n2\n" + CALM_SIGNS + "2\n2\n", "Verdict: keep Acme", "I'd like to hear how the project is going"),
         # ...scope creep "often" and no revision cap in the contract
         ("1\n3\n2\n3\n1\n2\n" + "3\n" * 5 + "2\n2\n", "Verdict: keep Acme, on new terms", "Each deliverable includes a set number of revisions"),
         # ...capacity "yes"; then contract reviewed, obligations met, no unfinished paid work, not ongoing
@@ -48,7 +48,7 @@ def test_console_walks_every_verdict(tmp_path: Path, answers: str, title: str, s
     assert title in out
     assert script in out
     assert "1) Remind me in 3 days to decide" in out
-    assert "Decision: " in out.split(title, 1)[1]  # on the timeline shown by /client show
+    assert "Verdict: " in out.split(title, 1)[1]  # on the timeline shown by /client show
 
 
 def test_console_walks_to_fire_now_by_numbers(tmp_path: Path) -> None:

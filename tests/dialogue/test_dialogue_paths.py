@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import fmt
+from bot import fmt, letters
 from dlg_helpers import OWNER, choice, current_step, dialogue_choices, text_of, walk
 
 
@@ -43,12 +43,12 @@ def test_keep_path_ends_in_a_check_in(say, click, store) -> None:
     out = text_of(replies)
     assert "Verdict: keep Acme" in out
     assert "None of the warning signs is a pattern with Acme." in out
-    assert "Hi Acme," in out and "check-in" in out
+    assert "Dear Acme team," in out and "check-in" in out
     assert "[Remind me in 3 days to decide]" in out
     assert replies[0].replaces is True
     dlg = store.dialogues.finished_for(OWNER, store.clients.by_name(OWNER, "Acme").id)[0]
     assert dlg.verdict == "keep" and dlg.status == "finished"
-    assert "Decision: keep them." in text_of(say("/client show Acme"))
+    assert "Verdict: keep the client." in text_of(say("/client show Acme"))
 
 
 def test_repair_path_renegotiates(say, click, store) -> None:
@@ -80,12 +80,15 @@ def test_fire_with_notice_for_a_late_payer(say, click, store) -> None:
     assert visited[:2] == ["late-payment", "late-payment.tried"]
     assert visited[-5:] == ["ground.contract", "ground.obligations", "ground.unfinished", "ground.owed", "ground.ongoing"]
     out = text_of(replies)
-    end = fmt.day("en", (store.dialogues.finished_for(OWNER, 1)[0].finished_at + timedelta(days=60)).date())
+    end_day = (store.dialogues.finished_for(OWNER, 1)[0].finished_at + timedelta(days=60)).date()
+    end = fmt.day("en", end_day)
     assert "Verdict: part ways with Acme, with notice" in out
     assert "Acme keeps paying late even after a late fee or a pause." in out
     assert f"Notice: 60 days, until {end}." in out
-    assert f"for 60 more days, until {end}" in out  # in the script
-    assert "There is still €1,200.00 outstanding. Until it has been paid, all work is paused" in out
+    # in the letter: the end date in full, and no promise of work while the work is paused
+    assert f"Our collaboration will end in 60 days, on {letters.formal_date('en', end_day)}." in out
+    assert "There is still €1,200.00 outstanding. Until it has been paid, the work is paused" in out
+    assert "keep working with you" not in out
     assert "I'll refund you in full" in out
     assert "recommend a colleague" in out
     assert "Collect the €1,200.00 they still owe before you announce anything." in out
@@ -177,7 +180,7 @@ def test_followup_dm_reopens_the_dialogue(say, click, store, clock, core) -> Non
     ctx = core.context(Address(due.platform, due.workspace, due.owner))
     dm = followup_replies(ctx, due)
     assert "Three days ago you were weighing whether to keep working with Acme" in text_of(dm)
-    assert "part ways, with notice" in text_of(dm)
+    assert "part ways with notice" in text_of(dm)
     store.followups.mark_delivered(due.id, clock.now)
     assert store.followups.due(clock.now) == []
     reopened = click(dm[0].choices[0].id)
@@ -212,5 +215,5 @@ def test_the_decision_is_in_the_exported_paper_trail(say, click, store) -> None:
     assert files
     for f in files:
         body = f.content.decode("utf-8")
-        assert "Decision: part ways, with notice." in body
+        assert "Verdict: part ways with notice." in body
         assert "You have more work than you can handle" in body

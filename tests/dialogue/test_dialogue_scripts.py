@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import fmt
+from bot import fmt, letters
 from bot.dialogue import scripts
 from bot.dialogue.verdict import decide
 from bot.i18n import LANGUAGES, messages
@@ -31,10 +31,12 @@ def test_script_is_filled_in(lang, case) -> None:
     ev = evidence(client_name=NAME, owed=OWED, **ev_kw)
     verdict = decide(ev, answers)
     t = messages(lang)
-    script = scripts.compose(t, verdict, ev, TODAY)
+    head = letters.Letterhead(letters.Recipient(NAME), letters.Sender("Anna de Vries"))
+    script = scripts.compose(t, verdict, ev, TODAY, head)
     text = script.message
+    you = letters.values(t, head.recipient)
 
-    assert NAME in text
+    assert text.startswith(letters.greeting(t, head.recipient)) and text.endswith("Anna de Vries")
     assert not HOLE.search(text), text
     for line in script.checklist:
         assert not HOLE.search(line.replace('"' + NAME + '"', "")), line
@@ -43,15 +45,15 @@ def test_script_is_filled_in(lang, case) -> None:
     # notice: the period and the end date, only when there is notice
     if kind == "fire_notice":
         assert str(verdict.notice_days) in text
-        assert fmt.day(lang, TODAY + timedelta(days=verdict.notice_days)) in text
+        assert letters.formal_date(lang, TODAY + timedelta(days=verdict.notice_days)) in text
     else:
-        assert fmt.day(lang, TODAY + timedelta(days=30)) not in text
+        assert letters.formal_date(lang, TODAY + timedelta(days=30)) not in text
     # refund and referral lines exactly when the verdict says so
-    assert (t("dialogue.script.refund") in text) is verdict.refund
-    referral = t("dialogue.script.referral_agency" if verdict.case == "capacity" else "dialogue.script.referral")
+    assert (t("dialogue.script.refund", **you) in text) is verdict.refund
+    referral = t("dialogue.script.referral_agency" if verdict.case == "capacity" else "dialogue.script.referral", **you)
     assert (referral in text) is verdict.referral
     # the one reason, from the script of this case
-    assert t(f"dialogue.script.{verdict.case}", name=NAME) in text
+    assert t(f"dialogue.script.{verdict.case}", name=NAME, **you) in text
     if kind in ("fire_notice", "fire_now"):
         assert any("/client export" in line for line in script.checklist)
 
@@ -74,14 +76,14 @@ def test_no_money_owed_means_no_owed_line() -> None:
     verdict = decide(ev, {"evidence": "go", "abuse": "often", "abuse.confirm": "yes", "ground.unfinished": "no"})
     text = scripts.compose(messages("en"), verdict, ev, TODAY).message
     assert "outstanding" not in text and "refund" not in text
-    assert text.startswith("Hi Acme,") and text.endswith("Regards,")
+    assert text.startswith("Dear Acme team,") and text.endswith("Regards,")
 
 
 @pytest.mark.parametrize("locale,title,chosen", [
     ("en-US", "Verdict: part ways with Acme, with notice", "Once"),
-    ("nl-NL", "Oordeel: neem afscheid van Acme, met opzegtermijn", "Eén keer"),
-    ("vi-VN", "Kết luận: chia tay Acme, có báo trước", "Một lần"),
-    ("tr-TR", "Karar: Acme ile bildirim süresi vererek yollarınızı ayırın", "Bir kez"),
+    ("nl-NL", "Oordeel: afscheid nemen van Acme, met opzegtermijn", "Eén keer"),
+    ("vi-VN", "Kết luận: ngừng hợp tác với Acme, có báo trước", "Một lần"),
+    ("tr-TR", "Karar: Acme ile bildirim süresi tanıyarak yolları ayırmak", "Bir kez"),
 ])
 def test_whole_dialogue_in_each_language(say, click, store, locale, title, chosen) -> None:
     say("/client add Acme currency=EUR", locale=locale)

@@ -120,7 +120,7 @@ def test_finished_dialogue_refuses_its_question_buttons(say, click, store) -> No
     before = snapshot(store, did)
     refused = click(choice(question, "never").id)
     assert "You already reached a verdict on Acme" in text_of(refused)
-    assert "keep them" in text_of(refused)
+    assert "keep the client" in text_of(refused)
     assert snapshot(store, did) == before
 
 

@@ -20,7 +20,7 @@ async def test_global_sync_registers_localised_commands(core, env, fake: FakeDis
     client = by_name["client"]
     assert client["name_localizations"] == {"nl": "klant", "vi": "khách-hàng", "tr": "müşteri"}
     subs = {o["name"]: o for o in client["options"]}
-    assert set(subs) == {"add", "list", "show", "export", "report", "pause", "resume"}
+    assert set(subs) == {"add", "list", "show", "export", "report", "pause", "resume", "contact"}
     add = {o["name"]: o for o in subs["add"]["options"]}
     assert add["name"]["required"] is True and add["name"]["type"] == 3
     assert add["terms"]["type"] == 4 and (add["terms"]["min_value"], add["terms"]["max_value"]) == (0, 365)
@@ -29,7 +29,7 @@ async def test_global_sync_registers_localised_commands(core, env, fake: FakeDis
     incident_log = next(o for o in by_name["incident"]["options"] if o["name"] == "log")
     kind = next(o for o in incident_log["options"] if o["name"] == "kind")
     assert [c["value"] for c in kind["choices"]][:3] == ["late-payment", "haggling", "scope-creep"]
-    assert kind["choices"][0]["name"] == "Late or unreliable payment"
+    assert kind["choices"][0]["name"] == "Pays late or unreliably"  # the sentence form: a choice answers "what happened?"
     assert "name_localizations" in kind["choices"][0]
     settings = next(o for o in by_name["redflag"]["options"] if o["name"] == "settings")
     hour = next(o for o in settings["options"] if o["name"] == "hour")

@@ -78,7 +78,7 @@ async def test_snoozing_a_paid_invoice_changes_nothing(nudged, click, say, store
 async def test_show_text_for_the_client(nudged, click):
     reply = click(nudged["Show text for the client"])[0]
     assert reply.title == "Text for Acme (INV-1), ready to copy:"
-    assert reply.text.startswith("Hi Acme,") and "INV-1" in reply.text and "€1,200.00" in reply.text
+    assert reply.text.startswith("Dear Acme team,") and "INV-1" in reply.text and "€1,200.00" in reply.text
 
 
 async def test_show_text_after_payment_or_changes(nudged, click, say, clock):

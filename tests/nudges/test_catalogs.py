@@ -33,8 +33,12 @@ def test_every_language_is_complete_with_the_same_placeholders(language: str) ->
         # "#. optional placeholders: {you} {You}": how a letter says "you" to this recipient, which
         # only some languages spell out (Vietnamese "Quý công ty" / "chị"); see bot/letters.py.
         optional = {n for c in message.auto_comments if c.startswith("optional placeholders:") for n in re.findall(r"\{(\w+)\}", c)}
-        for form in forms:
-            assert placeholders(form) - optional == wanted - optional, (key, form)
+        if isinstance(theirs.string, tuple):
+            # a plural form may leave a number out ("paid their only invoice late"), never add one
+            assert all(placeholders(f) - optional <= wanted for f in forms), (key, forms)
+            assert set().union(*(placeholders(f) for f in forms)) - optional == wanted - optional, (key, forms)
+        else:
+            assert placeholders(forms[0]) - optional == wanted - optional, (key, forms)
 
 
 def test_plural_forms_follow_the_header() -> None:

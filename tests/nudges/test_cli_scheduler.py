@@ -31,7 +31,7 @@ async def test_run_once_prints_console_dms_and_reports(overdue, store, monkeypat
     out = io.StringIO()
     report = await cli.run_once(store, None, utc(2026, 11, 25, 9), stream=out)
     assert "Overdue: INV-1 from Acme" in out.getvalue() and "[Mark paid]" in out.getvalue()
-    assert "1 invoices checked, 1 reminders claimed" in report
+    assert "Invoices checked: 1. Reminders queued for sending: 1." in report
     assert "sent to U1 on console" in report
     again = await cli.run_once(store, None, utc(2026, 11, 25, 9, 5), stream=io.StringIO())
     assert "Nothing to send." in again

@@ -285,7 +285,7 @@ async def test_history_line_sums_up_how_the_client_pays(books, sweep, notifier, 
     say("/invoice paid OLD-3 on=2026-10-10")  # early
     books.invoice("INV-1", "2026-11-18")
     await sweep(utc(2026, 11, 25, 9))
-    assert "History: paid late 2 of 3 times, on average 15 days late. 1 invoice overdue now." in notifier.texts[0]
+    assert "History: paid 2 of 3 invoices late, on average 15 days late. 1 invoice overdue now." in notifier.texts[0]
 
 
 async def test_a_long_list_keeps_buttons_within_platform_limits(books, sweep, notifier):

@@ -132,8 +132,8 @@ def test_no_trouble_means_no_chart_but_a_clear_answer(say) -> None:
 @pytest.mark.parametrize(
     ("lang", "headline"),
     [
-        ("nl", "De top 20% van je klanten (2 van de 6) zorgt voor"),
-        ("vi", "Nhóm 20% khách hàng gây rắc rối nhất (2 trên 6 khách) chiếm"),
+        ("nl", "De top 20% van je klanten (2 van de 6) is goed voor"),
+        ("vi", "Nhóm 20% khách hàng gây rắc rối nhất (2/6 khách hàng) chiếm"),
         ("tr", "Müşterilerinizin ilk %20'si (6 müşteriden 2 tanesi) sorunların %"),
     ],
 )
