@@ -127,6 +127,9 @@ def values(t: Messages, recipient: Recipient) -> dict[str, str]:
 def greeting(t: Messages, recipient: Recipient) -> str:
     form = _form(recipient)
     full = recipient.person or recipient.company
+    if form != "person" and recipient.person and len(recipient.person.split()) == 1:
+        # "mevrouw Jansen": a title and a surname only; "Beste Jansen," would be rude, so the title stays
+        return t(f"letter.greeting.titled_{recipient.gender}", surname=recipient.person)
     return t(
         f"letter.greeting.{form}",
         given=given_name(full),

@@ -206,3 +206,13 @@ def test_formal_dates() -> None:
     assert letters.formal_date("tr", d) == "30 Ocak 2027"
 
 
+
+
+def test_a_title_with_a_surname_keeps_the_title() -> None:
+    """ "mevrouw Jansen" is greeted "Geachte mevrouw Jansen,", never "Beste Jansen,". """
+    expected = {"en": "Dear Ms. Jansen,", "nl": "Geachte mevrouw Jansen,", "vi": "Kính gửi chị Jansen,", "tr": "Sayın Jansen,"}
+    person, gender = letters.parse_contact("mevrouw Jansen")
+    for lang, greeting in expected.items():
+        assert letters.greeting(messages(lang), letters.Recipient(COMPANY, person, gender)) == greeting
+    person, gender = letters.parse_contact("Mr Smith")
+    assert letters.greeting(messages("nl"), letters.Recipient(COMPANY, person, gender)) == "Geachte heer Smith,"
