@@ -10,6 +10,7 @@ from pathlib import Path
 
 from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
+from storage import requests
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -21,6 +22,7 @@ COMPONENTS = [
     ("nudges", nudges.MIGRATIONS),
     ("dialogues", dialogues.MIGRATIONS),
     ("followups", followups.MIGRATIONS),
+    ("requests", requests.MIGRATIONS),
 ]
 
 
@@ -36,6 +38,7 @@ class Store:
         self.nudges = nudges.Nudges(self.database)
         self.dialogues = dialogues.Dialogues(self.database)
         self.followups = followups.Followups(self.database)
+        self.requests = requests.Requests(self.database)
 
     @property
     def path(self) -> str:

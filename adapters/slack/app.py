@@ -12,8 +12,6 @@ import asyncio
 import json
 import logging
 import re
-import time
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Sequence
@@ -24,10 +22,11 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack import home, render
+from adapters.slack import home, render, teams
 from adapters.slack.client import api_error, web_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.people import People
+from adapters.slack.replay import RetryMemory, request_key
 from bot import registry
 from bot.core import Core
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
@@ -47,6 +46,8 @@ EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked
 ACK_BUDGET = 2.0
 #: How long a repeated click on the same button of the same message replays the first answer.
 DOUBLE_CLICK_WINDOW = 30.0
+#: The `private_metadata` key holding the modal's owner (workspace, user) it was opened for.
+OWNER_KEY = "o"
 
 
 def slash_commands() -> tuple[str, ...]:
@@ -54,51 +55,6 @@ def slash_commands() -> tuple[str, ...]:
     import bot.commands  # noqa: F401  (registers every handler)
 
     return tuple(sorted(registry.COMMANDS))
-
-
-class Recent:
-    """Answers already given, by request key: a Slack retry or a double click gets the same answer."""
-
-    def __init__(self, size: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
-        self.size = size
-        self.clock = clock
-        self._items: OrderedDict[tuple, tuple[float, list[Reply]]] = OrderedDict()
-
-    def get(self, key: tuple) -> list[Reply] | None:
-        hit = self._items.get(key)
-        if hit is None:
-            return None
-        expires, replies = hit
-        if expires < self.clock():
-            del self._items[key]
-            return None
-        return replies
-
-    def put(self, key: tuple, replies: list[Reply], ttl: float = 3600.0) -> None:
-        self._items[key] = (self.clock() + ttl, replies)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-
-def remember(replies: Sequence[Reply]) -> bool:
-    """Whether a retry should get these replies again instead of asking the core.
-
-    Refusals are not kept (the user corrects and sends again), nor files
-    (exports can be large and a second export writes nothing).
-    """
-    return not any(r.form_errors or r.files for r in replies)
-
-
-def _team(body: dict, context: Any = None) -> str:
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    if not team and context is not None:
-        team = getattr(context, "team_id", None)
-    return team or ""
-
-
-def _user(body: dict) -> str:
-    return body.get("user_id") or (body.get("user") or {}).get("id") or ""
 
 
 def _channel(body: dict) -> str | None:
@@ -128,70 +84,35 @@ class SlackBridge:
     def __init__(self, core: Core, people: People | None = None, ack_budget: float = ACK_BUDGET) -> None:
         self.core = core
         self.people = people or People()
-        self.recent = Recent()
         self.ack_budget = ack_budget
-        self.inflight: dict[tuple, asyncio.Future] = {}
         # One worker thread for the core: its store serialises on one connection anyway, and
         # several threads contending for that lock and the GIL made latency under load worse
         # (bench/slack_roundtrip.py at concurrency 20).
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-core")
+        # The retry memory lives in the database: shared by every process, kept over restarts.
+        self.memory = RetryMemory(core.store, self.worker, core.handle)
 
     # -- who is asking ---------------------------------------------------------
-    async def address(self, client: AsyncWebClient, team: str, user: str, channel: str | None) -> Address:
-        profile = await self.people.get(client, team, user)
-        return Address(PLATFORM, team, user, channel, profile.locale, profile.timezone)
+    async def address(self, client: AsyncWebClient, who: teams.Who, channel: str | None) -> Address:
+        profile = await self.people.get(client, who.installation, who.user)
+        return Address(PLATFORM, who.workspace, who.user, channel, profile.locale, profile.timezone)
 
     def t(self, address: Address) -> Messages:
         return self.core.context(address).t
 
-    def handle(self, key: tuple | None, event: Event, ttl: float = 3600.0) -> list[Reply]:
-        """One event through the core, once per request key (retries replay the first answer)."""
-        if key is not None:
-            cached = self.recent.get(key)
-            if cached is not None:
-                log.info("repeated Slack request %s answered from memory", key[0])
-                return cached
-        replies = self.core.handle(event)
-        if key is not None and remember(replies):
-            self.recent.put(key, replies, ttl)
-        return replies
-
-    def start_handling(self, key: tuple | None, event: Event) -> asyncio.Future:
-        """The core's answer as a future: remembered, already running (a retry), or started now.
-
-        The core runs in a worker thread so a slow command (a chart) cannot hold
-        the loop or make the ack late; the store serialises its own writes.
-        """
-        if key is not None:
-            cached = self.recent.get(key)
-            if cached is not None:
-                log.info("repeated Slack request %s answered from memory", key[0])
-                done: asyncio.Future = asyncio.get_running_loop().create_future()
-                done.set_result(cached)
-                return done
-            running = self.inflight.get(key)
-            if running is not None:
-                return running
-        future = asyncio.get_running_loop().run_in_executor(self.worker, self.core.handle, event)
-        if key is not None:
-            self.inflight[key] = future
-
-            def finished(f: asyncio.Future) -> None:
-                self.inflight.pop(key, None)
-                if not f.cancelled() and f.exception() is None and remember(f.result()):
-                    self.recent.put(key, f.result())
-
-            future.add_done_callback(finished)
-        return future
+    async def handle(self, key: str | None, event: Event, ttl: float = 3600.0) -> list[Reply]:
+        """One event through the core, once per request key (retries get the first answer)."""
+        return await self.memory.answer(event.address.workspace, key, event, ttl)
 
     # -- slash commands --------------------------------------------------------
     async def on_command(self, ack, body: dict, client: AsyncWebClient, respond, context) -> None:
-        team, user, channel = _team(body, context), _user(body), _channel(body)
-        address = await self.address(client, team, user, channel)
+        who, channel = teams.resolve(body, context), _channel(body)
+        user = who.user
+        address = await self.address(client, who, channel)
         trigger = body.get("trigger_id")
         name = (body.get("command") or "").lstrip("/")
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
-        pending = self.start_handling(("command", team, trigger) if trigger else None, event)
+        pending = asyncio.ensure_future(self.handle(request_key("command", trigger) if trigger else None, event))
         late = not (await asyncio.wait({pending}, timeout=self.ack_budget))[0]
         if late:
             await ack(text=self.t(address)("slack.working"), response_type="ephemeral")
@@ -221,7 +142,7 @@ class SlackBridge:
         form = reply.form
         assert form is not None
         t = self.t(address)
-        metadata = {"c": address.channel, "x": form.context}
+        metadata = {"c": address.channel, "x": form.context, OWNER_KEY: [address.workspace, address.user]}
         if response_url:
             metadata["r"] = response_url
         view = render.modal(form, metadata, t("slack.modal_close"), intro=reply)
@@ -242,8 +163,17 @@ class SlackBridge:
             metadata = {}
         if not isinstance(metadata, dict):
             metadata = {}
-        team, user = _team(body, context), _user(body)
-        address = await self.address(client, team, user, metadata.get("c"))
+        who = teams.resolve(body, context)
+        user = who.user
+        owner = metadata.get(OWNER_KEY)
+        if isinstance(owner, list) and len(owner) == 2 and all(isinstance(o, str) for o in owner):
+            if owner[1] != user:
+                # A modal answers only the person it was opened for.
+                log.warning("refused a view submission by someone other than the modal's owner")
+                await ack()
+                return
+            who = teams.Who(installation=who.installation, workspace=owner[0], user=user)
+        address = await self.address(client, who, metadata.get("c"))
         event = FormSubmit(
             address,
             form_id=view.get("callback_id") or "",
@@ -253,8 +183,8 @@ class SlackBridge:
         )
         # A resubmitted view (Slack retry, double click on Submit) has the same view id and
         # values; a corrected submission after an error has the same id but new values.
-        key = ("view", team, user, view.get("id"), event.values) if view.get("id") else None
-        replies = self.handle(key, event)
+        key = request_key("view", user, view.get("id"), event.values) if view.get("id") else None
+        replies = await self.handle(key, event)
         errors = [(field, msg) for r in replies for field, msg in r.form_errors]
         blocks = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input" and b.get("block_id")]
         if not errors and blocks and any(r.is_error for r in replies):
@@ -280,8 +210,9 @@ class SlackBridge:
     # -- buttons ---------------------------------------------------------------
     async def on_action(self, ack, body: dict, action: dict, client: AsyncWebClient, respond, context) -> None:
         await ack()
-        team, user, channel = _team(body, context), _user(body), _channel(body)
-        address = await self.address(client, team, user, channel)
+        who, channel = teams.resolve(body, context), _channel(body)
+        user = who.user
+        address = await self.address(client, who, channel)
         choice_id, intended = render.read_button_value(action.get("value"))
         choice_id = choice_id or action.get("action_id") or ""
         if intended and intended != user:
@@ -291,9 +222,9 @@ class SlackBridge:
             return
         container = body.get("container") or {}
         message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-        key = ("action", team, user, channel, message_ts, action.get("action_id")) if message_ts else None
+        key = request_key("action", user, channel, message_ts, action.get("action_id")) if message_ts else None
         event = Action(address, action_id=choice_id, request_id=body.get("trigger_id"))
-        replies = self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
+        replies = await self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
         form = next((r for r in replies if r.form is not None), None)
         if form is not None and body.get("trigger_id"):
             await self.open_form(client, body["trigger_id"], form, address, respond, response_url=body.get("response_url"))
@@ -334,12 +265,13 @@ class SlackBridge:
     # -- message shortcut ------------------------------------------------------
     async def on_log_incident(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()
-        team, user, channel = _team(body, context), _user(body), _channel(body)
-        address = await self.address(client, team, user, channel)
+        who, channel = teams.resolve(body, context), _channel(body)
+        user = who.user
+        address = await self.address(client, who, channel)
         message = body.get("message") or {}
         author = message.get("user") or message.get("bot_id") or ""
         if message.get("user"):
-            author = (await self.people.get(client, team, message["user"])).name or author
+            author = (await self.people.get(client, who.installation, message["user"])).name or author
         permalink = ""
         if channel and message.get("ts"):
             try:
@@ -354,7 +286,7 @@ class SlackBridge:
             occurred_at=_ts_to_iso(message.get("ts")),
             request_id=body.get("trigger_id"),
         )
-        replies = self.core.handle(event)
+        replies = await self.handle(None, event)
         form = next((r for r in replies if r.form is not None), None)
         if form is not None:
             await self.open_form(client, body["trigger_id"], form, address, None, response_url=body.get("response_url"))
@@ -362,17 +294,17 @@ class SlackBridge:
             await self.post_private(client, address, render.messages(replies, for_user=user), body.get("response_url"))
 
     # -- App Home --------------------------------------------------------------
-    async def on_home_opened(self, event: dict, client: AsyncWebClient, context) -> None:
+    async def on_home_opened(self, event: dict, body: dict, client: AsyncWebClient, context) -> None:
         if event.get("tab") not in (None, "home"):
             return
-        team = getattr(context, "team_id", None) or ""
-        address = await self.address(client, team, event["user"], None)
+        who = teams.resolve({**body, "user": {"id": event["user"]}}, context)
+        address = await self.address(client, who, None)
         await self.safe(client.views_publish(user_id=event["user"], view=home.view(self.core.context(address))), "views.publish")
 
     async def on_home_fire(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()
-        team, user = _team(body, context), _user(body)
-        address = await self.address(client, team, user, None)
+        who = teams.resolve(body, context)
+        address = await self.address(client, who, None)
         ctx = self.core.context(address)
         form = home.fire_form(ctx)
         if form is None:
@@ -382,10 +314,11 @@ class SlackBridge:
 
     async def on_home_fire_submit(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()
-        team, user = _team(body, context), _user(body)
-        address = await self.address(client, team, user, None)
+        who = teams.resolve(body, context)
+        user = who.user
+        address = await self.address(client, who, None)
         values = dict(render.form_values(((body.get("view") or {}).get("state") or {}).get("values") or {}))
-        replies = self.handle(("view", team, user, body["view"]["id"]), home.fire_command(address, values.get("client", "")))
+        replies = await self.handle(request_key("view", user, body["view"]["id"]), home.fire_command(address, values.get("client", "")))
         await self.direct(client, address, render.messages(replies, for_user=user))
 
     # -- delivery helpers ------------------------------------------------------

@@ -47,7 +47,7 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if email is not None and not EMAIL.fullmatch(email):
         raise UserError("error.bad_email", usage=usage, email=email)
     try:
-        client = ctx.store.clients.add(ctx.owner, name, terms, currency, email, created_at=ctx.now)
+        client = ctx.store.clients.add(ctx.owner, name, terms, currency, email, created_at=ctx.now, request_id=ctx.request_id)
     except DuplicateClient as dup:
         raise UserError("error.client_exists", usage="usage.client_show", name=dup.existing.name) from None
     return [
