@@ -1,0 +1,101 @@
+"""Issue 14, item 3: Slack Connect and Enterprise Grid payload shapes reach the right person's records.
+
+The app is installed in T1 (host). U7 is an external user whose own team is T7,
+working in a channel shared between T1 and T7. Each test replays the shape
+Slack sends for that direction and checks what the user sees and what is stored.
+"""
+from __future__ import annotations
+
+import json
+
+from slack_harness import button, buttons, shown
+from storage.records import Owner
+
+HOST = Owner("T1", "U1")
+EXTERNAL = Owner("T7", "U7")
+SHARED = "C0SHARED1"
+
+
+async def _modal(slack, fake, command: str, text: str, **kw) -> dict:
+    before = len(fake.calls_to("views.open"))
+    await slack.command(command, text, **kw)
+    calls = await fake.wait_for(lambda: fake.calls_to("views.open")[before:] or None)
+    return calls[0].params["view"]
+
+
+def _connect_submission(slack, view: dict, values: dict, *, payload_team: str, user_team: str = "T7") -> dict:
+    p = slack.submit_payload(view, values, user="U7", team=payload_team, view_id="V0CONNECT" + payload_team)
+    p["user"]["team_id"] = user_team
+    p["view"]["team_id"] = payload_team
+    p["view"]["app_installed_team_id"] = "T1"  # the installing workspace
+    return p
+
+
+async def test_external_users_modal_comes_back_with_the_other_sides_team(slack, fake, store):
+    fake.user("U7", name="Eve External")
+    # The external user's command carries their own team.
+    await slack.command("/client", "add Acme", user="U7", team="T7", channel=SHARED)
+    for payload_team in ("T7", "T1"):  # both shapes Slack sends for a modal opened across the connection
+        view = await _modal(slack, fake, "/incident", "", user="U7", team="T7", channel=SHARED)
+        assert json.loads(view["private_metadata"])["o"] == ["T7", "U7"]  # the modal carries its owner
+        payload = _connect_submission(slack, view, {"client": "Acme", "kind": "haggling", "note": payload_team}, payload_team=payload_team)
+        status, body = await slack.payload(payload)
+        assert status == 200 and not body  # accepted: no "You have no client called Acme"
+    acme = store.clients.by_name(EXTERNAL, "acme")
+    assert sorted(i.note for i in store.incidents.for_client(EXTERNAL, acme.id)) == ["T1", "T7"]
+    assert store.clients.list(Owner("T1", "U7")) == []
+
+
+async def test_reverse_shape_click_carries_the_installing_team(slack, fake, store):
+    fake.user("U7", name="Eve External")
+    await slack.command("/client", "add Acme", user="U7", team="T7", channel=SHARED)
+    await slack.command("/incident", "Acme abuse shouted at me", user="U7", team="T7", channel=SHARED)
+    _, first = await slack.command("/fire", "Acme", user="U7", team="T7", channel=SHARED)
+    step = buttons(first["blocks"])
+    p = slack.click_payload(step[0], user="U7", team="T1", channel=SHARED)
+    p["user"]["team_id"] = "T7"  # the clicker's own team; team.id is the installing workspace
+    status, _ = await slack.payload(p)
+    assert status == 200
+    [moved] = await fake.wait_for(lambda: [r for r in fake.responses if r.get("replace_original")] or None)
+    assert "isn't part of any decision" not in shown(moved["blocks"])
+    assert buttons(moved["blocks"]) != step
+
+
+async def test_external_and_host_never_read_each_others_records(slack, fake, store):
+    fake.user("U7", name="Eve External")
+    await slack.command("/client", "add HostCo", user="U1", team="T1", channel=SHARED)
+    await slack.command("/client", "add GuestCo", user="U7", team="T7", channel=SHARED)
+    _, host = await slack.command("/client", "show GuestCo", user="U1", team="T1", channel=SHARED)
+    assert "GuestCo" not in [c.name for c in store.clients.list(HOST)]
+    assert "HostCo" not in shown(host["blocks"]) or "no client" in shown(host["blocks"]).lower()
+    _, guest = await slack.command("/client", "list", user="U7", team="T7", channel=SHARED)
+    assert "GuestCo" in shown(guest["blocks"]) and "HostCo" not in shown(guest["blocks"])
+    # A click by the external user that names the host's team in `team.id` still reaches only their own records.
+    _, listed = await slack.command("/client", "list", user="U1", team="T1", channel=SHARED)
+    assert "GuestCo" not in shown(listed["blocks"])
+
+
+def _grid_command(slack, command: str, text: str, team: str) -> str:
+    from urllib.parse import parse_qsl, urlencode
+
+    body, _ = slack.command_body(command, text, user="U5", team=team, channel="C0GRID1")
+    fields = dict(parse_qsl(body, keep_blank_values=True))
+    fields.update(enterprise_id="E1", enterprise_name="Big Org", is_enterprise_install="true")
+    return urlencode(fields)
+
+
+async def test_grid_click_with_team_null_reaches_the_records_of_the_command(slack, fake, store):
+    fake.user("U5", name="Gina Grid")
+    await slack.post(_grid_command(slack, "/client", "add Acme", team="T_B"))
+    await slack.post(_grid_command(slack, "/incident", "Acme abuse rude", team="T_B"))
+    _, first = await slack.post(_grid_command(slack, "/fire", "Acme", team="T_B"))
+    step = buttons(first["blocks"])
+    p = slack.click_payload(step[0], user="U5", team="T_A", channel="C0GRID1")
+    p["team"] = None
+    p["enterprise"] = {"id": "E1", "name": "Big Org"}
+    p["is_enterprise_install"] = True
+    status, _ = await slack.payload(p)
+    assert status == 200
+    [moved] = await fake.wait_for(lambda: [r for r in fake.responses if r.get("replace_original")] or None)
+    assert "isn't part of any decision" not in shown(moved["blocks"])
+    assert store.clients.by_name(Owner("E1", "U5"), "acme") is not None
