@@ -3,7 +3,7 @@
 OAuth uses slack-sdk's own SQLite installation and state stores on the
 `REDFLAG_DB` file (their tables sit beside ours and never touch them).
 `BotTokens` is what runs outside a request (the scheduler's DMs): it finds a
-workspace's bot token and rotates it when it is about to expire, so
+workspace's (or, for an org-wide Enterprise Grid install, the org's) bot token and rotates it when it is about to expire, so
 reminders keep going with token rotation switched on.
 """
 from __future__ import annotations
@@ -110,7 +110,11 @@ class StoredTokens:
         self.installations = installations
 
     async def token(self, workspace: str) -> str:
-        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace)
+        if workspace.startswith("E"):
+            # An org-wide (Enterprise Grid) install: its people's records are keyed on the org.
+            bot = await self.installations.async_find_bot(enterprise_id=workspace, team_id=None, is_enterprise_install=True)
+        else:
+            bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace)
         if bot is None or not bot.bot_token:
             raise NotInstalled(workspace)
         if bot.bot_refresh_token:

@@ -255,5 +255,6 @@ class FakeSlack:
         if grant is None:
             return {"ok": False, "error": "invalid_code"}
         if grant.get("access_token"):
-            self.teams[grant["access_token"]] = grant["team"]["id"]
+            # An org-wide grant has no team, only the enterprise.
+            self.teams[grant["access_token"]] = (grant.get("team") or {}).get("id") or (grant.get("enterprise") or {}).get("id")
         return grant
