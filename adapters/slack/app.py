@@ -20,13 +20,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import home, render, teams
 from adapters.slack.client import api_error, web_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.people import People
 from adapters.slack.replay import RetryMemory, request_key
+from adapters.slack.responses import ResponseUrl
 from bot import registry
 from bot.core import Core
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
@@ -109,6 +109,7 @@ class SlackBridge:
         who, channel = teams.resolve(body, context), _channel(body)
         user = who.user
         address = await self.address(client, who, channel)
+        url = ResponseUrl(body.get("response_url"))
         trigger = body.get("trigger_id")
         name = (body.get("command") or "").lstrip("/")
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
@@ -122,38 +123,37 @@ class SlackBridge:
         if form is not None and trigger:
             if not late:
                 await ack()
-            await self.open_form(client, trigger, form, address, respond, response_url=body.get("response_url"))
+            await self.open_form(client, trigger, form, address, url)
         elif late and messages:
             # The answer takes the place of the "working on it" line.
-            await self.safe(respond(replace_original=True, **_payload(messages[0], channel)), "respond")
+            await self.post_private(client, address, messages[:1], url, replace=True)
             messages = messages[1:]
         elif messages:
             await ack(**_payload(messages[0], channel))
             messages = messages[1:]
         elif not late:
             await ack()
-        for message in messages:
-            await self.safe(respond(replace_original=False, **_payload(message, channel)), "respond")
-        await self.send_files(client, address, replies, respond)
+        await self.post_private(client, address, messages, url)
+        await self.send_files(client, address, replies, url)
 
     # -- modals ----------------------------------------------------------------
-    async def open_form(self, client: AsyncWebClient, trigger_id: str, reply: Reply, address: Address, respond=None, response_url: str | None = None) -> None:
+    async def open_form(self, client: AsyncWebClient, trigger_id: str, reply: Reply, address: Address, url: ResponseUrl | None = None) -> None:
         """Open the reply's form as a modal (its text on top); say so if Slack refuses."""
         form = reply.form
         assert form is not None
         t = self.t(address)
         metadata = {"c": address.channel, "x": form.context, OWNER_KEY: [address.workspace, address.user]}
-        if response_url:
-            metadata["r"] = response_url
+        if url is not None and url.url:
+            metadata["r"] = url.url
         view = render.modal(form, metadata, t("slack.modal_close"), intro=reply)
         try:
             await client.views_open(trigger_id=trigger_id, view=view)
         except SlackClientError as err:
             code = api_error(err)
             log.warning("views.open failed: %s", code)
-            if respond is not None:
+            if url is not None and url.url:
                 key = "slack.form_expired" if code == "expired_trigger_id" else "slack.form_failed"
-                await self.safe(respond(text=t(key, error=code), response_type="ephemeral", replace_original=False), "respond")
+                await self.tell(client, address, url, t(key, error=code))
 
     async def on_view(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         view = body.get("view") or {}
@@ -204,7 +204,7 @@ class SlackBridge:
             await ack(response_action="update", view=view)
         else:
             await ack()
-        await self.post_private(client, address, render.messages(replies, for_user=user), metadata.get("r"))
+        await self.post_private(client, address, render.messages(replies, for_user=user), ResponseUrl(metadata.get("r")))
         await self.send_files(client, address, replies, None)
 
     # -- buttons ---------------------------------------------------------------
@@ -213,12 +213,13 @@ class SlackBridge:
         who, channel = teams.resolve(body, context), _channel(body)
         user = who.user
         address = await self.address(client, who, channel)
+        url = ResponseUrl(body.get("response_url"))
         choice_id, intended = render.read_button_value(action.get("value"))
         choice_id = choice_id or action.get("action_id") or ""
         if intended and intended != user:
             # Someone else's buttons: the core would refuse the ids anyway (it scopes
             # everything to the clicker), but say plainly why nothing happened.
-            await self.tell(client, address, respond, self.t(address)("slack.not_for_you", user=f"<@{intended}>"))
+            await self.tell(client, address, url, self.t(address)("slack.not_for_you", user=f"<@{intended}>"))
             return
         container = body.get("container") or {}
         message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
@@ -227,38 +228,35 @@ class SlackBridge:
         replies = await self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
         form = next((r for r in replies if r.form is not None), None)
         if form is not None and body.get("trigger_id"):
-            await self.open_form(client, body["trigger_id"], form, address, respond, response_url=body.get("response_url"))
-        has_response_url = bool(body.get("response_url"))
+            await self.open_form(client, body["trigger_id"], form, address, url)
+        has_response_url = url.url is not None
         for reply in replies:
             for i, message in enumerate(render.messages([reply], for_user=user)):
-                if reply.replaces and i == 0 and await self.replace(client, body, message, channel):
+                if reply.replaces and i == 0 and await self.replace(client, body, message, channel, url):
                     continue
                 if has_response_url:
-                    await self.safe(respond(replace_original=False, **_payload(message, channel)), "respond")
+                    await self.post_private(client, address, [message], url)
                 else:  # App Home and other views have no conversation to answer in
                     await self.direct(client, address, [message])
-        await self.send_files(client, address, replies, respond if has_response_url else None)
+        await self.send_files(client, address, replies, url if has_response_url else None)
 
-    async def replace(self, client: AsyncWebClient, body: dict, message: render.Message, channel: str | None) -> bool:
+    async def replace(self, client: AsyncWebClient, body: dict, message: render.Message, channel: str | None, url: ResponseUrl) -> bool:
         """Update the message the button was on, so a dialogue advances in place; False when there is none."""
-        url = body.get("response_url")
         container = body.get("container") or {}
-        if url:
-            await self.safe(
-                AsyncWebhookClient(url).send(text=message.text, blocks=message.blocks, replace_original=True),
-                "response_url",
-            )
+        hook = url.take()
+        if hook is not None:
+            await self.safe(hook.send(text=message.text, blocks=message.blocks, replace_original=True), "response_url")
             return True
         if container.get("message_ts") and channel and not container.get("is_ephemeral"):
             await self.safe(client.chat_update(channel=channel, ts=container["message_ts"], text=message.text, blocks=message.blocks), "chat.update")
             return True
         return False
 
-    async def tell(self, client: AsyncWebClient, address: Address, respond, text: str) -> None:
+    async def tell(self, client: AsyncWebClient, address: Address, url: ResponseUrl | None, text: str) -> None:
         # Catalog text with a mention we built ourselves: no escaping, or `<@U…>` would not resolve.
         message = render.Message(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[: render.MAX_SECTION]}}])
-        if respond is not None and respond.response_url:
-            await self.safe(respond(replace_original=False, **_payload(message, address.channel)), "respond")
+        if url is not None and url.url:
+            await self.post_private(client, address, [message], url)
         else:
             await self.direct(client, address, [message])
 
@@ -289,9 +287,9 @@ class SlackBridge:
         replies = await self.handle(None, event)
         form = next((r for r in replies if r.form is not None), None)
         if form is not None:
-            await self.open_form(client, body["trigger_id"], form, address, None, response_url=body.get("response_url"))
+            await self.open_form(client, body["trigger_id"], form, address, ResponseUrl(body.get("response_url")))
         else:  # e.g. no clients yet: the core says what to do first
-            await self.post_private(client, address, render.messages(replies, for_user=user), body.get("response_url"))
+            await self.post_private(client, address, render.messages(replies, for_user=user), ResponseUrl(body.get("response_url")))
 
     # -- App Home --------------------------------------------------------------
     async def on_home_opened(self, event: dict, body: dict, client: AsyncWebClient, context) -> None:
@@ -322,20 +320,24 @@ class SlackBridge:
         await self.direct(client, address, render.messages(replies, for_user=user))
 
     # -- delivery helpers ------------------------------------------------------
-    async def post_private(self, client: AsyncWebClient, address: Address, messages: Sequence[render.Message], response_url: str | None) -> None:
-        """After a modal: answer where the command was typed, else in the user's DM."""
+    async def post_private(
+        self, client: AsyncWebClient, address: Address, messages: Sequence[render.Message], url: ResponseUrl, replace: bool = False
+    ) -> None:
+        """Answer where the request came from: its response_url while it has uses left (five),
+        then `chat.postEphemeral` in the channel, else the user's DM. Nothing is dropped."""
         pending = list(messages)
-        if response_url:
-            while pending:
-                ok = await self.safe(
-                    AsyncWebhookClient(response_url).send(
-                        text=pending[0].text, blocks=pending[0].blocks, response_type="ephemeral", replace_original=False
-                    ),
-                    "response_url",
-                )
-                if ok is None or getattr(ok, "status_code", 200) >= 400:
-                    break
-                pending.pop(0)
+        while pending:
+            hook = url.take()
+            if hook is None:
+                break
+            ok = await self.safe(
+                hook.send(replace_original=replace, **_payload(pending[0], address.channel)),
+                "response_url",
+            )
+            if ok is None or getattr(ok, "status_code", 200) >= 400:
+                break
+            replace = False
+            pending.pop(0)
         if pending and address.channel and not address.channel.startswith("D"):
             while pending:
                 ok = await self.safe(
@@ -360,7 +362,7 @@ class SlackBridge:
             await self.safe(client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks), "chat.postMessage")
         return channel
 
-    async def send_files(self, client: AsyncWebClient, address: Address, replies: Sequence[Reply], respond) -> None:
+    async def send_files(self, client: AsyncWebClient, address: Address, replies: Sequence[Reply], url: ResponseUrl | None) -> None:
         """Exports and charts go to the user's DM (files cannot be ephemeral)."""
         attachments = [a for r in replies for a in r.files]
         if not attachments:
@@ -386,7 +388,7 @@ class SlackBridge:
         if failed:
             notes.append(t("slack.files_failed", files=", ".join(failed)))
         for note in notes:
-            await self.tell(client, address, respond, note)
+            await self.tell(client, address, url, note)
 
     async def safe(self, call: Awaitable, what: str):
         """Await a Slack call; a refusal is logged, never raised into Bolt (the user already has an ack)."""
