@@ -6,11 +6,12 @@ A feature that needs rows adds a repository module here (with its own
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
-from storage import requests
+from storage import health, requests
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -28,9 +29,22 @@ COMPONENTS = [
 
 class Store:
     def __init__(self, path: str | Path) -> None:
-        self.database = Database(path)
-        for component, migrations in COMPONENTS:
-            self.database.migrate(component, migrations)
+        database = None
+        try:
+            database = Database(path)
+            health.check_versions(database.conn, database.path, COMPONENTS)
+            health.check_size(database.conn, database.path)
+            for component, migrations in COMPONENTS:
+                database.migrate(component, migrations)
+        except sqlite3.Error as err:
+            if database is not None:
+                database.close()
+            raise health.unusable(err, str(path)) from None
+        except BaseException:
+            if database is not None:
+                database.close()
+            raise
+        self.database = database
         self.users = users.Users(self.database)
         self.clients = clients.Clients(self.database)
         self.incidents = incidents.Incidents(self.database)
