@@ -54,9 +54,18 @@ def check_size(conn: sqlite3.Connection, path: str) -> None:
         raise StoreUnusable("damaged", path)
 
 
+def _no_space(path: str) -> bool:
+    try:
+        stats = os.statvfs(Path(path).resolve().parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
 def unusable(err: sqlite3.Error, path: str) -> StoreUnusable:
     """The clear reason for an SQLite error met while opening the file."""
-    if is_disk_full(err):
+    # On a full disk SQLite may fail to grow its -shm file first ("disk I/O error"), not SQLITE_FULL.
+    if is_disk_full(err) or (isinstance(err, sqlite3.OperationalError) and _no_space(path)):
         return StoreUnusable("disk_full", path)
     if isinstance(err, sqlite3.OperationalError) and ("locked" in str(err) or "unable to open" in str(err)):
         raise err  # not damage: let the caller say what it is

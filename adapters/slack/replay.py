@@ -72,7 +72,11 @@ class RetryMemory:
         requests = self.store.requests
         deadline = time.monotonic() + STALE_AFTER
         while True:
-            claim = await self._db(requests.claim, workspace, key, self.clock(), ttl=ttl, stale_after=STALE_AFTER)
+            try:
+                claim = await self._db(requests.claim, workspace, key, self.clock(), ttl=ttl, stale_after=STALE_AFTER)
+            except Exception as err:  # e.g. a full disk: the core answers (and says so) without the memory
+                log.error("retry memory unavailable: %s", type(err).__name__)
+                return await loop.run_in_executor(self.worker, self.handle, event)
             if claim.action == "done" and claim.answer is not None:
                 log.info("repeated Slack request answered from the retry memory")
                 return reply_codec.loads(claim.answer)
@@ -84,11 +88,14 @@ class RetryMemory:
         except BaseException:
             await self._db(requests.release, workspace, key)
             raise
-        if remember(replies):
-            await self._db(requests.finish, workspace, key, reply_codec.dumps(replies), self.clock(), ttl)
-        else:
-            await self._db(requests.release, workspace, key)
-        self._finished += 1
-        if self._finished % 500 == 1:
-            await self._db(requests.purge, self.clock())
+        try:
+            if remember(replies):
+                await self._db(requests.finish, workspace, key, reply_codec.dumps(replies), self.clock(), ttl)
+            else:
+                await self._db(requests.release, workspace, key)
+            self._finished += 1
+            if self._finished % 500 == 1:
+                await self._db(requests.purge, self.clock())
+        except Exception as err:  # the answer still goes out; a retry finds the writes keyed anyway
+            log.error("retry memory not updated: %s", type(err).__name__)
         return replies
