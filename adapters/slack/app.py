@@ -21,7 +21,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import home, render, teams
+from adapters.slack import home, quiet, render, teams
 from adapters.slack.client import api_error, web_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.people import People
@@ -206,6 +206,10 @@ class SlackBridge:
             await ack()
         await self.post_private(client, address, render.messages(replies, for_user=user), ResponseUrl(metadata.get("r")))
         await self.send_files(client, address, replies, None)
+
+    async def on_view_closed(self, ack) -> None:
+        """A modal closed with Cancel (notify_on_close): nothing was submitted, nothing to do."""
+        await ack()
 
     # -- buttons ---------------------------------------------------------------
     async def on_action(self, ack, body: dict, action: dict, client: AsyncWebClient, respond, context) -> None:
@@ -418,7 +422,7 @@ def build_app(
         "name": "redflag",
         "signing_secret": config.signing_secret or "",
         "request_verification_enabled": not config.socket_mode,
-        "logger": logging.getLogger("adapters.slack.bolt"),
+        "logger": quiet.install(logging.getLogger("adapters.slack.bolt")),
     }
     if config.oauth:
         settings: AsyncOAuthSettings = oauth.oauth_settings(config, installation_store, state_store)
@@ -435,6 +439,7 @@ def build_app(
     app.view(home.FIRE_FORM)(bridge.on_home_fire_submit)
     app.action(re.compile(".+"))(bridge.on_action)
     app.view(re.compile(".+"))(bridge.on_view)
+    app.view_closed(re.compile(".+"))(bridge.on_view_closed)
     app.event("app_home_opened")(bridge.on_home_opened)
     if app.installation_store is not None:
         oauth.add_revocation_listeners(app, bridge)
