@@ -11,7 +11,7 @@ from pathlib import Path
 
 from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
-from storage import health, requests
+from storage import health, requests, routes
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -24,6 +24,7 @@ COMPONENTS = [
     ("dialogues", dialogues.MIGRATIONS),
     ("followups", followups.MIGRATIONS),
     ("requests", requests.MIGRATIONS),
+    ("routes", routes.MIGRATIONS),
 ]
 
 
@@ -53,6 +54,7 @@ class Store:
         self.dialogues = dialogues.Dialogues(self.database)
         self.followups = followups.Followups(self.database)
         self.requests = requests.Requests(self.database)
+        self.routes = routes.Routes(self.database)
 
     @property
     def path(self) -> str:

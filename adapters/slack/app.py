@@ -91,9 +91,14 @@ class SlackBridge:
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-core")
         # The retry memory lives in the database: shared by every process, kept over restarts.
         self.memory = RetryMemory(core.store, self.worker, core.handle)
+        self._routes: set[tuple[str, str]] = set()  # routes already on file
 
     # -- who is asking ---------------------------------------------------------
     async def address(self, client: AsyncWebClient, who: teams.Who, channel: str | None) -> Address:
+        if who.installation and who.workspace and who.installation != who.workspace and (who.workspace, who.installation) not in self._routes:
+            # A person whose own team did not install the app (Slack Connect): their reminders go through this install.
+            await asyncio.to_thread(self.core.store.routes.remember, PLATFORM, who.workspace, who.installation, datetime.now(timezone.utc))
+            self._routes.add((who.workspace, who.installation))
         profile = await self.people.get(client, who.installation, who.user)
         return Address(PLATFORM, who.workspace, who.user, channel, profile.locale, profile.timezone)
 

@@ -99,3 +99,29 @@ async def test_grid_click_with_team_null_reaches_the_records_of_the_command(slac
     [moved] = await fake.wait_for(lambda: [r for r in fake.responses if r.get("replace_original")] or None)
     assert "isn't part of any decision" not in shown(moved["blocks"])
     assert store.clients.by_name(Owner("E1", "U5"), "acme") is not None
+
+
+async def test_an_external_users_reminder_goes_through_the_host_install(core, env, fake, db_path, store):
+    """OAuth: T2 installed the app; U7's own team T7 did not. Their reminder DM uses T2's bot."""
+    from adapters.slack.service import start
+    from bot.notify import Recipient
+    from bot.replies import Reply
+    from slack_harness import CLIENT_ID, CLIENT_SECRET, SlackSender, grant, install
+
+    fake.accept_any_token = False
+    fake.user("U7", name="Eve External")
+    oauth_env = {k: v for k, v in env.items() if k != "SLACK_BOT_TOKEN"}
+    oauth_env.update(SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET)
+    svc = await start(core, oauth_env)
+    try:
+        fake.oauth_grants["c"] = grant("xoxb-host-T2")
+        assert await install(f"http://127.0.0.1:{svc.port}", fake, "c") == 200
+        slack = SlackSender(svc, fake)
+        p = slack.click_payload({"action_id": "nope:1", "text": {"type": "plain_text", "text": "x"}}, user="U7", team="T2", channel=SHARED)
+        p["user"]["team_id"] = "T7"
+        assert (await slack.payload(p))[0] == 200
+        await fake.wait_for(lambda: fake.responses or None)
+        await svc.notifier.send_dm(Recipient("slack", "T7", "U7"), [Reply(text="INV-0001 is late")])
+        assert fake.calls_to("chat.postMessage")[-1].token == "xoxb-host-T2"
+    finally:
+        await svc.stop()

@@ -1,0 +1,47 @@
+"""Which installation reaches the people of a workspace that did not install the app itself.
+
+In a Slack Connect channel a person from T7 uses the app installed in T1: their
+records are kept under their own team (T7), but a reminder DM outside any
+request must go through T1's bot. The Slack adapter records that route when
+it sees it; the notifier's token lookup falls back to it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+from storage.db import Database, to_iso
+
+
+def _v1(db: "sqlite_utils.Database") -> None:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS workspace_routes ("
+        " platform TEXT NOT NULL, workspace TEXT NOT NULL, installation TEXT NOT NULL, seen_at TEXT NOT NULL,"
+        " PRIMARY KEY (platform, workspace))"
+    )
+
+
+MIGRATIONS = [_v1]
+
+
+class Routes:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def remember(self, platform: str, workspace: str, installation: str, now: datetime) -> None:
+        """Record (or move) the route; no write when it is already the one on file."""
+        if self.installation_for(platform, workspace) == installation:
+            return
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO workspace_routes (platform, workspace, installation, seen_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(platform, workspace) DO UPDATE SET installation = excluded.installation, seen_at = excluded.seen_at",
+                (platform, workspace, installation, to_iso(now)),
+            )
+
+    def installation_for(self, platform: str, workspace: str) -> str | None:
+        row = self.db.one("SELECT installation FROM workspace_routes WHERE platform = ? AND workspace = ?", (platform, workspace))
+        return row["installation"] if row else None
