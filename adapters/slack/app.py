@@ -61,6 +61,17 @@ def _channel(body: dict) -> str | None:
     return body.get("channel_id") or (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
+def _modal_owner(who: teams.Who, metadata: dict) -> teams.Who | None:
+    """The person a modal was opened for (from its `private_metadata`), or None when someone else submits it."""
+    owner = metadata.get(OWNER_KEY)
+    if not (isinstance(owner, list) and len(owner) == 2 and all(isinstance(o, str) for o in owner)):
+        return who
+    if owner[1] != who.user:
+        log.warning("refused a view submission by someone other than the modal's owner")
+        return None
+    return teams.Who(installation=who.installation, workspace=owner[0], user=who.user)
+
+
 def _ts_to_iso(ts: str | None) -> str:
     try:
         return datetime.fromtimestamp(float(ts or ""), tz=timezone.utc).isoformat(timespec="seconds")
@@ -168,16 +179,11 @@ class SlackBridge:
             metadata = {}
         if not isinstance(metadata, dict):
             metadata = {}
-        who = teams.resolve(body, context)
-        user = who.user
-        owner = metadata.get(OWNER_KEY)
-        if isinstance(owner, list) and len(owner) == 2 and all(isinstance(o, str) for o in owner):
-            if owner[1] != user:
-                # A modal answers only the person it was opened for.
-                log.warning("refused a view submission by someone other than the modal's owner")
-                await ack()
-                return
-            who = teams.Who(installation=who.installation, workspace=owner[0], user=user)
+        found = _modal_owner(teams.resolve(body, context), metadata)
+        if found is None:
+            await ack()
+            return
+        who, user = found, found.user
         address = await self.address(client, who, metadata.get("c"))
         event = FormSubmit(
             address,
@@ -321,7 +327,14 @@ class SlackBridge:
 
     async def on_home_fire_submit(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()
-        who = teams.resolve(body, context)
+        view = body.get("view") or {}
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            metadata = {}
+        who = _modal_owner(teams.resolve(body, context), metadata if isinstance(metadata, dict) else {})
+        if who is None:
+            return
         user = who.user
         address = await self.address(client, who, None)
         values = dict(render.form_values(((body.get("view") or {}).get("state") or {}).get("values") or {}))

@@ -125,3 +125,15 @@ async def test_an_external_users_reminder_goes_through_the_host_install(core, en
         assert fake.calls_to("chat.postMessage")[-1].token == "xoxb-host-T2"
     finally:
         await svc.stop()
+
+
+async def test_a_modal_answers_only_the_person_it_was_opened_for(slack, fake, store):
+    await slack.command("/client", "add Acme")
+    view = await _modal(slack, fake, "/incident", "")
+    assert json.loads(view["private_metadata"])["o"] == ["T1", "U1"]
+    # The same view submitted as someone else (a forged or confused payload) writes nothing.
+    payload = slack.submit_payload(view, {"client": "Acme", "kind": "haggling", "note": ""}, user="U2", view_id="V0OTHER")
+    assert (await slack.payload(payload))[0] == 200
+    acme = store.clients.by_name(HOST, "acme")
+    assert store.incidents.count_for_client(HOST, acme.id) == 0
+    assert store.clients.list(Owner("T1", "U2")) == []
