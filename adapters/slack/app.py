@@ -69,7 +69,7 @@ def _modal_owner(who: teams.Who, metadata: dict) -> teams.Who | None:
     if owner[1] != who.user:
         log.warning("refused a view submission by someone other than the modal's owner")
         return None
-    return teams.Who(installation=who.installation, workspace=owner[0], user=who.user)
+    return teams.Who(installation=who.installation, workspace=owner[0], user=who.user, org_wide=who.org_wide, stated=True)
 
 
 def _ts_to_iso(ts: str | None) -> str:
@@ -103,15 +103,33 @@ class SlackBridge:
         # The retry memory lives in the database: shared by every process, kept over restarts.
         self.memory = RetryMemory(core.store, self.worker, core.handle)
         self._routes: set[tuple[str, str]] = set()  # routes already on file
+        self._teams: dict[tuple[str, str], str] = {}  # (installation, user) -> the user's own team
 
     # -- who is asking ---------------------------------------------------------
     async def address(self, client: AsyncWebClient, who: teams.Who, channel: str | None) -> Address:
+        profile = await self.people.get(client, who.installation, who.user)
+        who = await self.settle(who, profile.team)
         if who.installation and who.workspace and who.installation != who.workspace and (who.workspace, who.installation) not in self._routes:
             # A person whose own team did not install the app (Slack Connect): their reminders go through this install.
             await asyncio.to_thread(self.core.store.routes.remember, PLATFORM, who.workspace, who.installation, datetime.now(timezone.utc))
             self._routes.add((who.workspace, who.installation))
-        profile = await self.people.get(client, who.installation, who.user)
         return Address(PLATFORM, who.workspace, who.user, channel, profile.locale, profile.timezone)
+
+    async def settle(self, who: teams.Who, reported: str | None) -> teams.Who:
+        """The person's own team, kept once learned so every later request of theirs agrees."""
+        if who.org_wide or not who.user:
+            return who
+        key = (who.installation, who.user)
+        routes = self.core.store.routes
+        known = self._teams.get(key)
+        if known is None:
+            known = await asyncio.to_thread(routes.team_of, PLATFORM, who.installation, who.user)
+        settled = teams.settle(who, known, reported)
+        if (who.stated or reported) and settled.workspace and settled.workspace != known:
+            await asyncio.to_thread(routes.learn_team, PLATFORM, who.installation, who.user, settled.workspace, datetime.now(timezone.utc))
+        if settled.workspace and (who.stated or reported or known):
+            self._teams[key] = settled.workspace
+        return settled
 
     def t(self, address: Address) -> Messages:
         return self.core.context(address).t

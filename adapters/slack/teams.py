@@ -19,7 +19,7 @@ never share records.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -28,6 +28,8 @@ class Who:
     installation: str  # the team (or, org-wide, the enterprise) whose install answers
     workspace: str  # the person's records: their own team, or their org on an org-wide install
     user: str
+    org_wide: bool = False
+    stated: bool = False  # the payload itself named the user's own team (`user.team_id`, a modal's owner)
 
 
 def _enterprise(body: dict) -> str:
@@ -89,13 +91,26 @@ def person_team(body: dict) -> str:
 
 
 def resolve(body: dict, context: Any = None) -> Who:
-    """The one answer to "who is this and which install answers" for any Slack request."""
+    """The one answer to "who is this and which install answers" for any Slack request.
+
+    A slash command's `team_id` is provisional (in a shared channel it may be
+    the channel's team): `settle` replaces it with the user's own team once known.
+    """
     install = installation(body, context)
     if org_wide(body, context):
         workspace = _enterprise(body) or (getattr(context, "enterprise_id", None) if context is not None else None) or install
-    else:
-        workspace = person_team(body) or install
-    return Who(installation=install, workspace=workspace or "", user=user_id(body))
+        return Who(installation=install, workspace=workspace or "", user=user_id(body), org_wide=True)
+    user = body.get("user")
+    stated = isinstance(user, dict) and bool(user.get("team_id"))
+    return Who(installation=install, workspace=person_team(body) or install or "", user=user_id(body), stated=stated)
+
+
+def settle(who: Who, known: str | None, reported: str | None) -> Who:
+    """The person's own team: what the payload stated, else what was learned before, else what users.info reports."""
+    if who.org_wide or who.stated:
+        return who
+    team = known or reported
+    return replace(who, workspace=team) if team else who
 
 
 def owner_metadata(who_workspace: str, user: str) -> list[str]:

@@ -97,8 +97,9 @@ class FakeSlack:
         return f"{self.base}/response/{next(self._ids)}"
 
     # -- scripting -------------------------------------------------------------
-    def user(self, user_id: str, locale: str = "en-US", tz: str = "Europe/Amsterdam", name: str | None = None) -> None:
+    def user(self, user_id: str, locale: str = "en-US", tz: str = "Europe/Amsterdam", name: str | None = None, team: str | None = None) -> None:
         self.users[user_id] = {
+            **({"team_id": team} if team else {}),  # the user's own team, as users.info reports it
             "id": user_id,
             "name": (name or user_id).lower(),
             "real_name": name or user_id,

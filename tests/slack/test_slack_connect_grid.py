@@ -32,7 +32,7 @@ def _connect_submission(slack, view: dict, values: dict, *, payload_team: str, u
 
 
 async def test_external_users_modal_comes_back_with_the_other_sides_team(slack, fake, store):
-    fake.user("U7", name="Eve External")
+    fake.user("U7", name="Eve External", team="T7")
     # The external user's command carries their own team.
     await slack.command("/client", "add Acme", user="U7", team="T7", channel=SHARED)
     for payload_team in ("T7", "T1"):  # both shapes Slack sends for a modal opened across the connection
@@ -47,7 +47,7 @@ async def test_external_users_modal_comes_back_with_the_other_sides_team(slack, 
 
 
 async def test_reverse_shape_click_carries_the_installing_team(slack, fake, store):
-    fake.user("U7", name="Eve External")
+    fake.user("U7", name="Eve External", team="T7")
     await slack.command("/client", "add Acme", user="U7", team="T7", channel=SHARED)
     await slack.command("/incident", "Acme abuse shouted at me", user="U7", team="T7", channel=SHARED)
     _, first = await slack.command("/fire", "Acme", user="U7", team="T7", channel=SHARED)
@@ -62,7 +62,7 @@ async def test_reverse_shape_click_carries_the_installing_team(slack, fake, stor
 
 
 async def test_external_and_host_never_read_each_others_records(slack, fake, store):
-    fake.user("U7", name="Eve External")
+    fake.user("U7", name="Eve External", team="T7")
     await slack.command("/client", "add HostCo", user="U1", team="T1", channel=SHARED)
     await slack.command("/client", "add GuestCo", user="U7", team="T7", channel=SHARED)
     _, host = await slack.command("/client", "show GuestCo", user="U1", team="T1", channel=SHARED)
@@ -109,7 +109,7 @@ async def test_an_external_users_reminder_goes_through_the_host_install(core, en
     from slack_harness import CLIENT_ID, CLIENT_SECRET, SlackSender, grant, install
 
     fake.accept_any_token = False
-    fake.user("U7", name="Eve External")
+    fake.user("U7", name="Eve External", team="T7")
     oauth_env = {k: v for k, v in env.items() if k != "SLACK_BOT_TOKEN"}
     oauth_env.update(SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET)
     svc = await start(core, oauth_env)
@@ -137,3 +137,17 @@ async def test_a_modal_answers_only_the_person_it_was_opened_for(slack, fake, st
     acme = store.clients.by_name(HOST, "acme")
     assert store.incidents.count_for_client(HOST, acme.id) == 0
     assert store.clients.list(Owner("T1", "U2")) == []
+
+
+async def test_a_command_naming_the_channels_team_still_reaches_the_users_own_records(slack, fake, store):
+    """Shape 1: the external user's slash command carries the host's team; users.info knows their own."""
+    fake.user("U7", name="Eve External", team="T7")
+    await slack.command("/client", "add Acme", user="U7", team="T1", channel=SHARED)
+    await slack.command("/incident", "Acme abuse shouted", user="U7", team="T1", channel=SHARED)
+    assert store.clients.by_name(EXTERNAL, "acme") is not None and store.clients.list(Owner("T1", "U7")) == []
+    _, first = await slack.command("/fire", "Acme", user="U7", team="T1", channel=SHARED)
+    step = buttons(first["blocks"])
+    p = slack.click_payload(step[0], user="U7", team="T7", channel=SHARED)  # the click names their own team
+    assert (await slack.payload(p))[0] == 200
+    [moved] = await fake.wait_for(lambda: [r for r in fake.responses if r.get("replace_original")] or None)
+    assert buttons(moved["blocks"]) != step and "isn't part of any decision" not in shown(moved["blocks"])
