@@ -15,6 +15,7 @@ run: $(STAMP)
 	@$(VENV)/bin/redflag $(ARGS)
 
 test: $(STAMP)
+	bash tools/ensure_chromium.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, help="a guild ID for instant, guild-only registration")
     backup = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
     backup.add_argument("path")
+    restore = sub.add_parser("restore", help="put a backup back in place of the database (Redflag must be stopped)")
+    restore.add_argument("backup")
     return p
 
 
@@ -53,11 +55,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot.secrets import install_log_redaction
+    from storage.health import StoreUnusable
 
     install_log_redaction(os.environ)
-    env = dict(os.environ)
+    try:
+        return _main(args, dict(os.environ))
+    except StoreUnusable as err:
+        # One clear sentence saying what to do, not a traceback.
+        from bot.i18n import console_language, messages
+
+        t = messages(console_language())
+        print(t(f"report.db.{err.reason}", path=err.path, **err.values), file=sys.stderr)
+        if err.reason == "disk_full":
+            log.error("the disk is full: %s cannot be written", err.path)
+        return 3
+
+
+def _main(args: argparse.Namespace, env: dict[str, str]) -> int:
     if args.command == "backup":
         return _backup(args.path)
+    if args.command == "restore":
+        return _restore(args.backup)
     if args.command == "nudges":
         import asyncio
 
@@ -110,6 +128,23 @@ def _backup(path: str) -> int:
 
     size = format_decimal(round(result.size_bytes / 1024), locale=t.babel_locale) + " KiB"
     print(t("report.backup.done", path=result.path, size=size))
+    return 0
+
+
+def _restore(path: str) -> int:
+    from bot.i18n import console_language, messages
+    from storage.restore import RestoreRefused, restore
+    from storage.store import COMPONENTS, default_path
+
+    t = messages(console_language())
+    try:
+        result = restore(path, default_path(), COMPONENTS)
+    except RestoreRefused as refused:
+        print(t(f"report.restore.{refused.reason}", path=refused.path, **refused.values), file=sys.stderr)
+        return 2
+    print(t("report.restore.done", path=os.path.abspath(result.path)))
+    if result.kept:
+        print(t("report.restore.kept", path=os.path.abspath(result.kept)))
     return 0
 
 

@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
 from bot.replies import Reply
+from storage.health import is_disk_full
 from storage.records import Owner
 from storage.store import Store
 
@@ -79,7 +80,10 @@ class Core:
             # forged platform request) must not read or write anyone's rows, not even a settings row.
             log.warning("refused a %s event with no workspace or user", event.address.platform)
             return [Reply(text=messages(DEFAULT_LANGUAGE)("error.internal"), is_error=True)]
-        ctx = self.context(event.address, event.request_id)
+        try:
+            ctx = self.context(event.address, event.request_id)
+        except Exception as err:  # the settings row could not be read or written
+            return [self._trouble(err, messages(DEFAULT_LANGUAGE), event)]
         try:
             if isinstance(event, Command):
                 return self._command(ctx, event)
@@ -94,9 +98,16 @@ class Core:
             raise TypeError(type(event))
         except UserError as err:
             return [error_reply(ctx, err)]
-        except Exception:
-            log.exception("unhandled error for %s event", type(event).__name__)
-            return [Reply(text=ctx.t("error.internal"), is_error=True)]
+        except Exception as err:
+            return [self._trouble(err, ctx.t, event)]
+
+    def _trouble(self, err: Exception, t, event: Event) -> Reply:
+        """What went wrong on our side, told once: a full disk in one sentence and one log line."""
+        if is_disk_full(err):
+            log.error("the disk is full: a %s event was not saved (%s)", type(event).__name__, self.store.path)
+            return Reply(text=t("error.disk_full"), is_error=True)
+        log.exception("unhandled error for %s event", type(event).__name__)
+        return Reply(text=t("error.internal"), is_error=True)
 
     def _command(self, ctx: Context, event: Command) -> list[Reply]:
         name = event.command.strip().lstrip("/").lower()

@@ -272,7 +272,10 @@ def export_client(ctx: "Context", text: str) -> list[Reply]:
     dossier = Dossier(ctx, client)
     if not dossier.events:
         return [Reply(text=ctx.t("export.empty", name=client.name), context=ctx.t("export.empty_hint", name=client.name))]
-    base = f"redflag-{slug(client.name, f'client-{client.id}')}-{ctx.today.isoformat()}"
+    # The client's id and the local time make the name unique: "Acme!" and "Acme?" share a slug,
+    # and two exports of one client on one day must not overwrite each other.
+    stamp = ctx.now.astimezone(ctx.tz).strftime("%Y-%m-%d-%H%M%S")
+    base = f"redflag-{slug(client.name, 'client')}-{client.id}-{stamp}"
     files = (
         Attachment(f"{base}.md", dossier.markdown(), "text/markdown; charset=utf-8", ctx.t("export.file_md", name=client.name)),
         Attachment(f"{base}.csv", dossier.csv(), "text/csv; charset=utf-8", ctx.t("export.file_csv", name=client.name)),

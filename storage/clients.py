@@ -46,7 +46,14 @@ def _v2(db: "sqlite_utils.Database") -> None:
         db["clients"].add_column("contact", str)
 
 
-MIGRATIONS = [_v1, _v2]
+def _v3(db: "sqlite_utils.Database") -> None:
+    """A client remembers the request that added it: a replayed `/client add` answers as the first did."""
+    if "request_id" not in db["clients"].columns_dict:
+        db.execute("ALTER TABLE clients ADD COLUMN request_id TEXT")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS clients_request ON clients (workspace, owner, request_id)")
+
+
+MIGRATIONS = [_v1, _v2, _v3]
 
 
 def _row(row: dict) -> Client:
@@ -84,16 +91,28 @@ class Clients:
         email: str | None,
         created_at: datetime | None = None,
         contact: str | None = None,
+        request_id: str | None = None,
     ) -> Client:
+        """Add a client; the same `request_id` again returns the client it added."""
         key = name_key(name)
         with self.db.transaction():
+            if request_id is not None:
+                row = self.db.one(
+                    "SELECT id FROM clients WHERE workspace = ? AND owner = ? AND request_id = ?",
+                    (owner.workspace, owner.user, request_id),
+                )
+                if row is not None:
+                    return self.get(owner, row["id"])  # type: ignore[return-value]
             existing = self.by_name(owner, name)
             if existing is not None:
                 raise DuplicateClient(existing)
             cur = self.db.execute(
-                "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at, contact)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-                (owner.workspace, owner.user, name, key, terms_days, currency, email, to_iso(created_at or utcnow()), contact),
+                "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at, contact,"
+                " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                (
+                    owner.workspace, owner.user, name, key, terms_days, currency, email,
+                    to_iso(created_at or utcnow()), contact, request_id,
+                ),
             )
             client_id = cur.lastrowid
         found = self.get(owner, client_id)

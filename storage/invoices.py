@@ -68,7 +68,14 @@ def _v1(db: "sqlite_utils.Database") -> None:
     db["payments"].create_index(["workspace", "owner", "request_id"], unique=True, if_not_exists=True)
 
 
-MIGRATIONS = [_v1]
+def _v2(db: "sqlite_utils.Database") -> None:
+    """An invoice remembers the request that created it: a replayed `/invoice add` or modal writes nothing."""
+    if "request_id" not in db["invoices"].columns_dict:
+        db.execute("ALTER TABLE invoices ADD COLUMN request_id TEXT")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS invoices_request ON invoices (workspace, owner, request_id)")
+
+
+MIGRATIONS = [_v1, _v2]
 
 _SELECT = (
     "SELECT i.*, coalesce((SELECT sum(p.amount_minor) FROM payments p WHERE p.invoice_id = i.id), 0) AS paid_minor"
@@ -132,17 +139,29 @@ class Invoices:
         currency: str,
         issued_on: date,
         due_on: date,
+        request_id: str | None = None,
     ) -> Invoice:
+        """Add an invoice; the same `request_id` again returns the invoice it created, unchanged."""
         now = to_iso(utcnow())
         with self.db.transaction():
+            if request_id is not None:
+                row = self.db.one(
+                    "SELECT id FROM invoices WHERE workspace = ? AND owner = ? AND request_id = ?",
+                    (owner.workspace, owner.user, request_id),
+                )
+                if row is not None:
+                    found = self.get(owner, row["id"])
+                    assert found is not None
+                    return found
             existing = self.by_ref(owner, ref)
             if existing is not None:
                 raise DuplicateInvoice(existing)
             cur = self.db.execute(
                 "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on,"
-                " due_on, status, next_nudge_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+                " due_on, status, next_nudge_on, created_at, updated_at, request_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
                 (owner.workspace, owner.user, client_id, ref, ref_key(ref), amount_minor, currency,
-                 issued_on.isoformat(), due_on.isoformat(), due_on.isoformat(), now, now),
+                 issued_on.isoformat(), due_on.isoformat(), due_on.isoformat(), now, now, request_id),
             )
             invoice_id = cur.lastrowid
         found = self.get(owner, invoice_id)

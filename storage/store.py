@@ -6,10 +6,12 @@ A feature that needs rows adds a repository module here (with its own
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
+from storage import health, requests, routes
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -21,14 +23,29 @@ COMPONENTS = [
     ("nudges", nudges.MIGRATIONS),
     ("dialogues", dialogues.MIGRATIONS),
     ("followups", followups.MIGRATIONS),
+    ("requests", requests.MIGRATIONS),
+    ("routes", routes.MIGRATIONS),
 ]
 
 
 class Store:
     def __init__(self, path: str | Path) -> None:
-        self.database = Database(path)
-        for component, migrations in COMPONENTS:
-            self.database.migrate(component, migrations)
+        database = None
+        try:
+            database = Database(path)
+            health.check_versions(database.conn, database.path, COMPONENTS)
+            health.check_size(database.conn, database.path)
+            for component, migrations in COMPONENTS:
+                database.migrate(component, migrations)
+        except sqlite3.Error as err:
+            if database is not None:
+                database.close()
+            raise health.unusable(err, str(path)) from None
+        except BaseException:
+            if database is not None:
+                database.close()
+            raise
+        self.database = database
         self.users = users.Users(self.database)
         self.clients = clients.Clients(self.database)
         self.incidents = incidents.Incidents(self.database)
@@ -36,6 +53,8 @@ class Store:
         self.nudges = nudges.Nudges(self.database)
         self.dialogues = dialogues.Dialogues(self.database)
         self.followups = followups.Followups(self.database)
+        self.requests = requests.Requests(self.database)
+        self.routes = routes.Routes(self.database)
 
     @property
     def path(self) -> str:

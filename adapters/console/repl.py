@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.choices import match
+from adapters.console.files import save as save_file
 from adapters.console.render import Style, render
 from bot.core import Core
 from bot.events import Action, Address, Command, FormSubmit
@@ -151,9 +152,7 @@ class Console:
                     continue
                 self.write(render(reply, self.style))
                 for attachment in reply.files:
-                    self.export_dir.mkdir(parents=True, exist_ok=True)
-                    path = self.export_dir / attachment.filename
-                    path.write_bytes(attachment.content)
+                    path = save_file(self.export_dir, attachment)
                     self.write(self.t("console.file_written", path=str(path)))
                 if reply.choices:
                     self.choices = list(reply.choices)

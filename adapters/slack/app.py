@@ -12,8 +12,6 @@ import asyncio
 import json
 import logging
 import re
-import time
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Sequence
@@ -22,12 +20,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack import home, render
+from adapters.slack import home, quiet, render, teams
 from adapters.slack.client import api_error, web_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.people import People
+from adapters.slack.replay import RetryMemory, request_key
+from adapters.slack.responses import ResponseUrl
 from bot import registry
 from bot.core import Core
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
@@ -47,6 +46,8 @@ EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked
 ACK_BUDGET = 2.0
 #: How long a repeated click on the same button of the same message replays the first answer.
 DOUBLE_CLICK_WINDOW = 30.0
+#: The `private_metadata` key holding the modal's owner (workspace, user) it was opened for.
+OWNER_KEY = "o"
 
 
 def slash_commands() -> tuple[str, ...]:
@@ -56,53 +57,19 @@ def slash_commands() -> tuple[str, ...]:
     return tuple(sorted(registry.COMMANDS))
 
 
-class Recent:
-    """Answers already given, by request key: a Slack retry or a double click gets the same answer."""
-
-    def __init__(self, size: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
-        self.size = size
-        self.clock = clock
-        self._items: OrderedDict[tuple, tuple[float, list[Reply]]] = OrderedDict()
-
-    def get(self, key: tuple) -> list[Reply] | None:
-        hit = self._items.get(key)
-        if hit is None:
-            return None
-        expires, replies = hit
-        if expires < self.clock():
-            del self._items[key]
-            return None
-        return replies
-
-    def put(self, key: tuple, replies: list[Reply], ttl: float = 3600.0) -> None:
-        self._items[key] = (self.clock() + ttl, replies)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-
-def remember(replies: Sequence[Reply]) -> bool:
-    """Whether a retry should get these replies again instead of asking the core.
-
-    Refusals are not kept (the user corrects and sends again), nor files
-    (exports can be large and a second export writes nothing).
-    """
-    return not any(r.form_errors or r.files for r in replies)
-
-
-def _team(body: dict, context: Any = None) -> str:
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    if not team and context is not None:
-        team = getattr(context, "team_id", None)
-    return team or ""
-
-
-def _user(body: dict) -> str:
-    return body.get("user_id") or (body.get("user") or {}).get("id") or ""
-
-
 def _channel(body: dict) -> str | None:
     return body.get("channel_id") or (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def _modal_owner(who: teams.Who, metadata: dict) -> teams.Who | None:
+    """The person a modal was opened for (from its `private_metadata`), or None when someone else submits it."""
+    owner = metadata.get(OWNER_KEY)
+    if not (isinstance(owner, list) and len(owner) == 2 and all(isinstance(o, str) for o in owner)):
+        return who
+    if owner[1] != who.user:
+        log.warning("refused a view submission by someone other than the modal's owner")
+        return None
+    return teams.Who(installation=who.installation, workspace=owner[0], user=who.user, org_wide=who.org_wide, stated=True)
 
 
 def _ts_to_iso(ts: str | None) -> str:
@@ -128,70 +95,59 @@ class SlackBridge:
     def __init__(self, core: Core, people: People | None = None, ack_budget: float = ACK_BUDGET) -> None:
         self.core = core
         self.people = people or People()
-        self.recent = Recent()
         self.ack_budget = ack_budget
-        self.inflight: dict[tuple, asyncio.Future] = {}
         # One worker thread for the core: its store serialises on one connection anyway, and
         # several threads contending for that lock and the GIL made latency under load worse
         # (bench/slack_roundtrip.py at concurrency 20).
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-core")
+        # The retry memory lives in the database: shared by every process, kept over restarts.
+        self.memory = RetryMemory(core.store, self.worker, core.handle)
+        self._routes: set[tuple[str, str]] = set()  # routes already on file
+        self._teams: dict[tuple[str, str], str] = {}  # (installation, user) -> the user's own team
 
     # -- who is asking ---------------------------------------------------------
-    async def address(self, client: AsyncWebClient, team: str, user: str, channel: str | None) -> Address:
-        profile = await self.people.get(client, team, user)
-        return Address(PLATFORM, team, user, channel, profile.locale, profile.timezone)
+    async def address(self, client: AsyncWebClient, who: teams.Who, channel: str | None) -> Address:
+        profile = await self.people.get(client, who.installation, who.user)
+        who = await self.settle(who, profile.team)
+        if who.installation and who.workspace and who.installation != who.workspace and (who.workspace, who.installation) not in self._routes:
+            # A person whose own team did not install the app (Slack Connect): their reminders go through this install.
+            await asyncio.to_thread(self.core.store.routes.remember, PLATFORM, who.workspace, who.installation, datetime.now(timezone.utc))
+            self._routes.add((who.workspace, who.installation))
+        return Address(PLATFORM, who.workspace, who.user, channel, profile.locale, profile.timezone)
+
+    async def settle(self, who: teams.Who, reported: str | None) -> teams.Who:
+        """The person's own team, kept once learned so every later request of theirs agrees."""
+        if who.org_wide or not who.user:
+            return who
+        key = (who.installation, who.user)
+        routes = self.core.store.routes
+        known = self._teams.get(key)
+        if known is None:
+            known = await asyncio.to_thread(routes.team_of, PLATFORM, who.installation, who.user)
+        settled = teams.settle(who, known, reported)
+        if (who.stated or reported) and settled.workspace and settled.workspace != known:
+            await asyncio.to_thread(routes.learn_team, PLATFORM, who.installation, who.user, settled.workspace, datetime.now(timezone.utc))
+        if settled.workspace and (who.stated or reported or known):
+            self._teams[key] = settled.workspace
+        return settled
 
     def t(self, address: Address) -> Messages:
         return self.core.context(address).t
 
-    def handle(self, key: tuple | None, event: Event, ttl: float = 3600.0) -> list[Reply]:
-        """One event through the core, once per request key (retries replay the first answer)."""
-        if key is not None:
-            cached = self.recent.get(key)
-            if cached is not None:
-                log.info("repeated Slack request %s answered from memory", key[0])
-                return cached
-        replies = self.core.handle(event)
-        if key is not None and remember(replies):
-            self.recent.put(key, replies, ttl)
-        return replies
-
-    def start_handling(self, key: tuple | None, event: Event) -> asyncio.Future:
-        """The core's answer as a future: remembered, already running (a retry), or started now.
-
-        The core runs in a worker thread so a slow command (a chart) cannot hold
-        the loop or make the ack late; the store serialises its own writes.
-        """
-        if key is not None:
-            cached = self.recent.get(key)
-            if cached is not None:
-                log.info("repeated Slack request %s answered from memory", key[0])
-                done: asyncio.Future = asyncio.get_running_loop().create_future()
-                done.set_result(cached)
-                return done
-            running = self.inflight.get(key)
-            if running is not None:
-                return running
-        future = asyncio.get_running_loop().run_in_executor(self.worker, self.core.handle, event)
-        if key is not None:
-            self.inflight[key] = future
-
-            def finished(f: asyncio.Future) -> None:
-                self.inflight.pop(key, None)
-                if not f.cancelled() and f.exception() is None and remember(f.result()):
-                    self.recent.put(key, f.result())
-
-            future.add_done_callback(finished)
-        return future
+    async def handle(self, key: str | None, event: Event, ttl: float = 3600.0) -> list[Reply]:
+        """One event through the core, once per request key (retries get the first answer)."""
+        return await self.memory.answer(event.address.workspace, key, event, ttl)
 
     # -- slash commands --------------------------------------------------------
     async def on_command(self, ack, body: dict, client: AsyncWebClient, respond, context) -> None:
-        team, user, channel = _team(body, context), _user(body), _channel(body)
-        address = await self.address(client, team, user, channel)
+        who, channel = teams.resolve(body, context), _channel(body)
+        user = who.user
+        address = await self.address(client, who, channel)
+        url = ResponseUrl(body.get("response_url"))
         trigger = body.get("trigger_id")
         name = (body.get("command") or "").lstrip("/")
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
-        pending = self.start_handling(("command", team, trigger) if trigger else None, event)
+        pending = asyncio.ensure_future(self.handle(request_key("command", trigger) if trigger else None, event))
         late = not (await asyncio.wait({pending}, timeout=self.ack_budget))[0]
         if late:
             await ack(text=self.t(address)("slack.working"), response_type="ephemeral")
@@ -201,38 +157,37 @@ class SlackBridge:
         if form is not None and trigger:
             if not late:
                 await ack()
-            await self.open_form(client, trigger, form, address, respond, response_url=body.get("response_url"))
+            await self.open_form(client, trigger, form, address, url)
         elif late and messages:
             # The answer takes the place of the "working on it" line.
-            await self.safe(respond(replace_original=True, **_payload(messages[0], channel)), "respond")
+            await self.post_private(client, address, messages[:1], url, replace=True)
             messages = messages[1:]
         elif messages:
             await ack(**_payload(messages[0], channel))
             messages = messages[1:]
         elif not late:
             await ack()
-        for message in messages:
-            await self.safe(respond(replace_original=False, **_payload(message, channel)), "respond")
-        await self.send_files(client, address, replies, respond)
+        await self.post_private(client, address, messages, url)
+        await self.send_files(client, address, replies, url)
 
     # -- modals ----------------------------------------------------------------
-    async def open_form(self, client: AsyncWebClient, trigger_id: str, reply: Reply, address: Address, respond=None, response_url: str | None = None) -> None:
+    async def open_form(self, client: AsyncWebClient, trigger_id: str, reply: Reply, address: Address, url: ResponseUrl | None = None) -> None:
         """Open the reply's form as a modal (its text on top); say so if Slack refuses."""
         form = reply.form
         assert form is not None
         t = self.t(address)
-        metadata = {"c": address.channel, "x": form.context}
-        if response_url:
-            metadata["r"] = response_url
+        metadata = {"c": address.channel, "x": form.context, OWNER_KEY: [address.workspace, address.user]}
+        if url is not None and url.url:
+            metadata["r"] = url.url
         view = render.modal(form, metadata, t("slack.modal_close"), intro=reply)
         try:
             await client.views_open(trigger_id=trigger_id, view=view)
         except SlackClientError as err:
             code = api_error(err)
             log.warning("views.open failed: %s", code)
-            if respond is not None:
+            if url is not None and url.url:
                 key = "slack.form_expired" if code == "expired_trigger_id" else "slack.form_failed"
-                await self.safe(respond(text=t(key, error=code), response_type="ephemeral", replace_original=False), "respond")
+                await self.tell(client, address, url, t(key, error=code))
 
     async def on_view(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         view = body.get("view") or {}
@@ -242,8 +197,12 @@ class SlackBridge:
             metadata = {}
         if not isinstance(metadata, dict):
             metadata = {}
-        team, user = _team(body, context), _user(body)
-        address = await self.address(client, team, user, metadata.get("c"))
+        found = _modal_owner(teams.resolve(body, context), metadata)
+        if found is None:
+            await ack()
+            return
+        who, user = found, found.user
+        address = await self.address(client, who, metadata.get("c"))
         event = FormSubmit(
             address,
             form_id=view.get("callback_id") or "",
@@ -253,8 +212,8 @@ class SlackBridge:
         )
         # A resubmitted view (Slack retry, double click on Submit) has the same view id and
         # values; a corrected submission after an error has the same id but new values.
-        key = ("view", team, user, view.get("id"), event.values) if view.get("id") else None
-        replies = self.handle(key, event)
+        key = request_key("view", user, view.get("id"), event.values) if view.get("id") else None
+        replies = await self.handle(key, event)
         errors = [(field, msg) for r in replies for field, msg in r.form_errors]
         blocks = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input" and b.get("block_id")]
         if not errors and blocks and any(r.is_error for r in replies):
@@ -274,72 +233,76 @@ class SlackBridge:
             await ack(response_action="update", view=view)
         else:
             await ack()
-        await self.post_private(client, address, render.messages(replies, for_user=user), metadata.get("r"))
+        await self.post_private(client, address, render.messages(replies, for_user=user), ResponseUrl(metadata.get("r")))
         await self.send_files(client, address, replies, None)
+
+    async def on_view_closed(self, ack) -> None:
+        """A modal closed with Cancel (notify_on_close): nothing was submitted, nothing to do."""
+        await ack()
 
     # -- buttons ---------------------------------------------------------------
     async def on_action(self, ack, body: dict, action: dict, client: AsyncWebClient, respond, context) -> None:
         await ack()
-        team, user, channel = _team(body, context), _user(body), _channel(body)
-        address = await self.address(client, team, user, channel)
+        who, channel = teams.resolve(body, context), _channel(body)
+        user = who.user
+        address = await self.address(client, who, channel)
+        url = ResponseUrl(body.get("response_url"))
         choice_id, intended = render.read_button_value(action.get("value"))
         choice_id = choice_id or action.get("action_id") or ""
         if intended and intended != user:
             # Someone else's buttons: the core would refuse the ids anyway (it scopes
             # everything to the clicker), but say plainly why nothing happened.
-            await self.tell(client, address, respond, self.t(address)("slack.not_for_you", user=f"<@{intended}>"))
+            await self.tell(client, address, url, self.t(address)("slack.not_for_you", user=f"<@{intended}>"))
             return
         container = body.get("container") or {}
         message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-        key = ("action", team, user, channel, message_ts, action.get("action_id")) if message_ts else None
+        key = request_key("action", user, channel, message_ts, action.get("action_id")) if message_ts else None
         event = Action(address, action_id=choice_id, request_id=body.get("trigger_id"))
-        replies = self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
+        replies = await self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
         form = next((r for r in replies if r.form is not None), None)
         if form is not None and body.get("trigger_id"):
-            await self.open_form(client, body["trigger_id"], form, address, respond, response_url=body.get("response_url"))
-        has_response_url = bool(body.get("response_url"))
+            await self.open_form(client, body["trigger_id"], form, address, url)
+        has_response_url = url.url is not None
         for reply in replies:
             for i, message in enumerate(render.messages([reply], for_user=user)):
-                if reply.replaces and i == 0 and await self.replace(client, body, message, channel):
+                if reply.replaces and i == 0 and await self.replace(client, body, message, channel, url):
                     continue
                 if has_response_url:
-                    await self.safe(respond(replace_original=False, **_payload(message, channel)), "respond")
+                    await self.post_private(client, address, [message], url)
                 else:  # App Home and other views have no conversation to answer in
                     await self.direct(client, address, [message])
-        await self.send_files(client, address, replies, respond if has_response_url else None)
+        await self.send_files(client, address, replies, url if has_response_url else None)
 
-    async def replace(self, client: AsyncWebClient, body: dict, message: render.Message, channel: str | None) -> bool:
+    async def replace(self, client: AsyncWebClient, body: dict, message: render.Message, channel: str | None, url: ResponseUrl) -> bool:
         """Update the message the button was on, so a dialogue advances in place; False when there is none."""
-        url = body.get("response_url")
         container = body.get("container") or {}
-        if url:
-            await self.safe(
-                AsyncWebhookClient(url).send(text=message.text, blocks=message.blocks, replace_original=True),
-                "response_url",
-            )
+        hook = url.take()
+        if hook is not None:
+            await self.safe(hook.send(text=message.text, blocks=message.blocks, replace_original=True), "response_url")
             return True
         if container.get("message_ts") and channel and not container.get("is_ephemeral"):
             await self.safe(client.chat_update(channel=channel, ts=container["message_ts"], text=message.text, blocks=message.blocks), "chat.update")
             return True
         return False
 
-    async def tell(self, client: AsyncWebClient, address: Address, respond, text: str) -> None:
+    async def tell(self, client: AsyncWebClient, address: Address, url: ResponseUrl | None, text: str) -> None:
         # Catalog text with a mention we built ourselves: no escaping, or `<@U…>` would not resolve.
         message = render.Message(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[: render.MAX_SECTION]}}])
-        if respond is not None and respond.response_url:
-            await self.safe(respond(replace_original=False, **_payload(message, address.channel)), "respond")
+        if url is not None and url.url:
+            await self.post_private(client, address, [message], url)
         else:
             await self.direct(client, address, [message])
 
     # -- message shortcut ------------------------------------------------------
     async def on_log_incident(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()
-        team, user, channel = _team(body, context), _user(body), _channel(body)
-        address = await self.address(client, team, user, channel)
+        who, channel = teams.resolve(body, context), _channel(body)
+        user = who.user
+        address = await self.address(client, who, channel)
         message = body.get("message") or {}
         author = message.get("user") or message.get("bot_id") or ""
         if message.get("user"):
-            author = (await self.people.get(client, team, message["user"])).name or author
+            author = (await self.people.get(client, who.installation, message["user"])).name or author
         permalink = ""
         if channel and message.get("ts"):
             try:
@@ -354,25 +317,25 @@ class SlackBridge:
             occurred_at=_ts_to_iso(message.get("ts")),
             request_id=body.get("trigger_id"),
         )
-        replies = self.core.handle(event)
+        replies = await self.handle(None, event)
         form = next((r for r in replies if r.form is not None), None)
         if form is not None:
-            await self.open_form(client, body["trigger_id"], form, address, None, response_url=body.get("response_url"))
+            await self.open_form(client, body["trigger_id"], form, address, ResponseUrl(body.get("response_url")))
         else:  # e.g. no clients yet: the core says what to do first
-            await self.post_private(client, address, render.messages(replies, for_user=user), body.get("response_url"))
+            await self.post_private(client, address, render.messages(replies, for_user=user), ResponseUrl(body.get("response_url")))
 
     # -- App Home --------------------------------------------------------------
-    async def on_home_opened(self, event: dict, client: AsyncWebClient, context) -> None:
+    async def on_home_opened(self, event: dict, body: dict, client: AsyncWebClient, context) -> None:
         if event.get("tab") not in (None, "home"):
             return
-        team = getattr(context, "team_id", None) or ""
-        address = await self.address(client, team, event["user"], None)
+        who = teams.resolve({**body, "user": {"id": event["user"]}}, context)
+        address = await self.address(client, who, None)
         await self.safe(client.views_publish(user_id=event["user"], view=home.view(self.core.context(address))), "views.publish")
 
     async def on_home_fire(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()
-        team, user = _team(body, context), _user(body)
-        address = await self.address(client, team, user, None)
+        who = teams.resolve(body, context)
+        address = await self.address(client, who, None)
         ctx = self.core.context(address)
         form = home.fire_form(ctx)
         if form is None:
@@ -382,27 +345,39 @@ class SlackBridge:
 
     async def on_home_fire_submit(self, ack, body: dict, client: AsyncWebClient, context) -> None:
         await ack()
-        team, user = _team(body, context), _user(body)
-        address = await self.address(client, team, user, None)
+        view = body.get("view") or {}
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            metadata = {}
+        who = _modal_owner(teams.resolve(body, context), metadata if isinstance(metadata, dict) else {})
+        if who is None:
+            return
+        user = who.user
+        address = await self.address(client, who, None)
         values = dict(render.form_values(((body.get("view") or {}).get("state") or {}).get("values") or {}))
-        replies = self.handle(("view", team, user, body["view"]["id"]), home.fire_command(address, values.get("client", "")))
+        replies = await self.handle(request_key("view", user, body["view"]["id"]), home.fire_command(address, values.get("client", "")))
         await self.direct(client, address, render.messages(replies, for_user=user))
 
     # -- delivery helpers ------------------------------------------------------
-    async def post_private(self, client: AsyncWebClient, address: Address, messages: Sequence[render.Message], response_url: str | None) -> None:
-        """After a modal: answer where the command was typed, else in the user's DM."""
+    async def post_private(
+        self, client: AsyncWebClient, address: Address, messages: Sequence[render.Message], url: ResponseUrl, replace: bool = False
+    ) -> None:
+        """Answer where the request came from: its response_url while it has uses left (five),
+        then `chat.postEphemeral` in the channel, else the user's DM. Nothing is dropped."""
         pending = list(messages)
-        if response_url:
-            while pending:
-                ok = await self.safe(
-                    AsyncWebhookClient(response_url).send(
-                        text=pending[0].text, blocks=pending[0].blocks, response_type="ephemeral", replace_original=False
-                    ),
-                    "response_url",
-                )
-                if ok is None or getattr(ok, "status_code", 200) >= 400:
-                    break
-                pending.pop(0)
+        while pending:
+            hook = url.take()
+            if hook is None:
+                break
+            ok = await self.safe(
+                hook.send(replace_original=replace, **_payload(pending[0], address.channel)),
+                "response_url",
+            )
+            if ok is None or getattr(ok, "status_code", 200) >= 400:
+                break
+            replace = False
+            pending.pop(0)
         if pending and address.channel and not address.channel.startswith("D"):
             while pending:
                 ok = await self.safe(
@@ -427,7 +402,7 @@ class SlackBridge:
             await self.safe(client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks), "chat.postMessage")
         return channel
 
-    async def send_files(self, client: AsyncWebClient, address: Address, replies: Sequence[Reply], respond) -> None:
+    async def send_files(self, client: AsyncWebClient, address: Address, replies: Sequence[Reply], url: ResponseUrl | None) -> None:
         """Exports and charts go to the user's DM (files cannot be ephemeral)."""
         attachments = [a for r in replies for a in r.files]
         if not attachments:
@@ -453,7 +428,7 @@ class SlackBridge:
         if failed:
             notes.append(t("slack.files_failed", files=", ".join(failed)))
         for note in notes:
-            await self.tell(client, address, respond, note)
+            await self.tell(client, address, url, note)
 
     async def safe(self, call: Awaitable, what: str):
         """Await a Slack call; a refusal is logged, never raised into Bolt (the user already has an ack)."""
@@ -483,7 +458,7 @@ def build_app(
         "name": "redflag",
         "signing_secret": config.signing_secret or "",
         "request_verification_enabled": not config.socket_mode,
-        "logger": logging.getLogger("adapters.slack.bolt"),
+        "logger": quiet.install(logging.getLogger("adapters.slack.bolt")),
     }
     if config.oauth:
         settings: AsyncOAuthSettings = oauth.oauth_settings(config, installation_store, state_store)
@@ -500,6 +475,7 @@ def build_app(
     app.view(home.FIRE_FORM)(bridge.on_home_fire_submit)
     app.action(re.compile(".+"))(bridge.on_action)
     app.view(re.compile(".+"))(bridge.on_view)
+    app.view_closed(re.compile(".+"))(bridge.on_view_closed)
     app.event("app_home_opened")(bridge.on_home_opened)
     if app.installation_store is not None:
         oauth.add_revocation_listeners(app, bridge)

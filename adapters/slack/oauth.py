@@ -3,13 +3,13 @@
 OAuth uses slack-sdk's own SQLite installation and state stores on the
 `REDFLAG_DB` file (their tables sit beside ours and never touch them).
 `BotTokens` is what runs outside a request (the scheduler's DMs): it finds a
-workspace's bot token and rotates it when it is about to expire, so
+workspace's (or, for an org-wide Enterprise Grid install, the org's) bot token and rotates it when it is about to expire, so
 reminders keep going with token rotation switched on.
 """
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Callable, Protocol
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -105,12 +105,23 @@ class FixedToken:
 class StoredTokens:
     """OAuth mode: the workspace's bot from the installation store, rotated when near expiry."""
 
-    def __init__(self, config: SlackConfig, installations: SQLite3InstallationStore) -> None:
+    def __init__(self, config: SlackConfig, installations: SQLite3InstallationStore, route: Callable[[str], str | None] | None = None) -> None:
         self.config = config
         self.installations = installations
+        self.route = route  # workspace -> the installation that serves its people (Slack Connect)
+
+    async def _find(self, workspace: str):
+        if workspace.startswith("E"):
+            # An org-wide (Enterprise Grid) install: its people's records are keyed on the org.
+            return await self.installations.async_find_bot(enterprise_id=workspace, team_id=None, is_enterprise_install=True)
+        return await self.installations.async_find_bot(enterprise_id=None, team_id=workspace)
 
     async def token(self, workspace: str) -> str:
-        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace)
+        bot = await self._find(workspace)
+        if (bot is None or not bot.bot_token) and self.route is not None:
+            via = self.route(workspace)
+            if via and via != workspace:
+                bot = await self._find(via)
         if bot is None or not bot.bot_token:
             raise NotInstalled(workspace)
         if bot.bot_refresh_token:

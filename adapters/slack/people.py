@@ -25,6 +25,7 @@ class Profile:
     locale: str | None = None
     timezone: str | None = None
     name: str | None = None  # display name, for notes that quote someone
+    team: str | None = None  # the user's own team, as users.info reports it
 
 
 class People:
@@ -54,7 +55,7 @@ class People:
             resp = await asyncio.wait_for(client.users_info(user=user, include_locale=True), self.timeout)
             data = resp.get("user") or {}
             shown = (data.get("profile") or {}).get("display_name") or data.get("real_name") or data.get("name")
-            profile = Profile(locale=data.get("locale") or None, timezone=data.get("tz") or None, name=shown or None)
+            profile = Profile(locale=data.get("locale") or None, timezone=data.get("tz") or None, name=shown or None, team=data.get("team_id") or None)
             self._cache[key] = (now + self.ttl, profile)
         except (SlackClientError, asyncio.TimeoutError, aiohttp.ClientError) as err:
             # Not fatal: the core falls back to stored settings, then English/UTC.

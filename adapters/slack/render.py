@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from adapters.slack import inputs
 from bot.replies import Choice, Form, FormField, Reply
 
 MAX_BLOCKS = 50
@@ -300,12 +301,7 @@ def form_values(state: dict) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     for block_id, actions in (state or {}).items():
         for _action_id, value in actions.items():
-            kind = value.get("type")
-            if kind == "static_select":
-                text = (value.get("selected_option") or {}).get("value") or ""
-            else:
-                text = value.get("value") or ""
-            out.append((block_id, text))
+            out.append((block_id, inputs.value_of(value)))
     return tuple(out)
 
 

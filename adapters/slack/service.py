@@ -176,7 +176,7 @@ async def start(core: Core, env: Mapping[str, str]) -> SlackService:
     app, bridge = build_app(core, config, installation_store=installations)
     tokens: oauth.BotTokens
     if installations is not None:
-        tokens = oauth.StoredTokens(config, installations)
+        tokens = oauth.StoredTokens(config, installations, route=lambda w: core.store.routes.installation_for("slack", w))
     else:
         tokens = oauth.FixedToken(config.bot_token or "")
     notifier = SlackNotifier(config.api_url, tokens)

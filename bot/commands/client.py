@@ -63,7 +63,9 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         raise UserError("error.bad_email", usage=usage, email=email)
     person = clean_text(parsed.options["contact"], "contact", MAX_CONTACT, usage) if parsed.options.get("contact") else None
     try:
-        client = ctx.store.clients.add(ctx.owner, name, terms, currency, email, created_at=ctx.now, contact=person)
+        client = ctx.store.clients.add(
+            ctx.owner, name, terms, currency, email, created_at=ctx.now, contact=person, request_id=ctx.request_id
+        )
     except DuplicateClient as dup:
         raise UserError("error.client_exists", usage="usage.client_show", name=dup.existing.name) from None
     return [

@@ -106,7 +106,7 @@ def _create(
     else:
         ref = _next_ref(ctx)
     try:
-        invoice = ctx.store.invoices.add(ctx.owner, client_id, ref, minor, currency, issued, due)
+        invoice = ctx.store.invoices.add(ctx.owner, client_id, ref, minor, currency, issued, due, request_id=ctx.request_id)
     except DuplicateInvoice as dup:
         raise UserError("error.invoice_exists", usage=usage, ref=dup.existing.ref) from None
     return [

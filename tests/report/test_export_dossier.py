@@ -162,8 +162,8 @@ def test_markdown_summary_invoices_and_payments(say, acme) -> None:
 def test_export_files_are_named_and_typed(say, acme) -> None:
     [reply] = say('/client export "ACME"')
     assert [(f.filename, f.mime) for f in reply.files] == [
-        ("redflag-acme-2026-11-25.md", "text/markdown; charset=utf-8"),
-        ("redflag-acme-2026-11-25.csv", "text/csv; charset=utf-8"),
+        ("redflag-acme-1-2026-11-25-170000.md", "text/markdown; charset=utf-8"),
+        ("redflag-acme-1-2026-11-25-170000.csv", "text/csv; charset=utf-8"),
     ]
     assert reply.text == "The paper trail for Acme: 9 events, as a Markdown dossier and a CSV file."
     assert reply.private
@@ -243,10 +243,10 @@ def test_export_in_dutch_for_a_dutch_user(say, clock) -> None:
 @pytest.mark.parametrize(
     ("name", "filename"),
     [
-        ("Công ty Ánh Dương", "redflag-cong-ty-anh-duong-2026-11-25"),
-        ("Işık Yazılım A.Ş.", "redflag-isik-yazilim-a-s-2026-11-25"),
-        ("🚩🚩", "redflag-client-1-2026-11-25"),
-        ("../../etc/passwd", "redflag-etc-passwd-2026-11-25"),
+        ("Công ty Ánh Dương", "redflag-cong-ty-anh-duong-1-2026-11-25-100000"),
+        ("Işık Yazılım A.Ş.", "redflag-isik-yazilim-a-s-1-2026-11-25-100000"),
+        ("🚩🚩", "redflag-client-1-2026-11-25-100000"),
+        ("../../etc/passwd", "redflag-etc-passwd-1-2026-11-25-100000"),
     ],
 )
 def test_file_names_are_safe_ascii(say, name, filename) -> None:

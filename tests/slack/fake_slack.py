@@ -57,6 +57,11 @@ class FakeSlack:
         self.oauth_grants: dict[str, dict] = {}  # code -> oauth.v2.access response
         self.refreshes: dict[str, dict] = {}  # refresh token -> oauth.v2.access response
         self.sockets: list[web.WebSocketResponse] = []
+        # The browser side of OAuth: /oauth/v2/authorize "approves" and sends the browser back
+        # to redirect_uri (the query's, else the app's configured one) with this code.
+        self.authorize_code = "browser-code"
+        self.oauth_redirect = ""
+        self.authorize_requests: list[dict[str, str]] = []
         self.socket_acks: list[dict] = []  # what the app answered over Socket Mode
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -71,6 +76,7 @@ class FakeSlack:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{n}", self._response)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -91,8 +97,9 @@ class FakeSlack:
         return f"{self.base}/response/{next(self._ids)}"
 
     # -- scripting -------------------------------------------------------------
-    def user(self, user_id: str, locale: str = "en-US", tz: str = "Europe/Amsterdam", name: str | None = None) -> None:
+    def user(self, user_id: str, locale: str = "en-US", tz: str = "Europe/Amsterdam", name: str | None = None, team: str | None = None) -> None:
         self.users[user_id] = {
+            **({"team_id": team} if team else {}),  # the user's own team, as users.info reports it
             "id": user_id,
             "name": (name or user_id).lower(),
             "real_name": name or user_id,
@@ -180,6 +187,17 @@ class FakeSlack:
                 await self._record(ack=json.loads(msg.data))
         return ws
 
+    async def _authorize(self, request: web.Request) -> web.Response:
+        query = dict(request.query)
+        self.authorize_requests.append(query)
+        target = query.get("redirect_uri") or self.oauth_redirect
+        if not target:
+            return web.Response(status=400, text="no redirect_uri configured")
+        sep = "&" if "?" in target else "?"
+        from urllib.parse import urlencode
+
+        raise web.HTTPFound(target + sep + urlencode({"code": self.authorize_code, "state": query.get("state", "")}))
+
     async def _upload(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]
         self.uploads[file_id] = await request.read()
@@ -255,5 +273,6 @@ class FakeSlack:
         if grant is None:
             return {"ok": False, "error": "invalid_code"}
         if grant.get("access_token"):
-            self.teams[grant["access_token"]] = grant["team"]["id"]
+            # An org-wide grant has no team, only the enterprise.
+            self.teams[grant["access_token"]] = (grant.get("team") or {}).get("id") or (grant.get("enterprise") or {}).get("id")
         return grant

@@ -75,3 +75,25 @@ async def test_http_events_path_is_closed_in_socket_mode(socket_service):
             assert resp.status in (404, 405)
         async with s.get(base + "/healthz") as resp:
             assert (await resp.json())["mode"] == "socket"
+
+
+async def test_socket_mode_invoice_replayed_after_a_restart_is_added_once(core, fake, db_path, store):
+    """Issue 14: the retry memory and the request-id keys hold over Socket Mode and across a restart."""
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_API_URL": fake.url, "REDFLAG_PORT": "0", "REDFLAG_HOST": "127.0.0.1", "REDFLAG_DB": str(db_path)}
+    svc = await start(core, env)
+    try:
+        await fake.wait_for(lambda: fake.sockets)
+        await fake.push(command_envelope("env-1", "add Acme", "trig.1"))
+        await fake.push(command_envelope("env-2", "add Acme 900", "trig.inv", command="/invoice"))
+        [first] = await fake.wait_for(lambda: [a for a in fake.socket_acks if a["envelope_id"] == "env-2"] or None)
+    finally:
+        await svc.stop()
+    svc = await start(core, env)
+    try:
+        await fake.wait_for(lambda: len(fake.sockets) >= 2)
+        await fake.push(command_envelope("env-3", "add Acme 900", "trig.inv", retry=1, command="/invoice"))
+        [again] = await fake.wait_for(lambda: [a for a in fake.socket_acks if a["envelope_id"] == "env-3"] or None)
+    finally:
+        await svc.stop()
+    assert shown(again["payload"]["blocks"]) == shown(first["payload"]["blocks"])
+    assert [i.ref for i in store.invoices.list(Owner("T1", "U1"))] == ["INV-0001"]

@@ -1,0 +1,101 @@
+"""One answer per Slack request, across retries, restarts and workers, kept in the database.
+
+A Slack retry (`X-Slack-Retry-Num`), a double click or a resubmitted modal
+carries the same request key. The first copy marks the key as running in the
+store's `request_answers` table and stores its answer when done; a copy that
+arrives meanwhile waits for that answer (polling the row, so it works across
+processes), and a later one gets it at once. Writes are also keyed on the
+request id in their own tables, so even a copy that runs again after a crash
+writes nothing twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from concurrent.futures import Executor
+from datetime import datetime, timezone
+from typing import Callable, Sequence
+
+from bot import reply_codec
+from bot.events import Event
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+#: How long a command's answer is given again (Slack retries within minutes; replays within 5).
+ANSWER_TTL = 3600.0
+#: A running copy older than this is taken to have died with its process.
+STALE_AFTER = 30.0
+POLL = 0.05
+
+
+def remember(replies: Sequence[Reply]) -> bool:
+    """Whether a retry should get these replies again instead of asking the core.
+
+    Refusals are not kept (the user corrects and sends again), nor files
+    (exports can be large and a second export writes nothing).
+    """
+    return not any(r.form_errors or r.files for r in replies)
+
+
+def request_key(*parts: object) -> str:
+    """A stable text key; long or structured parts (a form's values) are hashed."""
+    out = []
+    for part in parts:
+        if isinstance(part, (tuple, list, dict)):
+            out.append(hashlib.sha256(json.dumps(part, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32])
+        else:
+            out.append(str(part))
+    return "|".join(out)
+
+
+class RetryMemory:
+    def __init__(self, store, worker: Executor, handle: Callable[[Event], list[Reply]], clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.worker = worker
+        self.handle = handle
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self._finished = 0
+
+    async def _db(self, fn, *args, **kwargs):
+        # Off the loop (the core's worker may hold the connection's lock), but not on that
+        # one worker, or a waiting copy would queue behind the copy it waits for.
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def answer(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
+        loop = asyncio.get_running_loop()
+        if key is None:
+            return await loop.run_in_executor(self.worker, self.handle, event)
+        requests = self.store.requests
+        deadline = time.monotonic() + STALE_AFTER
+        while True:
+            try:
+                claim = await self._db(requests.claim, workspace, key, self.clock(), ttl=ttl, stale_after=STALE_AFTER)
+            except Exception as err:  # e.g. a full disk: the core answers (and says so) without the memory
+                log.error("retry memory unavailable: %s", type(err).__name__)
+                return await loop.run_in_executor(self.worker, self.handle, event)
+            if claim.action == "done" and claim.answer is not None:
+                log.info("repeated Slack request answered from the retry memory")
+                return reply_codec.loads(claim.answer)
+            if claim.action == "run" or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(POLL)
+        try:
+            replies = await loop.run_in_executor(self.worker, self.handle, event)
+        except BaseException:
+            await self._db(requests.release, workspace, key)
+            raise
+        try:
+            if remember(replies):
+                await self._db(requests.finish, workspace, key, reply_codec.dumps(replies), self.clock(), ttl)
+            else:
+                await self._db(requests.release, workspace, key)
+            self._finished += 1
+            if self._finished % 500 == 1:
+                await self._db(requests.purge, self.clock())
+        except Exception as err:  # the answer still goes out; a retry finds the writes keyed anyway
+            log.error("retry memory not updated: %s", type(err).__name__)
+        return replies

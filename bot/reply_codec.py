@@ -1,0 +1,55 @@
+"""Replies to JSON and back, so an answer can be stored and given again to a retried request.
+
+The retry memory (`storage/requests.py`) keeps the answer a request got; a
+retry that reaches another process, or this one after a restart, gets exactly
+that answer back from this text.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict
+from typing import Any, Sequence
+
+from bot.replies import Attachment, Choice, Field, Form, FormField, Option, Reply
+
+
+def dumps(replies: Sequence[Reply]) -> str:
+    def default(value: Any) -> Any:
+        if isinstance(value, bytes):
+            return {"__b64": base64.b64encode(value).decode("ascii")}
+        raise TypeError(type(value))
+
+    return json.dumps([asdict(r) for r in replies], default=default, ensure_ascii=False)
+
+
+def _bytes(value: Any) -> bytes:
+    return base64.b64decode(value["__b64"]) if isinstance(value, dict) else bytes(value or b"")
+
+
+def _form(data: dict | None) -> Form | None:
+    if data is None:
+        return None
+    fields = tuple(
+        FormField(**{**f, "options": tuple(Option(**o) for o in f.get("options", ()))}) for f in data.get("fields", ())
+    )
+    return Form(**{**data, "fields": fields})
+
+
+def loads(text: str) -> list[Reply]:
+    out = []
+    for r in json.loads(text):
+        out.append(
+            Reply(
+                **{
+                    **r,
+                    "lines": tuple(r.get("lines", ())),
+                    "fields": tuple(Field(**f) for f in r.get("fields", ())),
+                    "choices": tuple(Choice(**c) for c in r.get("choices", ())),
+                    "files": tuple(Attachment(**{**a, "content": _bytes(a.get("content"))}) for a in r.get("files", ())),
+                    "form": _form(r.get("form")),
+                    "form_errors": tuple(tuple(e) for e in r.get("form_errors", ())),
+                }
+            )
+        )
+    return out
