@@ -10,6 +10,7 @@ from pathlib import Path
 
 from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
+from storage import client_settings, corrections, history, imports
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -21,6 +22,9 @@ COMPONENTS = [
     ("nudges", nudges.MIGRATIONS),
     ("dialogues", dialogues.MIGRATIONS),
     ("followups", followups.MIGRATIONS),
+    ("history", history.MIGRATIONS),
+    ("client_settings", client_settings.MIGRATIONS),
+    ("imports", imports.MIGRATIONS),
 ]
 
 
@@ -36,6 +40,10 @@ class Store:
         self.nudges = nudges.Nudges(self.database)
         self.dialogues = dialogues.Dialogues(self.database)
         self.followups = followups.Followups(self.database)
+        self.history = history.History(self.database)
+        self.client_settings = client_settings.ClientSettings(self.database)
+        self.corrections = corrections.Corrections(self.database, self.history)
+        self.imports = imports.Imports(self.database)
 
     @property
     def path(self) -> str:
