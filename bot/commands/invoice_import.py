@@ -227,6 +227,8 @@ def map_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
         if f not in values:
             continue
         v = values[f].strip()
+        if not v:
+            continue  # left as it was (a console prompt answered with Enter)
         chosen[f] = int(v) if v.isdigit() and int(v) < width else None
     mapping = layouts.with_columns(_mapping(batch), chosen)
     ctx.store.imports.set_mapping(ctx.owner, batch.id, _mapping_json(mapping))
