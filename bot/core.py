@@ -94,7 +94,7 @@ class Core:
             if isinstance(event, Upload):
                 from bot.commands.invoice_import import upload
 
-                return upload(ctx, event.filename, event.content)
+                return upload(ctx, event.filename, event.content, event.size)
             raise TypeError(type(event))
         except UserError as err:
             return [error_reply(ctx, err)]

@@ -82,6 +82,7 @@ class Upload:
     filename: str
     content: bytes
     request_id: str | None = None
+    size: int | None = None  # the size the platform reports, when it sent less (a file too big to fetch)
 
 
 Event = Command | Action | FormSubmit | Capture | Upload

@@ -41,7 +41,7 @@ SHORTCUT_LOG_INCIDENT = "log_incident"
 #: Button and form ids owned by the adapter itself (App Home), never sent to the core.
 UI_PREFIX = "slackui:"
 #: Events the app subscribes to (the manifest lists exactly these).
-EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked", "message.im")
 #: How long a command may take before the ack goes out with a "working on it" line
 #: (Slack gives up after 3 s); the answer follows through the response_url.
 ACK_BUDGET = 2.0
@@ -282,7 +282,8 @@ class SlackBridge:
         await ack()
         team, user, channel = _team(body, context), _user(body), _channel(body)
         address = await self.address(client, team, user, channel)
-        choice_id, intended = render.read_button_value(action.get("value"))
+        # A button carries its value; an overflow menu (a line's Edit / Delete) the chosen option's.
+        choice_id, intended = render.read_button_value(action.get("value") or (action.get("selected_option") or {}).get("value"))
         choice_id = choice_id or action.get("action_id") or ""
         if intended and intended != user:
             # Someone else's buttons: the core would refuse the ids anyway (it scopes
@@ -501,6 +502,9 @@ def build_app(
     app.action(re.compile(".+"))(bridge.on_action)
     app.view(re.compile(".+"))(bridge.on_view)
     app.event("app_home_opened")(bridge.on_home_opened)
+    from adapters.slack import files as shared_files  # a CSV shared in the DM: /invoice import
+
+    app.event("message")(shared_files.listener(bridge))
     if app.installation_store is not None:
         oauth.add_revocation_listeners(app, bridge)
     else:

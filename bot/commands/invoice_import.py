@@ -17,7 +17,7 @@ from bot.importing.apply import apply
 from bot.importing.layouts import FIELDS, Mapping
 from bot.importing.preview import Plan, build
 from bot.importing.progress import reporter
-from bot.importing.reader import ReadError, Table, read_table
+from bot.importing.reader import MAX_BYTES, ReadError, Table, read_table
 from bot.parser import Token
 from bot.registry import action, form
 from bot.replies import Choice, Field, Form, FormField, Option, Reply
@@ -34,8 +34,10 @@ def start(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     return [Reply(text=ctx.t("import.how_to_send"), context=ctx.t("import.layouts_hint"))]
 
 
-def upload(ctx: Context, filename: str, content: bytes) -> list[Reply]:
+def upload(ctx: Context, filename: str, content: bytes, size: int | None = None) -> list[Reply]:
     try:
+        if size and size > MAX_BYTES:
+            raise ReadError("import.error.too_big", size=round(size / 1024 / 1024), limit=MAX_BYTES // 1024 // 1024)
         table = read_table(content)
     except ReadError as err:
         return [Reply(text=ctx.t(err.key, **err.values), context=ctx.t("import.nothing_written"), is_error=True)]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 _SEPARATORS = (",", ";", "\t", "|")
+#: How spreadsheets (xlsx is a zip, xls an OLE file), PDFs and images begin.
+_BINARY = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 
 class ReadError(Exception):
@@ -40,7 +42,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return _strict(data[3:], "utf-8"), "UTF-8 (BOM)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16"), "UTF-16"
-    if data[:4] in (b"PK\x03\x04", b"%PDF") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data.startswith(_BINARY):
         raise ReadError("import.error.not_csv")
     sample = data[:4000]
     if sample and sample.count(b"\x00") > len(sample) // 4:

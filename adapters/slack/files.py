@@ -1,0 +1,109 @@
+"""A CSV shared in the DM with the app: `/invoice import` on Slack.
+
+Slack sends a `message` event with `files`; the file is downloaded with the
+bot token from its private URL (never a URL a user typed), handed to the
+core as an `Upload`, and answered in the DM: a "reading…" message that is
+updated with the progress and then replaced by the preview.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import aiohttp
+
+from adapters.slack import render
+from bot.events import Upload
+from bot.importing.progress import REPORTER
+from bot.importing.reader import MAX_BYTES
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackBridge
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two progress updates of the same message (Slack allows about one chat.update a second).
+UPDATE_EVERY = 1.0
+
+
+def listener(bridge: "SlackBridge"):
+    async def on_message(event: dict, client, context) -> None:
+        files = event.get("files") or []
+        if not files or event.get("bot_id") or event.get("channel_type") not in (None, "im"):
+            return
+        team = getattr(context, "team_id", None) or event.get("team") or ""
+        user = event.get("user") or ""
+        channel = event.get("channel")
+        if not team or not user or not channel:
+            return
+        token = getattr(context, "bot_token", None) or client.token
+        for f in files[:3]:
+            await import_file(bridge, client, token, team, user, channel, f)
+
+    return on_message
+
+
+async def download(url: str, token: str | None, limit: int) -> bytes:
+    """At most `limit + 1` bytes: enough to refuse a file that is too big without holding it all."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url, headers=headers) as resp:
+            resp.raise_for_status()
+            out = bytearray()
+            async for chunk in resp.content.iter_chunked(65536):
+                out += chunk
+                if len(out) > limit:
+                    break
+            return bytes(out)
+
+
+async def import_file(bridge: "SlackBridge", client, token: str | None, team: str, user: str, channel: str, f: dict) -> None:
+    address = await bridge.address(client, team, user, channel)
+    t = bridge.t(address)
+    name = str(f.get("name") or f.get("title") or "invoices.csv")
+    url = f.get("url_private_download") or f.get("url_private")
+    if not url:
+        return
+    posted = await bridge.safe(client.chat_postMessage(channel=channel, text=t("slack.import_reading", file=name)), "chat.postMessage")
+    ts = posted["ts"] if posted else None
+    try:
+        size = int(f.get("size") or 0)
+        data = await download(url, token, MAX_BYTES) if size <= MAX_BYTES else b""
+    except Exception as err:  # a network failure: say so, nothing was written
+        log.warning("Slack file download failed: %s", type(err).__name__)
+        await _show(bridge, client, channel, ts, [render.Message(t("slack.import_download_failed", file=name), [])])
+        return
+    loop = asyncio.get_running_loop()
+    last = [0.0]
+
+    def report(stage: str, done: int, total: int) -> None:  # runs on the core's worker thread
+        now = time.monotonic()
+        if ts is None or done >= total or now - last[0] < UPDATE_EVERY:
+            return
+        last[0] = now
+        text = t("slack.import_progress", file=name, percent=100 * done // max(total, 1))
+        asyncio.run_coroutine_threadsafe(bridge.safe(client.chat_update(channel=channel, ts=ts, text=text), "chat.update"), loop)
+
+    event = Upload(address, name, data, request_id=f"slack-file:{f.get('id')}", size=size or None)
+
+    def run():
+        reset = REPORTER.set(report)
+        try:
+            return bridge.core.handle(event)
+        finally:
+            REPORTER.reset(reset)
+
+    replies = await loop.run_in_executor(bridge.worker, run)
+    await _show(bridge, client, channel, ts, render.messages(replies, for_user=user))
+
+
+async def _show(bridge: "SlackBridge", client, channel: str, ts: str | None, messages: list) -> None:
+    """The first message replaces the "reading…" one; any further ones follow it."""
+    for i, message in enumerate(messages):
+        blocks = message.blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": message.text}}]
+        if i == 0 and ts:
+            await bridge.safe(client.chat_update(channel=channel, ts=ts, text=message.text, blocks=blocks), "chat.update")
+        else:
+            await bridge.safe(client.chat_postMessage(channel=channel, text=message.text, blocks=blocks), "chat.postMessage")
