@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from bot import fmt
-from bot.commands.typed import read_amount
+from bot.typed import read_amount
 from bot.context import Context
 from bot.errors import UserError
 from bot.parser import Token, clean_name, find_client, parse_currency, parse_int, split_options

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, time, timezone
 
 from bot import fmt
-from bot.commands.typed import read_date
+from bot.typed import read_date
 from bot.context import Context
 from bot.errors import UserError
 from bot.kinds import KINDS

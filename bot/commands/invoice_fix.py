@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import fmt
-from bot.commands.typed import read_amount, read_date
+from bot.typed import read_amount, read_date
 from bot.context import Context
 from bot.errors import UserError
 from bot.parser import MAX_REF, clean_text, parse_currency, split_options, tokenize
