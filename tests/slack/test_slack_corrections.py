@@ -41,10 +41,9 @@ async def test_incident_line_overflow_edits_in_a_prefilled_modal_and_deletes_aft
     incident = store.incidents.by_number(OWNER, 1)
     assert (incident.kind, incident.note) == ("scope-creep", "Wants a fourth logo round")
 
-    n = len(fake.responses)
     await slack.payload(pick(slack, menu, "Delete"))
-    answer = await fake.wait_for(lambda: fake.responses[n:] or None)
-    confirm = button(answer[0]["blocks"], "Delete #1")
+    asked = await fake.wait_for(lambda: next((r for r in fake.responses if "Delete incident #1" in shown(r.get("blocks") or [])), None))
+    confirm = button(asked["blocks"], "Delete #1")
     assert store.incidents.by_number(OWNER, 1) is not None
     await slack.click(confirm)
     await fake.wait_for(lambda: store.incidents.by_number(OWNER, 1) is None or None)
