@@ -177,10 +177,20 @@ class Corrections:
             params = (into.id, owner.workspace, owner.user, source.id)
             for table in _CLIENT_TABLES:
                 self.db.execute(f"UPDATE {table} SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?", params)
-            # One DM per client per day: a day both had keeps its own message row on the old id.
+            # One DM per client per day: where both had a DM on the same day, the merged one's reminder
+            # claims join the other's DM of that day (the claims are what keep each stage sent once).
             self.db.execute(
                 "UPDATE OR IGNORE nudge_messages SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?", params
             )
+            self.db.execute(
+                "UPDATE nudge_ledger SET message_id = (SELECT m2.id FROM nudge_messages m1 JOIN nudge_messages m2"
+                " ON m2.workspace = m1.workspace AND m2.owner = m1.owner AND m2.local_day = m1.local_day AND m2.client_id = ?"
+                " WHERE m1.id = nudge_ledger.message_id)"
+                " WHERE message_id IN (SELECT id FROM nudge_messages WHERE workspace = ? AND owner = ? AND client_id = ?)",
+                params,
+            )
+            self.db.execute("DELETE FROM nudge_messages WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (owner.workspace, owner.user, source.id))
             # One active dialogue per client: the merged one's ends; finished ones move.
             self.db.execute(
                 "UPDATE dialogues SET status = 'cancelled' WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'"
@@ -190,17 +200,10 @@ class Corrections:
             )
             self.db.execute("UPDATE dialogues SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?", params)
             self.history.move_client(owner, source.id, into.id)
-            self.db.execute("DELETE FROM nudge_messages WHERE workspace = ? AND owner = ? AND client_id = ?"
-                            " AND NOT EXISTS (SELECT 1 FROM nudge_ledger l WHERE l.message_id = nudge_messages.id)",
-                            (owner.workspace, owner.user, source.id))
             self.db.execute("DELETE FROM client_settings WHERE workspace = ? AND owner = ? AND client_id = ?",
                             (owner.workspace, owner.user, source.id))
-            leftover = self.db.one("SELECT count(*) AS n FROM nudge_messages WHERE client_id = ?", (source.id,))
-            if not leftover or not leftover["n"]:
-                self.db.execute("DELETE FROM clients WHERE id = ? AND workspace = ? AND owner = ?",
-                                (source.id, owner.workspace, owner.user))
-            else:  # delivered DMs of a shared day stay on record under a name no one can look up
-                self.db.execute("UPDATE clients SET name_key = name_key || ? || id WHERE id = ?", ("\x00merged:", source.id))
+            self.db.execute("DELETE FROM clients WHERE id = ? AND workspace = ? AND owner = ?",
+                            (source.id, owner.workspace, owner.user))
             change_id = self.history.record(owner, "client", source.id, into.id, "merge",
                                             {**client_snapshot(source), **moved}, client_snapshot(into), at, request_id)
         return self._change(change_id), True

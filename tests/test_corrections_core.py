@@ -161,3 +161,26 @@ def test_client_set_late_fee_used_in_final_letter(say, store, core) -> None:
     assert store.client_settings.late_fee(ME, client.id) is None
     shown = text_of(say('/client show "Acme Corp"'))
     assert "Client settings changed" in shown
+
+
+def test_merge_joins_reminders_sent_the_same_day_and_leaves_one_client(say, click, store, core, clock) -> None:
+    from bot.nudges.sweep import SweepReport, claim_due
+
+    say('/client add "Acme"')
+    say('/client add "Acme BV"')
+    say('/invoice add "Acme" 100 EUR issued=2026-09-01 due=2026-10-01 ref=M-1')
+    say('/invoice add "Acme BV" 200 EUR issued=2026-09-01 due=2026-10-05 ref=M-2')
+    claim_due(store, core, clock(), SweepReport(clock()))
+    assert store.database.one("SELECT count(*) AS n FROM nudge_messages")["n"] == 2  # one DM per client that day
+    ask = say('/client merge "Acme BV" "Acme"')
+    assert "2 reminders" not in text_of(ask) and "1 reminder" in text_of(ask)
+    click(ask[0].choices[0].id, request_id="m1")
+    acme = store.clients.by_name(ME, "Acme")
+    assert [c.name for c in store.clients.list(ME)] == ["Acme"]
+    messages = store.database.query("SELECT * FROM nudge_messages")
+    assert len(messages) == 1 and messages[0]["client_id"] == acme.id
+    ledger = store.database.query("SELECT * FROM nudge_ledger ORDER BY id")
+    assert {r["message_id"] for r in ledger} == {messages[0]["id"]} and {r["client_id"] for r in ledger} == {acme.id}
+    # a second sweep sends nothing again for either invoice
+    claim_due(store, core, clock(), SweepReport(clock()))
+    assert store.database.one("SELECT count(*) AS n FROM nudge_ledger")["n"] == 2

@@ -19,7 +19,6 @@ from bot.parser import Token, clean_name, find_client, parse_currency, parse_int
 from bot.registry import action
 from bot.replies import Choice, Field, Reply
 from storage.client_settings import LateFee
-from storage.clients import name_key
 from storage.records import Client
 
 PREFIX = "clifix"
@@ -205,7 +204,7 @@ def client_action(ctx: Context, action_id: str) -> list[Reply]:
     if verb == "merge" and len(ids) == 2:
         return do_merge(ctx, ids[0], ids[1])
     client = ctx.store.clients.get(ctx.owner, ids[0])
-    if client is None or name_key(client.name) != client_key(ctx, client):
+    if client is None:
         return [Reply(text=ctx.t("client.deleted_already"), replaces=True)]
     if verb == "export":
         from bot.export import export_client
@@ -217,8 +216,3 @@ def client_action(ctx: Context, action_id: str) -> list[Reply]:
         return [Reply(text=ctx.t("client.deleted", name=client.name), replaces=True)]
     return [Reply(text=ctx.t("error.stale_button"), is_error=True)]
 
-
-def client_key(ctx: Context, client: Client) -> str:
-    """The stored look-up key (a client kept only for a merged day's DMs has a key no name matches)."""
-    row = ctx.store.database.one("SELECT name_key FROM clients WHERE id = ?", (client.id,))
-    return row["name_key"] if row else ""

@@ -140,7 +140,7 @@ def test_generic_layout_guesses_columns_and_the_user_can_correct_them(send, clic
         (b"%PDF-1.4 ...", "not a CSV file"),
         ("Client,Number,Amount\n".encode(), "no invoices under it"),
         ("just one column\nvalue\n".encode(), "only one column"),
-        (b"x" * (11 * 1024 * 1024), "is 11 MB"),
+        (b"x" * (50 * 1024 * 1024), "is 50 MB"),
     ],
 )
 def test_bad_files_get_a_clear_answer_and_nothing_is_written(send, store, content, expected) -> None:
