@@ -186,6 +186,11 @@ class SlackBridge:
 
     # -- slash commands --------------------------------------------------------
     async def on_command(self, ack, body: dict, client: AsyncWebClient, respond, context) -> None:
+        from adapters.slack import files as shared_files
+
+        if shared_files.wants_modal(body) and body.get("trigger_id"):
+            await shared_files.open_modal(self, ack, body, client, context)  # the modal takes the CSV
+            return
         team, user, channel = _team(body, context), _user(body), _channel(body)
         address = await self.address(client, team, user, channel)
         trigger = body.get("trigger_id")
@@ -499,11 +504,12 @@ def build_app(
     app.shortcut(SHORTCUT_LOG_INCIDENT)(bridge.on_log_incident)
     app.action(home.FIRE_BUTTON)(bridge.on_home_fire)
     app.view(home.FIRE_FORM)(bridge.on_home_fire_submit)
+    from adapters.slack import files as shared_files  # /invoice import: the CSV from the modal or the DM
+
+    app.view(shared_files.IMPORT_VIEW)(shared_files.submitted(bridge))
     app.action(re.compile(".+"))(bridge.on_action)
     app.view(re.compile(".+"))(bridge.on_view)
     app.event("app_home_opened")(bridge.on_home_opened)
-    from adapters.slack import files as shared_files  # a CSV shared in the DM: /invoice import
-
     app.event("message")(shared_files.listener(bridge))
     if app.installation_store is not None:
         oauth.add_revocation_listeners(app, bridge)

@@ -1,6 +1,8 @@
-"""A CSV shared in the DM with the app: `/invoice import` on Slack.
+"""A CSV for `/invoice import` on Slack: shared in the DM with the app, or attached in its modal.
 
-Slack sends a `message` event with `files`; the file is downloaded with the
+`/invoice import` with nothing after it opens a modal with a file input; a
+file shared in the DM arrives as a `message` event with `files`. Either way
+the file is downloaded with the
 bot token from its private URL (never a URL a user typed), handed to the
 core as an `Upload`, and answered in the DM: a "reading…" message that is
 updated with the progress and then replaced by the preview.
@@ -8,6 +10,7 @@ updated with the progress and then replaced by the preview.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -107,3 +110,63 @@ async def _show(bridge: "SlackBridge", client, channel: str, ts: str | None, mes
             await bridge.safe(client.chat_update(channel=channel, ts=ts, text=message.text, blocks=blocks), "chat.update")
         else:
             await bridge.safe(client.chat_postMessage(channel=channel, text=message.text, blocks=blocks), "chat.postMessage")
+
+
+# -- /invoice import with no file: a modal with a file input -------------------------
+IMPORT_VIEW = "slackui:import"
+
+
+def wants_modal(body: dict) -> bool:
+    """`/invoice import` typed with nothing after it: the modal takes the file."""
+    return (body.get("command") or "").lstrip("/") == "invoice" and (body.get("text") or "").strip().lower() == "import"
+
+
+def import_modal(t, channel: str | None) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": IMPORT_VIEW,
+        "private_metadata": json.dumps({"c": channel}),
+        "title": {"type": "plain_text", "text": render.shorten(t("slack.import_modal_title"), render.MAX_MODAL_TITLE)},
+        "submit": {"type": "plain_text", "text": t("slack.import_modal_submit")},
+        "close": {"type": "plain_text", "text": t("slack.modal_close")},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": render.escape(t("slack.import_modal_intro"))}},
+            {
+                "type": "input",
+                "block_id": "file",
+                "label": {"type": "plain_text", "text": t("slack.import_modal_file")},
+                "element": {"type": "file_input", "action_id": "file", "filetypes": ["csv", "txt", "tsv"], "max_files": 1},
+            },
+        ],
+    }
+
+
+async def open_modal(bridge: "SlackBridge", ack, body: dict, client, context) -> None:
+    from adapters.slack.app import _team, _user
+
+    await ack()
+    address = await bridge.address(client, _team(body, context), _user(body), body.get("channel_id"))
+    await bridge.safe(client.views_open(trigger_id=body["trigger_id"], view=import_modal(bridge.t(address), body.get("channel_id"))), "views.open")
+
+
+def submitted(bridge: "SlackBridge"):
+    async def on_submit(ack, body: dict, client, context) -> None:
+        from adapters.slack.app import _team, _user
+
+        await ack()
+        team, user = _team(body, context), _user(body)
+        values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+        files = ((values.get("file") or {}).get("file") or {}).get("files") or []
+        token = getattr(context, "bot_token", None) or client.token
+        address = await bridge.address(client, team, user, None)
+        opened = await bridge.safe(client.conversations_open(users=user), "conversations.open")
+        if opened is None:
+            return
+        channel = opened["channel"]["id"]
+        if not files:
+            await bridge.direct(client, address, [render.Message(bridge.t(address)("import.how_to_send"), [])])
+            return
+        for f in files[:1]:
+            await import_file(bridge, client, token, team, user, channel, f)
+
+    return on_submit

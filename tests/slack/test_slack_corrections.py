@@ -78,3 +78,21 @@ async def test_a_file_that_is_not_csv_is_refused_in_the_dm(slack, fake, store):
     await slack.share_file("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", file_id="F0PNG")
     update = await fake.wait_for(lambda: next((c for c in fake.calls_to("chat.update") if "not a CSV" in c.params.get("text", "")), None))
     assert update and store.invoices.list(OWNER) == []
+
+
+async def test_invoice_import_opens_a_modal_whose_file_is_imported(slack, fake, store):
+    status, body = await slack.command("/invoice", "import")
+    assert status == 200 and not body
+    [call] = await fake.wait_for(lambda: fake.calls_to("views.open") or None)
+    view = call.params["view"]
+    [file_input] = [b for b in view["blocks"] if b["type"] == "input"]
+    assert file_input["element"]["type"] == "file_input" and len(view["title"]["text"]) <= 24
+    fake.hosted["F0MODAL"] = b"Client,Invoice Number,Amount,Currency,Due Date\nAcme,M-1,99.00,EUR,2026-12-31\n"
+    payload = slack.submit_payload(view, {})
+    payload["view"]["state"] = {"values": {"file": {"file": {"type": "file_input", "files": [{
+        "id": "F0MODAL", "name": "export.csv", "size": 80,
+        "url_private": f"{fake.base}/files-pri/F0MODAL", "url_private_download": f"{fake.base}/files-pri/F0MODAL/download"}]}}}}
+    status, body = await slack.payload(payload)
+    assert status == 200 and not body  # the modal closes; the preview comes in the DM
+    update = await fake.wait_for(lambda: next((c for c in fake.calls_to("chat.update") if "Import preview" in shown(c.params.get("blocks") or [])), None))
+    assert "New invoices" in shown(update.params["blocks"]) and store.invoices.list(OWNER) == []
