@@ -32,8 +32,13 @@ def test_incident_ids_edit_and_history_in_export(say, store) -> None:
     incident = store.incidents.by_number(ME, 2)
     assert (incident.kind, incident.note, incident.occurred_at.date()) == ("indecision", "Changed his mind after delivery", date(2026, 11, 20))
 
-    shown = text_of(say('/client show "Acme Corp"'))
+    dossier = say('/client show "Acme Corp"')
+    shown = text_of(dossier)
     assert "(corrected)" in shown and "Incident #2 corrected" in shown
+    # every incident line of the dossier carries its own Edit / Delete
+    labels = [c.label for line in dossier[0].line_choices for c in line]
+    assert {"Edit #1", "Delete #1", "Edit #2", "Delete #2"} <= set(labels)
+    assert len(dossier[0].line_choices) == len(dossier[0].lines)
 
     files = files_of(say('/client export "Acme Corp"'))
     md, rows = files["md"], list(csv.DictReader(io.StringIO(files["csv"])))

@@ -104,7 +104,7 @@ def apply_edit(ctx: Context, invoice: Invoice, changes: dict) -> list[Reply]:
     for key in KEYS:
         field = {"amount": "amount_minor", "due": "due_on", "issued": "issued_on"}.get(key, key)
         if field in changes:
-            lines.append("• " + ctx.t("fix.changed_field", field=ctx.t(f"field.{key if key != 'issued' else 'issued'}"),
+            lines.append("• " + ctx.t("fix.changed_field", field=ctx.t(f"field.{key}"),
                                       before=_show(ctx, invoice, field), after=_show(ctx, after, field)))
     context = ctx.t("invoice.edit_replanned") if {"due_on", "amount_minor"} & changes.keys() and after.status == "open" else ""
     return [Reply(text=ctx.t("invoice.edited", ref=after.ref), lines=tuple(lines), context=context)]

@@ -214,8 +214,9 @@ def _done_reply(ctx: Context, result: dict, replaces: bool) -> Reply:
     refs = result.get("changed_refs") or []
     lines = (t("import.done_changed", refs=", ".join(refs[:MAX_CHANGE_LINES]) + (" …" if len(refs) > MAX_CHANGE_LINES else "")),) if refs else ()
     return Reply(
-        text=t("import.done", added=result.get("added", 0), updated=result.get("updated", 0),
-               payments=result.get("payments", 0), clients=result.get("clients", 0)),
+        text=t("import.done", what=", ".join(
+            t.n(f"import.done_{k}", int(result.get(k, 0) or 0))
+            for k in ([k for k in ("added", "updated", "payments", "clients") if result.get(k)] or ["added"]))),
         lines=lines,
         context=t("import.done_hint"),
         replaces=replaces,

@@ -98,7 +98,7 @@ def test_reimport_updates_by_reference_records_payments_never_duplicates(send, c
     out = text_of(preview)
     assert "Updated: 2" in out and "payment of €150.00 recorded" in out
     done = text_of(click_go(click, preview))
-    assert "2 updated" in done and "1 payments recorded" in done
+    assert "Imported: 2 updated, 1 payment recorded." in done
     assert len(store.invoices.list(ME)) == 2
     assert store.invoices.by_ref(ME, "F2026-18").status == "paid"
     a = store.invoices.by_ref(ME, "F2026-17")
@@ -112,7 +112,7 @@ def test_confirming_twice_writes_once(send, click, store) -> None:
     go = next(c for c in preview[0].choices if c.id.startswith("imp:go:"))
     click(go.id, request_id="a")
     out = text_of(click(go.id, request_id="b"))
-    assert "1 new invoices" in out
+    assert "1 new invoice" in out
     assert len(store.invoices.list(ME)) == 1
 
 
