@@ -157,11 +157,13 @@ def edit_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
 
 # -- delete ----------------------------------------------------------------------
 def delete(ctx: Context, rest: str) -> list[Reply]:
+    from bot.parser import tokenize
+
     usage = "usage.incident_delete"
-    words = rest.split()
+    words = [t.value for t in tokenize(rest)]
     if len(words) > 1:
         raise UserError("error.extra_words", usage=usage, words=" ".join(words[1:]))
-    return ask_delete(ctx, find_incident(ctx, rest, usage))
+    return ask_delete(ctx, find_incident(ctx, words[0] if words else "", usage))
 
 
 def ask_delete(ctx: Context, incident: Incident) -> list[Reply]:

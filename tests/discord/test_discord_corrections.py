@@ -74,3 +74,21 @@ async def test_invoice_import_takes_an_attachment_shows_progress_and_a_preview(b
     await fake.callback_for(await fake.click(message, go["custom_id"]))
     assert len(core.store.invoices.list(OWNER)) == 200
     assert core.store.invoices.by_ref(OWNER, "D-7").amount_minor == 750
+
+
+async def test_incident_delete_invoice_edit_and_client_delete_on_discord(bot, fake: FakeDiscord, core):
+    await say(fake, "client add", {"name": "Acme Corp"})
+    await say(fake, "incident log", {"client": "Acme Corp", "kind": "abuse", "note": "Shouted"})
+    await say(fake, "invoice add", {"client": "Acme Corp", "amount": "100", "ref": "Z-1"})
+    body = await say(fake, "incident delete", {"number": "1"})
+    delete = next(b for b in buttons(body["data"]["components"]) if "Delete #1" in b["label"])
+    message = next(m for m in fake.messages.values() if delete["custom_id"] in str(m["components"]))
+    await fake.callback_for(await fake.click(message, delete["custom_id"]))
+    assert core.store.incidents.by_number(OWNER, 1) is None
+    await say(fake, "invoice edit", {"ref": "Z-1", "amount": "150", "new-ref": "Z-2"})
+    assert core.store.invoices.by_ref(OWNER, "Z-2").amount_minor == 15000
+    body = await say(fake, "client delete", {"client": "Acme Corp"})
+    gone = next(b for b in buttons(body["data"]["components"]) if "Delete Acme Corp" in b["label"])
+    message = next(m for m in fake.messages.values() if gone["custom_id"] in str(m["components"]))
+    await fake.callback_for(await fake.click(message, gone["custom_id"]))
+    assert core.store.clients.list(OWNER) == []

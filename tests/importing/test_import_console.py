@@ -47,3 +47,21 @@ def test_console_confirms_an_incident_deletion_by_number(core, store) -> None:
     assert "1) Delete #1" in out.getvalue() and "2) Keep it" in out.getvalue()
     c.handle_line("1")
     assert store.incidents.by_number(ME, 1) is None
+
+
+def test_console_corrections_and_the_exported_history(core, store, tmp_path: Path) -> None:
+    c, out = console(core, "")
+    c.export_dir = tmp_path
+    for line in ('/client add "Acme"', '/client add "Acme BV"',
+                 '/invoice add "Acme BV" 500 EUR issued=2026-10-01 due=2026-11-01 ref=C-1',
+                 '/invoice edit C-1 amount=650 due=2026-12-01', '/client rename "Acme" "Acme Corp"',
+                 '/client set "Acme Corp" late_fee=50 currency=EUR', '/client merge "Acme BV" "Acme Corp"'):
+        c.handle_line(line)
+    c.handle_line("1")  # the merge's numbered confirmation
+    c.handle_line('/invoice delete C-1')
+    c.handle_line("1")
+    c.handle_line('/client export "Acme Corp"')
+    md = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    assert "Invoice C-1 corrected" in md and "€500.00 → €650.00" in md
+    assert "Invoice C-1 deleted" in md and "Acme BV merged into this client" in md
+    assert "Renamed from Acme to Acme Corp" in md and "Client settings changed" in md

@@ -96,3 +96,34 @@ async def test_invoice_import_opens_a_modal_whose_file_is_imported(slack, fake, 
     assert status == 200 and not body  # the modal closes; the preview comes in the DM
     update = await fake.wait_for(lambda: next((c for c in fake.calls_to("chat.update") if "Import preview" in shown(c.params.get("blocks") or [])), None))
     assert "New invoices" in shown(update.params["blocks"]) and store.invoices.list(OWNER) == []
+
+
+async def test_invoice_edit_modal_and_client_fixes_over_slack(slack, fake, store):
+    await slack.command("/client", 'add "Acme"')
+    await slack.command("/client", 'add "Acme Ltd"')
+    await slack.command("/invoice", 'add "Acme Ltd" 1200 EUR issued=2026-10-01 due=2026-11-01 ref=INV-7')
+    status, body = await slack.command("/invoice", "list")
+    [menu] = overflows(body["blocks"])
+    before = len(fake.calls_to("views.open"))
+    await slack.payload(pick(slack, menu, "Edit"))
+    [call] = await fake.wait_for(lambda: fake.calls_to("views.open")[before:] or None)
+    view = call.params["view"]
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert inputs["amount"]["initial_value"] == "1200.00" and inputs["due"]["initial_value"] == "2026-11-01"
+    await slack.submit(view, {"amount": "1350", "currency": "EUR", "issued": "2026-10-01", "due": "2026-12-01", "ref": "INV-7"})
+    inv = store.invoices.by_ref(OWNER, "INV-7")
+    assert (inv.amount_minor, inv.due_on.isoformat()) == (135000, "2026-12-01")
+
+    status, body = await slack.command("/client", 'rename "Acme" "Acme Corp"')
+    assert "Acme is now called Acme Corp" in shown(body["blocks"])
+    status, body = await slack.command("/client", 'set "Acme Corp" late_fee=8% terms=14')
+    assert "8%" in shown(body["blocks"])
+    status, body = await slack.command("/client", 'merge "Acme Ltd" "Acme Corp"')
+    await slack.click(button(body["blocks"], "Merge"))
+    await fake.wait_for(lambda: store.clients.by_name(OWNER, "Acme Ltd") is None or None)
+    status, body = await slack.command("/client", 'delete "Acme Corp"')
+    text = shown(body["blocks"])
+    assert "1 invoice" in text and "cannot be undone" in text
+    await slack.click(button(body["blocks"], "Delete Acme Corp"))
+    await fake.wait_for(lambda: not store.clients.list(OWNER) or None)
+    assert store.invoices.list(OWNER) == []
