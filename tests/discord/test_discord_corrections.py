@@ -58,8 +58,11 @@ async def test_invoice_delete_asks_with_buttons_and_client_commands_work(bot, fa
     assert corp.terms_days == 14 and core.store.client_settings.late_fee(OWNER, corp.id).percent == 8
 
 
-async def test_invoice_import_takes_an_attachment_shows_progress_and_a_preview(bot, fake: FakeDiscord, core):
-    rows = "".join(f"Klant {i % 9};D-{i};{i},50;EUR;01-10-2026;31-10-2026\n" for i in range(1, 201))
+async def test_invoice_import_takes_an_attachment_shows_progress_and_a_preview(bot, fake: FakeDiscord, core, monkeypatch):
+    from adapters.discord import fix_commands
+
+    monkeypatch.setattr(fix_commands, "UPDATE_EVERY", 0.0)
+    rows = "".join(f"Klant {i % 9};D-{i};{i},50;EUR;01-10-2026;31-10-2026\n" for i in range(1, 1201))
     data = ("Klant;Nummer;Bedrag;Valuta;Datum;Vervaldatum\n" + rows).encode("cp1252")
     payload = await fake.slash_with_file("invoice import", "file", "facturen.csv", data)
     callback = (await fake.callback_for(payload)).json
@@ -68,11 +71,13 @@ async def test_invoice_import_takes_an_attachment_shows_progress_and_a_preview(b
     assert fake.find("GET", r"^/cdn/")  # the attachment was fetched from Discord's CDN
     text = str(followup.json["embeds"])
     assert "Import preview" in text and "semicolons" in text
-    go = next(b for b in buttons(followup.json["components"]) if "Import 200 invoices" in b["label"])
+    edits = await fake.wait_for(lambda: [c for c in fake.find("PATCH", r"/messages/@original$") if "Reading" in str(c.json)] or None)
+    assert "Reading facturen.csv… 41%" in str(edits[0].json)  # the deferred message shows the progress
+    go = next(b for b in buttons(followup.json["components"]) if "Import 1200 invoices" in b["label"])
     assert core.store.invoices.list(OWNER) == []
     message = next(m for m in fake.messages.values() if go["custom_id"] in str(m["components"]))
     await fake.callback_for(await fake.click(message, go["custom_id"]))
-    assert len(core.store.invoices.list(OWNER)) == 200
+    assert len(core.store.invoices.list(OWNER)) == 1200
     assert core.store.invoices.by_ref(OWNER, "D-7").amount_minor == 750
 
 

@@ -58,8 +58,11 @@ async def test_invoice_list_lines_carry_their_own_overflow(slack, fake, store):
     assert [o["text"]["text"] for o in menu["options"]] == ["Edit INV-7", "Delete INV-7"]
 
 
-async def test_a_csv_shared_in_the_dm_gets_an_updating_message_then_the_preview(slack, fake, store):
-    rows = "".join(f"Client {i % 7},S-{i},{i}.00,EUR,2026-10-01,2026-10-31\n" for i in range(1, 301))
+async def test_a_csv_shared_in_the_dm_gets_an_updating_message_then_the_preview(slack, fake, store, monkeypatch):
+    from adapters.slack import files
+
+    monkeypatch.setattr(files, "UPDATE_EVERY", 0.0)  # every progress report updates the message
+    rows = "".join(f"Client {i % 7},S-{i},{i}.00,EUR,2026-10-01,2026-10-31\n" for i in range(1, 1301))
     data = ("Client,Invoice Number,Amount,Currency,Invoice Date,Due Date\n" + rows).encode("utf-8-sig")
     status, _ = await slack.share_file("invoices.csv", data)
     assert status == 200
@@ -69,9 +72,11 @@ async def test_a_csv_shared_in_the_dm_gets_an_updating_message_then_the_preview(
     [first] = [c for c in fake.calls_to("chat.postMessage") if "Reading invoices.csv" in c.params.get("text", "")]
     assert update.params["ts"]  # the "reading…" message is replaced by the preview
     assert store.invoices.list(OWNER) == []
-    go = button(update.params["blocks"], "Import 300 invoices")
+    progress = [c.params["text"] for c in fake.calls_to("chat.update") if "%" in c.params.get("text", "")]
+    assert "Reading invoices.csv… 38%" in progress  # 500 of 1 300 rows read
+    go = button(update.params["blocks"], "Import 1300 invoices")
     await slack.click(go, channel="D0DM1", ephemeral=False)
-    await fake.wait_for(lambda: len(store.invoices.list(OWNER)) == 300 or None)
+    await fake.wait_for(lambda: len(store.invoices.list(OWNER)) == 1300 or None)
 
 
 async def test_a_file_that_is_not_csv_is_refused_in_the_dm(slack, fake, store):
