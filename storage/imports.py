@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -79,6 +79,11 @@ class Imports:
                                   (owner.workspace, owner.user, request_id))
                 if row:
                     return _batch(row)
+            # A preview nobody confirmed within a week is dropped with the next upload: files are big.
+            self.db.execute(
+                "DELETE FROM import_batches WHERE workspace = ? AND owner = ? AND status = 'pending' AND created_at < ?",
+                (owner.workspace, owner.user, to_iso(at - timedelta(days=7))),
+            )
             cur = self.db.execute(
                 "INSERT INTO import_batches (workspace, owner, filename, table_json, mapping_json, status, created_at, request_id)"
                 " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",

@@ -55,14 +55,17 @@ def apply(store: "Store", owner: "Owner", plan: Plan, batch_id: int, *, today: d
         if not store.imports.finish(owner, batch_id, "applying", {}):
             return None
         client_ids = {name_key(c.name): c.id for c in store.clients.list(owner)}
-        first_currency: dict[str, str] = {}
+        first: dict[str, Candidate] = {}
         for c in plan.new:
-            first_currency.setdefault(name_key(c.client), c.currency)
+            first.setdefault(name_key(c.client), c)
         for name, _ in plan.new_clients:
+            # A new client gets the currency and the payment terms of its first invoice in the file.
+            c0 = first.get(name_key(name))
+            terms = max(0, min((c0.due - c0.issued).days, 365)) if c0 else 30
             cur = db.execute(
                 "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at)"
-                " VALUES (?, ?, ?, ?, 30, ?, NULL, 0, ?)",
-                (owner.workspace, owner.user, name, name_key(name), first_currency.get(name_key(name), "EUR"), stamp),
+                " VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?)",
+                (owner.workspace, owner.user, name, name_key(name), terms, c0.currency if c0 else "EUR", stamp),
             )
             client_ids[name_key(name)] = cur.lastrowid  # type: ignore[assignment]
         for c in plan.new:

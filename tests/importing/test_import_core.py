@@ -61,6 +61,8 @@ def test_xero_lines_are_one_invoice_and_nothing_is_written_before_confirming(sen
     assert "2 new invoices" in done
     inv = store.invoices.by_ref(ME, "INV-0002")
     assert (inv.amount_minor, inv.paid_minor, inv.currency, inv.issued_on, inv.due_on) == (30000, 10000, "GBP", date(2026, 11, 1), date(2026, 12, 1))
+    globex = store.clients.by_name(ME, "Globex")
+    assert (globex.currency, globex.terms_days) == ("GBP", 30)  # from its first invoice in the file
 
 
 def test_invoice_ninja_paid_invoice_is_paid(send, click, store) -> None:
