@@ -125,7 +125,7 @@ class Corrections:
             self.db.execute(
                 "UPDATE invoices SET status = 'deleted', ref_key = ref_key || ? || id, next_nudge_on = NULL, updated_at = ?"
                 " WHERE id = ? AND workspace = ? AND owner = ?",
-                ("\x00deleted:", to_iso(at), invoice.id, owner.workspace, owner.user),
+                ("\x1fdeleted:", to_iso(at), invoice.id, owner.workspace, owner.user),  # refs never hold control characters
             )
             cancelled = self._cancel_pending(invoice.id)
             change_id = self.history.record(owner, "invoice", invoice.id, invoice.client_id, "delete",
