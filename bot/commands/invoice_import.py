@@ -10,6 +10,7 @@ be read, with its reason. **Import** writes it (bot/importing/apply.py),
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 
 from bot import fmt
 from bot.commands.common import ctx_currency, totals
@@ -55,7 +56,7 @@ def upload(ctx: Context, filename: str, content: bytes, size: int | None = None)
 
 # -- batch <-> plan ----------------------------------------------------------------
 def _mapping_json(mapping: Mapping) -> dict:
-    return {"layout": mapping.layout.name, "columns": mapping.columns}
+    return {"layout": mapping.layout.name, "columns": mapping.columns, "dates": mapping.dates}
 
 
 def _table(batch: Batch) -> Table:
@@ -64,7 +65,8 @@ def _table(batch: Batch) -> Table:
 
 
 def _mapping(batch: Batch) -> Mapping:
-    return Mapping(layouts.by_name(batch.mapping["layout"]), {k: int(v) for k, v in batch.mapping["columns"].items()})
+    return Mapping(layouts.by_name(batch.mapping["layout"]), {k: int(v) for k, v in batch.mapping["columns"].items()},
+                   batch.mapping.get("dates"))
 
 
 #: The last plans by (batch, what is on file): the confirmation reuses the preview's plan when
@@ -125,7 +127,7 @@ def preview_reply(ctx: Context, batch: Batch) -> Reply:
         fields.append(Field(t("import.f.outstanding"), totals(ctx, [(v, c) for c, v in plan.outstanding().items()])))
     lines: list[str] = [t("import.columns", columns=columns or "—"), read_as]
     if not plan.date_certain:
-        lines.append(t("import.dates_ambiguous", order=t(f"import.dates.{plan.date_order}")))
+        lines.append(t("import.dates_ambiguous"))
     if missing:
         lines.append(t("import.missing_columns", fields=", ".join(t(f"import.field.{f}") for f in missing)))
     if plan.new_clients:
@@ -145,7 +147,11 @@ def preview_reply(ctx: Context, batch: Batch) -> Reply:
         if len(plan.problems) > MAX_PROBLEM_LINES:
             lines.append(t.n("import.and_more", len(plan.problems) - MAX_PROBLEM_LINES))
     choices: list[Choice] = []
-    if plan.writes and not missing:
+    ready = plan.writes and not missing and plan.date_certain
+    if not plan.date_certain:  # ambiguous dates are asked about, never guessed
+        choices.append(Choice(f"{PREFIX}:dmy:{batch.id}", t("import.button.dmy"), "primary"))
+        choices.append(Choice(f"{PREFIX}:mdy:{batch.id}", t("import.button.mdy"), "primary"))
+    elif ready:
         choices.append(Choice(f"{PREFIX}:go:{batch.id}", t.n("import.button.go", plan.writes), "primary"))
     choices.append(Choice(f"{PREFIX}:map:{batch.id}", t("import.button.columns")))
     choices.append(Choice(f"{PREFIX}:no:{batch.id}", t("import.button.cancel")))
@@ -197,9 +203,14 @@ def import_action(ctx: Context, action_id: str) -> list[Reply]:
         return [Reply(text=ctx.t("import.cancelled"), replaces=True)]
     if verb == "map":
         return [map_form(ctx, batch)]
+    if verb in ("dmy", "mdy"):
+        ctx.store.imports.set_mapping(ctx.owner, batch.id, {**batch.mapping, "dates": verb})
+        fresh = ctx.store.imports.get(ctx.owner, batch.id)
+        assert fresh is not None
+        return [replace(preview_reply(ctx, fresh), replaces=True)]
     if verb == "go":
         _, plan = plan_for(ctx, batch)
-        if not plan.writes or plan.mapping.missing():
+        if not plan.writes or plan.mapping.missing() or not plan.date_certain:
             return [preview_reply(ctx, batch)]
         result = apply(ctx.store, ctx.owner, plan, batch.id, today=ctx.today, now=ctx.now, progress=reporter("write"))
         if result is None:  # applied by a concurrent click meanwhile

@@ -119,6 +119,7 @@ class Mapping:
 
     layout: Layout
     columns: dict[str, int] = field(default_factory=dict)
+    dates: str | None = None  # "dmy" | "mdy" when the user said which (the file could not tell)
 
     def missing(self) -> list[str]:
         return [f for f in REQUIRED if f not in self.columns]
@@ -171,7 +172,7 @@ def with_columns(mapping: Mapping, chosen: dict[str, int | None]) -> Mapping:
             columns.pop(name, None)
         else:
             columns[name] = value
-    return Mapping(mapping.layout, columns)
+    return Mapping(mapping.layout, columns, mapping.dates)
 
 
 def by_name(name: str) -> Layout:

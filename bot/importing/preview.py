@@ -113,7 +113,9 @@ def build(
     layout = mapping.layout
     amounts = [_cell(c, cols.get("amount")) for _, c in table.rows[:2000]]
     mark = layout.decimal or values.decimal_mark(amounts)
-    if layout.dates in ("iso", "dmy", "mdy"):
+    if mapping.dates in ("dmy", "mdy"):
+        order, certain = mapping.dates, True
+    elif layout.dates in ("iso", "dmy", "mdy"):
         order, certain = layout.dates, True
     else:
         samples = [_cell(c, cols.get(k)) for _, c in table.rows for k in ("issued", "due")]

@@ -87,7 +87,7 @@ def amount(text: str, mark: str, currency: str) -> int:
 
 
 def date_order(samples: list[str]) -> tuple[str, bool]:
-    """("iso" | "dmy" | "mdy", certain). Numeric dates decide by a part above 12; else unknown."""
+    """("iso" | "dmy" | "mdy", certain). Numeric dates decide by a part above 12; slashes alone leave it open."""
     numeric = [m for m in (_NUMERIC.fullmatch(s.strip()) for s in samples if s.strip()) if m]
     if not numeric:
         return "iso", True
@@ -95,6 +95,8 @@ def date_order(samples: list[str]) -> tuple[str, bool]:
         return "dmy", True
     if any(int(m.group(2)) > 12 for m in numeric):
         return "mdy", True
+    if not any("/" in m.group(0) for m in numeric):
+        return "dmy", True  # 03-11-2026 and 03.11.2026 are day first: month-first dates are written with slashes
     return "dmy", False
 
 

@@ -197,3 +197,15 @@ def test_imported_overdue_invoice_gets_only_the_stage_its_age_calls_for(send, cl
 
 def test_typed_import_says_how_to_send_a_file(say) -> None:
     assert "/invoice import ~/Downloads/invoices.csv" in text_of(say("/invoice import"))
+
+
+def test_dates_that_could_be_read_either_way_are_asked_about(send, click, store) -> None:
+    csv = "Client,Invoice Number,Amount,Currency,Invoice Date,Due Date\nA,Q-1,10.00,EUR,01/02/2026,03/04/2026\n"
+    preview = send(csv)
+    assert "Which order does your tool write?" in text_of(preview)
+    assert not any(c.id.startswith("imp:go") for c in preview[0].choices)  # no import before the answer
+    month_first = next(c for c in preview[0].choices if c.id.startswith("imp:mdy:"))
+    again = click(month_first.id, request_id="o1")
+    click_go(click, again)
+    inv = store.invoices.by_ref(ME, "Q-1")
+    assert (inv.issued_on, inv.due_on) == (date(2026, 1, 2), date(2026, 3, 4))
