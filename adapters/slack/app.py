@@ -297,7 +297,8 @@ class SlackBridge:
             return
         container = body.get("container") or {}
         message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-        key = ("action", team, user, channel, message_ts, action.get("action_id")) if message_ts else None
+        # The chosen id too: one overflow menu (one action id) holds both Edit and Delete.
+        key = ("action", team, user, channel, message_ts, action.get("action_id"), choice_id) if message_ts else None
         event = Action(address, action_id=choice_id, request_id=body.get("trigger_id"))
         replies = self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
         form = next((r for r in replies if r.form is not None), None)
