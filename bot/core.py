@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot import registry
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import Action, Address, Capture, Command, Event, FormSubmit
+from bot.events import Action, Address, Capture, Command, Event, FormSubmit, Upload
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
 from bot.replies import Reply
 from storage.health import is_disk_full
@@ -95,6 +95,10 @@ class Core:
                 from bot.commands.incident import capture_form
 
                 return capture_form(ctx, event)
+            if isinstance(event, Upload):
+                from bot.commands.invoice_import import upload
+
+                return upload(ctx, event.filename, event.content, event.size)
             raise TypeError(type(event))
         except UserError as err:
             return [error_reply(ctx, err)]

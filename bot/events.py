@@ -73,4 +73,16 @@ class Capture:
     request_id: str | None = None
 
 
-Event = Command | Action | FormSubmit | Capture
+@dataclass(frozen=True)
+class Upload:
+    """A file the user gave the bot (a Slack file shared in the DM or the modal, a Discord
+    attachment, a path read by the console): `/invoice import` reads it as a CSV."""
+
+    address: Address
+    filename: str
+    content: bytes
+    request_id: str | None = None
+    size: int | None = None  # the size the platform reports, when it sent less (a file too big to fetch)
+
+
+Event = Command | Action | FormSubmit | Capture | Upload

@@ -71,7 +71,10 @@ class Reply:
     adapter without losing any. `private` replies are seen only by the user.
     `replaces` asks the surface to update the message the action came from
     instead of posting a new one. `form_errors` answers a form submission with
-    per-field messages, keeping the form open.
+    per-field messages, keeping the form open. `line_choices` are actions on
+    one line each (Edit / Delete of an incident or invoice): Slack shows an
+    overflow menu beside the line, Discord a select menu, the console none
+    (its users type the command the line names).
     """
 
     text: str = ""
@@ -86,6 +89,7 @@ class Reply:
     private: bool = True
     replaces: bool = False
     is_error: bool = False
+    line_choices: tuple[tuple[Choice, ...], ...] = ()  # per-line actions: line_choices[i] belongs to lines[i]
 
     def plain(self) -> str:
         """Everything a reader would see, as plain text (notifications, logs, tests)."""

@@ -28,6 +28,7 @@ class TimelineEvent:
     amount_minor: int | None = None
     currency: str | None = None
     date_only: bool = False  # a calendar date (invoice issued, payment made): show no time of day
+    entity: str = ""  # "incident:<number>" | "invoice:<id>": what a correction on this line would change
 
 
 Source = Callable[["Context", "Client"], list[TimelineEvent]]
@@ -67,13 +68,16 @@ def _incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
             summaries[kind] = ctx.t("timeline.incident", kind=ctx.t(f"kind.{kind}"))
         return summaries[kind]
 
+    corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
+    mark = ctx.t("fix.corrected_mark") if corrected else ""
     return [
         TimelineEvent(
             at=i.occurred_at,
             type="incident",
-            summary=summary(i.kind),
+            summary=summary(i.kind) + f" (#{i.number})" + (f" {mark}" if i.id in corrected else ""),
             detail=i.note,
             ref=i.source_ref,  # the captured chat message's permalink, when there is one
+            entity=f"incident:{i.number}",
         )
         for i in ctx.store.incidents.for_client(ctx.owner, client.id)
     ]
@@ -97,6 +101,7 @@ def _invoices(ctx: "Context", client: "Client") -> list[TimelineEvent]:
                 amount_minor=inv.amount_minor,
                 currency=inv.currency,
                 date_only=True,
+                entity=f"invoice:{inv.id}",
             )
         )
         for p in ctx.store.invoices.payments(ctx.owner, inv.id):

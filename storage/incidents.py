@@ -1,4 +1,8 @@
-"""Incidents: the paper trail. Append-only; a request id makes retries harmless."""
+"""Incidents: the paper trail. A request id makes retries harmless; a correction keeps its history.
+
+Each incident has a short per-owner number (`#12`) users name it by. A deleted incident keeps its
+row with `deleted_at` set and leaves every read here; storage/history.py keeps what it was.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,11 +41,30 @@ def _v1(db: "sqlite_utils.Database") -> None:
     db["incidents"].create_index(["workspace", "owner", "request_id"], unique=True, if_not_exists=True)
 
 
-MIGRATIONS = [_v1]
+def _v2(db: "sqlite_utils.Database") -> None:
+    # Issue 19: a short number per owner ("#12") to name an incident in a correction, and a
+    # deletion mark (the row stays as evidence; storage/history.py keeps the whole change).
+    columns = db["incidents"].columns_dict
+    if "number" not in columns:
+        db["incidents"].add_column("number", int)
+    if "deleted_at" not in columns:
+        db["incidents"].add_column("deleted_at", str)
+    db.execute(
+        "UPDATE incidents SET number = (SELECT rn FROM (SELECT id AS rid, row_number() OVER"
+        " (PARTITION BY workspace, owner ORDER BY id) AS rn FROM incidents) WHERE rid = incidents.id)"
+        " WHERE number IS NULL"
+    )
+    db["incidents"].create_index(["workspace", "owner", "number"], if_not_exists=True)
+
+
+MIGRATIONS = [_v1, _v2]
+
+#: Rows still on the trail (a deleted incident lives on in the history only).
+_LIVE = " AND deleted_at IS NULL"
 
 
 #: The columns of an `Incident`, in its field order (for tuple reads).
-_COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref"
+_COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref, number"
 
 
 def _row(row: dict) -> Incident:
@@ -55,6 +78,7 @@ def _row(row: dict) -> Incident:
         logged_by=row["logged_by"],
         source=row["source"],
         source_ref=row["source_ref"],
+        number=row.get("number") or 0,
     )
 
 
@@ -84,9 +108,10 @@ class Incidents:
                 )
                 if row:
                     return _row(row), False
+            number = self.next_number(owner)
             cur = self.db.execute(
                 "INSERT INTO incidents (workspace, owner, client_id, kind, note, occurred_at, logged_at, logged_by,"
-                " source, source_ref, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source, source_ref, request_id, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     owner.workspace,
                     owner.user,
@@ -99,6 +124,7 @@ class Incidents:
                     source,
                     source_ref,
                     request_id,
+                    number,
                 ),
             )
             incident_id = cur.lastrowid
@@ -113,36 +139,54 @@ class Incidents:
             logged_by=owner.user,
             source=source,
             source_ref=source_ref,
+            number=number,
         )
         return incident, True
 
+    def next_number(self, owner: Owner) -> int:
+        """The owner's next short incident number (call inside the writing transaction)."""
+        row = self.db.one(
+            "SELECT coalesce(max(number), 0) + 1 AS n FROM incidents WHERE workspace = ? AND owner = ?",
+            (owner.workspace, owner.user),
+        )
+        return int(row["n"]) if row else 1
+
+    def by_number(self, owner: Owner, number: int, include_deleted: bool = False) -> Incident | None:
+        """One incident by its short number ("#12")."""
+        live = "" if include_deleted else _LIVE
+        row = self.db.one(
+            "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND number = ?" + live,
+            (owner.workspace, owner.user, number),
+        )
+        return _row(row) if row else None
+
     def for_client(self, owner: Owner, client_id: int, limit: int | None = None) -> list[Incident]:
         # Tuples, not dict rows: a dossier reads every incident of a client (see docs/bench.md).
-        sql = f"SELECT {_COLUMNS} FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? ORDER BY occurred_at, id"
+        sql = f"SELECT {_COLUMNS} FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?{_LIVE} ORDER BY occurred_at, id"
         params: tuple = (owner.workspace, owner.user, client_id)
         if limit is not None:
             sql = (
-                f"SELECT {_COLUMNS} FROM (SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?"
+                f"SELECT {_COLUMNS} FROM (SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?{_LIVE}"
                 " ORDER BY occurred_at DESC, id DESC LIMIT ?) ORDER BY occurred_at, id"
             )
             params = params + (limit,)
         parse = datetime.fromisoformat
         return [
-            Incident(id_, cid, kind, note, parse(occurred), parse(logged), by, source, ref)
-            for id_, cid, kind, note, occurred, logged, by, source, ref in self.db.rows(sql, params)
+            Incident(id_, cid, kind, note, parse(occurred), parse(logged), by, source, ref, number or 0)
+            for id_, cid, kind, note, occurred, logged, by, source, ref, number in self.db.rows(sql, params)
         ]
 
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:
         """(kind, occurred_at) of every incident of one client: what a score needs, without the notes."""
         rows = self.db.query(
-            "SELECT kind, occurred_at FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?",
+            "SELECT kind, occurred_at FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?" + _LIVE,
             (owner.workspace, owner.user, client_id),
         )
         return [(r["kind"], datetime.fromisoformat(r["occurred_at"])) for r in rows]
 
     def count_for_client(self, owner: Owner, client_id: int) -> int:
         row = self.db.one(
-            "SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?",
+            "SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?" + _LIVE,
             (owner.workspace, owner.user, client_id),
         )
         return row["n"] if row else 0
@@ -151,7 +195,7 @@ class Incidents:
         """Every client's incident times by kind, for scores and lists in one query."""
         out: dict[int, dict[str, list[datetime]]] = {}
         for r in self.db.query(
-            "SELECT client_id, kind, occurred_at FROM incidents WHERE workspace = ? AND owner = ?",
+            "SELECT client_id, kind, occurred_at FROM incidents WHERE workspace = ? AND owner = ?" + _LIVE,
             (owner.workspace, owner.user),
         ):
             out.setdefault(r["client_id"], {}).setdefault(r["kind"], []).append(from_iso(r["occurred_at"]))  # type: ignore[arg-type]

@@ -77,6 +77,10 @@ def _v2(db: "sqlite_utils.Database") -> None:
 
 MIGRATIONS = [_v1, _v2]
 
+#: Invoices still on the books: a deleted one (issue 19) keeps its row, status 'deleted', and a
+#: ref_key no look-up matches, so its reference is free again; storage/history.py keeps what it was.
+_LIVE = " AND i.status != 'deleted'"
+
 _SELECT = (
     "SELECT i.*, coalesce((SELECT sum(p.amount_minor) FROM payments p WHERE p.invoice_id = i.id), 0) AS paid_minor"
     " FROM invoices i"
@@ -122,7 +126,7 @@ class PaymentRefused(Exception):
 
     def __init__(self, reason: str, invoice: Invoice) -> None:
         super().__init__(reason)
-        self.reason = reason  # "already_paid" | "too_much" | "written_off"
+        self.reason = reason  # "already_paid" | "too_much" | "written_off" | "deleted"
         self.invoice = invoice
 
 
@@ -178,7 +182,7 @@ class Invoices:
 
     def refs(self, owner: Owner, prefix: str = "", limit: int = 25, open_only: bool = False) -> list[str]:
         like = "%" + prefix.casefold().replace("%", "").replace("_", "") + "%"
-        status = " AND status = 'open'" if open_only else ""
+        status = " AND status = 'open'" if open_only else " AND status != 'deleted'"
         rows = self.db.query(
             "SELECT ref FROM invoices WHERE workspace = ? AND owner = ? AND ref_key LIKE ?" + status + " ORDER BY due_on DESC LIMIT ?",
             (owner.workspace, owner.user, like, limit),
@@ -187,10 +191,10 @@ class Invoices:
 
     def list(self, owner: Owner, client_id: int | None = None) -> list[Invoice]:
         if client_id is None:
-            rows = self.db.query(_SELECT + " WHERE i.workspace = ? AND i.owner = ? ORDER BY i.due_on, i.id", (owner.workspace, owner.user))
+            rows = self.db.query(_SELECT + " WHERE i.workspace = ? AND i.owner = ?" + _LIVE + " ORDER BY i.due_on, i.id", (owner.workspace, owner.user))
         else:
             rows = self.db.query(
-                _SELECT + " WHERE i.workspace = ? AND i.owner = ? AND i.client_id = ? ORDER BY i.due_on, i.id",
+                _SELECT + " WHERE i.workspace = ? AND i.owner = ? AND i.client_id = ?" + _LIVE + " ORDER BY i.due_on, i.id",
                 (owner.workspace, owner.user, client_id),
             )
         return [_row(r) for r in rows]
@@ -209,7 +213,7 @@ class Invoices:
     def payments_for_client(self, owner: Owner, client_id: int) -> list[Payment]:
         rows = self.db.query(
             "SELECT p.* FROM payments p JOIN invoices i ON i.id = p.invoice_id"
-            " WHERE i.client_id = ? AND p.workspace = ? AND p.owner = ? ORDER BY p.paid_on, p.id",
+            " WHERE i.client_id = ? AND p.workspace = ? AND p.owner = ?" + _LIVE + " ORDER BY p.paid_on, p.id",
             (client_id, owner.workspace, owner.user),
         )
         return [_payment(r) for r in rows]
@@ -241,8 +245,8 @@ class Invoices:
             invoice = self.get(owner, invoice_id)
             if invoice is None:
                 raise LookupError(invoice_id)
-            if invoice.status == "written_off":
-                raise PaymentRefused("written_off", invoice)
+            if invoice.status in ("written_off", "deleted"):
+                raise PaymentRefused(invoice.status, invoice)
             if invoice.status == "paid" or invoice.balance_minor <= 0:
                 raise PaymentRefused("already_paid", invoice)
             amount = invoice.balance_minor if amount_minor is None else amount_minor

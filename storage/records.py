@@ -54,6 +54,7 @@ class Incident:
     logged_by: str
     source: str  # "command" | "form" | "nudge" | "shortcut" | ...
     source_ref: str | None
+    number: int = 0  # the owner's short id, shown as "#12"
 
 
 @dataclass(frozen=True)

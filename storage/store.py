@@ -12,6 +12,7 @@ from pathlib import Path
 from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
 from storage import health, requests, routes
+from storage import client_settings, corrections, history, imports
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -25,6 +26,9 @@ COMPONENTS = [
     ("followups", followups.MIGRATIONS),
     ("requests", requests.MIGRATIONS),
     ("routes", routes.MIGRATIONS),
+    ("history", history.MIGRATIONS),
+    ("client_settings", client_settings.MIGRATIONS),
+    ("imports", imports.MIGRATIONS),
 ]
 
 
@@ -55,6 +59,10 @@ class Store:
         self.followups = followups.Followups(self.database)
         self.requests = requests.Requests(self.database)
         self.routes = routes.Routes(self.database)
+        self.history = history.History(self.database)
+        self.client_settings = client_settings.ClientSettings(self.database)
+        self.corrections = corrections.Corrections(self.database, self.history)
+        self.imports = imports.Imports(self.database)
 
     @property
     def path(self) -> str:

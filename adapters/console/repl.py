@@ -118,6 +118,12 @@ class Console:
             self.handle_line(line)
 
     def handle_line(self, line: str) -> None:
+        from adapters.console.importing import import_file, wants_file
+
+        path = wants_file(line)
+        if path:
+            import_file(self, path)
+            return
         if line.startswith("/"):
             name, _, rest = line[1:].partition(" ")
             self.show(self.core.handle(Command(self.address, name, rest.strip(), request_id=None)))
@@ -134,7 +140,9 @@ class Console:
             else:
                 self.write(self.t("console.no_such_choice", answer=line, count=len(choices)))
             return
-        self.show(self.core.handle(Action(self.address, chosen.id, request_id=self._request_id())))
+        from adapters.console.importing import run_with_bar  # an import's Import choice draws its bar
+
+        self.show(run_with_bar(self, Action(self.address, chosen.id, request_id=self._request_id())))
 
     def _request_id(self) -> str:
         self._counter += 1

@@ -291,4 +291,7 @@ def build() -> list[app_commands.Group | app_commands.Command]:
     async def capture(interaction: discord.Interaction, message: discord.Message) -> None:
         await _bridge(interaction).run_capture(interaction, message)
 
+    from adapters.discord import fix_commands  # issue 19: corrections and /invoice import
+
+    fix_commands.add(client, incident, invoice)
     return [client, incident, invoice, fire, redflag, capture]

@@ -8,7 +8,7 @@ full text is also shown in the body, many choices become select menus.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import discord
 
@@ -195,6 +195,10 @@ def _files(reply: Reply) -> list[discord.File]:
 
 def render(reply: Reply, target: Target, t: Messages) -> list[Outgoing]:
     """One Reply as one or more Discord messages, in reading order."""
+    if reply.line_choices:
+        # Per-line actions (Edit #12 / Delete #12: their labels name the line) join the choices,
+        # which become a select menu when there are many.
+        reply = replace(reply, choices=reply.choices + tuple(c for line in reply.line_choices for c in line), line_choices=())
     use_select, list_choices = _choices_plan(reply.choices)
     embeds = [e for e in _embeds(reply, t, list_choices) if embed_size(e) > 0 or e.fields]
     views: list[discord.ui.View] = []

@@ -40,7 +40,7 @@ SHORTCUT_LOG_INCIDENT = "log_incident"
 #: Button and form ids owned by the adapter itself (App Home), never sent to the core.
 UI_PREFIX = "slackui:"
 #: Events the app subscribes to (the manifest lists exactly these).
-EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked", "message.im")
 #: How long a command may take before the ack goes out with a "working on it" line
 #: (Slack gives up after 3 s); the answer follows through the response_url.
 ACK_BUDGET = 2.0
@@ -140,6 +140,11 @@ class SlackBridge:
 
     # -- slash commands --------------------------------------------------------
     async def on_command(self, ack, body: dict, client: AsyncWebClient, respond, context) -> None:
+        from adapters.slack import files as shared_files
+
+        if shared_files.wants_modal(body) and body.get("trigger_id"):
+            await shared_files.open_modal(self, ack, body, client, context)  # the modal takes the CSV
+            return
         who, channel = teams.resolve(body, context), _channel(body)
         user = who.user
         address = await self.address(client, who, channel)
@@ -247,7 +252,8 @@ class SlackBridge:
         user = who.user
         address = await self.address(client, who, channel)
         url = ResponseUrl(body.get("response_url"))
-        choice_id, intended = render.read_button_value(action.get("value"))
+        # A button carries its value; an overflow menu (a line's Edit / Delete) the chosen option's.
+        choice_id, intended = render.read_button_value(action.get("value") or (action.get("selected_option") or {}).get("value"))
         choice_id = choice_id or action.get("action_id") or ""
         if intended and intended != user:
             # Someone else's buttons: the core would refuse the ids anyway (it scopes
@@ -256,7 +262,8 @@ class SlackBridge:
             return
         container = body.get("container") or {}
         message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-        key = request_key("action", user, channel, message_ts, action.get("action_id")) if message_ts else None
+        # The chosen id too: one overflow menu (one action id) holds both Edit and Delete.
+        key = request_key("action", user, channel, message_ts, action.get("action_id"), choice_id) if message_ts else None
         event = Action(address, action_id=choice_id, request_id=body.get("trigger_id"))
         replies = await self.handle(key, event, ttl=DOUBLE_CLICK_WINDOW)
         form = next((r for r in replies if r.form is not None), None)
@@ -473,10 +480,14 @@ def build_app(
     app.shortcut(SHORTCUT_LOG_INCIDENT)(bridge.on_log_incident)
     app.action(home.FIRE_BUTTON)(bridge.on_home_fire)
     app.view(home.FIRE_FORM)(bridge.on_home_fire_submit)
+    from adapters.slack import files as shared_files  # /invoice import: the CSV from the modal or the DM
+
+    app.view(shared_files.IMPORT_VIEW)(shared_files.submitted(bridge))
     app.action(re.compile(".+"))(bridge.on_action)
     app.view(re.compile(".+"))(bridge.on_view)
     app.view_closed(re.compile(".+"))(bridge.on_view_closed)
     app.event("app_home_opened")(bridge.on_home_opened)
+    app.event("message")(shared_files.listener(bridge))
     if app.installation_store is not None:
         oauth.add_revocation_listeners(app, bridge)
     else:

@@ -30,6 +30,8 @@ BOT_SCOPES: tuple[str, ...] = (
     "im:write",  # conversations.open for DMs
     "users:read",  # users.info: locale (include_locale) and time zone
     "files:write",  # exports and charts
+    "files:read",  # a CSV shared in the DM for /invoice import (downloaded from its private URL)
+    "im:history",  # the message.im event that brings that file
 )
 #: Minutes before expiry at which a rotating token is refreshed.
 ROTATE_BEFORE_MINUTES = 120

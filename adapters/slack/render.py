@@ -113,6 +113,18 @@ def button(choice: Choice, action_id: str, for_user: str | None) -> dict:
     return el
 
 
+def overflow(choices: Sequence[Choice], action_id: str, for_user: str | None) -> dict:
+    """A line's actions as an overflow menu (at most 5 options; each value routes like a button)."""
+    return {
+        "type": "overflow",
+        "action_id": action_id,
+        "options": [
+            {"text": {"type": "plain_text", "text": shorten(c.label, MAX_OPTION_TEXT), "emoji": True}, "value": button_value(c, for_user)}
+            for c in choices[:5]
+        ],
+    }
+
+
 def choice_blocks(choices: Sequence[Choice], for_user: str | None) -> list[dict]:
     """Buttons in actions blocks of at most 25; a label too long for a button gets its own section."""
     blocks: list[dict] = []
@@ -181,7 +193,17 @@ def reply_blocks(reply: Reply, for_user: str | None) -> list[dict]:
     # Join short extra paragraphs into as few sections as fit, so long lists
     # spend characters rather than blocks.
     buffer = ""
-    for line in reply.lines:
+    for index, line in enumerate(reply.lines):
+        actions = reply.line_choices[index] if index < len(reply.line_choices) else ()
+        if actions:
+            # A line with its own actions (Edit / Delete) is a section with an overflow menu beside it.
+            if buffer:
+                blocks.extend(sections(buffer))
+                buffer = ""
+            own = sections(line)
+            own[-1]["accessory"] = overflow(actions, f"line:{index}", for_user)
+            blocks.extend(own)
+            continue
         candidate = f"{buffer}\n{line}" if buffer else line
         if len(escape(candidate)) <= MAX_SECTION:
             buffer = candidate

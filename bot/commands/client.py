@@ -1,4 +1,4 @@
-"""`/client add|list|show|pause|resume|export|report`."""
+"""`/client add|list|show|pause|resume|export|report`; rename|merge|delete|set in client_fix.py."""
 from __future__ import annotations
 
 import re
@@ -47,9 +47,17 @@ def client_command(ctx: Context, text: str) -> list[Reply]:
             "export": export,
             "report": report,
             "contact": contact,
+            **_corrections(),
         },
         usage="usage.client",
     )
+
+
+def _corrections() -> dict:
+    """`rename`, `merge`, `delete` and `set` (issue 19), in bot/commands/client_fix.py."""
+    from bot.commands import client_fix
+
+    return {"rename": client_fix.rename, "merge": client_fix.merge, "delete": client_fix.delete, "set": client_fix.set_options}
 
 
 def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
@@ -120,10 +128,15 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         + (f" — {e.detail}" if e.detail else "")
         for e in shown
     ]
+    from bot.history_view import event_choices
+
+    line_choices = [event_choices(ctx, e) for e in shown]
     if len(events) > len(shown):
         lines.insert(0, ctx.t.n("client.timeline_more", len(events) - len(shown), name=client.name))
+        line_choices.insert(0, ())
     if not events:
         lines = [ctx.t("client.timeline_empty")]
+        line_choices = [()]
     by_kind: dict[str, int] = {}
     for kind, _ in marks:
         by_kind[kind] = by_kind.get(kind, 0) + 1
@@ -154,6 +167,7 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
             title=ctx.t("client.show_title", name=client.name),
             fields=tuple(fields),
             lines=tuple(lines),
+            line_choices=tuple(line_choices) if any(line_choices) else (),
             context=ctx.t("client.show_hint", name=client.name),
         )
     ]

@@ -1,5 +1,7 @@
 """`/incident <client> <kind> [note…]`, `/incident list <client>`, and the incident form.
 
+`/incident edit|delete` live in bot/commands/incident_fix.py.
+
 With no arguments the command answers with a form (a Slack/Discord modal,
 prompts in the console). A captured chat message ("Log as client
 incident") opens the same form pre-filled and keeps the message's own time
@@ -33,6 +35,11 @@ def incident_command(ctx: Context, text: str) -> list[Reply]:
     if not head.quoted and head.value.lower() == "list" and ctx.store.clients.by_name(ctx.owner, text.strip()) is None:
         rest = text[head.end:].strip()
         return list_incidents(ctx, " ".join(t.value for t in tokenize(rest)))
+    if not head.quoted and head.value.lower() in ("edit", "delete") and ctx.store.clients.by_name(ctx.owner, head.value) is None:
+        from bot.commands import incident_fix
+
+        rest = text[head.end:].strip()
+        return incident_fix.edit(ctx, rest) if head.value.lower() == "edit" else incident_fix.delete(ctx, rest)
     if len(tokens) < 2:
         client = find_client(ctx, head.value, "usage.incident")
         raise UserError("error.kind_missing", usage="usage.incident", name=client.name, kinds=kind_words(ctx.language))
@@ -79,12 +86,23 @@ def list_incidents(ctx: Context, name: str) -> list[Reply]:
     incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
     if not incidents:
         return [Reply(text=ctx.t("incident.none", name=client.name), context=ctx.t("incident.none_hint", name=client.name))]
+    from bot.commands.incident_fix import line_choices
+
+    corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
     lines = tuple(
-        ctx.t("incident.line", when=fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(f"kind.{i.kind}"))
+        ctx.t("incident.line_numbered", id=f"#{i.number}", when=fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(f"kind.{i.kind}"))
+        + ((" " + ctx.t("fix.corrected_mark")) if i.id in corrected else "")
         + (f" — {i.note}" if i.note else "")
         for i in incidents
     )
-    return [Reply(title=ctx.t.n("incident.list_title", len(incidents), name=client.name), lines=lines)]
+    return [
+        Reply(
+            title=ctx.t.n("incident.list_title", len(incidents), name=client.name),
+            lines=lines,
+            line_choices=tuple(line_choices(ctx, i) for i in incidents),
+            context=ctx.t("incident.list_fix_hint", id=f"#{incidents[-1].number}"),
+        )
+    ]
 
 
 def incident_form(ctx: Context, note: str = "", state: dict | None = None, client_name: str = "") -> Reply:

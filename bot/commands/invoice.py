@@ -36,9 +36,17 @@ def invoice_command(ctx: Context, text: str) -> list[Reply]:
     return dispatch(
         ctx,
         text,
-        {"add": add, "paid": paid, "list": list_invoices, "snooze": snooze, "due": change_due, "writeoff": write_off},
+        {"add": add, "paid": paid, "list": list_invoices, "snooze": snooze, "due": change_due, "writeoff": write_off,
+         **_corrections()},
         usage="usage.invoice",
     )
+
+
+def _corrections() -> dict:
+    """`edit`, `delete` and `import` (issue 19), in their own modules."""
+    from bot.commands import invoice_fix, invoice_import
+
+    return {"edit": invoice_fix.edit, "delete": invoice_fix.delete, "import": invoice_import.start}
 
 
 # -- add -----------------------------------------------------------------------
@@ -279,6 +287,8 @@ def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
             return [Reply(text=ctx.t("invoice.none_overdue"))]
         return [Reply(text=ctx.t("invoice.none"), context=ctx.t("invoice.none_hint"))]
     failures = _delivery_failures(ctx)
+    from bot.commands.invoice_fix import line_choices
+
     lines = []
     for inv in invoices:
         status = _status(ctx, inv)
@@ -301,6 +311,7 @@ def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         Reply(
             title=title,
             lines=tuple(lines),
+            line_choices=tuple(line_choices(ctx, inv) for inv in invoices),
             fields=(Field(ctx.t("field.outstanding"), totals(ctx, outstanding) if outstanding else ctx.t("value.nothing_owed")),),
         )
     ]

@@ -32,7 +32,7 @@ def nudge_button(ctx: Context, action_id: str) -> list[Reply]:
         return [Reply(text=ctx.t("nudge.button_unknown"), is_error=True)]
     name, invoice_id, stage = parsed
     invoice = ctx.store.invoices.get(ctx.owner, invoice_id)
-    if invoice is None:
+    if invoice is None or invoice.status == "deleted":
         return [Reply(text=ctx.t("nudge.invoice_gone"), is_error=True)]
     if name == "paid":
         return mark_paid(ctx, invoice)

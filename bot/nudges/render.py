@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot import fmt
 from bot.nudges import policy
-from bot.nudges.texts import client_text, history_line, late_fee_minor, late_fee_percent, percent_text, stage_label
+from bot.nudges.texts import client_text, fee_for, history_line, percent_text, stage_label
 from bot.replies import Choice, Reply
 from storage.records import Client, Invoice
 
@@ -84,8 +84,7 @@ def nudge_reply(ctx: "Context", client: Client, items: list[tuple[Invoice, str]]
         header = ctx.t("nudge.client_text.header", client=client.name, ref=invoice.ref)
         lines.append(f"{header}\n{client_text(ctx, client, invoice, stage, today)}")
         if policy.at_least_final(stage):
-            percent = late_fee_percent(ctx)
-            fee = late_fee_minor(invoice.balance_minor, percent)
+            percent, fee = fee_for(ctx, client, invoice)
             lines.append(ctx.t("nudge.fee_note", percent=percent_text(ctx, percent),
                                fee=fmt.money(ctx.language, fee, invoice.currency)))
         if index >= MAX_INVOICES_WITH_BUTTONS:

@@ -29,6 +29,20 @@ def late_fee_percent(ctx: "Context") -> float:
     return custom if custom is not None and custom >= 0 else float(policy.DEFAULT_LATE_FEE_PERCENT)
 
 
+def fee_for(ctx: "Context", client: Client, invoice: Invoice) -> tuple[float, int]:
+    """(percent, fee in minor units) for this client's final letter: its own rate or fixed fee
+    (`/client set … late_fee=`), else the workspace's. A fixed fee in another currency than the
+    invoice is never converted: the rate applies instead. A fixed fee shows as its share of the balance."""
+    own = ctx.store.client_settings.late_fee(ctx.owner, client.id)
+    balance = invoice.balance_minor
+    if own is not None and own.percent is not None:
+        return own.percent, late_fee_minor(balance, own.percent)
+    if own is not None and own.fixed_minor and own.currency == invoice.currency and balance > 0:
+        return round(own.fixed_minor * 100 / balance, 2), own.fixed_minor
+    percent = late_fee_percent(ctx)
+    return percent, late_fee_minor(balance, percent)
+
+
 def late_fee_minor(balance_minor: int, percent: float) -> int:
     """The fee in minor units, rounded half up (never converted: same currency as the balance)."""
     return int(balance_minor * percent / 100 + 0.5)
@@ -62,8 +76,7 @@ def client_text(ctx: "Context", client: Client, invoice: Invoice, stage: str, to
     """
     head = letters.Letterhead(letters.recipient_of(client), letters.sender_of(ctx.settings))
     balance = invoice.balance_minor
-    percent = late_fee_percent(ctx)
-    fee = late_fee_minor(balance, percent)
+    percent, fee = fee_for(ctx, client, invoice)
     values = dict(
         client=client.name,
         ref=invoice.ref,

@@ -68,6 +68,7 @@ class FakeDiscord:
         self._expired_ids: set[str] = set()
         self.dm_channels: dict[str, str] = {}  # channel id -> user id
         self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
+        self.cdn: dict[str, bytes] = {}  # attachment id -> the file a user attached
         self._changed = asyncio.Condition()
         self._seq = 0
         self.runner: web.AppRunner | None = None
@@ -78,6 +79,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self.gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest)
+        app.router.add_get("/cdn/{attachment}/{filename}", self._cdn)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -374,6 +376,27 @@ class FakeDiscord:
         payload = self.interaction(2, self.command_data(path, options), **kw)
         if path.split()[0] in self.expired:
             self._expired_ids.add(payload["id"])
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        content = self.cdn.get(request.match_info["attachment"])
+        self.calls.append(Call("GET", "/cdn/" + request.match_info["attachment"], None, [], {}))
+        return web.Response(status=404) if content is None else web.Response(body=content, content_type="text/csv")
+
+    async def slash_with_file(self, path: str, option: str, filename: str, content: bytes, options: dict[str, Any] | None = None,
+                              **kw: Any) -> dict:
+        """A command with an attachment option: Discord sends the attachment's id and resolves it beside the options."""
+        attachment_id = snowflake()
+        self.cdn[attachment_id] = content
+        url = f"http://127.0.0.1:{self.port}/cdn/{attachment_id}/{filename}"
+        data = self.command_data(path, options)
+        target = data["options"][0]["options"] if len(path.split()) > 1 else data["options"]
+        target.append({"name": option, "type": 11, "value": attachment_id})
+        data["resolved"] = {"attachments": {attachment_id: {
+            "id": attachment_id, "filename": filename, "size": len(content), "url": url, "proxy_url": url,
+            "content_type": "text/csv; charset=utf-8"}}}
+        payload = self.interaction(2, data, **kw)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 

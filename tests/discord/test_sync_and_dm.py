@@ -20,7 +20,10 @@ async def test_global_sync_registers_localised_commands(core, env, fake: FakeDis
     client = by_name["client"]
     assert client["name_localizations"] == {"nl": "klant", "vi": "khách-hàng", "tr": "müşteri"}
     subs = {o["name"]: o for o in client["options"]}
-    assert set(subs) == {"add", "list", "show", "export", "report", "pause", "resume", "contact"}
+    assert set(subs) == {"add", "list", "show", "export", "report", "pause", "resume", "rename", "merge", "delete", "set", "contact"}
+    invoice_import = next(o for o in by_name["invoice"]["options"] if o["name"] == "import")
+    assert invoice_import["options"][0]["type"] == 11  # an attachment option
+    assert invoice_import["name_localizations"]["nl"] == "importeren"
     add = {o["name"]: o for o in subs["add"]["options"]}
     assert add["name"]["required"] is True and add["name"]["type"] == 3
     assert add["terms"]["type"] == 4 and (add["terms"]["min_value"], add["terms"]["max_value"]) == (0, 365)

@@ -34,6 +34,7 @@ _NOT_PROSE = [
     re.compile(r"(?<![\w-])[a-z_]+=\S*"),
     re.compile(r"\[[^\]]*\]"),
     re.compile(r"https?://\S+|\S+@\S+"),
+    re.compile(r"\b(?:Invoice Ninja|Xero|Moneybird|e-Boekhouden\.nl)\b"),  # product names, never translated
 ]
 
 

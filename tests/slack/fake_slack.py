@@ -50,6 +50,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[dict] = []  # what the app sent to response_urls
         self.uploads: dict[str, bytes] = {}
+        self.hosted: dict[str, bytes] = {}  # files users shared, served at /files-pri/<id>/download with the bot token
         self.failures: dict[str, list[Failure]] = {}
         self.users: dict[str, dict] = {}
         self.teams: dict[str, str] = {}  # token -> team id (auth.test); unknown tokens get invalid_auth
@@ -74,6 +75,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{file_id}/download", self._download)
         app.router.add_post("/response/{n}", self._response)
         app.router.add_get("/socket", self._socket)
         app.router.add_get("/oauth/v2/authorize", self._authorize)
@@ -203,6 +205,14 @@ class FakeSlack:
         self.uploads[file_id] = await request.read()
         await self._record(Call("upload", {"file_id": file_id, "size": len(self.uploads[file_id])}, None))
         return web.Response(text=f"OK - {len(self.uploads[file_id])}")
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        auth = request.headers.get("Authorization", "")
+        await self._record(Call("download", {"file_id": file_id}, auth[len("Bearer "):] if auth.startswith("Bearer ") else None))
+        if file_id not in self.hosted or not auth.startswith("Bearer "):
+            return web.Response(status=404 if file_id not in self.hosted else 403)
+        return web.Response(body=self.hosted[file_id], content_type="text/csv")
 
     async def _response(self, request: web.Request) -> web.Response:
         body = _decode(await request.json())

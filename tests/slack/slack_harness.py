@@ -133,6 +133,22 @@ class SlackSender:
     async def submit(self, view: dict, values: dict[str, str], **kw) -> tuple[int, Any]:
         return await self.payload(self.submit_payload(view, values, **kw))
 
+    async def share_file(self, name: str, content: bytes, *, user: str = "U1", team: str = "T1", channel: str = "D0DM1", file_id: str = "F0CSV1") -> tuple[int, Any]:
+        """A file shared in the DM with the app: the `message` event Slack sends, the file hosted by the fake."""
+        self.fake.hosted[file_id] = content
+        body = {
+            "token": "verification-token", "team_id": team, "api_app_id": "A0APP", "type": "event_callback",
+            "event_id": f"Ev{file_id}", "event_time": int(time.time()),
+            "event": {
+                "type": "message", "subtype": "file_share", "channel": channel, "channel_type": "im", "user": user,
+                "team": team, "text": "", "ts": f"1764064800.{next(self._ts):06d}",
+                "files": [{"id": file_id, "name": name, "title": name, "mimetype": "text/csv", "filetype": "csv",
+                           "size": len(content), "url_private": f"{self.fake.base}/files-pri/{file_id}",
+                           "url_private_download": f"{self.fake.base}/files-pri/{file_id}/download"}],
+            },
+        }
+        return await self.event(body)
+
     async def event(self, body: dict, headers: dict | None = None) -> tuple[int, Any]:
         return await self.post(json.dumps(body), content_type="application/json", headers=headers)
 
@@ -207,7 +223,7 @@ async def install(base: str, fake, code: str) -> int:
         assert url.geturl().startswith(fake.base + "/oauth/v2/authorize")  # same host as SLACK_API_URL
         query = parse_qs(url.query)
         assert query["client_id"] == [CLIENT_ID]
-        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "users:read", "files:write"}
+        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "users:read", "files:write", "files:read", "im:history"}
         state = query["state"][0]
         async with s.get(base + "/slack/oauth_redirect", params={"code": code, "state": state}, headers={"Cookie": cookie}, allow_redirects=False) as resp:
             return resp.status

@@ -26,6 +26,8 @@ METHOD_SCOPES = {
     "auth_test": None,
 }
 SLASH_SCOPE = "commands"
+#: Scopes that come with an event rather than a method: the DM message event, and reading the file it shares.
+EVENT_SCOPES = {"message.im": ("im:history", "files:read")}
 
 
 def manifest() -> dict:
@@ -75,6 +77,7 @@ def test_scopes_cover_exactly_the_methods_used():
     unknown = used - set(METHOD_SCOPES)
     assert not unknown, f"add these methods to METHOD_SCOPES with their scopes: {unknown}"
     needed = {METHOD_SCOPES[m] for m in used if METHOD_SCOPES[m]} | {SLASH_SCOPE}
+    needed |= {scope for event in slack_app.EVENTS for scope in EVENT_SCOPES.get(event, ())}
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == needed == set(BOT_SCOPES)
     assert "user" not in manifest()["oauth_config"]["scopes"]

@@ -1,0 +1,67 @@
+"""Per-client settings users expect beside terms and currency: the late fee of the final letter.
+
+A fee is either a rate (`percent`) or a fixed amount in the client's invoice
+currency (`fee_minor` + `fee_currency`); no row means the workspace default.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+from storage.db import Database
+from storage.records import Owner
+
+
+def _v1(db: "sqlite_utils.Database") -> None:
+    db["client_settings"].create(
+        {
+            "workspace": str,
+            "owner": str,
+            "client_id": int,
+            "late_fee_percent": float,
+            "late_fee_minor": int,
+            "late_fee_currency": str,
+        },
+        pk=("workspace", "owner", "client_id"),
+        not_null={"workspace", "owner", "client_id"},
+        if_not_exists=True,
+    )
+
+
+MIGRATIONS = [_v1]
+
+
+@dataclass(frozen=True)
+class LateFee:
+    percent: float | None = None
+    fixed_minor: int | None = None
+    currency: str | None = None
+
+
+class ClientSettings:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def late_fee(self, owner: Owner, client_id: int) -> LateFee | None:
+        row = self.db.one(
+            "SELECT * FROM client_settings WHERE workspace = ? AND owner = ? AND client_id = ?",
+            (owner.workspace, owner.user, client_id),
+        )
+        if not row or (row["late_fee_percent"] is None and row["late_fee_minor"] is None):
+            return None
+        return LateFee(row["late_fee_percent"], row["late_fee_minor"], row["late_fee_currency"])
+
+    def set_late_fee(self, owner: Owner, client_id: int, fee: LateFee | None) -> None:
+        """Store the fee (inside the caller's transaction when there is one); None clears it."""
+        fee = fee or LateFee()
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO client_settings (workspace, owner, client_id, late_fee_percent, late_fee_minor, late_fee_currency)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(workspace, owner, client_id) DO UPDATE SET"
+                " late_fee_percent = excluded.late_fee_percent, late_fee_minor = excluded.late_fee_minor,"
+                " late_fee_currency = excluded.late_fee_currency",
+                (owner.workspace, owner.user, client_id, fee.percent, fee.fixed_minor, fee.currency),
+            )

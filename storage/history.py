@@ -1,0 +1,161 @@
+"""The correction history: every edit, deletion, rename and merge, kept as evidence.
+
+A correction never erases what was recorded: the row it changes keeps its
+current version, and this table keeps who changed what and when, with the
+values before and after (JSON). The dossier marks corrected incidents, the
+export lists every change, and a deleted record survives here whole.
+
+`request_id` is unique per owner, so a platform retry of one correction
+finds the change it already made and writes nothing twice.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+from storage.db import Database, from_iso, to_iso
+from storage.records import Owner
+
+
+def _v1(db: "sqlite_utils.Database") -> None:
+    db["changes"].create(
+        {
+            "id": int,
+            "workspace": str,
+            "owner": str,
+            "entity": str,  # "incident" | "invoice" | "client"
+            "entity_id": int,
+            "client_id": int,  # the client whose trail shows it (after a merge: the one merged into)
+            "action": str,  # "edit" | "delete" | "rename" | "merge" | "settings" | "import"
+            "before": str,  # JSON
+            "after": str,  # JSON
+            "changed_at": str,
+            "changed_by": str,
+            "request_id": str,
+        },
+        pk="id",
+        not_null={"workspace", "owner", "entity", "entity_id", "action", "changed_at", "changed_by"},
+        if_not_exists=True,
+    )
+    db["changes"].create_index(["workspace", "owner", "client_id", "changed_at"], if_not_exists=True)
+    db["changes"].create_index(["workspace", "owner", "entity", "entity_id"], if_not_exists=True)
+    db["changes"].create_index(["workspace", "owner", "request_id"], unique=True, if_not_exists=True)
+
+
+MIGRATIONS = [_v1]
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    entity: str
+    entity_id: int
+    client_id: int | None
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    changed_at: datetime
+    changed_by: str
+
+
+def _load(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _change(row: dict) -> Change:
+    return Change(
+        id=row["id"],
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        client_id=row["client_id"],
+        action=row["action"],
+        before=_load(row["before"]),
+        after=_load(row["after"]),
+        changed_at=from_iso(row["changed_at"]),  # type: ignore[arg-type]
+        changed_by=row["changed_by"],
+    )
+
+
+class History:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def by_request(self, owner: Owner, request_id: str | None) -> Change | None:
+        """The change a request already made (call inside the writing transaction)."""
+        if request_id is None:
+            return None
+        row = self.db.one(
+            "SELECT * FROM changes WHERE workspace = ? AND owner = ? AND request_id = ?",
+            (owner.workspace, owner.user, request_id),
+        )
+        return _change(row) if row else None
+
+    def record(
+        self,
+        owner: Owner,
+        entity: str,
+        entity_id: int,
+        client_id: int | None,
+        action: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        at: datetime,
+        request_id: str | None,
+    ) -> int:
+        """Append one change (inside the caller's transaction, with the write it describes)."""
+        cur = self.db.execute(
+            "INSERT INTO changes (workspace, owner, entity, entity_id, client_id, action, before, after,"
+            " changed_at, changed_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (owner.workspace, owner.user, entity, entity_id, client_id, action,
+             json.dumps(before, ensure_ascii=False, sort_keys=True), json.dumps(after, ensure_ascii=False, sort_keys=True),
+             to_iso(at), owner.user, request_id),
+        )
+        return cur.lastrowid  # type: ignore[return-value]
+
+    def for_client(self, owner: Owner, client_id: int) -> list[Change]:
+        rows = self.db.query(
+            "SELECT * FROM changes WHERE workspace = ? AND owner = ? AND client_id = ? ORDER BY changed_at, id",
+            (owner.workspace, owner.user, client_id),
+        )
+        return [_change(r) for r in rows]
+
+    def for_entity(self, owner: Owner, entity: str, entity_id: int) -> list[Change]:
+        rows = self.db.query(
+            "SELECT * FROM changes WHERE workspace = ? AND owner = ? AND entity = ? AND entity_id = ? ORDER BY changed_at, id",
+            (owner.workspace, owner.user, entity, entity_id),
+        )
+        return [_change(r) for r in rows]
+
+    def corrected_ids(self, owner: Owner, entity: str, client_id: int) -> set[int]:
+        """Ids of the client's records of one kind that were edited at least once (the "corrected" mark)."""
+        rows = self.db.rows(
+            "SELECT DISTINCT entity_id FROM changes WHERE workspace = ? AND owner = ? AND client_id = ?"
+            " AND entity = ? AND action = 'edit'",
+            (owner.workspace, owner.user, client_id, entity),
+        )
+        return {r[0] for r in rows}
+
+    def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
+        """A merge: the history of the merged client reads on the trail of the one it went into."""
+        self.db.execute(
+            "UPDATE changes SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?",
+            (into_id, owner.workspace, owner.user, from_id),
+        )
+
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        """A client deleted on purpose: its history goes with it (the export was offered first)."""
+        self.db.execute(
+            "DELETE FROM changes WHERE workspace = ? AND owner = ? AND client_id = ?",
+            (owner.workspace, owner.user, client_id),
+        )

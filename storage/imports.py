@@ -1,0 +1,115 @@
+"""Pending imports: a read file waits here, as a table, until its preview is confirmed.
+
+Nothing of an import reaches the invoices until the user confirms the
+preview; the confirmation then re-checks the table against what is on file
+at that moment. `status` goes pending → applied (with the summary, so a
+second click or a retry answers the same) or cancelled.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+from storage.db import Database, from_iso, to_iso
+from storage.records import Owner
+
+
+def _v1(db: "sqlite_utils.Database") -> None:
+    db["import_batches"].create(
+        {
+            "id": int,
+            "workspace": str,
+            "owner": str,
+            "filename": str,
+            "table_json": str,  # {"header": [...], "rows": [[line, [cells]]], "separator": ",", "encoding": "UTF-8"}
+            "mapping_json": str,  # {"layout": "xero", "columns": {"client": 0, ...}}
+            "status": str,
+            "result_json": str,
+            "created_at": str,
+            "request_id": str,
+        },
+        pk="id",
+        not_null={"workspace", "owner", "filename", "table_json", "mapping_json", "status", "created_at"},
+        defaults={"status": "pending"},
+        if_not_exists=True,
+    )
+    db["import_batches"].create_index(["workspace", "owner", "request_id"], unique=True, if_not_exists=True)
+
+
+MIGRATIONS = [_v1]
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    filename: str
+    table: dict[str, Any]
+    mapping: dict[str, Any]
+    status: str
+    result: dict[str, Any]
+    created_at: datetime
+
+
+def _batch(row: dict) -> Batch:
+    return Batch(
+        id=row["id"],
+        filename=row["filename"],
+        table=json.loads(row["table_json"]),
+        mapping=json.loads(row["mapping_json"]),
+        status=row["status"],
+        result=json.loads(row["result_json"]) if row["result_json"] else {},
+        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
+    )
+
+
+class Imports:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create(self, owner: Owner, filename: str, table: dict, mapping: dict, at: datetime, request_id: str | None) -> Batch:
+        """Keep a read file for its preview; a retried upload finds the batch it made."""
+        with self.db.transaction():
+            if request_id is not None:
+                row = self.db.one("SELECT * FROM import_batches WHERE workspace = ? AND owner = ? AND request_id = ?",
+                                  (owner.workspace, owner.user, request_id))
+                if row:
+                    return _batch(row)
+            # A preview nobody confirmed within a week is dropped with the next upload: files are big.
+            self.db.execute(
+                "DELETE FROM import_batches WHERE workspace = ? AND owner = ? AND status = 'pending' AND created_at < ?",
+                (owner.workspace, owner.user, to_iso(at - timedelta(days=7))),
+            )
+            cur = self.db.execute(
+                "INSERT INTO import_batches (workspace, owner, filename, table_json, mapping_json, status, created_at, request_id)"
+                " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                (owner.workspace, owner.user, filename, json.dumps(table, ensure_ascii=False), json.dumps(mapping),
+                 to_iso(at), request_id),
+            )
+            batch_id = cur.lastrowid
+        found = self.get(owner, batch_id)  # type: ignore[arg-type]
+        assert found is not None
+        return found
+
+    def get(self, owner: Owner, batch_id: int) -> Batch | None:
+        row = self.db.one("SELECT * FROM import_batches WHERE id = ? AND workspace = ? AND owner = ?",
+                          (batch_id, owner.workspace, owner.user))
+        return _batch(row) if row else None
+
+    def set_mapping(self, owner: Owner, batch_id: int, mapping: dict) -> None:
+        with self.db.transaction():
+            self.db.execute("UPDATE import_batches SET mapping_json = ? WHERE id = ? AND workspace = ? AND owner = ? AND status = 'pending'",
+                            (json.dumps(mapping), batch_id, owner.workspace, owner.user))
+
+    def finish(self, owner: Owner, batch_id: int, status: str, result: dict) -> bool:
+        """Mark the batch done (inside the applying transaction); False when it already was."""
+        cur = self.db.execute(
+            "UPDATE import_batches SET status = ?, result_json = ?, table_json = '{}' WHERE id = ? AND workspace = ? AND owner = ?"
+            " AND status = 'pending'",
+            (status, json.dumps(result), batch_id, owner.workspace, owner.user),
+        )
+        return cur.rowcount == 1
