@@ -11,13 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
-from bot.fmt import is_currency, minor_digits
+from bot.fmt import is_currency
 from bot.kinds import KINDS
 
 if TYPE_CHECKING:
@@ -134,85 +132,8 @@ def clean_name(value: str, usage: str) -> str:
 
 
 # -- amounts -------------------------------------------------------------------
-_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₺": "TRY", "₫": "VND", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₴": "UAH", "₦": "NGN", "₱": "PHP"}
-
-
-def parse_amount(text: str, language: str = "en", currency: str | None = None) -> tuple[int, str | None]:
-    """'1200', '1200.50', '1.200,50', '€1200', '1,200.50' -> (minor units, currency from a symbol/code or None).
-
-    With both separators the last one is the decimal mark. A lone separator
-    followed by exactly three digits ('1.200', '1,200') groups thousands, as
-    no common currency has three decimals. `language` is kept for callers
-    that format the answer back.
-    """
-    raw = text.strip()
-    found: str | None = None
-    for sym, code in _SYMBOLS.items():
-        if raw.startswith(sym) or raw.endswith(sym):
-            found = code
-            raw = raw.strip(sym).strip()
-            break
-    m = re.fullmatch(r"([A-Za-z]{3})\s*(.+)|(.+?)\s*([A-Za-z]{3})", raw)
-    if m and found is None:
-        code = (m.group(1) or m.group(4)).upper()
-        if not is_currency(code):
-            raise UserError("error.unknown_currency", usage="usage.amount", currency=code)
-        found = code
-        raw = (m.group(2) or m.group(3)).strip()
-    if raw.startswith("-"):
-        raise UserError("error.amount_not_positive", usage="usage.amount", amount=text)
-    raw = raw.replace(" ", "").replace("\u00a0", "").replace("'", "")
-    if not re.fullmatch(r"[0-9][0-9.,]*", raw or "x"):
-        raise UserError("error.bad_amount", usage="usage.amount", amount=text)
-    code = currency or found
-    digits = minor_digits(code) if code else 2
-    value = _normalise_number(raw, digits, text)
-    try:
-        dec = Decimal(value)
-    except InvalidOperation:
-        raise UserError("error.bad_amount", usage="usage.amount", amount=text) from None
-    if -dec.as_tuple().exponent > digits:  # type: ignore[operator]
-        raise UserError("error.amount_precision", usage="usage.amount", amount=text, digits=digits, currency=code or "")
-    minor = int(dec.scaleb(digits))
-    if minor <= 0:
-        raise UserError("error.amount_not_positive", usage="usage.amount", amount=text)
-    if minor > 10**15:
-        raise UserError("error.amount_too_large", usage="usage.amount", amount=text)
-    return minor, found
-
-
-def _normalise_number(raw: str, digits: int, original: str) -> str:
-    dots, commas = raw.count("."), raw.count(",")
-    bad = UserError("error.bad_amount", usage="usage.amount", amount=original)
-    if dots and commas:
-        decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
-        group_sep = "," if decimal_sep == "." else "."
-        if raw.count(decimal_sep) > 1:
-            raise bad
-        whole, frac = raw.split(decimal_sep)
-        _check_groups(whole, group_sep, bad)
-        return whole.replace(group_sep, "") + "." + frac
-    sep = "." if dots else "," if commas else ""
-    if not sep:
-        return raw
-    parts = raw.split(sep)
-    if len(parts) > 2:  # '1.200.000' or '12,34,56'
-        _check_groups(raw, sep, bad)
-        return raw.replace(sep, "")
-    whole, frac = parts
-    if not whole or not frac:
-        raise bad
-    if len(frac) == 3 and digits != 3:
-        # '1.200' or '1,200': three digits after a lone separator is a thousands
-        # group in every currency without three decimals, whatever the language.
-        return whole + frac
-    return whole + "." + frac
-
-
-def _check_groups(number: str, sep: str, bad: UserError) -> None:
-    groups = number.split(sep)
-    if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
-        raise bad
+# Read per locale in bot/parsing/amounts.py; re-exported here for the command modules.
+from bot.parsing.amounts import parse_amount  # noqa: E402,F401
 
 
 def parse_currency(text: str, usage: str) -> str:
@@ -223,22 +144,8 @@ def parse_currency(text: str, usage: str) -> str:
 
 
 # -- dates ---------------------------------------------------------------------
-_RELATIVE = re.compile(r"([+-]?)(\d{1,4})([dw])", re.IGNORECASE)
-
-
-def parse_date(text: str, today: date, usage: str = "usage.date") -> date:
-    """ISO dates ('2026-12-01') or offsets from today ('30d' ahead, '-3d' ago, '2w')."""
-    raw = text.strip()
-    m = _RELATIVE.fullmatch(raw)
-    if m:
-        days = int(m.group(2)) * (7 if m.group(3).lower() == "w" else 1)
-        return today - timedelta(days=days) if m.group(1) == "-" else today + timedelta(days=days)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise UserError("error.impossible_date", usage=usage, date=text) from None
-    raise UserError("error.bad_date", usage=usage, date=text)
+# Read per language in bot/parsing/dates.py; re-exported here for the command modules.
+from bot.parsing.dates import parse_date  # noqa: E402,F401
 
 
 def parse_int(text: str, field: str, low: int, high: int, usage: str) -> int:

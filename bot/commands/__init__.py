@@ -2,4 +2,4 @@
 
 One line per feature module; see `bot/registry.py`.
 """
-from bot.commands import client, fire, incident, invoice, nudge_actions, redflag  # noqa: F401
+from bot.commands import ask, client, fire, incident, invoice, nudge_actions, redflag  # noqa: F401

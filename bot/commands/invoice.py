@@ -8,6 +8,8 @@ from bot import fmt
 from bot.commands.common import dispatch, totals
 from bot.context import Context
 from bot.errors import UserError
+from bot.parsing.ask import Ambiguous
+from bot.parsing.examples import amount_example
 from bot.parser import (
     MAX_REF,
     Token,
@@ -26,7 +28,6 @@ from storage.invoices import DuplicateInvoice, PaymentRefused
 from storage.records import Invoice
 
 FORM_ID = "invoice"
-_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
 @command("invoice")
@@ -53,20 +54,10 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     client = find_client(ctx, args[0].value, usage)
     if len(args) < 2:
         raise UserError("error.amount_missing", usage=usage, name=client.name)
-    amount_text = args[1].value
-    extra = [a.value for a in args[2:]]
-    currency: str | None = None
-    if extra and _CURRENCY.fullmatch(extra[0]):
-        currency = parse_currency(extra.pop(0), usage)
-    if extra:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(extra))
-    minor, symbol_currency = parse_amount(amount_text, ctx.language, currency or client.currency)
-    if currency and symbol_currency and currency != symbol_currency:
-        raise UserError("error.currency_conflict", usage=usage, first=symbol_currency, second=currency)
-    currency = currency or symbol_currency or client.currency
-    if symbol_currency and symbol_currency != client.currency and currency == symbol_currency:
-        # Precision depends on the currency: re-read the amount with the right one.
-        minor, _ = parse_amount(amount_text, ctx.language, currency)
+    # The amount may span several words: `€ 1.200,50`, `1.500.000 VNĐ`, `1,5 triệu`, `1200 EUR`.
+    amount_text = " ".join(a.value for a in args[1:])
+    minor, currency = parse_amount(amount_text, ctx.language, client.currency)
+    currency = currency or client.currency
     return _create(
         ctx,
         client_id=client.id,
@@ -92,12 +83,7 @@ def _create(
 ) -> list[Reply]:
     if "due" in options and "terms" in options:
         raise UserError("error.due_and_terms", usage=usage)
-    issued = parse_date(options["issued"], ctx.today, usage) if options.get("issued") else ctx.today
-    if options.get("due"):
-        due = parse_date(options["due"], ctx.today, usage)
-    else:
-        terms = parse_int(options["terms"], "terms", 0, 365, usage) if options.get("terms") else client_terms
-        due = issued + timedelta(days=terms)
+    issued, due, inferred = invoice_dates(ctx, options, client_terms, usage)
     if due < issued:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, issued))
     ref = options.get("ref", "").strip()
@@ -117,9 +103,24 @@ def _create(
                 Field(ctx.t("field.issued"), fmt.day(ctx.language, invoice.issued_on)),
                 Field(ctx.t("field.due"), fmt.day(ctx.language, invoice.due_on)),
             ),
+            lines=(ctx.t.n("invoice.issued_inferred", client_terms, issued=fmt.day(ctx.language, invoice.issued_on)),)
+            if inferred
+            else (),
             context=ctx.t("invoice.added_hint", ref=invoice.ref),
         )
     ]
+
+
+def invoice_dates(ctx: Context, options: dict[str, str], client_terms: int, usage: str) -> tuple[date, date, bool]:
+    """(issued, due, issued-was-inferred). A past due date alone back-fills: issued = due - terms."""
+    terms = parse_int(options["terms"], "terms", 0, 365, usage) if options.get("terms") else client_terms
+    due = parse_date(options["due"], ctx.today, usage, ctx.language, ctx.address.locale) if options.get("due") else None
+    if options.get("issued"):
+        issued = parse_date(options["issued"], ctx.today, usage, ctx.language, ctx.address.locale)
+        return issued, due or issued + timedelta(days=terms), False
+    if due is not None and due < ctx.today:
+        return due - timedelta(days=client_terms), due, True
+    return ctx.today, due or ctx.today + timedelta(days=terms), False
 
 
 def _next_ref(ctx: Context) -> str:
@@ -141,9 +142,10 @@ def invoice_form(ctx: Context) -> Reply:
             submit_label=ctx.t("invoice.form_submit"),
             fields=(
                 FormField(id="client", label=ctx.t("field.client"), kind="select", options=tuple(Option(c.name, c.name) for c in clients)),
-                FormField(id="amount", label=ctx.t("field.amount"), placeholder="1200.50", max_length=40),
+                FormField(id="amount", label=ctx.t("field.amount"), placeholder=amount_example(ctx), max_length=40),
                 FormField(id="currency", label=ctx.t("field.currency"), required=False, placeholder="EUR", max_length=3),
                 FormField(id="due", label=ctx.t("field.due"), required=False, placeholder=ctx.t("invoice.due_placeholder"), max_length=20),
+                FormField(id="issued", label=ctx.t("field.issued"), required=False, placeholder=ctx.t("invoice.issued_placeholder"), max_length=20),
                 FormField(id="ref", label=ctx.t("field.ref"), required=False, placeholder="INV-0042", max_length=MAX_REF),
             ),
         ),
@@ -165,12 +167,17 @@ def invoice_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
     minor = None
     try:
         minor, symbol = parse_amount(values.get("amount", ""), ctx.language, currency or (client.currency if client else None))
+        if currency and symbol and symbol != currency:
+            raise UserError("error.currency_conflict", usage="usage.invoice_add", first=symbol, second=currency)
         currency = currency or symbol
+    except Ambiguous as err:
+        # A form cannot ask back: say what it could mean and keep the form open.
+        errors.append(("amount", ctx.t("error.form_ambiguous", text=values.get("amount", ""), choices=ctx.t("ask.or").join(err.labels))))
     except UserError as err:
         errors.append(("amount", ctx.t(err.key, **err.values)))
     if errors or client is None or minor is None:
         return [Reply(form_errors=tuple(errors), is_error=True)]
-    options = {k: values[k] for k in ("due", "ref") if values.get(k, "").strip()}
+    options = {k: values[k] for k in ("due", "issued", "ref") if values.get(k, "").strip()}
     try:
         return _create(
             ctx,
@@ -182,8 +189,12 @@ def invoice_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
             options=options,
             usage="usage.invoice_add",
         )
+    except Ambiguous as err:
+        return [Reply(form_errors=(("due", ctx.t("error.form_ambiguous", text=values.get("due", ""), choices=ctx.t("ask.or").join(err.labels))),), is_error=True)]
     except UserError as err:
         field = "ref" if err.key == "error.invoice_exists" else "due"
+        if err.values.get("date") is not None and err.values.get("date") == values.get("issued"):
+            field = "issued"
         return [Reply(form_errors=((field, ctx.t(err.key, **err.values)),), is_error=True)]
 
 
@@ -215,16 +226,10 @@ def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     extra = [a.value for a in parsed.args[1:]]
     amount: int | None = None
     if extra:
-        currency = None
-        if len(extra) == 2 and _CURRENCY.fullmatch(extra[1]):
-            currency = parse_currency(extra.pop(), usage)
-        if len(extra) != 1:
-            raise UserError("error.extra_words", usage=usage, words=" ".join(extra[1:]))
-        amount, symbol = parse_amount(extra[0], ctx.language, invoice.currency)
-        given = currency or symbol
+        amount, given = parse_amount(" ".join(extra), ctx.language, invoice.currency)
         if given and given != invoice.currency:
             raise UserError("error.currency_mismatch", usage=usage, ref=invoice.ref, currency=given, expected=invoice.currency)
-    on = parse_date(parsed.options["on"], ctx.today, usage) if parsed.options.get("on") else ctx.today
+    on = parse_date(parsed.options["on"], ctx.today, usage, ctx.language, ctx.address.locale) if parsed.options.get("on") else ctx.today
     if on < invoice.issued_on:
         raise UserError("error.paid_before_issued", usage=usage, ref=invoice.ref, issued=fmt.day(ctx.language, invoice.issued_on))
     if on > ctx.today:
@@ -365,7 +370,7 @@ def change_due(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if len(tokens) != 2:
         raise UserError("error.due_args", usage=usage)
     invoice = _open_invoice(ctx, tokens[0].value, usage)
-    due = parse_date(tokens[1].value, ctx.today, usage)
+    due = parse_date(tokens[1].value, ctx.today, usage, ctx.language, ctx.address.locale)
     if due < invoice.issued_on:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, invoice.issued_on))
     after = ctx.store.invoices.set_due(ctx.owner, invoice.id, due)
