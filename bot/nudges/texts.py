@@ -71,7 +71,19 @@ def client_text(ctx: "Context", client: Client, invoice: Invoice, stage: str, to
         pay_by=fmt.day(ctx.language, today + timedelta(days=FINAL_NOTICE_DAYS)),
     )
     overdue = max(policy.days_overdue(invoice.due_on, today), 0)
-    return ctx.t.n(f"nudge.client.{stage}", overdue, **values)
+    return ctx.t.n(f"nudge.client.{stage}{_first(ctx, invoice, stage)}", overdue, **values)
+
+
+def _first(ctx: "Context", invoice: Invoice, stage: str) -> str:
+    """"_first" when the texts before this stage never went out (an invoice added already overdue,
+    or a bot that was down): then the letter must not speak of earlier reminders."""
+    if stage not in ("final", "escalate"):
+        return ""
+    sent = ctx.store.nudges.sent_stages(invoice.id, invoice.due_on)
+    earlier = {s for s in sent if policy.stage_rank(s) < policy.stage_rank(stage)}
+    if stage == "final":
+        return "" if earlier else "_first"
+    return "" if "final" in earlier else "_first"
 
 
 def balance_phrase(ctx: "Context", invoice: Invoice) -> str:
