@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.errors import UserError
 from bot.fmt import is_currency
 from bot.kinds import KINDS
+from bot.parsing.fold import casefold, loose_key
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -167,6 +168,7 @@ def kind_aliases() -> dict[str, str]:
 def _kind_aliases() -> dict[str, str]:
     # Built once: the catalogs are loaded once per process (bot.i18n caches them), and
     # rebuilding this table cost more than the incident insert itself (see docs/bench.md).
+    # Keys are accent-free and case-folded, so `geç-ödeme`, `gec-odeme` and `GEÇ-ÖDEME` all match.
     from bot.i18n import LANGUAGES, messages
 
     out: dict[str, str] = {}
@@ -174,7 +176,9 @@ def _kind_aliases() -> dict[str, str]:
         out[slug] = slug
         for lang in LANGUAGES:
             t = messages(lang)
-            out.setdefault(t(f"kind.{slug}.word").casefold(), slug)
+            word = t(f"kind.{slug}.word")
+            out.setdefault(word.casefold(), slug)
+            out.setdefault(loose_key(word, lang), slug)
     return out
 
 
@@ -187,15 +191,28 @@ def kind_words(language: str) -> str:
 
 
 def parse_kind(text: str, language: str = "en") -> str:
-    word = text.strip().casefold().replace("_", "-")
+    word = text.strip().replace("_", "-")
     aliases = _kind_aliases()
-    if word in aliases:
-        return aliases[word]
+    for key in (word.casefold(), casefold(word, language), loose_key(word, language)):
+        if key in aliases:
+            return aliases[key]
     kinds = kind_words(language)
-    close = difflib.get_close_matches(word, list(aliases), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(loose_key(word, language), list(aliases), n=1, cutoff=0.6)
     if close:
-        raise UserError("error.unknown_kind_suggest", usage="usage.incident", kind=text, suggestion=close[0], kinds=kinds)
+        suggestion = _shown_kind(aliases[close[0]], close[0], language)
+        raise UserError("error.unknown_kind_suggest", usage="usage.incident", kind=text, suggestion=suggestion, kinds=kinds)
     raise UserError("error.unknown_kind", usage="usage.incident", kind=text, kinds=kinds)
+
+
+def _shown_kind(slug: str, key: str, language: str) -> str:
+    """A suggestion spelled properly (`phát-sinh`, not the accent-free key it matched)."""
+    from bot.i18n import LANGUAGES, messages
+
+    for lang in (language, *LANGUAGES):
+        word = messages(lang)(f"kind.{slug}.word")
+        if key in (word.casefold(), loose_key(word, lang)):
+            return word
+    return slug
 
 
 # -- clients -------------------------------------------------------------------

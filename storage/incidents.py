@@ -1,7 +1,7 @@
 """Incidents: the paper trail. Append-only; a request id makes retries harmless."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from typing import TYPE_CHECKING
 
@@ -37,11 +37,17 @@ def _v1(db: "sqlite_utils.Database") -> None:
     db["incidents"].create_index(["workspace", "owner", "request_id"], unique=True, if_not_exists=True)
 
 
-MIGRATIONS = [_v1]
+def _v2_occurred_on(db: "sqlite_utils.Database") -> None:
+    """The day an incident happened, when it was logged later with `on=<date>` (issue 12)."""
+    if "occurred_on" not in db["incidents"].columns_dict:
+        db["incidents"].add_column("occurred_on", str)
+
+
+MIGRATIONS = [_v1, _v2_occurred_on]
 
 
 #: The columns of an `Incident`, in its field order (for tuple reads).
-_COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref"
+_COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref, occurred_on"
 
 
 def _row(row: dict) -> Incident:
@@ -55,6 +61,7 @@ def _row(row: dict) -> Incident:
         logged_by=row["logged_by"],
         source=row["source"],
         source_ref=row["source_ref"],
+        occurred_on=date.fromisoformat(row["occurred_on"]) if row.get("occurred_on") else None,
     )
 
 
@@ -73,6 +80,7 @@ class Incidents:
         source: str = "command",
         source_ref: str | None = None,
         request_id: str | None = None,
+        occurred_on: date | None = None,
     ) -> tuple[Incident, bool]:
         """Log one incident; returns (incident, created). A repeated request id returns the first one."""
         now = utcnow()
@@ -86,7 +94,7 @@ class Incidents:
                     return _row(row), False
             cur = self.db.execute(
                 "INSERT INTO incidents (workspace, owner, client_id, kind, note, occurred_at, logged_at, logged_by,"
-                " source, source_ref, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source, source_ref, request_id, occurred_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     owner.workspace,
                     owner.user,
@@ -99,6 +107,7 @@ class Incidents:
                     source,
                     source_ref,
                     request_id,
+                    occurred_on.isoformat() if occurred_on else None,
                 ),
             )
             incident_id = cur.lastrowid
@@ -113,6 +122,7 @@ class Incidents:
             logged_by=owner.user,
             source=source,
             source_ref=source_ref,
+            occurred_on=occurred_on,
         )
         return incident, True
 
@@ -128,8 +138,8 @@ class Incidents:
             params = params + (limit,)
         parse = datetime.fromisoformat
         return [
-            Incident(id_, cid, kind, note, parse(occurred), parse(logged), by, source, ref)
-            for id_, cid, kind, note, occurred, logged, by, source, ref in self.db.rows(sql, params)
+            Incident(id_, cid, kind, note, parse(occurred), parse(logged), by, source, ref, date.fromisoformat(on) if on else None)
+            for id_, cid, kind, note, occurred, logged, by, source, ref, on in self.db.rows(sql, params)
         ]
 
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:

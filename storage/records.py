@@ -50,6 +50,7 @@ class Incident:
     logged_by: str
     source: str  # "command" | "form" | "nudge" | "shortcut" | ...
     source_ref: str | None
+    occurred_on: date | None = None  # the day it happened, when given as a date (`on=`): no time of day is known
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,8 @@ def invoice_form(ctx: Context) -> Reply:
             fields=(
                 FormField(id="client", label=ctx.t("field.client"), kind="select", options=tuple(Option(c.name, c.name) for c in clients)),
                 FormField(id="amount", label=ctx.t("field.amount"), placeholder=amount_example(ctx), max_length=40),
-                FormField(id="currency", label=ctx.t("field.currency"), required=False, placeholder="EUR", max_length=3),
+                # No separate currency field: the amount takes one (`1200 USD`, `$1200`), and a
+                # Discord modal holds five fields, so the issue date fits.
                 FormField(id="due", label=ctx.t("field.due"), required=False, placeholder=ctx.t("invoice.due_placeholder"), max_length=20),
                 FormField(id="issued", label=ctx.t("field.issued"), required=False, placeholder=ctx.t("invoice.issued_placeholder"), max_length=20),
                 FormField(id="ref", label=ctx.t("field.ref"), required=False, placeholder="INV-0042", max_length=MAX_REF),
