@@ -12,16 +12,11 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.fmt import is_currency
 from bot.kinds import KINDS
 from bot.parsing.fold import casefold, loose_key
-
-if TYPE_CHECKING:
-    from bot.context import Context
-    from storage.records import Client
 
 MAX_NAME = 120
 MAX_NOTE = 4000
@@ -216,23 +211,5 @@ def _shown_kind(slug: str, key: str, language: str) -> str:
 
 
 # -- clients -------------------------------------------------------------------
-def find_client(ctx: "Context", name: str, usage: str = "usage.client_show") -> "Client":
-    """The user's client by name, case-insensitively; an unknown name gets a 'did you mean'."""
-    from storage.clients import name_key
-
-    name = " ".join(name.split())
-    if not name:
-        raise UserError("error.client_missing", usage=usage)
-    client = ctx.store.clients.by_name(ctx.owner, name)
-    if client is not None:
-        return client
-    names = [c.name for c in ctx.store.clients.list(ctx.owner)]
-    keyed = {name_key(n): n for n in names}
-    close = difflib.get_close_matches(name_key(name), list(keyed), n=1, cutoff=0.6)
-    if not close:
-        close = [k for k in keyed if k.startswith(name_key(name)) or name_key(name) in k][:1]
-    if close:
-        raise UserError("error.unknown_client_suggest", usage=usage, name=name, suggestion=keyed[close[0]])
-    if not names:
-        raise UserError("error.no_clients_yet", usage="usage.client_add", name=name)
-    raise UserError("error.unknown_client", usage=usage, name=name)
+# Matched per language in bot/parsing/names.py; re-exported here for the command modules.
+from bot.parsing.names import find_client  # noqa: E402,F401

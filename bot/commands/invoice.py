@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from bot import fmt
 from bot.commands.common import dispatch, totals
@@ -10,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.parsing.ask import Ambiguous
 from bot.parsing.examples import amount_example
+from bot.parsing.fold import loose_key
 from bot.parser import (
     MAX_REF,
     Token,
@@ -230,7 +232,7 @@ def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         amount, given = parse_amount(" ".join(extra), ctx.language, invoice.currency)
         if given and given != invoice.currency:
             raise UserError("error.currency_mismatch", usage=usage, ref=invoice.ref, currency=given, expected=invoice.currency)
-    on = parse_date(parsed.options["on"], ctx.today, usage, ctx.language, ctx.address.locale) if parsed.options.get("on") else ctx.today
+    on = parse_date(parsed.options["on"], ctx.today, usage, ctx.language, ctx.address.locale, past=True) if parsed.options.get("on") else ctx.today
     if on < invoice.issued_on:
         raise UserError("error.paid_before_issued", usage=usage, ref=invoice.ref, issued=fmt.day(ctx.language, invoice.issued_on))
     if on > ctx.today:
@@ -270,11 +272,9 @@ def record_payment(ctx: Context, invoice: Invoice, amount: int | None, on: date)
 # -- list ----------------------------------------------------------------------
 def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_list"
-    words = [t for t in tokens]
-    overdue_only = False
-    if words and not words[-1].quoted and words[-1].value.lower() in {"overdue", ctx.t("invoice.word_overdue").lower()}:
-        overdue_only = True
-        words = words[:-1]
+    # `overdue` in any shipped language, with or without accents, anywhere: never part of the name.
+    words = [t for t in tokens if t.quoted or loose_key(t.value, ctx.language) not in overdue_words()]
+    overdue_only = len(words) < len(tokens)
     client = find_client(ctx, " ".join(t.value for t in words), usage) if words else None
     invoices = ctx.store.invoices.list(ctx.owner, client.id if client else None)
     names = {c.id: c.name for c in ctx.store.clients.list(ctx.owner)}
@@ -310,6 +310,14 @@ def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
             fields=(Field(ctx.t("field.outstanding"), totals(ctx, outstanding) if outstanding else ctx.t("value.nothing_owed")),),
         )
     ]
+
+
+@lru_cache(maxsize=1)
+def overdue_words() -> frozenset[str]:
+    from bot.i18n import LANGUAGES, messages
+
+    words = {"overdue"} | {messages(lang)("invoice.word_overdue") for lang in LANGUAGES}
+    return frozenset(loose_key(w, lang) for w in words for lang in LANGUAGES)
 
 
 def _delivery_failures(ctx: Context) -> dict[int, str]:
