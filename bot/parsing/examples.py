@@ -40,3 +40,16 @@ def date_example(language: str, locale: str | None = None) -> str:
     order = sorted(("d", "M", "y"), key=lambda c: pattern.find(c))
     parts = {"d": f"{EXAMPLE_DAY.day:02d}", "M": f"{EXAMPLE_DAY.month:02d}", "y": str(EXAMPLE_DAY.year)}
     return sep.join(parts[c] for c in order)
+
+
+def number_example(ctx: "Context", currency: str | None = None) -> str:
+    """The same example amount without a currency sign (`1.200,50`, `1.200.000`)."""
+    from babel.numbers import format_decimal
+
+    from bot.commands.common import ctx_currency
+
+    code = currency or ctx_currency(ctx)
+    digits = fmt.minor_digits(code)
+    minor = EXAMPLE_MINOR if digits == 2 else 1_200_000 * 10**digits
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(fmt.to_decimal(minor, code), format=pattern, locale=fmt._locale(ctx.language))
