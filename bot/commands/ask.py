@@ -16,11 +16,19 @@ from bot.replies import Choice, Reply
 
 PREFIX = "ask"
 CANCEL = f"{PREFIX}:-"
+#: Longest command text a button can carry back (Slack: action ids of at most 255 characters).
+MAX_REPLAY = 200
 
 
 def question(ctx: Context, err: Ambiguous, command: str, text: str, picks: tuple[int, ...] = ()) -> Reply:
     """The question for one ambiguity: one button per reading, and Cancel."""
     done = ".".join(str(p) for p in picks)
+    if len(command) + len(text) + len(done) > MAX_REPLAY:
+        # Too long to replay from a button (Slack action ids hold 255 characters): say what it could
+        # mean, so the user writes it unambiguously; nothing was stored.
+        readings = ctx.t("ask.or").join(err.labels)
+        typed = next((str(v) for v in err.values.values()), "")
+        return Reply(text=ctx.t("error.form_ambiguous", text=typed, choices=readings), is_error=True)
     choices = tuple(
         Choice(id=f"{PREFIX}:{done + '.' if done else ''}{i}:{command}:{text}", label=label, style="primary" if i == 0 else "default")
         for i, label in enumerate(err.labels)

@@ -183,3 +183,28 @@ def test_form_with_an_ambiguous_amount_stays_open(say, submit, store) -> None:
     replies = submit("invoice", {"client": "Zed", "amount": "1.200"})
     assert replies[0].form_errors and "€1,200.00 or €1.20" in replies[0].form_errors[0][1]
     assert store.invoices.list(OWNER) == []
+
+
+def test_a_question_about_a_long_command_says_what_to_write_instead(say, store) -> None:
+    store.clients.add(OWNER, "Lê", 30, "EUR", None)
+    store.clients.add(OWNER, "Lệ", 30, "EUR", None)
+    replies = say("/incident le abuse " + "x" * 300)
+    assert replies[0].is_error and not replies[0].choices
+    assert "“le” could mean Lê or Lệ" in text_of(replies)
+    assert store.incidents.for_client(OWNER, 1) == [] and store.incidents.for_client(OWNER, 2) == []
+
+
+def test_console_asks_with_numbered_choices(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "LC_", "LANG"))}
+    env.update({"REDFLAG_DB": str(tmp_path / "r.db"), "LANG": "en_US.UTF-8", "TZ": "UTC", "NO_COLOR": "1"})
+    lines = "/client add Zed currency=EUR\n/invoice add Zed 1.200\n2\n/invoice list\n"
+    done = subprocess.run([str(Path(sys.executable).with_name("redflag"))], input=lines, capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "1) €1,200.00" in done.stdout and "2) €1.20" in done.stdout
+    assert "Amount  €1.20" in done.stdout and "Outstanding  €1.20" in done.stdout
