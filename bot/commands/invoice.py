@@ -57,9 +57,12 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if len(args) < 2:
         raise UserError("error.amount_missing", usage=usage, name=client.name)
     # The amount may span several words: `€ 1.200,50`, `1.500.000 VNĐ`, `1,5 triệu`, `1200 EUR`.
-    amount_text = " ".join(a.value for a in args[1:])
-    minor, currency = parse_amount(amount_text, ctx.language, client.currency)
-    currency = currency or client.currency
+    words = [a.value for a in args[1:]]
+    explicit = parse_currency(words.pop(), usage) if len(words) > 1 and _is_code(words[-1]) else None
+    minor, named = parse_amount(" ".join(words), ctx.language, explicit or client.currency)
+    if explicit and named and explicit != named:
+        raise UserError("error.currency_conflict", usage=usage, first=named, second=explicit)
+    currency = explicit or named or client.currency
     return _create(
         ctx,
         client_id=client.id,
@@ -70,6 +73,13 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         options=parsed.options,
         usage=usage,
     )
+
+
+def _is_code(word: str) -> bool:
+    """A trailing ISO code (`1.500 TL TRY`, as Discord's separate currency option arrives)."""
+    from bot.fmt import is_currency
+
+    return bool(re.fullmatch(r"[A-Za-z]{3}", word)) and is_currency(word)
 
 
 def _create(

@@ -83,7 +83,8 @@ def _first(ctx: "Context", invoice: Invoice, stage: str) -> str:
     earlier = {s for s in sent if policy.stage_rank(s) < policy.stage_rank(stage)}
     if stage == "final":
         return "" if earlier else "_first"
-    return "" if "final" in earlier else "_first"
+    # The escalation letter speaks of "my reminders and final notice": all of them must have gone out.
+    return "" if "final" in earlier and earlier - {"final"} else "_first"
 
 
 def balance_phrase(ctx: "Context", invoice: Invoice) -> str:

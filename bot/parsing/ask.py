@@ -36,11 +36,10 @@ class StalePick(UserError):
         super().__init__("error.stale_button")
 
 
-def choose(key: str, readings: Sequence[T], labels: Sequence[str], **values: object) -> T:
-    """One reading: the only one, the one the user already picked, or ask (raise `Ambiguous`)."""
-    if len(readings) == 1 and not values.pop("confirm", False):
+def choose(key: str, readings: Sequence[T], labels: Sequence[str], *, confirm: bool = False, **values: object) -> T:
+    """One reading: the only one (unless it needs `confirm`ing), the one the user picked, or ask."""
+    if len(readings) == 1 and not confirm:
         return readings[0]
-    values.pop("confirm", None)
     picks = _PICKS.get()
     if picks:
         index = picks.pop(0)

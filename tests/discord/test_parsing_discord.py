@@ -42,3 +42,28 @@ async def test_autocomplete_ignores_accents_and_case(bot, fake: FakeDiscord):
     payload = await fake.autocomplete("client show", {"client": "PHO HA"}, focused="client")
     call = await fake.callback_for(payload)
     assert [c["name"] for c in call.json["data"]["choices"]] == ["Nhà hàng Phở Hà Nội"]
+
+
+async def test_separate_currency_option_with_a_local_amount(bot, fake: FakeDiscord, core):
+    await say(fake, "client add", {"name": "Ada", "currency": "TRY"}, locale="tr")
+    body = await say(fake, "invoice add", {"client": "ada", "amount": "1.500 TL", "currency": "TRY"}, locale="tr")
+    assert body["type"] == 4, body
+    [invoice] = core.store.invoices.list(OWNER)
+    assert (invoice.amount_minor, invoice.currency) == (150000, "TRY")
+
+
+def test_invoice_modal_fits_discord_and_has_the_issue_date(tmp_path):
+    """Discord modals hold five inputs: the invoice form (amount takes the currency) keeps every field."""
+    from adapters.discord.dynamic import Target
+    from adapters.discord.forms import MODAL_COMPONENTS_MAX, build_modal
+    from bot.core import Core
+    from bot.events import Address, Command
+    from storage.store import Store
+
+    core = Core(Store(tmp_path / "r.db"))
+    where = Address("discord", GUILD, USER)
+    core.handle(Command(where, "client", "add Ada"))
+    [reply] = core.handle(Command(where, "invoice", "add"))
+    assert reply.form is not None and len(reply.form.fields) <= MODAL_COMPONENTS_MAX
+    assert [f.id for f in reply.form.fields] == ["client", "amount", "due", "issued", "ref"]
+    assert '"custom_id": "issued"' in str(build_modal(reply.form, Target(USER)).to_dict()).replace("'", '"')
