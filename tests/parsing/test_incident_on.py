@@ -97,3 +97,12 @@ def test_console_incident_on_appears_in_dossier_and_export(tmp_path: Path) -> No
     [csv_file] = list((tmp_path / "out").glob("*.csv"))
     row = next(r for r in csv.DictReader(io.StringIO(csv_file.read_text("utf-8"))) if r["type"] == "incident")
     assert row["timestamp"].startswith(day.isoformat()) and row["logged_utc"]
+
+
+def test_trouble_score_ages_a_back_dated_incident_from_when_it_happened(say) -> None:
+    say("/client add Acme")
+    say("/client add Beta")
+    say("/incident Acme abuse shouted on=2025-11-30")  # 360 days before the test clock: two half-lives
+    say("/incident Beta abuse shouted")
+    assert "Trouble score: 1.2" in text_of(say("/client show Acme"))
+    assert "Trouble score: 5" in text_of(say("/client show Beta"))
