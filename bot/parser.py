@@ -87,23 +87,60 @@ class Parsed:
     options: dict[str, str]
 
 
-def split_options(tokens: list[Token], keys: set[str], usage: str) -> Parsed:
-    """Separate `key=value` tokens (for known keys) from positional arguments."""
+def split_options(
+    tokens: list[Token], keys: set[str], usage: str, dates: set[str] = frozenset(), language: str = "en"
+) -> Parsed:
+    """Separate `key=value` tokens (for known keys) from positional arguments.
+
+    For the keys in `dates`, the words after the value that still make a date
+    belong to it: `due=next friday`, `on=15 Ekim 2026`, `until=31 dec`.
+    """
     args: list[Token] = []
     options: dict[str, str] = {}
-    for tok in tokens:
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
         if not tok.quoted and "=" in tok.value:
             key, _, value = tok.value.partition("=")
             key_l = key.lower()
             if key_l in keys:
                 if key_l in options:
                     raise UserError("error.option_twice", usage=usage, option=key_l)
+                if key_l in dates:
+                    value, i = _longest_date(value, tokens, i, language)
                 options[key_l] = value
                 continue
             if key and re.fullmatch(r"[A-Za-z_]+", key):
                 raise UserError("error.unknown_option", usage=usage, option=key, known=", ".join(sorted(keys)) or "-")
         args.append(tok)
     return Parsed(args, options)
+
+
+def _longest_date(value: str, tokens: list[Token], i: int, language: str) -> tuple[str, int]:
+    """The value plus the most following plain words (up to four) that together still read as a date."""
+    plain = 0
+    while i + plain < len(tokens) and plain < 4 and not tokens[i + plain].quoted and "=" not in tokens[i + plain].value:
+        plain += 1
+    for n in range(plain, 0, -1):
+        longer = " ".join([value, *(t.value for t in tokens[i : i + n])])
+        if _still_a_date(longer, language):
+            return longer, i + n
+    return value, i
+
+
+def _still_a_date(text: str, language: str) -> bool:
+    from datetime import date
+
+    from bot.parsing.ask import Ambiguous
+
+    try:
+        parse_date(text, date(2000, 1, 1), "usage.date", language)
+    except Ambiguous:
+        return True
+    except UserError as err:
+        return err.key == "error.impossible_date"
+    return True
 
 
 def clean_text(value: str, field: str, max_len: int, usage: str) -> str:

@@ -144,7 +144,7 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
 
 def pause(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.client_pause"
-    parsed = split_options(tokens, {"until"}, usage)
+    parsed = split_options(tokens, {"until"}, usage, dates={"until"}, language=ctx.language)
     client = find_client(ctx, " ".join(t.value for t in parsed.args), usage)
     until = parse_date(parsed.options["until"], ctx.today, usage, ctx.language, ctx.address.locale) if "until" in parsed.options else None
     if until is not None and until <= ctx.today:

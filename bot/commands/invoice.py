@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.parsing.ask import Ambiguous
 from bot.parsing.examples import amount_example
+from bot.parsing.dates import day_count
 from bot.parsing.fold import loose_key
 from bot.parser import (
     MAX_REF,
@@ -49,7 +50,7 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_add"
     if not tokens:
         return [invoice_form(ctx)]
-    parsed = split_options(tokens, {"due", "terms", "ref", "issued"}, usage)
+    parsed = split_options(tokens, {"due", "terms", "ref", "issued"}, usage, dates={"due", "issued"}, language=ctx.language)
     args = parsed.args
     if not args:
         raise UserError("error.client_missing", usage=usage)
@@ -128,7 +129,7 @@ def invoice_dates(ctx: Context, options: dict[str, str], client_terms: int, usag
     terms = parse_int(options["terms"], "terms", 0, 365, usage) if options.get("terms") else client_terms
     due = parse_date(options["due"], ctx.today, usage, ctx.language, ctx.address.locale) if options.get("due") else None
     if options.get("issued"):
-        issued = parse_date(options["issued"], ctx.today, usage, ctx.language, ctx.address.locale)
+        issued = parse_date(options["issued"], ctx.today, usage, ctx.language, ctx.address.locale, past=True)
         return issued, due or issued + timedelta(days=terms), False
     if due is not None and due < ctx.today:
         return due - timedelta(days=client_terms), due, True
@@ -232,7 +233,7 @@ def _open_invoice(ctx: Context, ref: str, usage: str) -> Invoice:
 
 def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_paid"
-    parsed = split_options(tokens, {"on"}, usage)
+    parsed = split_options(tokens, {"on"}, usage, dates={"on"}, language=ctx.language)
     if not parsed.args:
         raise UserError("error.ref_missing", usage=usage)
     invoice = _invoice(ctx, parsed.args[0].value, usage)
@@ -368,10 +369,16 @@ def snooze(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_snooze"
     if len(tokens) < 2:
         raise UserError("error.snooze_args", usage=usage)
-    if len(tokens) > 2:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in tokens[2:]))
     invoice = _invoice(ctx, tokens[0].value, usage)
-    days = parse_int(tokens[1].value.rstrip("dD"), "days", 1, 365, usage)
+    span = " ".join(t.value for t in tokens[1:])
+    # `7`, `7d`, `2w`, `10 dagen`, `2 hafta`, `30g`: any unit the date parser knows.
+    days = day_count(span, ctx.language)
+    if days is None:
+        if len(tokens) > 2:
+            raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in tokens[2:]))
+        days = parse_int(tokens[1].value, "days", 1, 365, usage)
+    if not 1 <= days <= 365:
+        raise UserError("error.bad_number", usage=usage, field="days", value=span, low=1, high=365)
     return snooze_invoice(ctx, invoice, days)
 
 
@@ -386,10 +393,11 @@ def snooze_invoice(ctx: Context, invoice: Invoice, days: int) -> list[Reply]:
 
 def change_due(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_due"
-    if len(tokens) != 2:
+    if len(tokens) < 2:
         raise UserError("error.due_args", usage=usage)
     invoice = _open_invoice(ctx, tokens[0].value, usage)
-    due = parse_date(tokens[1].value, ctx.today, usage, ctx.language, ctx.address.locale)
+    # The date may be several words: `next friday`, `15 Ekim 2026`, `30 dagen`.
+    due = parse_date(" ".join(t.value for t in tokens[1:]), ctx.today, usage, ctx.language, ctx.address.locale)
     if due < invoice.issued_on:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, invoice.issued_on))
     after = ctx.store.invoices.set_due(ctx.owner, invoice.id, due)

@@ -42,6 +42,12 @@ _AGO_AFTER = {"ago", "geleden", "truoc", "once", "evvel"}
 _FILLER = {"ngay", "nam", "of", "the", "on", "op"}
 
 
+def day_count(text: str, language: str = "en") -> int | None:
+    """`7d`, `2w`, `10 dagen`, `2 hafta`, `30g` -> a number of days; None when it is not a span."""
+    m = re.fullmatch(r"(\d{1,4})\s*([a-z]+)", _norm(text, language))
+    return int(m.group(1)) * UNITS[m.group(2)] if m and m.group(2) in UNITS else None
+
+
 def _norm(text: str, language: str) -> str:
     key = strip_accents(casefold(text, language)).replace(",", " ")
     key = re.sub(r"(?<=[a-z])\.(?=\s|$)", "", key)  # "okt." -> "okt"
@@ -241,6 +247,8 @@ def _named_month(key: str, today: date, text: str, usage: str) -> date | None:
     if shape in ("NM", "MN"):
         found = _closest_year(today, month, nums[0]) if _make(2000, month, nums[0]) else None
     elif shape in ("NMN", "MNN"):
+        if not (nums[1] < 100 or 1900 <= nums[1] <= 2999):
+            return None  # `15 okt 1200` is a date and an amount, not the year 1200
         found = _make(_year(str(nums[1])), month, nums[0])
     else:
         return None

@@ -111,3 +111,50 @@ def test_startup_imports_no_date_library() -> None:
     code = "import sys, bot.parser, bot.commands; print('babel.dates' in sys.modules, 'dateparser' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.split()
     assert out == ["False", "False"]
+
+
+@pytest.mark.parametrize(("lang", "span", "until"), [("en", "7", date(2026, 12, 2)), ("en", "2w", date(2026, 12, 9)),
+                                                      ("nl", "10 dagen", date(2026, 12, 5)), ("tr", "2 hafta", date(2026, 12, 9)),
+                                                      ("tr", "30g", date(2026, 12, 25)), ("vi", "3 ngày", date(2026, 11, 28))])
+def test_snooze_takes_local_spans(say, store, lang: str, span: str, until: date) -> None:
+    say("/client add Acme", locale=lang)
+    say("/invoice add Acme 100 ref=INV-1", locale=lang)
+    assert not say(f"/invoice snooze INV-1 {span}", locale=lang)[0].is_error
+    [invoice] = store.invoices.list(OWNER)
+    assert invoice.snoozed_until == until
+
+
+@pytest.mark.parametrize(("lang", "words", "due"), [("en", "next friday", date(2026, 11, 27)), ("tr", "15 Ekim 2027", date(2027, 10, 15)),
+                                                     ("nl", "30 dagen", date(2026, 12, 25))])
+def test_due_takes_several_words(say, store, lang: str, words: str, due: date) -> None:
+    say("/client add Acme", locale=lang)
+    say("/invoice add Acme 100 ref=INV-1", locale=lang)
+    assert not say(f"/invoice due INV-1 {words}", locale=lang)[0].is_error
+    [invoice] = store.invoices.list(OWNER)
+    assert invoice.due_on == due
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "due"),
+    [
+        ("en", "/invoice add Acme 100 due=next friday ref=X", date(2026, 11, 27)),
+        ("en", "/invoice add Acme due=next friday 100", date(2026, 11, 27)),
+        ("tr", "/invoice add Acme due=15 Ekim 2027 100", date(2027, 10, 15)),
+        ("vi", "/invoice add Acme 1.200.000 due=31 tháng 12", date(2026, 12, 31)),
+        ("nl", "/invoice add Acme due=over 3 dagen 100", date(2026, 11, 28)),
+        ("en", '/invoice add Acme 100 due="in 2 weeks"', date(2026, 12, 9)),
+    ],
+)
+def test_date_options_take_several_words(say, store, lang: str, line: str, due: date) -> None:
+    say("/client add Acme", locale=lang)
+    replies = say(line, locale=lang)
+    assert not replies[0].is_error, text_of(replies)
+    [invoice] = store.invoices.list(OWNER)
+    assert invoice.due_on == due
+
+
+def test_a_date_option_stops_before_the_amount(say, store) -> None:
+    say("/client add Acme", locale="nl")
+    assert not say("/invoice add Acme due=15 okt 1200", locale="nl")[0].is_error
+    [invoice] = store.invoices.list(OWNER)
+    assert (invoice.due_on, invoice.amount_minor) == (date(2026, 10, 15), 120000)
