@@ -55,12 +55,12 @@ _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 @lru_cache(maxsize=1)
 def currency_names() -> dict[str, str]:
     """Every written form of a currency the bot accepts -> ISO code (built once, on first use)."""
-    from babel.numbers import get_currency_symbol, list_currencies
+    from bot.fmt import _locale
 
     seen: dict[str, set[str]] = {}
-    for code in list_currencies():
-        for lang in LANGUAGES:
-            symbol = casefold(get_currency_symbol(code, BABEL_LOCALES[lang]))
+    for lang in LANGUAGES:
+        for code, raw in _locale(lang).currency_symbols.items():
+            symbol = casefold(raw)
             if symbol != code.casefold():
                 seen.setdefault(symbol, set()).add(code)
     out = {s: next(iter(codes)) for s, codes in seen.items() if len(codes) == 1}
