@@ -16,7 +16,10 @@ from functools import lru_cache
 from bot.errors import UserError
 from bot.fmt import is_currency
 from bot.kinds import KINDS
+from bot.parsing.amounts import parse_amount  # noqa: F401  (re-exported for the command modules)
+from bot.parsing.dates import parse_date
 from bot.parsing.fold import casefold, loose_key
+from bot.parsing.names import find_client  # noqa: F401  (re-exported for the command modules)
 
 MAX_NAME = 120
 MAX_NOTE = 4000
@@ -165,8 +168,7 @@ def clean_name(value: str, usage: str) -> str:
 
 
 # -- amounts -------------------------------------------------------------------
-# Read per locale in bot/parsing/amounts.py; re-exported here for the command modules.
-from bot.parsing.amounts import parse_amount  # noqa: E402,F401
+# Read per locale in bot/parsing/amounts.py (imported above).
 
 
 def parse_currency(text: str, usage: str) -> str:
@@ -177,8 +179,7 @@ def parse_currency(text: str, usage: str) -> str:
 
 
 # -- dates ---------------------------------------------------------------------
-# Read per language in bot/parsing/dates.py; re-exported here for the command modules.
-from bot.parsing.dates import parse_date  # noqa: E402,F401
+# Read per language in bot/parsing/dates.py (imported above).
 
 
 def parse_int(text: str, field: str, low: int, high: int, usage: str) -> int:
@@ -248,5 +249,4 @@ def _shown_kind(slug: str, key: str, language: str) -> str:
 
 
 # -- clients -------------------------------------------------------------------
-# Matched per language in bot/parsing/names.py; re-exported here for the command modules.
-from bot.parsing.names import find_client  # noqa: E402,F401
+# Matched per language in bot/parsing/names.py (imported above).
