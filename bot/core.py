@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot import registry
 from bot.context import Context
 from bot.errors import UserError
+from bot.parsing.ask import Ambiguous
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit, Upload
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
 from bot.replies import Reply
@@ -120,6 +121,10 @@ class Core:
             raise UserError("error.unknown_command", usage="usage.help", command=name)
         try:
             return handler(ctx, event.text)
+        except Ambiguous as err:
+            from bot.commands.ask import question
+
+            return [question(ctx, err, name, event.text)]
         except UserError as err:
             if err.usage is None and ctx.t.has(f"usage.{name}"):
                 err.usage = f"usage.{name}"  # e.g. an unclosed quote: show the command's general form

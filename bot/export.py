@@ -51,6 +51,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "amount",  # decimal in the currency's major unit ("1200.50")
     "currency",  # ISO 4217
     "amount_minor",  # integer minor units, exact
+    "logged_utc",  # when an incident was put on file (UTC); `timestamp` is when it happened
 )
 
 #: First characters that make Excel, LibreOffice or Google Sheets evaluate a cell
@@ -99,6 +100,7 @@ def event_row(event: TimelineEvent, client_name: str, tz: ZoneInfo) -> list[str]
         amount,
         event.currency or "",
         "" if event.amount_minor is None else str(event.amount_minor),
+        event.logged_at.astimezone(timezone.utc).isoformat(timespec="seconds") if event.logged_at else "",
     ]
 
 
@@ -176,6 +178,8 @@ class Dossier:
             if event.detail:
                 out += md_quote(event.detail)
                 out.append("")
+            if event.logged_at is not None and event.date_only:
+                out += [md_text(t("export.md.logged", when=fmt.moment(ctx.language, ctx.tz, event.logged_at))), ""]
             link = md_link(event.ref)
             if link:
                 out += [t("export.md.source", link=link), ""]

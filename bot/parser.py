@@ -11,18 +11,15 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from bot.errors import UserError
-from bot.fmt import is_currency, minor_digits
+from bot.fmt import is_currency
 from bot.kinds import KINDS
-
-if TYPE_CHECKING:
-    from bot.context import Context
-    from storage.records import Client
+from bot.parsing.amounts import parse_amount  # noqa: F401  (re-exported for the command modules)
+from bot.parsing.dates import parse_date
+from bot.parsing.fold import casefold, loose_key
+from bot.parsing.names import find_client  # noqa: F401  (re-exported for the command modules)
 
 MAX_NAME = 120
 MAX_NOTE = 4000
@@ -93,23 +90,60 @@ class Parsed:
     options: dict[str, str]
 
 
-def split_options(tokens: list[Token], keys: set[str], usage: str) -> Parsed:
-    """Separate `key=value` tokens (for known keys) from positional arguments."""
+def split_options(
+    tokens: list[Token], keys: set[str], usage: str, dates: set[str] = frozenset(), language: str = "en"
+) -> Parsed:
+    """Separate `key=value` tokens (for known keys) from positional arguments.
+
+    For the keys in `dates`, the words after the value that still make a date
+    belong to it: `due=next friday`, `on=15 Ekim 2026`, `until=31 dec`.
+    """
     args: list[Token] = []
     options: dict[str, str] = {}
-    for tok in tokens:
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
         if not tok.quoted and "=" in tok.value:
             key, _, value = tok.value.partition("=")
             key_l = key.lower()
             if key_l in keys:
                 if key_l in options:
                     raise UserError("error.option_twice", usage=usage, option=key_l)
+                if key_l in dates:
+                    value, i = _longest_date(value, tokens, i, language)
                 options[key_l] = value
                 continue
             if key and re.fullmatch(r"[A-Za-z_]+", key):
                 raise UserError("error.unknown_option", usage=usage, option=key, known=", ".join(sorted(keys)) or "-")
         args.append(tok)
     return Parsed(args, options)
+
+
+def _longest_date(value: str, tokens: list[Token], i: int, language: str) -> tuple[str, int]:
+    """The value plus the most following plain words (up to four) that together still read as a date."""
+    plain = 0
+    while i + plain < len(tokens) and plain < 4 and not tokens[i + plain].quoted and "=" not in tokens[i + plain].value:
+        plain += 1
+    for n in range(plain, 0, -1):
+        longer = " ".join([value, *(t.value for t in tokens[i : i + n])])
+        if _still_a_date(longer, language):
+            return longer, i + n
+    return value, i
+
+
+def _still_a_date(text: str, language: str) -> bool:
+    from datetime import date
+
+    from bot.parsing.ask import Ambiguous
+
+    try:
+        parse_date(text, date(2000, 1, 1), "usage.date", language)
+    except Ambiguous:
+        return True
+    except UserError as err:
+        return err.key == "error.impossible_date"
+    return True
 
 
 def clean_text(value: str, field: str, max_len: int, usage: str) -> str:
@@ -134,85 +168,7 @@ def clean_name(value: str, usage: str) -> str:
 
 
 # -- amounts -------------------------------------------------------------------
-_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₺": "TRY", "₫": "VND", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₴": "UAH", "₦": "NGN", "₱": "PHP"}
-
-
-def parse_amount(text: str, language: str = "en", currency: str | None = None) -> tuple[int, str | None]:
-    """'1200', '1200.50', '1.200,50', '€1200', '1,200.50' -> (minor units, currency from a symbol/code or None).
-
-    With both separators the last one is the decimal mark. A lone separator
-    followed by exactly three digits ('1.200', '1,200') groups thousands, as
-    no common currency has three decimals. `language` is kept for callers
-    that format the answer back.
-    """
-    raw = text.strip()
-    found: str | None = None
-    for sym, code in _SYMBOLS.items():
-        if raw.startswith(sym) or raw.endswith(sym):
-            found = code
-            raw = raw.strip(sym).strip()
-            break
-    m = re.fullmatch(r"([A-Za-z]{3})\s*(.+)|(.+?)\s*([A-Za-z]{3})", raw)
-    if m and found is None:
-        code = (m.group(1) or m.group(4)).upper()
-        if not is_currency(code):
-            raise UserError("error.unknown_currency", usage="usage.amount", currency=code)
-        found = code
-        raw = (m.group(2) or m.group(3)).strip()
-    if raw.startswith("-"):
-        raise UserError("error.amount_not_positive", usage="usage.amount", amount=text)
-    raw = raw.replace(" ", "").replace("\u00a0", "").replace("'", "")
-    if not re.fullmatch(r"[0-9][0-9.,]*", raw or "x"):
-        raise UserError("error.bad_amount", usage="usage.amount", amount=text)
-    code = currency or found
-    digits = minor_digits(code) if code else 2
-    value = _normalise_number(raw, digits, text)
-    try:
-        dec = Decimal(value)
-    except InvalidOperation:
-        raise UserError("error.bad_amount", usage="usage.amount", amount=text) from None
-    if -dec.as_tuple().exponent > digits:  # type: ignore[operator]
-        raise UserError("error.amount_precision", usage="usage.amount", amount=text, digits=digits, currency=code or "")
-    minor = int(dec.scaleb(digits))
-    if minor <= 0:
-        raise UserError("error.amount_not_positive", usage="usage.amount", amount=text)
-    if minor > 10**15:
-        raise UserError("error.amount_too_large", usage="usage.amount", amount=text)
-    return minor, found
-
-
-def _normalise_number(raw: str, digits: int, original: str) -> str:
-    dots, commas = raw.count("."), raw.count(",")
-    bad = UserError("error.bad_amount", usage="usage.amount", amount=original)
-    if dots and commas:
-        decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
-        group_sep = "," if decimal_sep == "." else "."
-        if raw.count(decimal_sep) > 1:
-            raise bad
-        whole, frac = raw.split(decimal_sep)
-        _check_groups(whole, group_sep, bad)
-        return whole.replace(group_sep, "") + "." + frac
-    sep = "." if dots else "," if commas else ""
-    if not sep:
-        return raw
-    parts = raw.split(sep)
-    if len(parts) > 2:  # '1.200.000' or '12,34,56'
-        _check_groups(raw, sep, bad)
-        return raw.replace(sep, "")
-    whole, frac = parts
-    if not whole or not frac:
-        raise bad
-    if len(frac) == 3 and digits != 3:
-        # '1.200' or '1,200': three digits after a lone separator is a thousands
-        # group in every currency without three decimals, whatever the language.
-        return whole + frac
-    return whole + "." + frac
-
-
-def _check_groups(number: str, sep: str, bad: UserError) -> None:
-    groups = number.split(sep)
-    if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
-        raise bad
+# Read per locale in bot/parsing/amounts.py (imported above).
 
 
 def parse_currency(text: str, usage: str) -> str:
@@ -223,22 +179,7 @@ def parse_currency(text: str, usage: str) -> str:
 
 
 # -- dates ---------------------------------------------------------------------
-_RELATIVE = re.compile(r"([+-]?)(\d{1,4})([dw])", re.IGNORECASE)
-
-
-def parse_date(text: str, today: date, usage: str = "usage.date") -> date:
-    """ISO dates ('2026-12-01') or offsets from today ('30d' ahead, '-3d' ago, '2w')."""
-    raw = text.strip()
-    m = _RELATIVE.fullmatch(raw)
-    if m:
-        days = int(m.group(2)) * (7 if m.group(3).lower() == "w" else 1)
-        return today - timedelta(days=days) if m.group(1) == "-" else today + timedelta(days=days)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise UserError("error.impossible_date", usage=usage, date=text) from None
-    raise UserError("error.bad_date", usage=usage, date=text)
+# Read per language in bot/parsing/dates.py (imported above).
 
 
 def parse_int(text: str, field: str, low: int, high: int, usage: str) -> int:
@@ -260,6 +201,7 @@ def kind_aliases() -> dict[str, str]:
 def _kind_aliases() -> dict[str, str]:
     # Built once: the catalogs are loaded once per process (bot.i18n caches them), and
     # rebuilding this table cost more than the incident insert itself (see docs/bench.md).
+    # Keys are accent-free and case-folded, so `geç-ödeme`, `gec-odeme` and `GEÇ-ÖDEME` all match.
     from bot.i18n import LANGUAGES, messages
 
     out: dict[str, str] = {}
@@ -267,7 +209,9 @@ def _kind_aliases() -> dict[str, str]:
         out[slug] = slug
         for lang in LANGUAGES:
             t = messages(lang)
-            out.setdefault(t(f"kind.{slug}.word").casefold(), slug)
+            word = t(f"kind.{slug}.word")
+            out.setdefault(word.casefold(), slug)
+            out.setdefault(loose_key(word, lang), slug)
     return out
 
 
@@ -280,35 +224,29 @@ def kind_words(language: str) -> str:
 
 
 def parse_kind(text: str, language: str = "en") -> str:
-    word = text.strip().casefold().replace("_", "-")
+    word = text.strip().replace("_", "-")
     aliases = _kind_aliases()
-    if word in aliases:
-        return aliases[word]
+    for key in (word.casefold(), casefold(word, language), loose_key(word, language)):
+        if key in aliases:
+            return aliases[key]
     kinds = kind_words(language)
-    close = difflib.get_close_matches(word, list(aliases), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(loose_key(word, language), list(aliases), n=1, cutoff=0.6)
     if close:
-        raise UserError("error.unknown_kind_suggest", usage="usage.incident", kind=text, suggestion=close[0], kinds=kinds)
+        suggestion = _shown_kind(aliases[close[0]], close[0], language)
+        raise UserError("error.unknown_kind_suggest", usage="usage.incident", kind=text, suggestion=suggestion, kinds=kinds)
     raise UserError("error.unknown_kind", usage="usage.incident", kind=text, kinds=kinds)
 
 
-# -- clients -------------------------------------------------------------------
-def find_client(ctx: "Context", name: str, usage: str = "usage.client_show") -> "Client":
-    """The user's client by name, case-insensitively; an unknown name gets a 'did you mean'."""
-    from storage.clients import name_key
+def _shown_kind(slug: str, key: str, language: str) -> str:
+    """A suggestion spelled properly (`phát-sinh`, not the accent-free key it matched)."""
+    from bot.i18n import LANGUAGES, messages
 
-    name = " ".join(name.split())
-    if not name:
-        raise UserError("error.client_missing", usage=usage)
-    client = ctx.store.clients.by_name(ctx.owner, name)
-    if client is not None:
-        return client
-    names = [c.name for c in ctx.store.clients.list(ctx.owner)]
-    keyed = {name_key(n): n for n in names}
-    close = difflib.get_close_matches(name_key(name), list(keyed), n=1, cutoff=0.6)
-    if not close:
-        close = [k for k in keyed if k.startswith(name_key(name)) or name_key(name) in k][:1]
-    if close:
-        raise UserError("error.unknown_client_suggest", usage=usage, name=name, suggestion=keyed[close[0]])
-    if not names:
-        raise UserError("error.no_clients_yet", usage="usage.client_add", name=name)
-    raise UserError("error.unknown_client", usage=usage, name=name)
+    for lang in (language, *LANGUAGES):
+        word = messages(lang)(f"kind.{slug}.word")
+        if key in (word.casefold(), loose_key(word, lang)):
+            return word
+    return slug
+
+
+# -- clients -------------------------------------------------------------------
+# Matched per language in bot/parsing/names.py (imported above).

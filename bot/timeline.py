@@ -29,6 +29,7 @@ class TimelineEvent:
     currency: str | None = None
     date_only: bool = False  # a calendar date (invoice issued, payment made): show no time of day
     entity: str = ""  # "incident:<number>" | "invoice:<id>": what a correction on this line would change
+    logged_at: datetime | None = None  # when it was put on file, if that differs in kind from `at` (an incident)
 
 
 Source = Callable[["Context", "Client"], list[TimelineEvent]]
@@ -72,12 +73,14 @@ def _incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
     mark = ctx.t("fix.corrected_mark") if corrected else ""
     return [
         TimelineEvent(
-            at=i.occurred_at,
+            at=day_start(ctx, i.occurred_on) if i.occurred_on else i.occurred_at,
             type="incident",
             summary=summary(i.kind) + f" (#{i.number})" + (f" {mark}" if i.id in corrected else ""),
             detail=i.note,
             ref=i.source_ref,  # the captured chat message's permalink, when there is one
             entity=f"incident:{i.number}",
+            date_only=i.occurred_on is not None,  # back-dated with on=<date>: the day, no invented time
+            logged_at=i.logged_at,
         )
         for i in ctx.store.incidents.for_client(ctx.owner, client.id)
     ]

@@ -1,8 +1,8 @@
 """The one door from corrections and imports to the typed-input parsers.
 
-Issue 12 is rewriting how amounts and dates are read; everything issue 19
-reads goes through these two functions, so pointing them at the new
-parsers is a change in this file only.
+Corrections and imports read amounts and dates exactly as typed commands
+do (bot/parsing/): the same locale rules, the same questions when a value
+could mean two things.
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ def read_amount(text: str, language: str, currency: str | None) -> tuple[int, st
     return parse_amount(text, language, currency)
 
 
-def read_date(text: str, today: date, usage: str) -> date:
-    """A date as `/invoice add` reads one (ISO, relative, …); raises UserError with `usage`."""
-    return parse_date(text, today, usage)
+def read_date(
+    text: str, today: date, usage: str, language: str = "en", locale: str | None = None, past: bool = False
+) -> date:
+    """A date as `/invoice add` reads one (ISO, the user's numeric form, month names, relative words, …)."""
+    return parse_date(text, today, usage, language, locale, past=past)

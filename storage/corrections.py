@@ -20,7 +20,10 @@ _CLIENT_TABLES = ("incidents", "invoices", "nudge_ledger", "followups")
 
 
 def incident_snapshot(i: Incident) -> dict[str, Any]:
-    return {"number": i.number, "kind": i.kind, "note": i.note, "occurred_at": to_iso(i.occurred_at)}
+    return {
+        "number": i.number, "kind": i.kind, "note": i.note, "occurred_at": to_iso(i.occurred_at),
+        "occurred_on": i.occurred_on.isoformat() if i.occurred_on else None,
+    }
 
 
 def invoice_snapshot(i: Invoice) -> dict[str, Any]:
@@ -46,7 +49,7 @@ class Corrections:
     # -- incidents ---------------------------------------------------------------
     def edit_incident(self, owner: Owner, incident: Incident, changes: dict[str, Any], at: datetime,
                       request_id: str | None) -> tuple[Change, bool]:
-        """Apply `changes` (kind, note, occurred_at as datetime) to one live incident."""
+        """Apply `changes` (kind, note, occurred_at as datetime, occurred_on as ISO day) to one live incident."""
         with self.db.transaction():
             done = self.history.by_request(owner, request_id)
             if done is not None:
@@ -56,8 +59,9 @@ class Corrections:
             for key, value in changes.items():
                 after[key] = to_iso(value) if isinstance(value, datetime) else value
             self.db.execute(
-                "UPDATE incidents SET kind = ?, note = ?, occurred_at = ? WHERE id = ? AND workspace = ? AND owner = ?",
-                (after["kind"], after["note"], after["occurred_at"], incident.id, owner.workspace, owner.user),
+                "UPDATE incidents SET kind = ?, note = ?, occurred_at = ?, occurred_on = ?"
+                " WHERE id = ? AND workspace = ? AND owner = ?",
+                (after["kind"], after["note"], after["occurred_at"], after["occurred_on"], incident.id, owner.workspace, owner.user),
             )
             change_id = self.history.record(owner, "incident", incident.id, incident.client_id, "edit",
                                             before, after, at, request_id)

@@ -5,7 +5,7 @@ row with `deleted_at` set and leaves every read here; storage/history.py keeps w
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from typing import TYPE_CHECKING
 
@@ -57,14 +57,20 @@ def _v2(db: "sqlite_utils.Database") -> None:
     db["incidents"].create_index(["workspace", "owner", "number"], if_not_exists=True)
 
 
-MIGRATIONS = [_v1, _v2]
+def _v3(db: "sqlite_utils.Database") -> None:
+    """The day an incident happened, when it was logged later with `on=<date>` (issue 12)."""
+    if "occurred_on" not in db["incidents"].columns_dict:
+        db["incidents"].add_column("occurred_on", str)
+
+
+MIGRATIONS = [_v1, _v2, _v3]
 
 #: Rows still on the trail (a deleted incident lives on in the history only).
 _LIVE = " AND deleted_at IS NULL"
 
 
 #: The columns of an `Incident`, in its field order (for tuple reads).
-_COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref, number"
+_COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref, number, occurred_on"
 
 
 def _row(row: dict) -> Incident:
@@ -79,6 +85,7 @@ def _row(row: dict) -> Incident:
         source=row["source"],
         source_ref=row["source_ref"],
         number=row.get("number") or 0,
+        occurred_on=date.fromisoformat(row["occurred_on"]) if row.get("occurred_on") else None,
     )
 
 
@@ -97,6 +104,7 @@ class Incidents:
         source: str = "command",
         source_ref: str | None = None,
         request_id: str | None = None,
+        occurred_on: date | None = None,
     ) -> tuple[Incident, bool]:
         """Log one incident; returns (incident, created). A repeated request id returns the first one."""
         now = utcnow()
@@ -111,7 +119,7 @@ class Incidents:
             number = self.next_number(owner)
             cur = self.db.execute(
                 "INSERT INTO incidents (workspace, owner, client_id, kind, note, occurred_at, logged_at, logged_by,"
-                " source, source_ref, request_id, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source, source_ref, request_id, number, occurred_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     owner.workspace,
                     owner.user,
@@ -125,6 +133,7 @@ class Incidents:
                     source_ref,
                     request_id,
                     number,
+                    occurred_on.isoformat() if occurred_on else None,
                 ),
             )
             incident_id = cur.lastrowid
@@ -140,6 +149,7 @@ class Incidents:
             source=source,
             source_ref=source_ref,
             number=number,
+            occurred_on=occurred_on,
         )
         return incident, True
 
@@ -172,8 +182,11 @@ class Incidents:
             params = params + (limit,)
         parse = datetime.fromisoformat
         return [
-            Incident(id_, cid, kind, note, parse(occurred), parse(logged), by, source, ref, number or 0)
-            for id_, cid, kind, note, occurred, logged, by, source, ref, number in self.db.rows(sql, params)
+            Incident(
+                id_, cid, kind, note, parse(occurred), parse(logged), by, source, ref, number or 0,
+                date.fromisoformat(on) if on else None,
+            )
+            for id_, cid, kind, note, occurred, logged, by, source, ref, number, on in self.db.rows(sql, params)
         ]
 
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:

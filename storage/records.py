@@ -55,6 +55,7 @@ class Incident:
     source: str  # "command" | "form" | "nudge" | "shortcut" | ...
     source_ref: str | None
     number: int = 0  # the owner's short id, shown as "#12"
+    occurred_on: date | None = None  # the day it happened, when given as a date (`on=`): no time of day is known
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def test_incident_without_arguments_opens_a_form(say, submit, store) -> None:
     say("/client add Acme")
     [reply] = say("/incident")
     assert reply.form is not None
-    assert [f.id for f in reply.form.fields] == ["client", "kind", "note"]
+    assert [f.id for f in reply.form.fields] == ["client", "kind", "note", "on"]  # issue 12: the date it happened
     assert [o.value for o in reply.form.fields[0].options] == ["Acme"]
     errors = submit("incident", {"client": "Nope", "kind": "bogus", "note": ""})
     assert {f for f, _ in errors[0].form_errors} == {"client", "kind"}

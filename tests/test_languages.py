@@ -188,7 +188,7 @@ def test_bad_amount_is_explained_in_dutch(say) -> None:
     say("/client add Acme", locale="nl")
     shown = text_of(say("/invoice add Acme 12,,5", locale="nl"))
     assert "“12,,5” kan ik niet lezen als bedrag" in shown
-    assert "Zo schrijf je het: 1200, 1200,50, 1.200,50 of €1200" in shown
+    assert "Zo schrijf je het: 1200, 1.200,50, € 1.200,50, 1200 EUR of 1,5k" in shown  # issue 12: Dutch-format examples
 
 
 # -- incident kinds in every language ---------------------------------------------------

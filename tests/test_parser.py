@@ -49,8 +49,6 @@ def test_quote_round_trips(value: str) -> None:
         ("1,200.50", "nl", (120050, None)),
         ("1200,50", "nl", (120050, None)),
         ("1.200", "nl", (120000, None)),
-        ("1.200", "en", (120000, None)),
-        ("12.345", "en", (1234500, None)),
         ("1,200", "en", (120000, None)),
         ("1.200.000", "vi", (120000000, None)),
         ("€1200", "en", (120000, "EUR")),
@@ -110,7 +108,7 @@ def test_dates(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize(
     "text, key",
-    [("2026-02-30", "error.impossible_date"), ("2026-13-01", "error.impossible_date"), ("tomorrow", "error.bad_date"), ("01/12/2026", "error.bad_date"), ("30x", "error.bad_date")],
+    [("2026-02-30", "error.impossible_date"), ("2026-13-01", "error.impossible_date"), ("30x", "error.bad_date")],
 )
 def test_bad_dates(text: str, key: str) -> None:
     with pytest.raises(UserError) as err:

@@ -172,13 +172,23 @@ class Console:
     def fill_form(self, form: Form, previous: dict[str, str] | None = None, only: set[str] | None = None) -> None:
         values = dict(previous or {})
         self.write(self.style.bold(form.title))
+        pending: str | None = None  # a slash command typed at an optional prompt ends the form
         for f in form.fields:
             if only is not None and f.id not in only:
+                continue
+            if pending is not None:
+                if f.required:
+                    self.write(self.t("console.form_cancelled"))
+                    self.handle_line(pending)
+                    return
+                values[f.id] = ""
                 continue
             answer = self._ask(f)
             if answer is None:
                 self.write(self.t("console.form_cancelled"))
                 return
+            if not f.required and f.kind != "textarea" and answer.startswith("/"):
+                pending, answer = answer.strip(), ""
             values[f.id] = answer
         replies = self.core.handle(
             FormSubmit(self.address, form.id, tuple(values.items()), request_id=self._request_id(), context=form.context)
@@ -191,6 +201,8 @@ class Console:
                 self.fill_form(form, values, only=bad)
             return
         self.show(replies)
+        if pending is not None:
+            self.handle_line(pending)
 
     def _ask(self, f: FormField) -> str | None:
         while True:

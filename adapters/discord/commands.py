@@ -21,6 +21,7 @@ from discord.app_commands import Choice, Range, locale_str
 from bot.i18n import messages
 from bot.kinds import KINDS
 from bot.parser import quote
+from bot.parsing.names import suggest
 
 if TYPE_CHECKING:
     from adapters.discord.bridge import Bridge
@@ -77,7 +78,9 @@ def quiet(fn):  # type: ignore[no-untyped-def]
 @quiet
 async def client_names(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
     bridge = _bridge(interaction)
-    names = bridge.core.store.clients.names(bridge.owner_of(interaction), current, limit=AUTOCOMPLETE_MAX)
+    # Accents and case ignored, the way the text commands match names.
+    everyone = [c.name for c in bridge.core.store.clients.list(bridge.owner_of(interaction))]
+    names = suggest(everyone, current, limit=AUTOCOMPLETE_MAX)
     return [Choice(name=n[:CHOICE_MAX], value=n[:CHOICE_MAX]) for n in names]
 
 
@@ -195,6 +198,8 @@ def build() -> list[app_commands.Group | app_commands.Command]:
 
     @sub(incident, "log")
     @options("client", "kind", "note")
+    @app_commands.rename(on=L("discord.opt.on"))
+    @app_commands.describe(on=L("discord.opt.occurred.desc"))
     @app_commands.autocomplete(client=client_names)
     @app_commands.choices(kind=kind_choices())
     async def incident_log(
@@ -202,14 +207,15 @@ def build() -> list[app_commands.Group | app_commands.Command]:
         client: Optional[Range[str, 1, 120]] = None,
         kind: Optional[str] = None,
         note: Optional[Range[str, 1, 4000]] = None,
+        on: Optional[Range[str, 1, 40]] = None,
     ) -> None:
         if not client:
             # no client: the form opens, with whatever was already given filled in
-            prefill = {k: v for k, v in (("kind", kind), ("note", note)) if v}
+            prefill = {k: v for k, v in (("kind", kind), ("note", note), ("on", on)) if v}
             await _bridge(interaction).run_command(interaction, "incident", "", prefill=prefill)
             return
-        # the note is free text at the end of the line and goes in raw, as typed
-        await _bridge(interaction).run_command(interaction, "incident", join(quote(client), q(kind), note or ""))
+        # the note is free text at the end of the line and goes in raw, as typed; the date leads it
+        await _bridge(interaction).run_command(interaction, "incident", join(quote(client), q(kind), opt(("on", on)), note or ""))
 
     @sub(incident, "list")
     @options("client")

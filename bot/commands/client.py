@@ -7,6 +7,7 @@ from bot import fmt
 from bot.commands.common import ctx_currency, dispatch, totals
 from bot.context import Context
 from bot.errors import UserError
+from bot.parsing.names import similar_client
 from bot.parser import Token, clean_name, clean_text, find_client, parse_currency, parse_date, parse_int, split_options
 from bot.registry import command
 from bot.replies import Field, Reply
@@ -70,6 +71,9 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if email is not None and not EMAIL.fullmatch(email):
         raise UserError("error.bad_email", usage=usage, email=email)
     person = clean_text(parsed.options["contact"], "contact", MAX_CONTACT, usage) if parsed.options.get("contact") else None
+    similar = similar_client(ctx.store.clients.list(ctx.owner), name, ctx.language)
+    if similar is not None and similar.name.casefold() != name.casefold():
+        raise UserError("error.client_similar", usage="usage.client_show", name=name, existing=similar.name)
     try:
         client = ctx.store.clients.add(
             ctx.owner, name, terms, currency, email, created_at=ctx.now, contact=person, request_id=ctx.request_id
@@ -175,9 +179,9 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
 
 def pause(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.client_pause"
-    parsed = split_options(tokens, {"until"}, usage)
+    parsed = split_options(tokens, {"until"}, usage, dates={"until"}, language=ctx.language)
     client = find_client(ctx, " ".join(t.value for t in parsed.args), usage)
-    until = parse_date(parsed.options["until"], ctx.today, usage) if "until" in parsed.options else None
+    until = parse_date(parsed.options["until"], ctx.today, usage, ctx.language, ctx.address.locale) if "until" in parsed.options else None
     if until is not None and until <= ctx.today:
         raise UserError("error.date_not_future", usage=usage, date=parsed.options["until"])
     ctx.store.clients.set_paused(ctx.owner, client.id, True, until)

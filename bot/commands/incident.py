@@ -1,4 +1,7 @@
-"""`/incident <client> <kind> [note…]`, `/incident list <client>`, and the incident form.
+"""`/incident <client> <kind> [note…] [on=<date>]`, `/incident list <client>`, and the incident form.
+
+`on=<date>` (first or last in the note) records the day it happened, kept
+apart from when it was logged: "he insulted me on the call last Tuesday".
 
 `/incident edit|delete` live in bot/commands/incident_fix.py.
 
@@ -10,14 +13,16 @@ and link.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 
 from bot import fmt
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Capture
+from bot.parsing.ask import Ambiguous
 from bot.kinds import KINDS
-from bot.parser import MAX_NOTE, clean_text, find_client, kind_words, parse_kind, tokenize
+from bot.parser import MAX_NOTE, clean_text, find_client, kind_words, parse_date, parse_kind, tokenize
 from bot.registry import command, form
 from bot.replies import Form, FormField, Option, Reply
 
@@ -45,8 +50,33 @@ def incident_command(ctx: Context, text: str) -> list[Reply]:
         raise UserError("error.kind_missing", usage="usage.incident", name=client.name, kinds=kind_words(ctx.language))
     client = find_client(ctx, head.value, "usage.incident")
     kind = parse_kind(tokens[1].value, ctx.language)
-    note = clean_text(text[tokens[1].end:].strip(), "note", MAX_NOTE, "usage.incident")
-    return log(ctx, client.id, client.name, kind, note, source="command")
+    note, on_text = take_on(text[tokens[1].end:].strip())
+    on = occurred_day(ctx, on_text, "usage.incident") if on_text else None
+    note = clean_text(note, "note", MAX_NOTE, "usage.incident")
+    return log(ctx, client.id, client.name, kind, note, source="command", occurred_on=on)
+
+
+_ON_FIRST = re.compile(r"on=(?:\"([^\"]*)\"|“([^”]*)”|(\S+))(?:\s+|$)", re.IGNORECASE)
+_ON_LAST = re.compile(r"(?:^|\s)on=(?:\"([^\"]*)\"|“([^”]*)”|(.+?))\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def take_on(note: str) -> tuple[str, str | None]:
+    """Split `on=<date>` off the start or the end of a note; the note is otherwise kept as typed."""
+    m = _ON_FIRST.match(note)
+    if m:
+        return note[m.end():].strip(), next(g for g in m.groups() if g is not None)
+    m = _ON_LAST.search(note)
+    if m:
+        return note[: m.start()].rstrip(), next(g for g in m.groups() if g is not None)
+    return note, None
+
+
+def occurred_day(ctx: Context, text: str, usage: str) -> date:
+    """The day an incident happened: any date form, a bare weekday meaning the last one; never in the future."""
+    on = parse_date(text, ctx.today, usage, ctx.language, ctx.address.locale, past=True)
+    if on > ctx.today:
+        raise UserError("error.incident_in_future", usage=usage, date=text)
+    return on
 
 
 def log(
@@ -59,7 +89,12 @@ def log(
     source: str,
     occurred_at: datetime | None = None,
     source_ref: str | None = None,
+    occurred_on: date | None = None,
 ) -> list[Reply]:
+    if occurred_on is not None:
+        from bot.timeline import day_start
+
+        occurred_at = day_start(ctx, occurred_on)
     incident, created = ctx.store.incidents.add(
         ctx.owner,
         client_id,
@@ -69,13 +104,17 @@ def log(
         source=source,
         source_ref=source_ref,
         request_id=ctx.request_id,
+        occurred_on=occurred_on,
     )
     count = ctx.store.incidents.count_for_client(ctx.owner, client_id)
     key = "incident.logged" if created else "incident.already_logged"
+    lines = (incident.note,) if incident.note else ()
+    if incident.occurred_on is not None:
+        lines += (ctx.t("incident.happened_on", date=fmt.day(ctx.language, incident.occurred_on)),)
     return [
         Reply(
             text=ctx.t(key, kind=ctx.t(f"kind.{incident.kind}"), name=client_name),
-            lines=(incident.note,) if incident.note else (),
+            lines=lines,
             context=ctx.t.n("incident.count", count, name=client_name),
         )
     ]
@@ -90,7 +129,7 @@ def list_incidents(ctx: Context, name: str) -> list[Reply]:
 
     corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
     lines = tuple(
-        ctx.t("incident.line_numbered", id=f"#{i.number}", when=fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(f"kind.{i.kind}"))
+        ctx.t("incident.line_numbered", id=f"#{i.number}", when=fmt.day(ctx.language, i.occurred_on) if i.occurred_on else fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(f"kind.{i.kind}"))
         + ((" " + ctx.t("fix.corrected_mark")) if i.id in corrected else "")
         + (f" — {i.note}" if i.note else "")
         for i in incidents
@@ -137,6 +176,7 @@ def incident_form(ctx: Context, note: str = "", state: dict | None = None, clien
                     placeholder=ctx.t("incident.note_placeholder"),
                     max_length=MAX_NOTE,
                 ),
+                FormField(id="on", label=ctx.t("field.occurred"), required=False, placeholder=ctx.t("incident.on_placeholder"), max_length=40),
             ),
             context=json.dumps(state or {}, ensure_ascii=False),
         ),
@@ -176,13 +216,21 @@ def incident_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
         note = clean_text(note.strip(), "note", MAX_NOTE, "usage.incident")
     except UserError as err:
         errors.append(("note", ctx.t(err.key, **err.values)))
+    on = None
+    if values.get("on", "").strip():
+        try:
+            on = occurred_day(ctx, values["on"].strip(), "usage.incident")
+        except Ambiguous as err:
+            errors.append(("on", ctx.t("error.form_ambiguous", text=values["on"], choices=ctx.t("ask.or").join(err.labels))))
+        except UserError as err:
+            errors.append(("on", ctx.t(err.key, **err.values)))
     if errors or client is None or kind is None:
         return [Reply(form_errors=tuple(errors), is_error=True)]
     state = _state(values.get("_context", ""))
     occurred_at = _parse_time(state.get("occurred_at"))
     source_ref = state.get("source_ref") or None
     source = "shortcut" if source_ref or occurred_at else "form"
-    return log(ctx, client.id, client.name, kind, note, source=source, occurred_at=occurred_at, source_ref=source_ref)
+    return log(ctx, client.id, client.name, kind, note, source=source, occurred_at=occurred_at, source_ref=source_ref, occurred_on=on)
 
 
 def _state(raw: str) -> dict:

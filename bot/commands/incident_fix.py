@@ -9,7 +9,7 @@ it, marked deleted. The Edit / Delete actions beside each listed incident
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 
 from bot import fmt
 from bot.typed import read_date
@@ -19,7 +19,9 @@ from bot.kinds import KINDS
 from bot.parser import MAX_NOTE, Token, clean_text, parse_kind, split_options
 from bot.registry import action, form
 from bot.replies import Choice, Form, FormField, Option, Reply
+from storage.corrections import incident_snapshot
 from storage.records import Incident
+from storage.db import to_iso
 
 PREFIX = "incfix"
 EDIT_FORM = "incfix-edit"
@@ -84,26 +86,29 @@ def _changes(ctx: Context, incident: Incident, options: dict[str, str], usage: s
     if "note" in options:
         changes["note"] = clean_text(options["note"].strip(), "note", MAX_NOTE, usage)
     if options.get("on", "").strip():
-        day = read_date(options["on"], ctx.today, usage)
+        day = read_date(options["on"], ctx.today, usage, ctx.language, ctx.address.locale, past=True)
         if day > ctx.today:
             raise UserError("error.incident_in_future", usage=usage, date=fmt.day(ctx.language, day))
         # Keep the time of day it was logged at, on the corrected date, in the user's zone.
         local = incident.occurred_at.astimezone(ctx.tz)
         moved = datetime.combine(day, time(local.hour, local.minute, local.second), tzinfo=ctx.tz)
         changes["occurred_at"] = min(moved.astimezone(timezone.utc), ctx.now)
+        changes["occurred_on"] = day.isoformat()  # the day it happened, as `/incident … on=` records it
     return changes
 
 
 def apply_edit(ctx: Context, incident: Incident, changes: dict) -> list[Reply]:
     name = _client_name(ctx, incident)
-    same = all(
-        getattr(incident, k) == v if k != "occurred_at" else incident.occurred_at == v for k, v in changes.items()
-    )
+    now = incident_snapshot(incident)
+    same = all(now.get(k) == (to_iso(v) if isinstance(v, datetime) else v) for k, v in changes.items())
     if same:
         return [Reply(text=ctx.t("incident.edit_unchanged", id=label(incident)))]
     change, _ = ctx.store.corrections.edit_incident(ctx.owner, incident, changes, ctx.now, ctx.request_id)
     after = change.after
-    when = fmt.moment(ctx.language, ctx.tz, datetime.fromisoformat(after["occurred_at"]))
+    when = (
+        fmt.day(ctx.language, date.fromisoformat(after["occurred_on"])) if after.get("occurred_on")
+        else fmt.moment(ctx.language, ctx.tz, datetime.fromisoformat(after["occurred_at"]))
+    )
     return [
         Reply(
             text=ctx.t("incident.edited", id=label(incident), name=name),
@@ -115,7 +120,7 @@ def apply_edit(ctx: Context, incident: Incident, changes: dict) -> list[Reply]:
 
 
 def edit_form(ctx: Context, incident: Incident) -> Reply:
-    local_day = incident.occurred_at.astimezone(ctx.tz).date()
+    local_day = incident.occurred_on or incident.occurred_at.astimezone(ctx.tz).date()
     return Reply(
         text=ctx.t("incident.edit_intro", id=label(incident), name=_client_name(ctx, incident)),
         form=Form(

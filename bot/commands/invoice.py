@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from bot import fmt
 from bot.commands.common import dispatch, totals
 from bot.context import Context
 from bot.errors import UserError
+from bot.parsing.ask import Ambiguous
+from bot.parsing.examples import amount_example
+from bot.parsing.dates import day_count
+from bot.parsing.fold import loose_key
 from bot.parser import (
     MAX_REF,
     Token,
@@ -26,7 +31,6 @@ from storage.invoices import DuplicateInvoice, PaymentRefused
 from storage.records import Invoice
 
 FORM_ID = "invoice"
-_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
 @command("invoice")
@@ -54,27 +58,20 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_add"
     if not tokens:
         return [invoice_form(ctx)]
-    parsed = split_options(tokens, {"due", "terms", "ref", "issued"}, usage)
+    parsed = split_options(tokens, {"due", "terms", "ref", "issued"}, usage, dates={"due", "issued"}, language=ctx.language)
     args = parsed.args
     if not args:
         raise UserError("error.client_missing", usage=usage)
     client = find_client(ctx, args[0].value, usage)
     if len(args) < 2:
         raise UserError("error.amount_missing", usage=usage, name=client.name)
-    amount_text = args[1].value
-    extra = [a.value for a in args[2:]]
-    currency: str | None = None
-    if extra and _CURRENCY.fullmatch(extra[0]):
-        currency = parse_currency(extra.pop(0), usage)
-    if extra:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(extra))
-    minor, symbol_currency = parse_amount(amount_text, ctx.language, currency or client.currency)
-    if currency and symbol_currency and currency != symbol_currency:
-        raise UserError("error.currency_conflict", usage=usage, first=symbol_currency, second=currency)
-    currency = currency or symbol_currency or client.currency
-    if symbol_currency and symbol_currency != client.currency and currency == symbol_currency:
-        # Precision depends on the currency: re-read the amount with the right one.
-        minor, _ = parse_amount(amount_text, ctx.language, currency)
+    # The amount may span several words: `€ 1.200,50`, `1.500.000 VNĐ`, `1,5 triệu`, `1200 EUR`.
+    words = [a.value for a in args[1:]]
+    explicit = parse_currency(words.pop(), usage) if len(words) > 1 and _is_code(words[-1]) else None
+    minor, named = parse_amount(" ".join(words), ctx.language, explicit or client.currency)
+    if explicit and named and explicit != named:
+        raise UserError("error.currency_conflict", usage=usage, first=named, second=explicit)
+    currency = explicit or named or client.currency
     return _create(
         ctx,
         client_id=client.id,
@@ -85,6 +82,13 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         options=parsed.options,
         usage=usage,
     )
+
+
+def _is_code(word: str) -> bool:
+    """A trailing ISO code (`1.500 TL TRY`, as Discord's separate currency option arrives)."""
+    from bot.fmt import is_currency
+
+    return bool(re.fullmatch(r"[A-Za-z]{3}", word)) and is_currency(word)
 
 
 def _create(
@@ -100,12 +104,7 @@ def _create(
 ) -> list[Reply]:
     if "due" in options and "terms" in options:
         raise UserError("error.due_and_terms", usage=usage)
-    issued = parse_date(options["issued"], ctx.today, usage) if options.get("issued") else ctx.today
-    if options.get("due"):
-        due = parse_date(options["due"], ctx.today, usage)
-    else:
-        terms = parse_int(options["terms"], "terms", 0, 365, usage) if options.get("terms") else client_terms
-        due = issued + timedelta(days=terms)
+    issued, due, inferred = invoice_dates(ctx, options, client_terms, usage)
     if due < issued:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, issued))
     ref = options.get("ref", "").strip()
@@ -125,9 +124,24 @@ def _create(
                 Field(ctx.t("field.issued"), fmt.day(ctx.language, invoice.issued_on)),
                 Field(ctx.t("field.due"), fmt.day(ctx.language, invoice.due_on)),
             ),
+            lines=(ctx.t.n("invoice.issued_inferred", client_terms, issued=fmt.day(ctx.language, invoice.issued_on)),)
+            if inferred
+            else (),
             context=ctx.t("invoice.added_hint", ref=invoice.ref),
         )
     ]
+
+
+def invoice_dates(ctx: Context, options: dict[str, str], client_terms: int, usage: str) -> tuple[date, date, bool]:
+    """(issued, due, issued-was-inferred). A past due date alone back-fills: issued = due - terms."""
+    terms = parse_int(options["terms"], "terms", 0, 365, usage) if options.get("terms") else client_terms
+    due = parse_date(options["due"], ctx.today, usage, ctx.language, ctx.address.locale) if options.get("due") else None
+    if options.get("issued"):
+        issued = parse_date(options["issued"], ctx.today, usage, ctx.language, ctx.address.locale, past=True)
+        return issued, due or issued + timedelta(days=terms), False
+    if due is not None and due < ctx.today:
+        return due - timedelta(days=client_terms), due, True
+    return ctx.today, due or ctx.today + timedelta(days=terms), False
 
 
 def _next_ref(ctx: Context) -> str:
@@ -149,9 +163,11 @@ def invoice_form(ctx: Context) -> Reply:
             submit_label=ctx.t("invoice.form_submit"),
             fields=(
                 FormField(id="client", label=ctx.t("field.client"), kind="select", options=tuple(Option(c.name, c.name) for c in clients)),
-                FormField(id="amount", label=ctx.t("field.amount"), placeholder="1200.50", max_length=40),
-                FormField(id="currency", label=ctx.t("field.currency"), required=False, placeholder="EUR", max_length=3),
+                FormField(id="amount", label=ctx.t("field.amount"), placeholder=amount_example(ctx), max_length=40),
+                # No separate currency field: the amount takes one (`1200 USD`, `$1200`), and a
+                # Discord modal holds five fields, so the issue date fits.
                 FormField(id="due", label=ctx.t("field.due"), required=False, placeholder=ctx.t("invoice.due_placeholder"), max_length=20),
+                FormField(id="issued", label=ctx.t("field.issued"), required=False, placeholder=ctx.t("invoice.issued_placeholder"), max_length=20),
                 FormField(id="ref", label=ctx.t("field.ref"), required=False, placeholder="INV-0042", max_length=MAX_REF),
             ),
         ),
@@ -173,12 +189,17 @@ def invoice_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
     minor = None
     try:
         minor, symbol = parse_amount(values.get("amount", ""), ctx.language, currency or (client.currency if client else None))
+        if currency and symbol and symbol != currency:
+            raise UserError("error.currency_conflict", usage="usage.invoice_add", first=symbol, second=currency)
         currency = currency or symbol
+    except Ambiguous as err:
+        # A form cannot ask back: say what it could mean and keep the form open.
+        errors.append(("amount", ctx.t("error.form_ambiguous", text=values.get("amount", ""), choices=ctx.t("ask.or").join(err.labels))))
     except UserError as err:
         errors.append(("amount", ctx.t(err.key, **err.values)))
     if errors or client is None or minor is None:
         return [Reply(form_errors=tuple(errors), is_error=True)]
-    options = {k: values[k] for k in ("due", "ref") if values.get(k, "").strip()}
+    options = {k: values[k] for k in ("due", "issued", "ref") if values.get(k, "").strip()}
     try:
         return _create(
             ctx,
@@ -190,8 +211,12 @@ def invoice_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
             options=options,
             usage="usage.invoice_add",
         )
+    except Ambiguous as err:
+        return [Reply(form_errors=(("due", ctx.t("error.form_ambiguous", text=values.get("due", ""), choices=ctx.t("ask.or").join(err.labels))),), is_error=True)]
     except UserError as err:
         field = "ref" if err.key == "error.invoice_exists" else "due"
+        if err.values.get("date") is not None and err.values.get("date") == values.get("issued"):
+            field = "issued"
         return [Reply(form_errors=((field, ctx.t(err.key, **err.values)),), is_error=True)]
 
 
@@ -216,23 +241,17 @@ def _open_invoice(ctx: Context, ref: str, usage: str) -> Invoice:
 
 def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_paid"
-    parsed = split_options(tokens, {"on"}, usage)
+    parsed = split_options(tokens, {"on"}, usage, dates={"on"}, language=ctx.language)
     if not parsed.args:
         raise UserError("error.ref_missing", usage=usage)
     invoice = _invoice(ctx, parsed.args[0].value, usage)
     extra = [a.value for a in parsed.args[1:]]
     amount: int | None = None
     if extra:
-        currency = None
-        if len(extra) == 2 and _CURRENCY.fullmatch(extra[1]):
-            currency = parse_currency(extra.pop(), usage)
-        if len(extra) != 1:
-            raise UserError("error.extra_words", usage=usage, words=" ".join(extra[1:]))
-        amount, symbol = parse_amount(extra[0], ctx.language, invoice.currency)
-        given = currency or symbol
+        amount, given = parse_amount(" ".join(extra), ctx.language, invoice.currency)
         if given and given != invoice.currency:
             raise UserError("error.currency_mismatch", usage=usage, ref=invoice.ref, currency=given, expected=invoice.currency)
-    on = parse_date(parsed.options["on"], ctx.today, usage) if parsed.options.get("on") else ctx.today
+    on = parse_date(parsed.options["on"], ctx.today, usage, ctx.language, ctx.address.locale, past=True) if parsed.options.get("on") else ctx.today
     if on < invoice.issued_on:
         raise UserError("error.paid_before_issued", usage=usage, ref=invoice.ref, issued=fmt.day(ctx.language, invoice.issued_on))
     if on > ctx.today:
@@ -272,11 +291,9 @@ def record_payment(ctx: Context, invoice: Invoice, amount: int | None, on: date)
 # -- list ----------------------------------------------------------------------
 def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_list"
-    words = [t for t in tokens]
-    overdue_only = False
-    if words and not words[-1].quoted and words[-1].value.lower() in {"overdue", ctx.t("invoice.word_overdue").lower()}:
-        overdue_only = True
-        words = words[:-1]
+    # `overdue` in any shipped language, with or without accents, anywhere: never part of the name.
+    words = [t for t in tokens if t.quoted or loose_key(t.value, ctx.language) not in overdue_words()]
+    overdue_only = len(words) < len(tokens)
     client = find_client(ctx, " ".join(t.value for t in words), usage) if words else None
     invoices = ctx.store.invoices.list(ctx.owner, client.id if client else None)
     names = {c.id: c.name for c in ctx.store.clients.list(ctx.owner)}
@@ -317,6 +334,14 @@ def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     ]
 
 
+@lru_cache(maxsize=1)
+def overdue_words() -> frozenset[str]:
+    from bot.i18n import LANGUAGES, messages
+
+    words = {"overdue"} | {messages(lang)("invoice.word_overdue") for lang in LANGUAGES}
+    return frozenset(loose_key(w, lang) for w in words for lang in LANGUAGES)
+
+
 def _delivery_failures(ctx: Context) -> dict[int, str]:
     """Reminders that could not be delivered, per invoice, when the reminder engine is present."""
     nudges = getattr(ctx.store, "nudges", None)
@@ -355,10 +380,16 @@ def snooze(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_snooze"
     if len(tokens) < 2:
         raise UserError("error.snooze_args", usage=usage)
-    if len(tokens) > 2:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in tokens[2:]))
     invoice = _invoice(ctx, tokens[0].value, usage)
-    days = parse_int(tokens[1].value.rstrip("dD"), "days", 1, 365, usage)
+    span = " ".join(t.value for t in tokens[1:])
+    # `7`, `7d`, `2w`, `10 dagen`, `2 hafta`, `30g`: any unit the date parser knows.
+    days = day_count(span, ctx.language)
+    if days is None:
+        if len(tokens) > 2:
+            raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in tokens[2:]))
+        days = parse_int(tokens[1].value, "days", 1, 365, usage)
+    if not 1 <= days <= 365:
+        raise UserError("error.bad_number", usage=usage, field="days", value=span, low=1, high=365)
     return snooze_invoice(ctx, invoice, days)
 
 
@@ -373,10 +404,11 @@ def snooze_invoice(ctx: Context, invoice: Invoice, days: int) -> list[Reply]:
 
 def change_due(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.invoice_due"
-    if len(tokens) != 2:
+    if len(tokens) < 2:
         raise UserError("error.due_args", usage=usage)
     invoice = _open_invoice(ctx, tokens[0].value, usage)
-    due = parse_date(tokens[1].value, ctx.today, usage)
+    # The date may be several words: `next friday`, `15 Ekim 2026`, `30 dagen`.
+    due = parse_date(" ".join(t.value for t in tokens[1:]), ctx.today, usage, ctx.language, ctx.address.locale)
     if due < invoice.issued_on:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, invoice.issued_on))
     after = ctx.store.invoices.set_due(ctx.owner, invoice.id, due)

@@ -74,8 +74,8 @@ def changes_from(ctx: Context, invoice: Invoice, options: dict[str, str], usage:
             raise UserError("error.amount_below_paid", usage=usage, ref=invoice.ref,
                             paid=fmt.money(ctx.language, invoice.paid_minor, currency))
         changes["amount_minor"] = minor
-    issued = read_date(options["issued"], ctx.today, usage) if options.get("issued", "").strip() else invoice.issued_on
-    due = read_date(options["due"], ctx.today, usage) if options.get("due", "").strip() else invoice.due_on
+    issued = read_date(options["issued"], ctx.today, usage, ctx.language, ctx.address.locale, past=True) if options.get("issued", "").strip() else invoice.issued_on
+    due = read_date(options["due"], ctx.today, usage, ctx.language, ctx.address.locale) if options.get("due", "").strip() else invoice.due_on
     if due < issued:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, issued))
     if issued != invoice.issued_on:

@@ -51,7 +51,7 @@ def _available(requirement: str | None) -> bool:
 
 
 def help_reply(ctx: Context, rest: str = "", tokens: list[Token] | None = None) -> list[Reply]:
-    lines = tuple(ctx.t(key) for key, needs in HELP_LINES if _available(needs))
+    lines = tuple(ctx.t(key) for key, needs in HELP_LINES if _available(needs)) + (_forms(ctx),)
     return [
         Reply(
             title=ctx.t("help.title"),
@@ -60,6 +60,18 @@ def help_reply(ctx: Context, rest: str = "", tokens: list[Token] | None = None) 
             context=ctx.t("help.footer", kinds=", ".join(ctx.t(f"kind.{k}.word") for k in _kinds())),
         )
     ]
+
+
+def _forms(ctx: Context) -> str:
+    """How to write amounts and dates, with examples in the user's own locale format."""
+    from bot.parsing.examples import amount_example, date_example, number_example
+
+    return ctx.t(
+        "help.forms",
+        money=amount_example(ctx),
+        number=number_example(ctx),
+        date=date_example(ctx.language, ctx.address.locale),
+    )
 
 
 def _kinds() -> tuple[str, ...]:

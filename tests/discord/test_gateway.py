@@ -137,8 +137,8 @@ async def test_incident_without_options_opens_a_modal_and_the_submission_is_logg
     assert body["type"] == 9
     modal = body["data"]
     assert modal["custom_id"] == f"rfm:{USER}:incident"
-    assert [c["type"] for c in modal["components"]] == [10, 18, 18, 18]  # the intro text, then the inputs
-    assert list(modal_fields(modal["components"])) == ["client", "kind", "note"]
+    assert [c["type"] for c in modal["components"]] == [10, 18, 18, 18, 18]  # the intro text, then the inputs
+    assert list(modal_fields(modal["components"])) == ["client", "kind", "note", "on"]  # issue 12: when it happened
     assert modal["components"][0]["content"]
 
     submit = await fake.submit_modal(modal["custom_id"], {"client": ["Acme Corp"], "kind": ["scope-creep"], "note": "Third 'small' revision *again*"})

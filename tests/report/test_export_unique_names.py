@@ -23,9 +23,10 @@ def _console(tmp_path: Path, stdin: str) -> str:
 def test_two_clients_with_one_slug_and_two_exports_on_one_day_all_survive(tmp_path: Path) -> None:
     out = _console(
         tmp_path,
-        '/client add "Acme!"\n/client add "Acme?"\n'
-        '/incident "Acme!" haggling first one\n/incident "Acme?" scope-creep second one\n'
-        '/client export "Acme!"\n/client export "Acme?"\n/client export "Acme!"\n',
+        # "Acme & Co" and "Acme Co" are two clients whose names give one file-name slug (acme-co).
+        '/client add "Acme & Co"\n/client add "Acme Co"\n'
+        '/incident "Acme & Co" haggling first one\n/incident "Acme Co" scope-creep second one\n'
+        '/client export "Acme & Co"\n/client export "Acme Co"\n/client export "Acme & Co"\n',
     )
     files = sorted((tmp_path / "exports").iterdir())
     assert len(files) == 6, [f.name for f in files]  # 3 exports x (Markdown + CSV), nothing overwritten

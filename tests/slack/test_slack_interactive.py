@@ -28,8 +28,8 @@ async def test_incident_without_text_opens_modal_and_submission_logs(slack, fake
     assert len(view["title"]["text"]) <= 24
     assert view["blocks"][0]["type"] == "section"  # the core's intro line, on top of the fields
     inputs = [b for b in view["blocks"] if b["type"] == "input"]
-    assert [b["block_id"] for b in inputs] == ["client", "kind", "note"]
-    assert [b["element"]["action_id"] for b in inputs] == ["client", "kind", "note"]
+    assert [b["block_id"] for b in inputs] == ["client", "kind", "note", "on"]  # issue 12: when it happened
+    assert [b["element"]["action_id"] for b in inputs] == ["client", "kind", "note", "on"]
     clients = [o["value"] for o in inputs[0]["element"]["options"]]
     assert clients == ["Acme Corp", "Beta"]
     assert inputs[2]["optional"] is True
