@@ -26,19 +26,16 @@ def run(db: Path, stdin: str) -> str:
     return done.stdout
 
 
-CALM_SIGNS = "3\n" * 7  # the seven "often / now and then / hardly ever" questions, all "hardly ever"
-
-
 @pytest.mark.parametrize(
     "answers,title,script",
     [
-        # go; abuse: no; unethical: no; signs; hate the work: no; capacity: no
-        ("1\n3\n2\n" + CALM_SIGNS + "2\n2\n", "Verdict: keep Acme", "A quick check-in"),
-        # ...scope creep "often" and no revision cap in the contract
-        ("1\n3\n2\n3\n1\n2\n" + "3\n" * 5 + "2\n2\n", "Verdict: keep Acme, on new terms", "Each deliverable includes a set number of revisions"),
-        # ...capacity "yes"; then contract reviewed, obligations met, no unfinished paid work, not ongoing
-        ("1\n3\n2\n" + CALM_SIGNS + "2\n1\n" + "1\n1\n2\n2\n", "Verdict: part ways with Acme, with notice", "My workload has grown"),
-        # abuse "more than once", confirmed; no unfinished paid work
+        # go; abuse: no; unethical: no; patterns: none; now and then: none; about you: none
+        ("1\n3\n2\n8\n8\n3\n", "Verdict: keep Acme", "A quick check-in"),
+        # ...pattern: scope creep (2, then Done); now and then: none; tried: nothing; about you: none
+        ("1\n3\n2\n2\n8\n7\n2\n3\n", "Verdict: keep Acme, on new terms", "Each deliverable includes a set number of revisions"),
+        # ...about you: more work than I can handle (2, Done); checks: contract and obligations ticked, Done
+        ("1\n3\n2\n8\n8\n2\n3\n" + "1\n2\n5\n", "Verdict: part ways with Acme, with notice", "My workload has grown"),
+        # abuse "more than once", confirmed; checks: no unfinished paid work (Done)
         ("1\n1\n1\n2\n", "Verdict: end it with Acme now", "I'm ending our collaboration, effective today."),
     ],
     ids=["keep", "repair", "fire_notice", "fire_now"],
@@ -67,7 +64,8 @@ def test_console_accepts_labels_and_prefixes(tmp_path: Path) -> None:
     out = run(db, "/client add Acme\n/fire Acme\nlet's\nOnce\nback\nonce\nn\n")
     assert out.count("Has Acme ever attacked you personally") == 2
     assert "Once ✓" in out  # Back showed the abuse question with the answer remembered
-    assert "Does Acme pay late" in out  # "n" answered the unethical question with "No"
+    assert "Which of these keep happening with Acme" in out  # "n" answered the unethical question with "No"
+    assert "  b) Back   c) Cancel" in out  # never numbered among the answers
 
 
 def test_console_killed_mid_dialogue_resumes_in_a_new_process(tmp_path: Path) -> None:
