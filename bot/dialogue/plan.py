@@ -95,11 +95,12 @@ def signal(evidence: Evidence, sign: str) -> int:
 
 def confirms(evidence: Evidence, sign: str) -> bool:
     """Does the evidence answer this sign by itself?"""
-    return sign in FREQUENCY_SIGNS and signal(evidence, sign) >= CONFIRM_AT
+    return sign in answered_by_evidence(evidence)
 
 
+@lru_cache(maxsize=1024)
 def answered_by_evidence(evidence: Evidence) -> tuple[str, ...]:
-    return tuple(s for s in FREQUENCY_SIGNS if confirms(evidence, s))
+    return tuple(s for s in FREQUENCY_SIGNS if signal(evidence, s) >= CONFIRM_AT)
 
 
 def picks(answers: dict[str, str], step: str) -> tuple[str, ...]:
@@ -118,8 +119,8 @@ def checklist_items(evidence: Evidence, answers: dict[str, str], step: str) -> t
         often = set(picks(answers, SIGNS_OFTEN))
         return tuple(s for s in own if s not in often)
     if step == SIGNS_TRIED:
-        patterns = [s for s in FREQUENCY_SIGNS if _sign_value(evidence, answers, s, corrected) == OFTEN]
-        return tuple(FOLLOW_UPS[s] for s in patterns if s in FOLLOW_UPS)
+        values = _sign_values(evidence, answers, corrected)
+        return tuple(FOLLOW_UPS[s] for s in FOLLOW_UPS if values.get(s) == OFTEN)
     if step == SELF:
         return SELF_ITEMS
     if step == GROUND:
@@ -188,14 +189,21 @@ def hard_stop(answers: dict[str, str]) -> str | None:
 
 
 # -- expanding step answers to the per-sign answers the weighing reads -----------------
-def _sign_value(evidence: Evidence, answers: dict[str, str], sign: str, corrected: bool) -> str | None:
-    if confirms(evidence, sign):
-        return answers.get(sign, OFTEN) if corrected else OFTEN
-    if sign in picks(answers, SIGNS_OFTEN):
-        return OFTEN
-    if SIGNS_SOME in answers or "~" + SIGNS_SOME in answers:
-        return SOMETIMES if sign in picks(answers, SIGNS_SOME) else NEVER
-    return None
+def _sign_values(evidence: Evidence, answers: dict[str, str], corrected: bool) -> dict[str, str]:
+    """Each frequency sign's answer, from the records, a confirmation, or the two checklists."""
+    confirmed = answered_by_evidence(evidence)
+    often = picks(answers, SIGNS_OFTEN)
+    some_answered = SIGNS_SOME in answers or "~" + SIGNS_SOME in answers
+    some = picks(answers, SIGNS_SOME) if some_answered else ()
+    out: dict[str, str] = {}
+    for sign in FREQUENCY_SIGNS:
+        if sign in confirmed:
+            out[sign] = answers.get(sign, OFTEN) if corrected else OFTEN
+        elif sign in often:
+            out[sign] = OFTEN
+        elif some_answered:
+            out[sign] = SOMETIMES if sign in some else NEVER
+    return out
 
 
 def expand(evidence: Evidence, answers: dict[str, str], steps: list[str] | None = None) -> dict[str, str]:
@@ -211,10 +219,7 @@ def expand(evidence: Evidence, answers: dict[str, str], steps: list[str] | None 
     for step in ("abuse", "abuse.confirm", "unethical", "unethical.confirm"):
         if step in view:
             out[step] = view[step]
-    for sign in FREQUENCY_SIGNS:
-        value = _sign_value(evidence, view, sign, corrected)
-        if value is not None:
-            out[sign] = value
+    out.update(_sign_values(evidence, view, corrected))
     for checklist, items in ((SIGNS_TRIED, tuple(FOLLOW_UPS.values())), (SELF, SELF_ITEMS)):
         if checklist in view:
             ticked = picks(view, checklist)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import queue
 import subprocess
 import sys
@@ -44,6 +45,7 @@ def test_console_walks_every_verdict(tmp_path: Path, answers: str, title: str, s
     out = run(tmp_path / "redflag.db", "/client add Acme\n/fire Acme\n" + answers + "/client show Acme\n")
     assert title in out
     assert script in out
+    assert not re.findall(r"\{[a-z_]+\}", out)  # e.g. the keep advice "Remind {name} of the payment terms"
     assert "1) Remind me in 3 days to decide" in out
     assert "Decision: " in out.split(title, 1)[1]  # on the timeline shown by /client show
 
