@@ -122,4 +122,4 @@ class Reply:
             parts.append(self.context)
         parts.extend(f"[{c.label}]" for c in self.choices)
         parts.extend(f"{fe}: {msg}" for fe, msg in self.form_errors)
-        return strip_markup("\n".join(parts))
+        return "\n".join(parts)
