@@ -2,11 +2,17 @@
 
 In the spirit of python-telegram-bot's ConversationHandler: an *entry*
 (`start_for`, reached from `/fire <client>` or a reminder's button), *states*
-(the steps of `bot/dialogue/plan.py`, one question each), and *fallbacks*
+(the steps of `bot/dialogue/plan.py`, whose docstring holds the states table:
+one message each, a checklist for related signs), and *fallbacks*
 (Back, Cancel, Resume / Start over, and clean refusals for buttons that no
 longer apply). Unlike an in-memory conversation, every transition is written
 to SQLite (`storage/dialogues.py`) before the reply is returned, so a restart
 or a days-old button continues where the user was.
+
+Back and Cancel are navigation choices (`Choice.nav`): surfaces keep them
+apart from the answers, so they never take an answer's number or place.
+On a checklist, `t.<item>` ticks or unticks an item (the step stays, with
+its pending ticks stored as `~<step>`) and `done` answers it.
 
 Button ids: `dlg:<dialogue id>:<step no>:<answer>`, plus `dlg:start:<client id>`
 to open a dialogue from elsewhere. The step number grows with every change and
