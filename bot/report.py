@@ -248,10 +248,11 @@ def build_chart(p: Pareto, text: ChartText, formats: ChartFormats):  # -> matplo
         text.eighty.format(percent=formats.percent(0.8)),
         (80, 0),
         xycoords=("data", "axes fraction"),
-        xytext=(-3, 3),
+        xytext=(-3, 4),
         textcoords="offset points",
         ha="right",
         va="bottom",
+        rotation=90,  # along its line, from the bottom up, where the last clients' points sit right of it
         fontsize=7,
         color=line_colour,
     )

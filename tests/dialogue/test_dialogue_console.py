@@ -98,7 +98,7 @@ def test_console_killed_mid_dialogue_resumes_in_a_new_process(tmp_path: Path) ->
 
 def test_console_progress_line_never_jumps(tmp_path: Path) -> None:
     # go; abuse no; unethical no; patterns: late payment, scope creep, haggling (1, 2, 3, Done);
-    # tried: the late fee (1, Done); about you: none; checks: Done
+    # (three patterns: a firing, so "now and then" and "about you" are skipped); tried: the late fee (1, Done); checks: Done
     out = run(tmp_path / "redflag.db", "/client add Acme\n/fire Acme\n1\n3\n2\n1\n2\n3\n8\n1\n4\n5\n")
     shown = [(int(n), int(m)) for n, m in re.findall(r"Question (\d+) of about (\d+)", out)]
     assert shown and all(n <= m for n, m in shown)

@@ -1,7 +1,9 @@
 """Every path through the decision dialogue, measured: at most 8 questions on the common paths.
 
 The walk enumerates every answer to every question (every subset of every
-checklist) with the pure plan the dialogue follows (`bot/dialogue/plan.py`),
+checklist; the closing checks before a firing get one answer, since their
+ticks shape the letter and never the path) with the pure plan the dialogue
+follows (`bot/dialogue/plan.py`),
 for a client with a clean record and one whose records already show late
 payment (with money owed and a fresh incident). It prints the
 distribution of path lengths and checks the progress line: its "of about m"
