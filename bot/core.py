@@ -120,7 +120,7 @@ class Core:
         if handler is None:
             raise UserError("error.unknown_command", usage="usage.help", command=name)
         try:
-            return handler(ctx, event.text)
+            replies = handler(ctx, event.text)
         except Ambiguous as err:
             from bot.commands.ask import question
 
@@ -129,6 +129,10 @@ class Core:
             if err.usage is None and ctx.t.has(f"usage.{name}"):
                 err.usage = f"usage.{name}"  # e.g. an unclosed quote: show the command's general form
             raise
+        from bot.dialogue.open_hint import hint_for
+
+        hint = hint_for(ctx, name, replies)
+        return replies + [hint] if hint else replies
 
     def _action(self, ctx: Context, event: Action) -> list[Reply]:
         prefix = event.action_id.split(":", 1)[0]

@@ -6,7 +6,15 @@ knows which.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+
+
+def strip_markup(text: str) -> str:
+    """The reply model's `*bold*` as plain words (for terminals, logs and notification previews)."""
+    return _BOLD.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,9 @@ class Choice:
     id: str
     label: str
     style: str = "default"  # "default" | "primary" | "danger"
+    #: "" for an answer; "back", "cancel" or "continue" for a way around the answers, which
+    #: surfaces keep apart from them (never numbered among them, always in the same place).
+    nav: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,17 @@ class Reply:
     replaces: bool = False
     is_error: bool = False
     line_choices: tuple[tuple[Choice, ...], ...] = ()  # per-line actions: line_choices[i] belongs to lines[i]
+
+    @property
+    def answers(self) -> tuple[Choice, ...]:
+        """The choices that answer (numbered 1..n in the console)."""
+        return tuple(c for c in self.choices if not c.nav)
+
+    @property
+    def navigation(self) -> tuple[Choice, ...]:
+        """Back / Cancel / Continue, in that order, whatever order they were given in."""
+        order = {"continue": 0, "back": 1, "cancel": 2}
+        return tuple(sorted((c for c in self.choices if c.nav), key=lambda c: order.get(c.nav, 3)))
 
     def plain(self) -> str:
         """Everything a reader would see, as plain text (notifications, logs, tests)."""

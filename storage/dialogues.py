@@ -131,6 +131,14 @@ class Dialogues:
         )
         return _row(row) if row else None
 
+    def latest_active(self, owner: Owner) -> Dialogue | None:
+        """The owner's open dialogue touched most recently (to point back to it from other commands)."""
+        row = self.db.one(
+            "SELECT * FROM dialogues WHERE workspace = ? AND owner = ? AND status = 'active' ORDER BY updated_at DESC, id DESC LIMIT 1",
+            (owner.workspace, owner.user),
+        )
+        return _row(row) if row else None
+
     def start(
         self, owner: Owner, platform: str, client_id: int, step: str, now: datetime, request_id: str | None = None
     ) -> Dialogue:

@@ -13,8 +13,9 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from adapters.console.choices import match
+from adapters.console.choices import match, match_choice
 from adapters.console.files import save as save_file
+from adapters.console.hints import not_a_command, suggestion
 from adapters.console.render import Style, render
 from bot.core import Core
 from bot.events import Action, Address, Command, FormSubmit
@@ -69,10 +70,12 @@ class Console:
         self.interactive = stdin.isatty() if interactive is None else interactive
         self.address = address or console_address()
         self.style = Style(color=self.interactive and stdout.isatty() and not os.environ.get("NO_COLOR"))
-        self.export_dir = export_dir or Path(os.environ.get("REDFLAG_EXPORT_DIR", "exports"))
+        # Absolute, so "Saved …" names a file the user can open from anywhere.
+        self.export_dir = (export_dir or Path(os.environ.get("REDFLAG_EXPORT_DIR", "exports"))).absolute()
         self.choices: list[Choice] = []
         self.lock = threading.RLock()
         self._counter = 0
+        self._prompt: str | None = None  # the prompt input() is waiting on, for redrawing it
 
     # -- i/o ---------------------------------------------------------------------
     @property
@@ -89,10 +92,13 @@ class Console:
 
     def read(self, prompt: str) -> str | None:
         if self.interactive:
+            self._prompt = prompt
             try:
                 return input(prompt)
             except EOFError:
                 return None
+            finally:
+                self._prompt = None
         line = self.stdin.readline()
         if not line:
             return None
@@ -131,14 +137,19 @@ class Console:
         with self.lock:
             choices = list(self.choices)
         if not choices:
-            self.write(self.t("error.how_to_write", usage=self.t("usage.help")))
+            self.write(not_a_command(self.t, line))
             return
-        chosen, ambiguous = match(line, [c.label for c in choices], choices)
+        chosen, ambiguous = match_choice(line, choices)
         if chosen is None:
+            answers = [c for c in choices if not c.nav]
             if ambiguous:
                 self.write(self.t("console.ambiguous_choice", answer=line, matches=", ".join(ambiguous)))
+            elif answers:
+                meant = suggestion(line)
+                extra = " " + self.t("console.did_you_mean", command=meant) if meant and not line.strip().isdigit() else ""
+                self.write(self.t("console.no_such_choice", answer=line, count=len(answers)) + extra)
             else:
-                self.write(self.t("console.no_such_choice", answer=line, count=len(choices)))
+                self.write(not_a_command(self.t, line))
             return
         from adapters.console.importing import run_with_bar  # an import's Import choice draws its bar
 
@@ -150,23 +161,43 @@ class Console:
 
     def show(self, replies: list[Reply], header: str | None = None) -> None:
         with self.lock:
+            waiting = self._prompt if header and self.interactive else None
+            if waiting is not None:
+                self.stdout.write("\r\033[K")  # clear the half-typed prompt line; it is redrawn below
             if header:
                 self.write(self.style.bold(f"— {header} —"))
-            for reply in replies:
-                if reply.form is not None:
-                    if reply.text:
-                        self.write(self.style.emphasis(reply.text))
-                    self.fill_form(reply.form)
-                    continue
-                self.write(render(reply, self.style))
-                for attachment in reply.files:
-                    path = save_file(self.export_dir, attachment)
-                    self.write(self.t("console.file_written", path=str(path)))
-                if reply.choices:
-                    self.choices = list(reply.choices)
-                    self.write(self.style.dim(self.t("console.choose")))
-                elif not reply.form_errors:
-                    self.choices = [] if not header else self.choices
+            self._show(replies, header)
+            if waiting is not None:
+                self._redraw(waiting)
+
+    def _redraw(self, prompt: str) -> None:
+        """Put the prompt back, with whatever the user had typed, after a message that came in meanwhile."""
+        typed = ""
+        try:
+            import readline
+
+            typed = readline.get_line_buffer()
+        except ImportError:
+            pass
+        self.stdout.write(prompt + typed)
+        self.stdout.flush()
+
+    def _show(self, replies: list[Reply], header: str | None) -> None:
+        for reply in replies:
+            if reply.form is not None:
+                if reply.text:
+                    self.write(self.style.emphasis(reply.text))
+                self.fill_form(reply.form)
+                continue
+            self.write(render(reply, self.style))
+            for attachment in reply.files:
+                path = save_file(self.export_dir, attachment)
+                self.write(self.t("console.file_written", path=str(path)))
+            if reply.choices:
+                self.choices = list(reply.choices)
+                self.write(self.style.dim(self.t("console.choose")))
+            elif not reply.form_errors:
+                self.choices = [] if not header else self.choices
 
     # -- forms as prompts --------------------------------------------------------
     def fill_form(self, form: Form, previous: dict[str, str] | None = None, only: set[str] | None = None) -> None:

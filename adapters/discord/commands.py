@@ -112,6 +112,13 @@ def kind_choices() -> list[Choice[str]]:
     return [Choice(name=L(f"kind.{slug}.sentence"), value=slug) for slug in KINDS]
 
 
+def sort_choices() -> list[Choice[str]]:
+    """`/client list sort=…`: by amount owed, trouble, lateness or name."""
+    from bot.sorting import SORTS
+
+    return [Choice(name=L(f"discord.sort.{order}"), value=order) for order in SORTS]
+
+
 def language_choices() -> list[Choice[str]]:
     return [Choice(name=LANGUAGE_NAMES.get(code, code), value=code) for code in LANGUAGE_NAMES]
 
@@ -165,8 +172,10 @@ def build() -> list[app_commands.Group | app_commands.Command]:
         await _bridge(interaction).run_command(interaction, "client", join("contact", quote(client), q(contact)))
 
     @sub(client, "list")
-    async def client_list(interaction: discord.Interaction) -> None:
-        await _bridge(interaction).run_command(interaction, "client", "list")
+    @options("sort")
+    @app_commands.choices(sort=sort_choices())
+    async def client_list(interaction: discord.Interaction, sort: Optional[str] = None) -> None:
+        await _bridge(interaction).run_command(interaction, "client", join("list", opt(("sort", sort))))
 
     @sub(client, "show")
     @options("client")

@@ -193,17 +193,46 @@ def _files(reply: Reply) -> list[discord.File]:
     ]
 
 
+def _add_nav(views: list[discord.ui.View], nav: tuple[Choice, ...], target: Target, row: int) -> list[discord.ui.View]:
+    """Back / Cancel on `row`, a row of their own under the answers (a new view when the last one is full)."""
+    if not nav:
+        return views
+    if not views or row >= ROWS_MAX:
+        views.append(discord.ui.View(timeout=None))
+        row = 0
+    for choice in nav:
+        button = discord.ui.Button(
+            label=truncate(choice.label, BUTTON_LABEL_MAX),
+            style=STYLES.get(choice.style, discord.ButtonStyle.secondary),
+            custom_id=button_custom_id(target, choice.id),
+            row=row,
+        )
+        views[-1].add_item(ChoiceButton(target.user, target.workspace, choice.id, item=button))
+    return views
+
+
 def render(reply: Reply, target: Target, t: Messages) -> list[Outgoing]:
-    """One Reply as one or more Discord messages, in reading order."""
+    """One Reply as one or more Discord messages, in reading order.
+
+    The answers are buttons (or select menus when many or long); Back and
+    Cancel always come on their own last row, never among the answers.
+    """
     if reply.line_choices:
         # Per-line actions (Edit #12 / Delete #12: their labels name the line) join the choices,
         # which become a select menu when there are many.
         reply = replace(reply, choices=reply.choices + tuple(c for line in reply.line_choices for c in line), line_choices=())
-    use_select, list_choices = _choices_plan(reply.choices)
-    embeds = [e for e in _embeds(reply, t, list_choices) if embed_size(e) > 0 or e.fields]
+    answers = reply.answers
+    use_select, list_choices = _choices_plan(answers)
+    listed = replace(reply, choices=answers) if list_choices else reply
+    embeds = [e for e in _embeds(listed, t, list_choices) if embed_size(e) > 0 or e.fields]
     views: list[discord.ui.View] = []
-    if reply.choices:
-        views = _select_views(reply.choices, target, t) if use_select else [_buttons_view(reply.choices, target)]
+    if answers:
+        views = _select_views(answers, target, t) if use_select else [_buttons_view(answers, target)]
+    if use_select:
+        used_rows = ((len(answers) - 1) // SELECT_OPTIONS_MAX) % ROWS_MAX + 1  # selects in the last view
+    else:
+        used_rows = -(-len(answers) // BUTTONS_PER_ROW)
+    views = _add_nav(views, reply.navigation, target, used_rows)
     files = _files(reply)
 
     messages: list[Outgoing] = []

@@ -43,6 +43,10 @@ class Message:
     private: bool = True
 
 
+#: The block that holds Back / Cancel (kept apart from the answers).
+NAV_BLOCK = "redflag-nav"
+
+
 def escape(text: str) -> str:
     """Slack mrkdwn control characters; also stops `<!channel>` pings from user text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -160,6 +164,14 @@ def choice_blocks(choices: Sequence[Choice], for_user: str | None) -> list[dict]
     return blocks
 
 
+def nav_blocks(choices: Sequence[Choice], for_user: str | None) -> list[dict]:
+    """Back / Cancel in their own row under the answers, always last and in that order,
+    so they never sit where an answer sits on another question."""
+    if not choices:
+        return []
+    return [{"type": "actions", "block_id": NAV_BLOCK, "elements": [button(c, c.id, for_user) for c in choices]}]
+
+
 def field_blocks(reply: Reply) -> list[dict]:
     blocks: list[dict] = []
     items: list[dict] = []
@@ -219,7 +231,8 @@ def reply_blocks(reply: Reply, for_user: str | None) -> list[dict]:
     if reply.context.strip():
         for piece in chunks(escape(reply.context), MAX_CONTEXT):
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": piece}]})
-    blocks.extend(choice_blocks(reply.choices, for_user))
+    blocks.extend(choice_blocks(reply.answers, for_user))
+    blocks.extend(nav_blocks(reply.navigation, for_user))
     if reply.files and not blocks:
         names = ", ".join(a.title or a.filename for a in reply.files)
         blocks.extend(sections(names))

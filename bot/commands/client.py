@@ -95,9 +95,16 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
 
 
 def list_clients(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
-    if tokens:
-        raise UserError("error.extra_words", usage="usage.client_list", words=rest)
-    rows = standings(ctx)
+    from bot.sorting import SORTS, sort_standings
+
+    usage = "usage.client_list_sort"
+    parsed = split_options(tokens, {"sort"}, usage)
+    if parsed.args:
+        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args))
+    order = parsed.options.get("sort", "name").casefold()
+    if order not in SORTS:
+        raise UserError("error.bad_sort", usage=usage, value=parsed.options["sort"], choices=", ".join(SORTS))
+    rows = sort_standings(ctx, standings(ctx), order)
     if not rows:
         return [Reply(text=ctx.t("client.none"), context=ctx.t("client.none_hint"))]
     lines = []
@@ -150,7 +157,7 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         Field(ctx.t("field.score"), fmt.number(ctx.language, score)),
         Field(ctx.t("field.terms"), ctx.t.n("value.days", client.terms_days)),
         Field(ctx.t("field.currency"), client.currency),
-        Field(ctx.t("field.client_since"), fmt.day(ctx.language, client.created_at.astimezone(ctx.tz).date())),
+        Field(ctx.t("field.client_since"), fmt.day(ctx.language, _since(ctx, client, invoices))),
     ]
     if by_kind:
         fields.append(
@@ -175,6 +182,12 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
             context=ctx.t("client.show_hint", name=client.name),
         )
     ]
+
+
+def _since(ctx: Context, client, invoices) -> "date":
+    from bot.since import client_since
+
+    return client_since(client, invoices, ctx.store.incidents.for_client(ctx.owner, client.id), ctx.tz)
 
 
 def pause(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:

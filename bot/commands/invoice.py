@@ -296,7 +296,9 @@ def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     overdue_only = len(words) < len(tokens)
     client = find_client(ctx, " ".join(t.value for t in words), usage) if words else None
     invoices = ctx.store.invoices.list(ctx.owner, client.id if client else None)
-    names = {c.id: c.name for c in ctx.store.clients.list(ctx.owner)}
+    clients = ctx.store.clients.list(ctx.owner)
+    names = {c.id: c.name for c in clients}
+    paused = {c.id for c in clients if c.paused}
     if overdue_only:
         invoices = [i for i in invoices if i.status == "open" and i.due_on < ctx.today]
     if not invoices:
@@ -321,6 +323,8 @@ def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
             line += " " + ctx.t("invoice.list_balance", balance=fmt.money(ctx.language, inv.balance_minor, inv.currency))
         if inv.id in failures:
             line += " " + ctx.t("invoice.list_delivery_failed", reason=failures[inv.id])
+        if inv.status == "open" and inv.client_id in paused:  # overdue, but no reminders go out
+            line += " " + ctx.t("client.paused_mark")
         lines.append(line)
     outstanding = [(i.balance_minor, i.currency) for i in invoices if i.status == "open" and i.balance_minor]
     title = ctx.t.n("invoice.list_title", len(invoices))

@@ -88,8 +88,14 @@ def gather(
     today: date,
     now: datetime,
     decisions: Iterable[datetime] = (),
+    since: date | None = None,
 ) -> Evidence:
-    """Summarise a client's records as of `today` (the user's date) and `now` (UTC)."""
+    """Summarise a client's records as of `today` (the user's date) and `now` (UTC).
+
+    `since` is the day the client relationship began in the user's zone
+    (`bot/since.py`); without it, the day the client was added (UTC).
+    """
+    incidents, invoices = list(incidents), list(invoices)
     by_kind: dict[str, list[datetime]] = {}
     recent = 0
     for incident in incidents:
@@ -125,7 +131,7 @@ def gather(
                 overdue += 1
                 overdue_worst = max(overdue_worst, (today - invoice.due_on).days)
 
-    since = client.created_at.date()
+    since = since or client.created_at.date()
     return Evidence(
         client_id=client.id,
         client_name=client.name,
@@ -146,11 +152,16 @@ def gather(
 
 def for_client(ctx: "Context", client: Client) -> Evidence:
     """Read the client's incidents and invoices from the store and summarise them."""
+    from bot.since import client_since
+
+    incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
+    invoices = ctx.store.invoices.list(ctx.owner, client.id)
     return gather(
         client,
-        ctx.store.incidents.for_client(ctx.owner, client.id),
-        ctx.store.invoices.list(ctx.owner, client.id),
+        incidents,
+        invoices,
         ctx.today,
         ctx.now,
         [d.finished_at for d in ctx.store.dialogues.finished_for(ctx.owner, client.id) if d.finished_at],
+        since=client_since(client, invoices, incidents, ctx.tz),
     )

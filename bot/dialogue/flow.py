@@ -2,11 +2,17 @@
 
 In the spirit of python-telegram-bot's ConversationHandler: an *entry*
 (`start_for`, reached from `/fire <client>` or a reminder's button), *states*
-(the steps of `bot/dialogue/plan.py`, one question each), and *fallbacks*
+(the steps of `bot/dialogue/plan.py`, whose docstring holds the states table:
+one message each, a checklist for related signs), and *fallbacks*
 (Back, Cancel, Resume / Start over, and clean refusals for buttons that no
 longer apply). Unlike an in-memory conversation, every transition is written
 to SQLite (`storage/dialogues.py`) before the reply is returned, so a restart
 or a days-old button continues where the user was.
+
+Back and Cancel are navigation choices (`Choice.nav`): surfaces keep them
+apart from the answers, so they never take an answer's number or place.
+On a checklist, `t.<item>` ticks or unticks an item (the step stays, with
+its pending ticks stored as `~<step>`) and `done` answers it.
 
 Button ids: `dlg:<dialogue id>:<step no>:<answer>`, plus `dlg:start:<client id>`
 to open a dialogue from elsewhere. The step number grows with every change and
@@ -83,7 +89,7 @@ def _offer_resume(ctx: Context, dlg: Dialogue, client: Client) -> Reply:
         choices=(
             Choice(button(dlg, RESUME), ctx.t("dialogue.resume.resume"), "primary"),
             Choice(button(dlg, RESTART), ctx.t("dialogue.resume.restart")),
-            Choice(button(dlg, CANCEL), ctx.t("dialogue.cancel")),
+            Choice(button(dlg, CANCEL), ctx.t("dialogue.cancel"), nav=CANCEL),
         ),
     )
 
@@ -91,7 +97,8 @@ def _offer_resume(ctx: Context, dlg: Dialogue, client: Client) -> Reply:
 def _question_line(ctx: Context, dlg: Dialogue, client: Client) -> str:
     if dlg.step == P.EVIDENCE:
         return ctx.t("dialogue.resume.at_start")
-    return ctx.t(f"dialogue.short.{_slug(dlg.step)}", name=client.name)
+    key = f"dialogue.short.{_slug(dlg.step)}"
+    return ctx.t(key, name=client.name) if ctx.t.has(key) else ctx.t("dialogue.resume.at_start")
 
 
 # -- the action handler -----------------------------------------------------------
@@ -147,12 +154,12 @@ def handle(ctx: Context, action_id: str) -> list[Reply]:
         return [_cancelled(ctx, client)]
     if answer == BACK:
         return _back(ctx, dlg, client, evidence, action_id)
-    if answer == P.SLEEP and dlg.step == "ground.cool":
+    if answer == P.SLEEP and dlg.step in ("ground.cool", P.GROUND):
         return _sleep_on_it(ctx, dlg, client)
 
     # Any answer the step can take counts, even if new evidence has since turned
     # the question into a two-choice confirmation: the user answered what they saw.
-    if answer not in P.spec(dlg.step).answers:
+    if not P.accepts(dlg.step, answer, evidence, dlg.answers):
         return [
             Reply(text=ctx.t("dialogue.refused.bad_answer"), is_error=True),
             _render(ctx, dlg, client, evidence, replaces=False),
@@ -210,13 +217,34 @@ def _moved_on(ctx: Context, client: Client, dlg: Dialogue) -> Reply:
 
 
 # -- transitions -------------------------------------------------------------------
+def _toggle(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, item: str, action_id: str) -> list[Reply]:
+    """Tick or untick one item of a checklist step: the step stays, its pending ticks change."""
+    answers = dict(dlg.answers)
+    ticked = list(P.picks(answers, dlg.step))
+    ticked = [i for i in ticked if i != item] if item in ticked else ticked + [item]
+    answers["~" + dlg.step] = ",".join(ticked)
+    moved = ctx.store.dialogues.advance(
+        ctx.owner, dlg.id, dlg.step_no, step=dlg.step, answers=answers, history=list(dlg.history), action=action_id, now=ctx.now
+    )
+    if moved is None:
+        return [_moved_on(ctx, client, dlg)]
+    return [_render(ctx, moved, client, evidence, replaces=True)]
+
+
 def _answer(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, answer: str, action_id: str) -> list[Reply]:
     answers = dict(dlg.answers)
-    answers[dlg.step] = answer
+    if P.is_checklist(dlg.step):
+        if answer.startswith(P.TOGGLE):
+            return _toggle(ctx, dlg, client, evidence, answer[len(P.TOGGLE) :], action_id)
+        items = P.checklist_items(evidence, answers, dlg.step)
+        answers[dlg.step] = ",".join(i for i in P.picks(answers, dlg.step) if i in items)
+        answers.pop("~" + dlg.step, None)
+    else:
+        answers[dlg.step] = answer
     nxt = P.next_step(evidence, answers, dlg.step)
     history = list(dlg.history) + [dlg.step]
     if nxt == P.VERDICT:
-        verdict = decide(evidence, answers)
+        verdict = decide(evidence, P.final_answers(evidence, answers))
         outcome = {"verdict": verdict.as_dict(), "evidence": _evidence_snapshot(evidence)}
         done = ctx.store.dialogues.finish(
             ctx.owner,
@@ -246,8 +274,10 @@ def _back(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, actio
         return [_render(ctx, dlg, client, evidence, replaces=True)]
     history = list(dlg.history)
     previous = history.pop()
+    answers = dict(dlg.answers)
+    answers.pop("~" + dlg.step, None)  # ticks not confirmed with Done are dropped
     moved = ctx.store.dialogues.advance(
-        ctx.owner, dlg.id, dlg.step_no, step=previous, answers=dict(dlg.answers), history=history, action=action_id, now=ctx.now
+        ctx.owner, dlg.id, dlg.step_no, step=previous, answers=answers, history=history, action=action_id, now=ctx.now
     )
     if moved is None:
         return [_moved_on(ctx, client, dlg)]
@@ -285,7 +315,7 @@ def _sleep_on_it(ctx: Context, dlg: Dialogue, client: Client) -> list[Reply]:
         Reply(
             text=ctx.t("dialogue.cool.sleep", name=client.name, date=fmt.moment(ctx.language, ctx.tz, due)),
             context=ctx.t("dialogue.cool.saved", fire="/fire " + _quote(client.name)),
-            choices=(Choice(button(dlg, RESUME), ctx.t("dialogue.cool.continue_now")),),
+            choices=(Choice(button(dlg, RESUME), ctx.t("dialogue.cool.continue_now"), nav="continue"),),
             replaces=True,
         )
     ]
@@ -301,9 +331,27 @@ def _label(ctx: Context, step: str, answer: str, confirming: bool) -> str:
     return ctx.t(f"dialogue.a.{answer}")
 
 
+def _nav(ctx: Context, dlg: Dialogue) -> list[Choice]:
+    """Back and Cancel: kept apart from the answers by every surface, always in this order."""
+    return [
+        Choice(button(dlg, BACK), ctx.t("dialogue.back"), nav=BACK),
+        Choice(button(dlg, CANCEL), ctx.t("dialogue.cancel"), "danger", nav=CANCEL),
+    ]
+
+
+def _progress(ctx: Context, dlg: Dialogue, evidence: Evidence) -> str:
+    """"Question n of about m": m counts the questions this path can still ask (see plan.py)."""
+    steps = P.plan(evidence, dlg.answers)
+    questions = [s for s in steps if s not in (P.EVIDENCE, P.VERDICT)]
+    position = questions.index(dlg.step) + 1 if dlg.step in questions else len(dlg.history)
+    return ctx.t("dialogue.progress", n=position, total=max(len(questions), position))
+
+
 def _render(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, *, replaces: bool) -> Reply:
     if dlg.step == P.EVIDENCE:
         return _render_evidence(ctx, dlg, client, evidence, replaces)
+    if P.is_checklist(dlg.step):
+        return _render_checklist(ctx, dlg, client, evidence, replaces)
     step = dlg.step
     name = client.name
     confirming = P.confirms(evidence, step)
@@ -327,11 +375,8 @@ def _render(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, *, 
         if answer == previous:
             label = ctx.t("dialogue.chosen", label=label)
         choices.append(Choice(button(dlg, answer), label, "primary" if answer == previous else "default"))
-    choices.append(Choice(button(dlg, BACK), ctx.t("dialogue.back")))
-    choices.append(Choice(button(dlg, CANCEL), ctx.t("dialogue.cancel"), "danger"))
-    steps = P.plan(evidence, dlg.answers)
-    position = steps.index(step) if step in steps else len(dlg.history)
-    context = ctx.t("dialogue.progress", n=position, total=len(steps) - 2)
+    choices.extend(_nav(ctx, dlg))
+    context = _progress(ctx, dlg, evidence)
     if previous is not None and previous in P.spec(step, evidence).answers:
         context += " · " + ctx.t("dialogue.previous", label=_label(ctx, step, previous, confirming))
     return Reply(
@@ -339,6 +384,40 @@ def _render(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, *, 
         text=text,
         lines=tuple(lines),
         context=context,
+        choices=tuple(choices),
+        replaces=replaces,
+    )
+
+
+def _item_label(ctx: Context, item: str, evidence: Evidence, name: str) -> str:
+    label = ctx.t(f"dialogue.pick.{_slug(item)}", name=name, owed=scripts.owed_text(ctx.language, evidence.owed))
+    n = P.signal(evidence, item) if item in P.FREQUENCY_SIGNS else 0
+    return ctx.t("dialogue.pick.on_file", label=label, n=n) if n else label
+
+
+def _render_checklist(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, replaces: bool) -> Reply:
+    """A step that asks several related signs at once: tick each that applies, then Done."""
+    step, name = dlg.step, client.name
+    spec = P.spec(step, evidence, dlg.answers)
+    ticked = set(P.picks(dlg.answers, step))
+    choices: list[Choice] = []
+    for item in spec.items:
+        label = _item_label(ctx, item, evidence, name)
+        on = item in ticked
+        choices.append(Choice(button(dlg, P.TOGGLE + item), ctx.t("dialogue.chosen", label=label) if on else label, "primary" if on else "default"))
+    done = ctx.t("dialogue.a.done") if ticked & set(spec.items) else ctx.t("dialogue.a.none")
+    choices.append(Choice(button(dlg, P.DONE), done, "primary"))
+    if P.SLEEP in spec.answers:
+        choices.append(Choice(button(dlg, P.SLEEP), ctx.t("dialogue.a.sleep")))
+    choices.extend(_nav(ctx, dlg))
+    lines = [ctx.t("dialogue.pick.hint")]
+    if step == P.GROUND and evidence.hot:
+        lines.insert(0, ctx.t("dialogue.ground.recent", name=name))
+    return Reply(
+        title=ctx.t("dialogue.title", name=name),
+        text=ctx.t(f"dialogue.q.{_slug(step)}", name=name),
+        lines=tuple(lines),
+        context=_progress(ctx, dlg, evidence),
         choices=tuple(choices),
         replaces=replaces,
     )
@@ -413,6 +492,15 @@ def _evidence_lines(ctx: Context, evidence: Evidence) -> list[str]:
         lines.append(ctx.t.n("dialogue.ev.again", evidence.decided_lately, name=evidence.client_name))
     if evidence.hot:
         lines.append(ctx.t.n("dialogue.ev.recent", evidence.recent))
+    answered = P.answered_by_evidence(evidence)
+    if answered:
+        lines.append(ctx.t("dialogue.ev.answered"))
+        lines.append(
+            "\n".join(
+                "• " + ctx.t("dialogue.ev.answered_sign", kind=_kind_label(ctx, sign), n=P.signal(evidence, sign))
+                for sign in answered
+            )
+        )
     return lines
 
 
@@ -422,8 +510,9 @@ def _render_evidence(ctx: Context, dlg: Dialogue, client: Client, evidence: Evid
         text=ctx.t("dialogue.ev.head", name=client.name),
         lines=tuple(_evidence_lines(ctx, evidence)) + (ctx.t("dialogue.ev.intro"),),
         choices=(
-            Choice(button(dlg, "go"), ctx.t("dialogue.a.evidence.go"), "primary"),
-            Choice(button(dlg, CANCEL), ctx.t("dialogue.cancel"), "danger"),
+            Choice(button(dlg, P.GO), ctx.t("dialogue.a.evidence.go"), "primary"),
+            *((Choice(button(dlg, P.CORRECT), ctx.t("dialogue.a.evidence.correct")),) if P.answered_by_evidence(evidence) else ()),
+            Choice(button(dlg, CANCEL), ctx.t("dialogue.cancel"), "danger", nav=CANCEL),
         ),
         replaces=replaces,
     )
@@ -454,10 +543,10 @@ def _verdict_replies(ctx: Context, dlg: Dialogue, client: Client, evidence: Evid
     lines: list[str] = []
     if verdict.renegotiate:
         lines.append(ctx.t("dialogue.verdict.renegotiate"))
-        lines.append("\n".join("• " + ctx.t(f"dialogue.item.{slug}") for slug in verdict.renegotiate))
+        lines.append("\n".join("• " + ctx.t(f"dialogue.item.{slug}", name=name) for slug in verdict.renegotiate))
     if verdict.advice:
         lines.append(ctx.t("dialogue.verdict.advice"))
-        lines.append("\n".join("• " + ctx.t(f"dialogue.advice.{slug}") for slug in verdict.advice))
+        lines.append("\n".join("• " + ctx.t(f"dialogue.advice.{slug}", name=name) for slug in verdict.advice))
     facts: list[str] = []
     if verdict.kind == "fire_notice":
         end = fmt.day(ctx.language, scripts.notice_end(decided_on, verdict))

@@ -48,7 +48,6 @@ from bot.dialogue.plan import (
     SOMETIMES,
     YES,
     CALM,
-    final_answers,
     hard_stop,
 )
 
@@ -242,9 +241,19 @@ def _with_evidence(first: list[Reason], evidence: Evidence) -> tuple[Reason, ...
     return tuple(first[:2]) + (_evidence_reason(evidence),)
 
 
-def decide(evidence: Evidence, all_answers: dict[str, str]) -> Verdict:
-    """The verdict for these answers (only those to steps of the final plan count)."""
-    answers = final_answers(evidence, all_answers)
+def outcome_key(verdict: Verdict) -> tuple:
+    """What an answer can change that the user acts on: the kind, the letter, the terms and the checklist.
+
+    The "why" lines are left out: a question that would only add a second
+    reason to a verdict already settled is not worth asking.
+    """
+    data = verdict.as_dict()
+    data.pop("reasons")
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in data.items()))
+
+
+def decide(evidence: Evidence, answers: dict[str, str]) -> Verdict:
+    """The verdict for these per-sign answers (the dialogue passes `plan.final_answers`)."""
     kind = weigh_kind(evidence, answers)
     signs = _signs(answers)
     refund = answers.get("ground.unfinished") == YES

@@ -17,7 +17,7 @@ from bot.i18n import Messages, console_language, messages
 from bot.notify import Notifier, Recipient
 from bot.nudges import policy
 from bot.nudges.sweep import Outcome, as_table, offsets_for, plan, run_sweep, scan, user_context
-from bot.replies import Reply
+from bot.replies import Reply, strip_markup
 from storage.records import Owner
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class PrintNotifier:
         rule = "─" * 8
         out.write(f"{rule} {self.t('nudge.cli.dm_header', user=recipient.user, workspace=recipient.workspace)} {rule}\n")
         for reply in replies:
-            out.write(reply.plain() + "\n")
+            out.write(strip_markup(reply.plain()) + "\n")  # a terminal shows no *bold* markers
         out.write("\n")
         out.flush()
 

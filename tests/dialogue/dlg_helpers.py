@@ -60,12 +60,33 @@ def current_step(store, replies: list[Reply], owner: Owner = OWNER) -> str:
     return dlg.step
 
 
+def checklist_answers(chosen: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The ticks each checklist step gets, from per-sign answers ("scope-creep": "often", ...)."""
+    from bot.dialogue import plan as P
+
+    ground = [k for k in ("ground.contract", "ground.obligations", "ground.unfinished", "ground.ongoing") if chosen.get(k) == "yes"]
+    if chosen.get("ground.owed") == "collect":
+        ground.append("ground.owed")
+    if chosen.get("ground.cool") == "calm":
+        ground.append("ground.cool")
+    return {
+        P.SIGNS_OFTEN: tuple(s for s in P.FREQUENCY_SIGNS if chosen.get(s) == "often"),
+        P.SIGNS_SOME: tuple(s for s in P.FREQUENCY_SIGNS if chosen.get(s) == "sometimes"),
+        P.SIGNS_TRIED: tuple(f for f in P.FOLLOW_UPS.values() if chosen.get(f) == "yes"),
+        P.SELF: tuple(s for s in P.SELF_ITEMS if chosen.get(s) == "yes"),
+        P.GROUND: tuple(ground),
+    }
+
+
 def walk(store, click, replies: list[Reply], answers: dict[str, str] | None = None, until: str | None = None) -> tuple[list[Reply], list[str]]:
     """Answer every step (DEFAULTS overridden by `answers`) until the verdict, or until step `until`.
 
+    Per-sign answers ("scope-creep": "often", "capacity": "yes") are given the
+    way the user gives them: by ticking the sign on its checklist, then Done.
     Returns the last replies and the steps visited, in order.
     """
     chosen = {**DEFAULTS, **(answers or {})}
+    ticks = checklist_answers(chosen)
     visited: list[str] = []
     for _ in range(60):
         buttons = dialogue_choices(replies)
@@ -75,6 +96,13 @@ def walk(store, click, replies: list[Reply], answers: dict[str, str] | None = No
         if step == until:
             return replies, visited
         visited.append(step)
+        if step in ticks:
+            offered = [c.id.split(":")[-1][2:] for c in dialogue_choices(replies) if c.id.split(":")[-1].startswith("t.")]
+            for item in ticks[step]:
+                if item in offered:
+                    replies = click(choice(replies, "t." + item).id)
+            replies = click(choice(replies, "done").id)
+            continue
         replies = click(choice(replies, chosen[step]).id)
     raise AssertionError("the dialogue did not end")
 

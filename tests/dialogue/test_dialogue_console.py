@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import queue
 import subprocess
 import sys
@@ -26,19 +27,16 @@ def run(db: Path, stdin: str) -> str:
     return done.stdout
 
 
-CALM_SIGNS = "3\n" * 7  # the seven "often / now and then / hardly ever" questions, all "hardly ever"
-
-
 @pytest.mark.parametrize(
     "answers,title,script",
     [
-        # go; abuse: no; unethical: no; signs; hate the work: no; capacity: no
-        ("1\n3\n2\n" + CALM_SIGNS + "2\n2\n", "Verdict: keep Acme", "I'd like to hear how the project is going"),
-        # ...scope creep "often" and no revision cap in the contract
-        ("1\n3\n2\n3\n1\n2\n" + "3\n" * 5 + "2\n2\n", "Verdict: keep Acme, on new terms", "Each deliverable includes a set number of revisions"),
-        # ...capacity "yes"; then contract reviewed, obligations met, no unfinished paid work, not ongoing
-        ("1\n3\n2\n" + CALM_SIGNS + "2\n1\n" + "1\n1\n2\n2\n", "Verdict: part ways with Acme, with notice", "My workload has grown"),
-        # abuse "more than once", confirmed; no unfinished paid work
+        # go; abuse: no; unethical: no; patterns: none; now and then: none; about you: none
+        ("1\n3\n2\n8\n8\n3\n", "Verdict: keep Acme", "I'd like to hear how the project is going"),
+        # ...pattern: scope creep (2, then Done); now and then: none; tried: nothing; about you: none
+        ("1\n3\n2\n2\n8\n7\n2\n3\n", "Verdict: keep Acme, on new terms", "Each deliverable includes a set number of revisions"),
+        # ...about you: more work than I can handle (2, Done); checks: contract and obligations ticked, Done
+        ("1\n3\n2\n8\n8\n2\n3\n" + "1\n2\n5\n", "Verdict: part ways with Acme, with notice", "My workload has grown"),
+        # abuse "more than once", confirmed; checks: no unfinished paid work (Done)
         ("1\n1\n1\n2\n", "Verdict: end it with Acme now", "I'm ending our collaboration, effective today."),
     ],
     ids=["keep", "repair", "fire_notice", "fire_now"],
@@ -47,6 +45,7 @@ def test_console_walks_every_verdict(tmp_path: Path, answers: str, title: str, s
     out = run(tmp_path / "redflag.db", "/client add Acme\n/fire Acme\n" + answers + "/client show Acme\n")
     assert title in out
     assert script in out
+    assert not re.findall(r"\{[a-z_]+\}", out)  # e.g. the keep advice "Remind {name} of the payment terms"
     assert "1) Remind me in 3 days to decide" in out
     assert "Verdict: " in out.split(title, 1)[1]  # on the timeline shown by /client show
 
@@ -67,7 +66,8 @@ def test_console_accepts_labels_and_prefixes(tmp_path: Path) -> None:
     out = run(db, "/client add Acme\n/fire Acme\nlet's\nOnce\nback\nonce\nn\n")
     assert out.count("Has Acme ever attacked you personally") == 2
     assert "Once ✓" in out  # Back showed the abuse question with the answer remembered
-    assert "Does Acme pay late" in out  # "n" answered the unethical question with "No"
+    assert "Which of these keep happening with Acme" in out  # "n" answered the unethical question with "No"
+    assert "  b) Back   c) Cancel" in out  # never numbered among the answers
 
 
 def test_console_killed_mid_dialogue_resumes_in_a_new_process(tmp_path: Path) -> None:
@@ -94,3 +94,15 @@ def test_console_killed_mid_dialogue_resumes_in_a_new_process(tmp_path: Path) ->
     assert "Pick up where you left off, or start over?" in out
     assert "You were at: requests you're not comfortable with" in out
     assert out.rstrip().count("Has Acme asked you for work") == 1
+
+
+def test_console_progress_line_never_jumps(tmp_path: Path) -> None:
+    # go; abuse no; unethical no; patterns: late payment, scope creep, haggling (1, 2, 3, Done);
+    # (three patterns: a firing, so "now and then" and "about you" are skipped); tried: the late fee (1, Done); checks: Done
+    out = run(tmp_path / "redflag.db", "/client add Acme\n/fire Acme\n1\n3\n2\n1\n2\n3\n8\n1\n4\n5\n")
+    shown = [(int(n), int(m)) for n, m in re.findall(r"Question (\d+) of about (\d+)", out)]
+    assert shown and all(n <= m for n, m in shown)
+    totals = [m for _, m in shown]
+    assert all(b <= a + 1 for a, b in zip(totals, totals[1:])), totals
+    assert "Verdict: part ways with Acme, with notice" in out
+    assert max(n for n, _ in shown) <= 8

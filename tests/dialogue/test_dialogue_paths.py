@@ -30,7 +30,11 @@ def test_evidence_opens_the_dialogue(say, store) -> None:
     assert "1 invoice is overdue right now." in out
     assert "Still owed: €1,200.00." in out
     assert "in the last 48 hours" in out
-    assert [c.label for c in replies[0].choices] == ["Let's go through it", "Cancel"]
+    # the records answer "do they pay late?": the opening says so, with one way to correct it
+    assert "Your records already answer these" in out
+    assert "• Late payment: a pattern, 4 on file" in out
+    assert [c.label for c in replies[0].choices] == ["Let's go through it", "Correct this", "Cancel"]
+    assert [c.nav for c in replies[0].choices] == ["", "", "cancel"]
     dlg = store.dialogues.active_for(OWNER, store.clients.by_name(OWNER, "Acme").id)
     assert dlg is not None and dlg.step == "evidence" and dlg.step_no == 1
 
@@ -54,7 +58,7 @@ def test_keep_path_ends_in_a_check_in(say, click, store) -> None:
 def test_repair_path_renegotiates(say, click, store) -> None:
     say("/client add Acme")
     replies, visited = walk(store, click, say("/fire Acme"), {"scope-creep": "often", "scope-creep.cap": "no", "after-hours": "sometimes"})
-    assert "scope-creep.cap" in visited
+    assert visited == ["evidence", "abuse", "unethical", "signs.often", "signs.some", "signs.tried", "self"]
     out = text_of(replies)
     assert "Verdict: keep Acme, on new terms" in out
     assert "What to renegotiate:" in out
@@ -66,19 +70,14 @@ def test_repair_path_renegotiates(say, click, store) -> None:
 def test_fire_with_notice_for_a_late_payer(say, click, store) -> None:
     setup_late_payer(say)
     replies = say("/fire Acme")
-    replies, visited = walk(store, click, replies, until="late-payment")
-    # the evidence answers it: a confirmation with two choices, not the open question
-    out = text_of(replies)
-    assert "Your records already answer this one: 4 late payments on file with Acme." in out
-    assert [c.id.split(":")[-1] for c in dialogue_choices(replies)] == ["often", "sometimes", "back", "cancel"]
+    # the evidence answers "do they pay late?": no question about it, only "what have you tried?"
     replies, visited = walk(
         store,
         click,
         replies,
-        {"late-payment": "often", "late-payment.tried": "yes", "ground.unfinished": "yes", "ground.owed": "collect", "ground.ongoing": "yes"},
+        {"late-payment.tried": "yes", "ground.unfinished": "yes", "ground.owed": "collect", "ground.ongoing": "yes"},
     )
-    assert visited[:2] == ["late-payment", "late-payment.tried"]
-    assert visited[-5:] == ["ground.contract", "ground.obligations", "ground.unfinished", "ground.owed", "ground.ongoing"]
+    assert visited == ["evidence", "abuse", "unethical", "signs.often", "signs.some", "signs.tried", "ground"]
     out = text_of(replies)
     end_day = (store.dialogues.finished_for(OWNER, 1)[0].finished_at + timedelta(days=60)).date()
     end = fmt.day("en", end_day)
@@ -99,7 +98,7 @@ def test_fire_now_after_abuse_is_short_and_has_no_referral(say, click, store) ->
     say("/client add Acme")
     say("/incident Acme abuse called me an idiot in front of the team")
     replies, visited = walk(store, click, say("/fire Acme"), {"abuse": "often", "abuse.confirm": "yes", "ground.unfinished": "yes"})
-    assert visited == ["evidence", "abuse", "abuse.confirm", "ground.unfinished"]
+    assert visited == ["evidence", "abuse", "abuse.confirm", "ground"]
     out = text_of(replies)
     assert "Verdict: end it with Acme now" in out
     assert "effective today" in out
@@ -112,7 +111,7 @@ def test_fire_now_after_abuse_is_short_and_has_no_referral(say, click, store) ->
 def test_fire_now_after_unethical_request(say, click, store) -> None:
     say("/client add Acme")
     replies, visited = walk(store, click, say("/fire Acme"), {"unethical": "yes", "unethical.confirm": "yes"})
-    assert visited == ["evidence", "abuse", "unethical", "unethical.confirm", "ground.unfinished"]
+    assert visited == ["evidence", "abuse", "unethical", "unethical.confirm", "ground"]
     out = text_of(replies)
     assert "I'm not able to do the work that was requested" in out
     assert "recommend a colleague" not in out
@@ -152,17 +151,18 @@ def test_remind_me_in_three_days_stores_one_followup(say, click, store, clock) -
 def test_cool_head_check_can_sleep_on_it(say, click, store, clock) -> None:
     say("/client add Acme")
     say("/incident Acme style-mismatch hated the third concept too")
-    replies, _ = walk(store, click, say("/fire Acme"), {"style-mismatch": "often"}, until="ground.cool")
+    replies, _ = walk(store, click, say("/fire Acme"), {"style-mismatch": "often"}, until="ground")
     assert "in the last two days" in text_of(replies)
+    assert "[I'm calm about this, not deciding in anger]" in text_of(replies)
     slept = click(choice(replies, "sleep").id)
     assert "I'll remind you about Acme on" in text_of(slept)
     dlg = store.dialogues.active_for(OWNER, 1)
-    assert dlg is not None and dlg.step == "ground.cool"  # still waiting, answers kept
+    assert dlg is not None and dlg.step == "ground"  # still waiting, answers kept
     assert [f.payload["reason"] for f in store.followups.for_owner(OWNER)] == ["cool"]
     offer = say("/fire Acme")
     assert "Pick up where you left off, or start over?" in text_of(offer)
     resumed = click(choice(offer, "resume").id)
-    assert current_step(store, resumed) == "ground.cool"
+    assert current_step(store, resumed) == "ground"
     done, _ = walk(store, click, resumed)
     assert "Verdict: part ways with Acme, with notice" in text_of(done)
     assert "Give it a day or two" not in text_of(done)  # answered "calm"
@@ -203,7 +203,7 @@ def test_coming_back_often_means_trust_the_feeling(say, click, store, clock) -> 
     replies = say("/fire Acme")
     assert "You already weighed this 2 times in the last 30 days" in text_of(replies)
     done, visited = walk(store, click, replies, {"style-mismatch": "often"})
-    assert "ground.cool" not in visited  # no "sleep on it" for a doubt that keeps coming back
+    assert "[Remind me in 3 days]" not in text_of(done)  # no "sleep on it" for a doubt that keeps coming back
     assert "Give it a day or two" not in text_of(done)
     assert len(store.dialogues.finished_for(OWNER, 1)) == 3
 
@@ -217,3 +217,16 @@ def test_the_decision_is_in_the_exported_paper_trail(say, click, store) -> None:
         body = f.content.decode("utf-8")
         assert "Verdict: part ways with notice." in body
         assert "You have more work than you can handle" in body
+
+
+def test_correct_this_asks_what_the_records_answered(say, click, store) -> None:
+    setup_late_payer(say)
+    opening = say("/fire Acme")
+    replies = click(choice(opening, "correct").id)
+    out = text_of(replies)
+    assert "Your records already answer this one: 4 late payments on file with Acme." in out
+    assert [c.id.split(":")[-1] for c in dialogue_choices(replies)] == ["often", "sometimes", "back", "cancel"]
+    # "it's better lately": now only present, so the late-fee question is gone and the verdict is a repair at most
+    done, visited = walk(store, click, click(choice(replies, "sometimes").id), {"haggling": "sometimes"})
+    assert "signs.tried" not in visited
+    assert "Verdict: keep Acme, on new terms" in text_of(done)

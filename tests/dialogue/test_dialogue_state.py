@@ -29,8 +29,11 @@ def test_every_step_has_back_and_cancel_and_replaces_in_place(say, click, store)
     for _ in range(5):
         labels = [c.label for c in dialogue_choices(replies)]
         assert labels[-2:] == ["Back", "Cancel"]
+        assert [c.nav for c in dialogue_choices(replies)][-2:] == ["back", "cancel"]  # kept apart from the answers
+        assert all(not c.nav for c in replies[0].answers)
         assert replies[0].replaces is True
-        replies = click(choice(replies, "never" if "never" in [c.id.split(":")[-1] for c in dialogue_choices(replies)] else "no").id)
+        offered = [c.id.split(":")[-1] for c in dialogue_choices(replies)]
+        replies = click(choice(replies, next(a for a in ("never", "no", "done") if a in offered)).id)
 
 
 def test_state_is_stored_after_every_step(say, click, store) -> None:
@@ -87,12 +90,16 @@ def test_back_returns_with_the_previous_answer_marked(say, click, store) -> None
 
 def test_back_from_a_follow_up_and_change_removes_it(say, click, store) -> None:
     say("/client add Acme")
-    replies, _ = walk(store, click, say("/fire Acme"), {"late-payment": "often"}, until="late-payment.tried")
-    back = click(choice(replies, "back").id)
-    assert current_step(store, back) == "late-payment"
-    forward = click(choice(back, "never").id)
-    assert current_step(store, forward) == "scope-creep"
-    done, _ = walk(store, click, forward)
+    replies, _ = walk(store, click, say("/fire Acme"), {"late-payment": "often"}, until="signs.tried")
+    back = click(choice(click(choice(replies, "back").id), "back").id)
+    assert current_step(store, back) == "signs.often"
+    assert "Pays late or needs chasing ✓" in [c.label for c in dialogue_choices(back)]
+    unticked = click(choice(back, "t.late-payment").id)
+    assert "Pays late or needs chasing" in [c.label for c in dialogue_choices(unticked)]
+    forward = click(choice(unticked, "done").id)
+    assert current_step(store, forward) == "self"  # "now and then" was answered already; the follow-up is gone
+    done, visited = walk(store, click, forward)
+    assert "signs.tried" not in visited  # no pattern left to ask about
     assert "Verdict: keep Acme" in text_of(done)
 
 
@@ -183,7 +190,7 @@ def test_a_restart_continues_where_the_user_was(db_path, clock) -> None:
     store2 = Store(db_path)  # a redeploy: new store, new core, same file
     core2 = Core(store2, clock)
     nxt = core2.handle(Action(address(), pending))
-    assert current_step(store2, nxt) == "late-payment"
+    assert current_step(store2, nxt) == "signs.often"
     assert store2.dialogues.get(OWNER, dialogue_id(nxt)).answers == {"evidence": "go", "abuse": "once", "unethical": "no"}
     store2.close()
 
@@ -224,10 +231,12 @@ def test_a_retried_fire_command_answers_the_same_first_step(say, store) -> None:
 
 def test_an_answer_stays_valid_when_new_evidence_arrives_meanwhile(say, click, store) -> None:
     say("/client add Acme")
-    replies, _ = walk(store, click, say("/fire Acme"), until="scope-creep")
-    never = choice(replies, "never")  # shown as an open question: nothing on file yet
+    replies, _ = walk(store, click, say("/fire Acme"), until="signs.often")
+    tick = choice(replies, "t.scope-creep")  # listed: nothing on file yet
     say("/incident Acme scope-creep one more round")
-    say("/incident Acme scope-creep and one more")  # now the evidence would only ask to confirm
-    nxt = click(never.id)
-    assert current_step(store, nxt) == "haggling"
-    assert store.dialogues.get(OWNER, dialogue_id(nxt)).answers["scope-creep"] == "never"
+    say("/incident Acme scope-creep and one more")  # now the evidence answers it by itself
+    ticked = click(tick.id)
+    assert not ticked[0].is_error
+    nxt = click(choice(ticked, "done").id)
+    assert current_step(store, nxt) == "signs.some"
+    assert store.dialogues.get(OWNER, dialogue_id(nxt)).answers["signs.often"] == ""  # no longer listed: the records speak

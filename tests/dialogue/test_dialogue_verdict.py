@@ -103,16 +103,45 @@ def test_answers_to_steps_no_longer_in_the_plan_do_not_count() -> None:
     assert decide(evidence(), a({"abuse": "once", "abuse.confirm": "yes"})).kind == "repair"
 
 
+ASKED = {"evidence": "go", "abuse": "never", "unethical": "no"}
+
+
 def test_plan_adapts_to_answers_and_evidence() -> None:
-    calm = P.plan(evidence(), a({}))
-    assert "late-payment.tried" not in calm and "ground.contract" not in calm and calm[-1] == "verdict"
-    late = P.plan(evidence(), a({"late-payment": "sometimes"}))
-    assert late[late.index("late-payment") + 1] == "late-payment.tried"
-    hard = P.plan(evidence(owed=OWED), {"evidence": "go", "abuse": "often", "abuse.confirm": "yes"})
-    assert hard == ["evidence", "abuse", "abuse.confirm", "ground.unfinished", "ground.owed", "verdict"]
-    notice = P.plan(evidence(recent=1), a({"capacity": "yes"}))
-    assert notice[-6:] == ["ground.contract", "ground.obligations", "ground.unfinished", "ground.ongoing", "ground.cool", "verdict"]
-    assert "ground.owed" not in notice  # nothing owed: no question about it
+    calm = P.plan(evidence(), {})
+    assert calm == ["evidence", "abuse", "unethical", "signs.often", "signs.some", "self", "verdict"]
+    late = P.plan(evidence(), {**ASKED, "signs.often": "late-payment"})
+    assert late[late.index("signs.some") + 1] == "signs.tried"
+    assert P.checklist_items(evidence(), {**ASKED, "signs.often": "late-payment"}, "signs.tried") == ("late-payment.tried",)
+    hard_answers = {"evidence": "go", "abuse": "often", "abuse.confirm": "yes"}
+    assert P.plan(evidence(owed=OWED), hard_answers) == ["evidence", "abuse", "abuse.confirm", "ground", "verdict"]
+    assert P.checklist_items(evidence(owed=OWED), hard_answers, "ground") == ("ground.unfinished", "ground.owed")
+    capacity = {**ASKED, "signs.often": "", "signs.some": "", "self": "capacity"}
+    assert P.plan(evidence(recent=1), capacity)[-2:] == ["ground", "verdict"]
+    assert P.checklist_items(evidence(recent=1), capacity, "ground") == (
+        "ground.contract", "ground.obligations", "ground.unfinished", "ground.ongoing", "ground.cool",
+    )  # nothing owed: no item about it
+
+
+def test_questions_that_cannot_change_the_verdict_are_skipped() -> None:
+    # a style mismatch is a firing whatever comes next: "now and then" and "about you" cannot change it
+    settled = P.plan(evidence(), {**ASKED, "signs.often": "style-mismatch"})
+    assert "signs.some" not in settled and "self" not in settled and "ground" in settled
+    # "tried a late fee?" only matters for a pattern, not for "now and then"
+    some = P.plan(evidence(), {**ASKED, "signs.often": "", "signs.some": "late-payment"})
+    assert "signs.tried" not in some
+    assert not P.can_matter(evidence(), {**ASKED, "signs.often": "style-mismatch"}, ["evidence", "abuse", "unethical", "signs.often"], "self")
+
+
+def test_checklist_answers_expand_to_the_signs_the_weighing_reads() -> None:
+    answers = {**ASKED, "signs.often": "scope-creep", "signs.some": "after-hours", "signs.tried": "", "self": ""}
+    got = P.final_answers(evidence(), answers)
+    assert got["scope-creep"] == "often" and got["after-hours"] == "sometimes" and got["haggling"] == "never"
+    assert got["scope-creep.cap"] == "no" and got["capacity"] == "no"
+    assert decide(evidence(), got).kind == "repair"
+    # evidence answers a sign by itself, unless the user corrected it
+    assert P.final_answers(evidence(**LATE), {**ASKED, "signs.often": ""})["late-payment"] == "often"
+    corrected = {**ASKED, "evidence": "correct", "late-payment": "sometimes", "signs.often": ""}
+    assert P.final_answers(evidence(**LATE), corrected)["late-payment"] == "sometimes"
 
 
 def test_evidence_turns_a_question_into_a_confirmation() -> None:
@@ -125,4 +154,4 @@ def test_evidence_turns_a_question_into_a_confirmation() -> None:
 
 def test_weigh_kind_matches_decide() -> None:
     for _, ev, ans, kind, *_ in CASES:
-        assert weigh_kind(evidence(**ev), P.final_answers(evidence(**ev), ans)) == kind
+        assert weigh_kind(evidence(**ev), ans) == kind

@@ -205,3 +205,13 @@ async def test_a_form_that_cannot_be_the_first_answer_gets_an_open_button(bot, f
     submit = await fake.submit_modal(modal["data"]["custom_id"], {"why": "because"}, guild=None, channel=channel)
     answer = (await fake.callback_for(submit)).json
     assert "Got: because" in str(answer["data"]["embeds"])
+
+
+async def test_client_list_sorts_by_the_chosen_order(bot, fake: FakeDiscord):
+    for name in ("Alpha", "Beta"):
+        await fake.callback_for(await fake.slash("client add", {"name": name}))
+    await fake.callback_for(await fake.slash("invoice add", {"client": "Beta", "amount": "900", "due": "2026-12-31"}))
+    by_owed = str((await fake.callback_for(await fake.slash("client list", {"sort": "owed"}))).json["data"]["embeds"])
+    by_name = str((await fake.callback_for(await fake.slash("client list"))).json["data"]["embeds"])
+    assert by_owed.index("Beta") < by_owed.index("Alpha")
+    assert by_name.index("Alpha") < by_name.index("Beta")

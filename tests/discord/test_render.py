@@ -201,3 +201,17 @@ def test_modal_from_a_form_within_limits_and_values_back():
     submitted = [{"type": 18, "component": {"type": 3, "custom_id": "client", "values": ["C2"]}},
                  {"type": 1, "components": [{"type": 4, "custom_id": "note", "value": "late again"}]}]
     assert submitted_values(submitted) == [("client", "C2"), ("note", "late again")]
+
+
+def test_back_and_cancel_get_their_own_row_after_the_answers() -> None:
+    for n in (2, 3, 12):  # buttons, and a select menu for many answers
+        choices = [Choice(f"dlg:1:2:a{i}", f"Answer {i}") for i in range(n)]
+        choices += [Choice("dlg:1:2:back", "Back", nav="back"), Choice("dlg:1:2:cancel", "Cancel", "danger", nav="cancel")]
+        outs = render(Reply(text="A question?", choices=tuple(choices)), ME, T)
+        check_limits(outs)
+        rows = components(outs[-1])
+        last = rows[-1]["components"]
+        assert [c["label"] for c in last] == ["Back", "Cancel"]
+        assert all(c.get("label") not in ("Back", "Cancel") for row in rows[:-1] for c in row["components"])
+        listed = "\n".join(e.description or "" for o in outs for e in o.embeds)
+        assert "Back" not in listed  # never numbered in a listed menu either

@@ -128,3 +128,14 @@ def test_form_values_read_text_and_selects():
 def test_user_text_is_escaped():
     [m] = render.messages([Reply(text="<!here> & <@U2>")])
     assert m.blocks[0]["text"]["text"] == "&lt;!here&gt; &amp; &lt;@U2&gt;"
+
+
+def test_back_and_cancel_get_their_own_row_after_the_answers() -> None:
+    """Two answers or three: Back and Cancel are never in the answers' row, always last, in that order."""
+    for answers in (("yes", "no"), ("often", "sometimes", "never")):
+        choices = [Choice(f"dlg:1:2:{a}", a.title()) for a in answers]
+        choices += [Choice("dlg:1:2:cancel", "Cancel", "danger", nav="cancel"), Choice("dlg:1:2:back", "Back", nav="back")]
+        (message,) = render.messages([Reply(text="A question?", choices=tuple(choices))])
+        actions = [b for b in message.blocks if b["type"] == "actions"]
+        assert [[e["action_id"].split(":")[-1] for e in b["elements"]] for b in actions] == [list(answers), ["back", "cancel"]]
+        assert actions[-1]["block_id"] == render.NAV_BLOCK and message.blocks[-1] is actions[-1]
