@@ -253,3 +253,11 @@ def test_nothing_overdue_gives_no_add_hint(say) -> None:
     say("/invoice add Acme 100")
     out = text_of(say("/invoice list overdue"))
     assert "Nothing is overdue" in out and "/invoice add" not in out
+
+
+def test_help_names_the_correction_and_import_commands(say) -> None:
+    """Every command a user can type is in /redflag help, the corrections and the import included."""
+    lines = "\n".join(r for reply in say("/redflag help") for r in reply.lines)
+    for usage in ("/client rename", "/client merge", "/client delete", "/client set", "/incident edit",
+                  "/incident delete", "/invoice edit", "/invoice delete", "/invoice import", "sort=owed"):
+        assert usage in lines, usage
