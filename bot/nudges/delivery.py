@@ -241,11 +241,12 @@ class Deliverer:
             try:
                 await self._send(job)
             except DeliveryFailed as err:
-                if err.retry_after and not err.unknown and not err.permanent:
-                    self.gate.pause(key, err.retry_after)
+                if err.retry_after is not None and not err.permanent:
+                    self.gate.pause(key, err.retry_after)  # every DM to this workspace waits, not only this one
                     if err.retry_after <= self.settings.max_inline_wait and not self.stop.is_set():
                         continue  # wait it out with the lease kept alive, then the same part again
-                    return await asyncio.to_thread(prepare.rate_limited, self, job, err)
+                    if not err.unknown:
+                        return await asyncio.to_thread(prepare.rate_limited, self, job, err)
                 return await asyncio.to_thread(prepare.failed, self, job, err.reason, err.permanent, err.unknown)
             except Exception as err:  # a bug or an unexpected error: the part may have gone out
                 log.exception("delivering %s %s failed", job.kind, job.id)

@@ -114,7 +114,7 @@ def rate_limited(d: "Deliverer", job: "Job", err) -> "Outcome":  # type: ignore[
     now = d.clock()
     state = d.store.nudges.delivery
     state.not_sent(job.kind, job.id, d.token)
-    next_at = now + timedelta(seconds=err.retry_after or 60)
+    next_at = now + timedelta(seconds=err.retry_after if err.retry_after is not None else 60)
     if job.kind == "nudge":
         state.finish_nudge(job.id, d.token, "pending", now, error=err.reason, next_at=next_at, count_attempt=False)
     else:

@@ -183,7 +183,7 @@ def grant(token: str, refresh: str | None = None, expires_in: int | None = None)
         "ok": True,
         "app_id": "A0APP",
         "authed_user": {"id": "U1"},
-        "scope": "commands,chat:write,im:write,users:read,files:write",
+        "scope": "commands,chat:write,im:write,im:history,users:read,files:write",
         "token_type": "bot",
         "access_token": token,
         "bot_user_id": "UBOT2",
@@ -207,7 +207,7 @@ async def install(base: str, fake, code: str) -> int:
         assert url.geturl().startswith(fake.base + "/oauth/v2/authorize")  # same host as SLACK_API_URL
         query = parse_qs(url.query)
         assert query["client_id"] == [CLIENT_ID]
-        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "users:read", "files:write"}
+        assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "im:history", "users:read", "files:write"}
         state = query["state"][0]
         async with s.get(base + "/slack/oauth_redirect", params={"code": code, "state": state}, headers={"Cookie": cookie}, allow_redirects=False) as resp:
             return resp.status
