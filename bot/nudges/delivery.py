@@ -236,7 +236,9 @@ class Deliverer:
 
         key = (job.recipient.platform, job.recipient.workspace)
         while True:
-            if not await self.gate.wait(key, self.stop) or self.gate.remaining(key) > self.settings.max_inline_wait:
+            if self.gate.remaining(key) > self.settings.max_inline_wait:
+                return await asyncio.to_thread(prepare.leave, self, job, "ratelimited")  # the workspace waits long
+            if not await self.gate.wait(key, self.stop):
                 return await asyncio.to_thread(prepare.leave, self, job, "stopped")
             try:
                 await self._send(job)

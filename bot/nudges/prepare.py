@@ -104,7 +104,7 @@ def delivered(d: "Deliverer", job: "Job") -> "Outcome":
 def leave(d: "Deliverer", job: "Job", reason: str) -> "Outcome":
     """Stopping, or the workspace paused for long: give the lease back, count nothing."""
     d.store.nudges.delivery.release(job.kind, job.id, d.token)
-    return _outcome(status="waiting", error=reason, **job.base)
+    return _outcome(status="left", error=reason, **job.base)
 
 
 def rate_limited(d: "Deliverer", job: "Job", err) -> "Outcome":  # type: ignore[no-untyped-def]

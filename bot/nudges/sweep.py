@@ -64,7 +64,7 @@ class Outcome:
     workspace: str
     user: str
     platform: str
-    status: str  # "delivered" | "retry" | "failed" | "cancelled" | "no_notifier" | "waiting"
+    status: str  # "delivered" | "retry" | "unknown" | "failed" | "cancelled" | "no_notifier" | "waiting" | "left"
     summary: str = ""
     text: str = ""
     error: str = ""

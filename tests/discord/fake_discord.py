@@ -84,6 +84,7 @@ class FakeDiscord:
         self.dm_created: list[dict] = []  # every DM message actually created, in order
         self.history_has_nonce = False  # real Discord leaves the nonce out of fetched messages
         self._query: dict[str, str] = {}
+        self._closing = asyncio.Event()  # set on stop: slow and hanging answers give up at once
         self._changed = asyncio.Condition()
         self._seq = 0
         self.runner: web.AppRunner | None = None
@@ -100,7 +101,14 @@ class FakeDiscord:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._closing.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
     async def stop(self) -> None:
+        self._closing.set()
         for ws in list(self.sockets):
             await ws.close()
         if self.runner is not None:
@@ -270,7 +278,7 @@ class FakeDiscord:
                                                    "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": str(self.dm_retry_after),
                                                    "X-RateLimit-Bucket": "fake-dm", "X-RateLimit-Scope": "user"})
         if dm_post and self.dm_delay:
-            await asyncio.sleep(self.dm_delay)
+            await self._pause(self.dm_delay)
         self.calls.append(call)
         bot_route = not re.match(r"^/(interactions|webhooks)/", path)
         if bot_route and request.headers.get("Authorization") != f"Bot {TOKEN}":
@@ -285,7 +293,7 @@ class FakeDiscord:
         call.status = status
         if dm_post and status == 200 and self.dm_hangs > 0:
             self.dm_hangs -= 1
-            await asyncio.sleep(3600)  # created, never answered: the client times out
+            await self._pause(3600)  # created, never answered: the client times out
         if answer is None:
             return web.Response(status=status)
         return reply_json(answer, status=status)

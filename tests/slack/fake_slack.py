@@ -79,6 +79,7 @@ class FakeSlack:
         self.limits: dict[str, tuple[float, float]] = {}  # method -> (429 until monotonic, Retry-After)
         self.in_flight = 0
         self.max_in_flight = 0
+        self._closing = asyncio.Event()  # set on stop: slow and hanging answers give up at once
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> "FakeSlack":
@@ -95,7 +96,14 @@ class FakeSlack:
         self.base = f"http://127.0.0.1:{port}"
         return self
 
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._closing.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
     async def stop(self) -> None:
+        self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -205,7 +213,7 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(limit[1])})
         if self.delays.get(method):
-            await asyncio.sleep(self.delays[method])
+            await self._pause(self.delays[method])
         queued = self.failures.get(method)
         if queued:
             f = queued.pop(0)
@@ -218,10 +226,10 @@ class FakeSlack:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         answer = handler(params, token)
+        await self._record()  # wake tests waiting for what the handler stored
         if self.hangs.get(method):
             self.hangs[method] -= 1
-            await self._record()
-            await asyncio.sleep(3600)  # accepted (stored), never answered: the client times out
+            await self._pause(3600)  # accepted (stored), never answered: the client times out
         return web.json_response(answer)
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
