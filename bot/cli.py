@@ -209,6 +209,8 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
             pass
     await stop.wait()
     if scheduler is not None:
+        if hasattr(scheduler, "sweeps"):
+            await scheduler.sweeps.drain()  # the reminder DMs in flight finish; the rest wait
         scheduler.shutdown(wait=False)
     for service in services:
         await service.stop()

@@ -162,6 +162,16 @@ class DeliveryState:
             )
         return cur.rowcount == 1
 
+    def defer_workspace(self, platform: str, workspace: str, until: datetime, now: datetime) -> int:
+        """A long Retry-After holds every DM to that workspace, for later sweeps and other processes too."""
+        with self.db.transaction():
+            cur = self.db.execute(
+                "UPDATE nudge_messages SET next_attempt_at = ? WHERE status = 'pending' AND platform = ?"
+                " AND workspace = ? AND next_attempt_at < ? AND (lease_until IS NULL OR lease_until <= ?)",
+                (to_iso(until), platform, workspace, to_iso(until), to_iso(now)),
+            )
+        return cur.rowcount
+
     def deliverable_ids(self, now: datetime, after: int, limit: int) -> list[int]:
         """Pending DMs due on the real clock and not leased, by id (a cursor that never repeats)."""
         rows = self.db.rows(

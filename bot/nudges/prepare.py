@@ -119,6 +119,7 @@ def rate_limited(d: "Deliverer", job: "Job", err) -> "Outcome":  # type: ignore[
         state.finish_nudge(job.id, d.token, "pending", now, error=err.reason, next_at=next_at, count_attempt=False)
     else:
         state.release(job.kind, job.id, d.token)
+    state.defer_workspace(job.recipient.platform, job.recipient.workspace, next_at, now)
     return _outcome(status="retry", error=err.reason, **job.base)
 
 

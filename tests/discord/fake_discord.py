@@ -44,6 +44,15 @@ def snowflake() -> str:
     return str(next(_ids))
 
 
+_low_bits = itertools.count()
+
+
+def time_snowflake() -> str:
+    """A snowflake made of the current time, as Discord makes them (history `after=` compares these)."""
+    ms = int(time.time() * 1000) - 1420070400000
+    return str((ms << 22) | (next(_low_bits) % (1 << 22)))
+
+
 def user_payload(user_id: str, name: str = "someone") -> dict:
     return {"id": user_id, "username": name, "discriminator": "0", "global_name": name, "avatar": None, "bot": user_id == BOT_ID}
 
@@ -352,7 +361,7 @@ class FakeDiscord:
                 seen = self._nonces.get((m.group(1), str(nonce)))
                 if seen and time.monotonic() - seen[0] < self.nonce_window:
                     return 200, seen[1]  # Discord returns the message it already made
-            message = self._message(m.group(1), body)
+            message = self._message(m.group(1), body, message_id=time_snowflake())
             self.dm_created.append(message)
             if nonce is not None:
                 self._nonces[(m.group(1), str(nonce))] = (time.monotonic(), message)

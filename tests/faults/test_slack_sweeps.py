@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import AT, assert_exactly_once, received, seed, start_sweep, sweep
+from faultkit import AT, assert_exactly_once, received, seed, start_sweep, sweep
 
 
 async def test_staggered_sweeps_with_a_later_at_do_not_send_twice(core, store, fake, child_env):
@@ -105,13 +105,21 @@ async def test_killed_after_the_mark(core, store, fake, child_env):
 
 
 async def test_rate_limited_for_long_waits_for_the_workspace_then_delivers(core, store, fake, child_env):
+    import time
+
     users = seed(core, 8)
-    fake.rate_limit("chat.postMessage", seconds=2.0, retry_after=1.5)  # longer than the sweep waits inline
-    first = await sweep(child_env)
-    assert len(fake.calls_to("chat.postMessage")) <= 16  # one 429 pauses the workspace, not one per DM
+    env = dict(child_env, REDFLAG_NUDGE_CONCURRENCY="2")
+    fake.rate_limit("chat.postMessage", seconds=600, retry_after=6)  # "for minutes"; longer than a sweep waits
+    first = await sweep(env)
+    limited_at = time.monotonic()
+    assert len(fake.calls_to("chat.postMessage")) <= 2  # the first 429s pause the workspace: the rest wait
     assert fake.posted() == [] and "ratelimited" in first.out
-    await asyncio.sleep(2.1)
-    await sweep(child_env)
+    assert store.database.one("SELECT max(attempts) AS n FROM nudge_messages")["n"] == 0  # waiting is no failure
+    early = await sweep(env)  # before Retry-After has passed: nothing is tried
+    assert len(fake.calls_to("chat.postMessage")) <= 2 and "could not reach" not in early.out
+    fake.limits.clear()
+    await asyncio.sleep(max(0.0, 6.2 - (time.monotonic() - limited_at)))
+    await sweep(env)
     assert_exactly_once(fake, store, users)
 
 
