@@ -76,6 +76,7 @@ class FakeSlack:
         self.history: dict[str, list[dict]] = {}  # channel -> messages, oldest first
         self.delays: dict[str, float] = {}  # method -> seconds before answering
         self.hangs: dict[str, int] = {}  # method -> how many more calls are accepted, then never answered
+        self.hang_skips: dict[str, int] = {}
         self.limits: dict[str, tuple[float, float]] = {}  # method -> (429 until monotonic, Retry-After)
         self.in_flight = 0
         self.max_in_flight = 0
@@ -131,8 +132,10 @@ class FakeSlack:
     def slow(self, method: str, seconds: float) -> None:
         self.delays[method] = seconds
 
-    def hang_after_accept(self, method: str, times: int = 1) -> None:
+    def hang_after_accept(self, method: str, times: int = 1, skip: int = 0) -> None:
+        """The next `times` calls (after `skip` answered ones) are stored but never answered."""
         self.hangs[method] = self.hangs.get(method, 0) + times
+        self.hang_skips[method] = skip
 
     def rate_limit(self, method: str, seconds: float, retry_after: float) -> None:
         self.limits[method] = (time.monotonic() + seconds, retry_after)
@@ -227,7 +230,9 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "unknown_method"})
         answer = handler(params, token)
         await self._record()  # wake tests waiting for what the handler stored
-        if self.hangs.get(method):
+        if self.hang_skips.get(method):
+            self.hang_skips[method] -= 1
+        elif self.hangs.get(method):
             self.hangs[method] -= 1
             await self._pause(3600)  # accepted (stored), never answered: the client times out
         return web.json_response(answer)
