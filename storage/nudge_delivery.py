@@ -61,7 +61,7 @@ class DeliveryState:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def _read(self, kind: str, item_id: int, token: str) -> Lease:
+    def read(self, kind: str, item_id: int, token: str) -> Lease:
         table, key = TABLES[kind]
         row = self.db.one(f"SELECT parts_done, inflight_part, inflight_at FROM {table} WHERE {key} = ?", (item_id,))
         assert row is not None
@@ -77,7 +77,7 @@ class DeliveryState:
             )
             if cur.rowcount != 1:
                 return None
-            return self._read("nudge", message_id, token)
+            return self.read("nudge", message_id, token)
 
     def lease_followup(self, followup_id: int, token: str, now: datetime, until: datetime) -> Lease | None:
         with self.db.transaction():
@@ -89,7 +89,7 @@ class DeliveryState:
             )
             if cur.rowcount != 1:
                 return None
-            return self._read("followup", followup_id, token)
+            return self.read("followup", followup_id, token)
 
     def renew(self, kind: str, item_id: int, token: str, until: datetime) -> bool:
         """The heartbeat: push the expiry on while this sweep still holds the lease."""

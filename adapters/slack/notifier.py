@@ -92,6 +92,27 @@ class SlackNotifier:
         self.api_url = api_url
         self.tokens = tokens
         self.timeout = timeout if timeout is not None else _timeout()
+        self._sessions: dict[int, aiohttp.ClientSession] = {}  # per event loop: kept-alive connections
+
+    def _session(self) -> aiohttp.ClientSession:
+        """One HTTP session per loop, so a sweep of thousands of DMs reuses connections instead of opening one each."""
+        loop = asyncio.get_running_loop()
+        session = self._sessions.get(id(loop))
+        if session is None or session.closed:
+            # slack_sdk applies its timeout only to sessions it makes itself: this one carries it.
+            session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64),
+                                            timeout=aiohttp.ClientTimeout(total=self.timeout))
+            self._sessions[id(loop)] = session
+        return session
+
+    async def close(self) -> None:
+        sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            if not session.closed:
+                try:
+                    await session.close()
+                except RuntimeError:  # made on a loop that has ended
+                    pass
 
     async def send_dm(self, recipient: Recipient, replies: Sequence[Reply], delivery: Delivery | None = None) -> None:
         try:
@@ -101,12 +122,13 @@ class SlackNotifier:
             raise DeliveryFailed("not_installed", permanent=True) from None
         except SlackClientError as err:
             raise delivery_failure(err) from None
-        client = AsyncWebClient(token=token, base_url=self.api_url, timeout=self.timeout, retry_handlers=[])
+        client = AsyncWebClient(token=token, base_url=self.api_url, timeout=self.timeout, retry_handlers=[],
+                                session=self._session())
         posting = False
         try:
             opened = await client.conversations_open(users=recipient.user)
             channel = opened["channel"]["id"]
-            parts = render.messages(replies, for_user=recipient.user)
+            parts = await asyncio.to_thread(render.messages, replies, recipient.user)  # Block Kit off the loop
             start = delivery.start if delivery else 0
             for i, message in enumerate(parts):
                 if i < start:

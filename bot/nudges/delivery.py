@@ -22,6 +22,7 @@ import logging
 import os
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Mapping
@@ -138,6 +139,13 @@ class Deliverer:
         self.gate = RateGate()
         self.token = uuid.uuid4().hex
         self.outcomes: list["Outcome"] = []
+        # One thread for the sweep's database work: SQLite serialises writes anyway, and fewer threads
+        # competing for the GIL keep the event loop's waits short.
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-sweep")
+
+    async def db(self, fn: Callable, *args: object):  # type: ignore[no-untyped-def]
+        """Run one piece of database work off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
 
     def notifier_for(self, platform: str) -> Notifier | None:
         return self.notifiers.get(platform) or self.notifiers.get("*")
@@ -153,13 +161,15 @@ class Deliverer:
             for task in (feeder, *workers):
                 task.cancel()
             raise
+        finally:
+            self._db.shutdown(wait=False)
         return self.outcomes
 
     async def _feed(self, queue: asyncio.Queue) -> None:
         try:
             after = 0
             while not self.stop.is_set():
-                ids = await asyncio.to_thread(self.store.nudges.delivery.deliverable_ids, self.clock(), after, 500)
+                ids = await self.db(self.store.nudges.delivery.deliverable_ids, self.clock(), after, 500)
                 for message_id in ids:
                     await queue.put(("nudge", message_id))
                 if len(ids) < 500:
@@ -167,7 +177,7 @@ class Deliverer:
                 after = ids[-1]
             followups = getattr(self.store, "followups", None)
             if followups is not None and not self.stop.is_set():
-                for f in await asyncio.to_thread(followups.due, self.at, 500):
+                for f in await self.db(followups.due, self.at, 500):
                     await queue.put(("followup", f.id))
         finally:
             for _ in range(self.settings.concurrency):
@@ -189,7 +199,7 @@ class Deliverer:
     async def deliver(self, kind: str, item_id: int) -> "Outcome | None":
         from bot.nudges import prepare
 
-        prepared = await asyncio.to_thread(prepare.prepare, self, kind, item_id)
+        prepared = await self.db(prepare.prepare, self, kind, item_id)
         if prepared is None or not isinstance(prepared, Job):
             return prepared
         job = prepared
@@ -204,7 +214,7 @@ class Deliverer:
         while True:
             await asyncio.sleep(interval)
             until = self.clock() + self.settings.lease
-            if not await asyncio.to_thread(self.store.nudges.delivery.renew, job.kind, job.id, self.token, until):
+            if not await self.db(self.store.nudges.delivery.renew, job.kind, job.id, self.token, until):
                 log.warning("lost the lease on %s %s", job.kind, job.id)
                 return
 
@@ -212,16 +222,16 @@ class Deliverer:
         state = self.store.nudges.delivery
 
         async def sending(part: int) -> None:
-            await asyncio.to_thread(state.sending, job.kind, job.id, self.token, part, self.clock())
+            await self.db(state.sending, job.kind, job.id, self.token, part, self.clock())
 
         async def sent(part: int) -> None:
-            await asyncio.to_thread(state.sent, job.kind, job.id, self.token, part)
+            await self.db(state.sent, job.kind, job.id, self.token, part)
 
         return Delivery(key=f"{job.kind}-{job.id}", start=lease.parts_done, unknown_part=lease.inflight_part,
                         unknown_since=lease.inflight_at, sending=sending, sent=sent)
 
     async def _send(self, job: Job) -> None:
-        lease = await asyncio.to_thread(self.store.nudges.delivery._read, job.kind, job.id, self.token)
+        lease = await self.db(self.store.nudges.delivery.read, job.kind, job.id, self.token)
         delivery = self._delivery(job, lease)
         if _accepts_delivery(job.notifier):
             await job.notifier.send_dm(job.recipient, job.replies, delivery=delivery)  # type: ignore[call-arg]
@@ -237,9 +247,9 @@ class Deliverer:
         key = (job.recipient.platform, job.recipient.workspace)
         while True:
             if self.gate.remaining(key) > self.settings.max_inline_wait:
-                return await asyncio.to_thread(prepare.leave, self, job, "ratelimited")  # the workspace waits long
+                return await self.db(prepare.leave, self, job, "ratelimited")  # the workspace waits long
             if not await self.gate.wait(key, self.stop):
-                return await asyncio.to_thread(prepare.leave, self, job, "stopped")
+                return await self.db(prepare.leave, self, job, "stopped")
             try:
                 await self._send(job)
             except DeliveryFailed as err:
@@ -248,12 +258,12 @@ class Deliverer:
                     if err.retry_after <= self.settings.max_inline_wait and not self.stop.is_set():
                         continue  # wait it out with the lease kept alive, then the same part again
                     if not err.unknown:
-                        return await asyncio.to_thread(prepare.rate_limited, self, job, err)
-                return await asyncio.to_thread(prepare.failed, self, job, err.reason, err.permanent, err.unknown)
+                        return await self.db(prepare.rate_limited, self, job, err)
+                return await self.db(prepare.failed, self, job, err.reason, err.permanent, err.unknown)
             except Exception as err:  # a bug or an unexpected error: the part may have gone out
                 log.exception("delivering %s %s failed", job.kind, job.id)
-                return await asyncio.to_thread(prepare.failed, self, job, f"{type(err).__name__}: {err}", False, True)
-            return await asyncio.to_thread(prepare.delivered, self, job)
+                return await self.db(prepare.failed, self, job, f"{type(err).__name__}: {err}", False, True)
+            return await self.db(prepare.delivered, self, job)
 
 
 def scaled_backoff(settings: DeliverySettings, attempts: int, retry_after: float | None) -> timedelta:

@@ -85,7 +85,8 @@ async def test_rate_limited_then_delivered_once(core, store, discord_fake, disco
     seed(core, 0, platform="discord", workspace=GUILD, user_ids=USERS)
     discord_fake.dm_limited_until = time.monotonic() + 1.0
     discord_fake.dm_retry_after = 0.5
-    await sweep(discord_env)
+    # discord.py waits out the 429 inside the send, so the send timeout must cover that wait
+    await sweep(discord_env, extra={"REDFLAG_DISCORD_DM_TIMEOUT": "10"})
     assert_once(discord_fake, store)
 
 

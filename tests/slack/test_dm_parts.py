@@ -12,20 +12,21 @@ ME = Recipient("slack", "T1", "U1")
 LONG = Reply(title="Overdue: many invoices", text="Acme owes a lot.", lines=tuple(f"Line {i} " + "w" * 2000 for i in range(120)))  # 3 messages
 
 
-def delivery(log: list, start: int = 0, unknown: int | None = None) -> Delivery:
+def delivery(log: list, start: int = 0, unknown: int | None = None, since: datetime | None = None) -> Delivery:
     async def sending(i: int) -> None:
         log.append(("sending", i))
 
     async def sent(i: int) -> None:
         log.append(("sent", i))
 
-    return Delivery("nudge-7", start, unknown, datetime.now(timezone.utc) if unknown is not None else None, sending, sent)
+    return Delivery("nudge-7", start, unknown, since, sending, sent)
 
 
 async def test_parts_are_recorded_and_a_retry_resumes_after_what_arrived(service, fake):
     service.notifier.timeout = 0.5
     fake.hang_after_accept("chat.postMessage", times=1, skip=1)  # part 0 answered, part 1 stored but not answered
     log: list = []
+    first_attempt = datetime.now(timezone.utc)  # what the ledger records as the part's inflight_at
     with pytest.raises(DeliveryFailed) as caught:
         await service.notifier.send_dm(ME, [LONG], delivery=delivery(log))
     assert caught.value.unknown
@@ -34,7 +35,7 @@ async def test_parts_are_recorded_and_a_retry_resumes_after_what_arrived(service
     assert parts == 2
     # The sweep's next attempt: part 0 done, part 1 unknown -> found in the history, not posted again.
     log2: list = []
-    await service.notifier.send_dm(ME, [LONG], delivery=delivery(log2, start=1, unknown=1))
+    await service.notifier.send_dm(ME, [LONG], delivery=delivery(log2, start=1, unknown=1, since=first_attempt))
     assert ("sent", 1) in log2 and ("sending", 1) not in log2
     counts = fake.posts_by_delivery()
     assert set(counts.values()) == {1} and {p for (_, _, p) in counts} == set(range(len(counts)))
