@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence, TextIO
 
 from bot import fmt
 from bot.i18n import Messages, console_language, messages
@@ -60,11 +60,12 @@ def _outcome_line(t: Messages, o: Outcome) -> str:
 
 async def run_once(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier] | None,
                    at: datetime | None = None, stream: TextIO | None = None, *, dry_run: bool = False,
-                   stop: "asyncio.Event | None" = None) -> str:
+                   stop: "asyncio.Event | None" = None, clock: "Callable[[], datetime] | None" = None) -> str:
     """One sweep as of `at` (default: now); returns the operator's report.
 
-    Leases and retries use the real clock whatever `at` is; `stop` (SIGTERM)
-    lets the DMs in flight finish and leaves the rest for the next sweep.
+    Leases, retries and delivery times use the real clock whatever `at` is
+    (`clock` replaces it in tests); `stop` (SIGTERM) lets the DMs in flight
+    finish and leaves the rest for the next sweep.
     """
     from bot.nudges.delivery import real_clock
 
@@ -74,7 +75,7 @@ async def run_once(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[
         return await _dry_run(store, at, stream, t)
     table = as_table(notifiers)
     table.setdefault("console", PrintNotifier(stream, t))
-    report = await run_sweep(store, table, at, clock=real_clock, stop=stop)
+    report = await run_sweep(store, table, at, clock=clock or real_clock, stop=stop)
     lines = [t("nudge.cli.run_header", at=at.isoformat(timespec="minutes"), checked=report.checked, claimed=report.claimed)]
     if not report.outcomes:
         lines.append(t("nudge.cli.nothing"))
