@@ -131,6 +131,12 @@ class DiscordNotifier:
         except discord.DiscordServerError as err:
             raise DeliveryFailed(f"discord error {err.status}", unknown=posting) from err
         except discord.HTTPException as err:
+            if err.status == 429:  # discord.py gave up waiting (or a proxy said so): the sweep waits per workspace
+                try:
+                    wait = float(err.response.headers.get("Retry-After", "") or 1)
+                except (AttributeError, ValueError):
+                    wait = 1.0
+                raise DeliveryFailed("rate limited", retry_after=wait) from err
             permanent = 400 <= err.status < 500 and err.status != 429
             raise DeliveryFailed(f"discord error {err.status} ({err.code})", permanent=permanent) from err
         except aiohttp.ClientConnectorError as err:

@@ -283,7 +283,7 @@ class FakeDiscord:
             self.calls.append(call)
             await self._notify()
             return reply_json({"message": "You are being rate limited.", "retry_after": self.dm_retry_after, "global": False},
-                              status=429, headers={"Retry-After": str(self.dm_retry_after), "X-RateLimit-Limit": "5",
+                              status=429, headers={"Via": "1.1 google", "Retry-After": str(self.dm_retry_after), "X-RateLimit-Limit": "5",
                                                    "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": str(self.dm_retry_after),
                                                    "X-RateLimit-Bucket": "fake-dm", "X-RateLimit-Scope": "user"})
         if dm_post and self.dm_delay:

@@ -90,7 +90,7 @@ async def test_bot_scheduler_and_hand_sweeps_deliver_once_and_the_bot_stays_resp
         for s in by_hand:
             await s.done()
         await fake.wait_for(lambda: len(fake.posted()) >= len(users), timeout=30)
-        assert slowest < 1.5, f"a slash command waited {slowest:.2f} s during the sweep"
+        assert slowest < 2.5, f"a slash command waited {slowest:.2f} s during the sweep"  # Slack gives up at 3 s
     finally:
         await bot.terminate()
     assert_exactly_once(fake, store, users)
