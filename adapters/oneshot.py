@@ -33,6 +33,7 @@ async def notifiers_from_env(core: "Core", env: Mapping[str, str]) -> AsyncItera
             else:
                 tokens = oauth.FixedToken(config.bot_token or "")
             found["slack"] = SlackNotifier(config.api_url, tokens)
+            stack.push_async_callback(found["slack"].close)  # type: ignore[attr-defined]
         if "discord" in surfaces:
             from adapters.discord import endpoints
             from adapters.discord.client import RedflagClient

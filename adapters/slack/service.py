@@ -162,6 +162,7 @@ class SlackService:
         if self.socket is not None:
             await self.socket.close_async()
         await self.runner.cleanup()
+        await self.notifier.close()
         self.bridge.worker.shutdown(wait=False)  # a command still running finishes on its own
 
 

@@ -273,7 +273,7 @@ async def test_a_real_reminder_sent_by_the_sweep_is_in_the_export(say, store, cl
     clock.set(datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc))
     assert not say("/invoice add Acme 500 issued=2026-09-01 due=2026-10-01 ref=N-1")[0].is_error
     sent_at = datetime(2026, 10, 8, 2, 5, tzinfo=timezone.utc)  # 09:05 in Ho Chi Minh City, 7 days overdue
-    await run_once(store, None, sent_at, stream=io.StringIO())
+    await run_once(store, None, sent_at, stream=io.StringIO(), clock=lambda: sent_at)  # a sweep that ran then
     clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
     [reply] = say("/client export Acme")
     rows = _csv_rows(reply.files[1].content)
