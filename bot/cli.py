@@ -29,7 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     nsub = nudges.add_subparsers(dest="nudges_command", required=True)
     run = nsub.add_parser("run", help="one reminder sweep as of a time; reports what it sent")
     run.add_argument("--at", help="ISO datetime (default: now); naive times are UTC")
-    nsub.add_parser("preview", help="what would go out next, without sending")
+    run.add_argument("--dry-run", action="store_true", help="render every DM the sweep would send; send and write nothing")
+    run.add_argument("--yes", action="store_true", help="really run a sweep with an --at later than now, without asking")
+    preview = nsub.add_parser("preview", help="what a sweep would send (reminders and follow-ups), without sending")
+    preview.add_argument("--at", help="ISO datetime (default: now); naive times are UTC")
     discord = sub.add_parser("discord", help="Discord operations")
     dsub = discord.add_subparsers(dest="discord_command", required=True)
     sync = dsub.add_parser("sync", help="register the application commands with Discord")
@@ -82,11 +85,14 @@ def _main(args: argparse.Namespace, env: dict[str, str]) -> int:
         from bot.nudges import cli as nudges_cli
         from storage.store import open_store
 
+        at = _at(args.at)
+        if args.nudges_command == "preview":
+            print(nudges_cli.preview(open_store(), at))
+            return 0
+        if not args.dry_run and not _future_confirmed(at, args.yes):
+            return 2
         store = open_store()
-        if args.nudges_command == "run":
-            print(asyncio.run(_sweep_once(store, env, _at(args.at))))
-        else:
-            print(nudges_cli.preview(store, None))
+        print(asyncio.run(_sweep_once(store, env, at, dry_run=args.dry_run)))
         return 0
     if args.command == "discord":
         import asyncio
@@ -103,14 +109,54 @@ def _main(args: argparse.Namespace, env: dict[str, str]) -> int:
     return serve(env)
 
 
-async def _sweep_once(store, env: Mapping[str, str], at: datetime | None) -> str:  # type: ignore[no-untyped-def]
-    """One sweep that really delivers: Slack and Discord DMs when their tokens are set, the console's on stdout."""
+#: An --at this far past the real clock counts as "now" (clock skew, a slow cron).
+FUTURE_GRACE_S = 60
+
+
+def _future_confirmed(at: datetime | None, yes: bool) -> bool:
+    """A real sweep as of a future moment sends early and writes the paper trail: ask, or refuse without --yes."""
+    from bot.i18n import console_language, messages
+
+    now = datetime.now(timezone.utc)
+    if at is None or (at - now).total_seconds() <= FUTURE_GRACE_S or yes:
+        return True
+    t = messages(console_language())
+    values = dict(at=at.isoformat(timespec="minutes"), now=now.isoformat(timespec="minutes"))
+    if not sys.stdin.isatty():
+        print(t("nudge.cli.future_refused", **values), file=sys.stderr)
+        return False
+    try:
+        answer = input(t("nudge.cli.future_confirm", **values))
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("yes", "y"):
+        return True
+    print(t("nudge.cli.future_cancelled"), file=sys.stderr)
+    return False
+
+
+async def _sweep_once(store, env: Mapping[str, str], at: datetime | None, dry_run: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """One sweep that really delivers: Slack and Discord DMs when their tokens are set, the console's on stdout.
+
+    SIGTERM (and Ctrl-C) stop it cleanly: the DMs in flight finish, the rest stay for the next sweep.
+    """
+    import asyncio
+
     from adapters.oneshot import notifiers_from_env
     from bot.core import Core
     from bot.nudges import cli as nudges_cli
 
+    if dry_run:
+        return await nudges_cli.run_once(store, {}, at, dry_run=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover - Windows
+            pass
     async with notifiers_from_env(Core(store), env) as notifiers:
-        return await nudges_cli.run_once(store, notifiers, at)
+        return await nudges_cli.run_once(store, notifiers, at, stop=stop)
 
 
 def _backup(path: str) -> int:
@@ -198,6 +244,8 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
             pass
     await stop.wait()
     if scheduler is not None:
+        if hasattr(scheduler, "sweeps"):
+            await scheduler.sweeps.drain()  # the reminder DMs in flight finish; the rest wait
         scheduler.shutdown(wait=False)
     for service in services:
         await service.stop()

@@ -3,12 +3,20 @@
 Each adapter implements `Notifier` for its platform; the scheduler hands it
 the replies to deliver. A delivery either succeeds or raises
 `DeliveryFailed`, with `permanent=True` when retrying is pointless (DMs
-closed, user gone, app uninstalled).
+closed, user gone, app uninstalled) and `unknown=True` when the request went
+out but no answer came back (it may have arrived).
+
+A notifier that can make delivery exactly once also takes a `Delivery`: a
+key naming the ledger entry (Slack message metadata, Discord nonce), the
+first part still to send, the part whose outcome is unknown (to look for
+before resending), and two callbacks that record each part before and after
+it is posted.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from datetime import datetime
+from typing import Awaitable, Callable, Protocol, Sequence
 
 from bot.replies import Reply
 
@@ -21,11 +29,25 @@ class Recipient:
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, reason: str, permanent: bool = False, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, permanent: bool = False, retry_after: float | None = None,
+                 unknown: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        self.unknown = unknown  # sent, but the answer was lost: look before resending
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One attempt at one DM, as the sweep's ledger sees it."""
+
+    key: str  # names the ledger entry, e.g. "nudge-12"; stable across attempts
+    start: int  # parts before this one arrived
+    unknown_part: int | None  # this part may have arrived: verify before resending it
+    unknown_since: datetime | None
+    sending: Callable[[int], Awaitable[None]]  # call before posting part i
+    sent: Callable[[int], Awaitable[None]]  # call once part i is known to have arrived
 
 
 class Notifier(Protocol):

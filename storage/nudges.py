@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s o
     import sqlite_utils
 
 from storage.db import Database, from_iso, to_iso
+from storage.nudge_delivery import DeliveryState, migrate_v3
 from storage.records import Owner
 
 
@@ -89,7 +90,7 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_v1, _v2]
+MIGRATIONS = [_v1, _v2, migrate_v3]
 
 OFFSETS_KEY = "nudge_offsets"
 LATE_FEE_KEY = "nudge_late_fee_percent"
@@ -210,6 +211,7 @@ def _item(row: dict) -> LedgerItem:
 class Nudges:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.delivery = DeliveryState(db)  # leases, parts and unknown outcomes (storage/nudge_delivery.py)
 
     # -- workspace settings ---------------------------------------------------
     def _workspace_settings(self, workspace: str) -> dict:

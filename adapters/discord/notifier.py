@@ -4,10 +4,23 @@ A DM's buttons carry the guild the data belongs to, so a click in the DM
 acts on that guild's records. Closed DMs (50007), unknown users and other
 refusals are permanent failures; rate limits are retried by discord.py and
 only surface when Discord asks for a long wait.
+
+Exactly once: every part is sent with a nonce derived from its ledger entry
+(`rf<id>p<part>` for nudge DMs, `rg…` for follow-ups) and `enforce_nonce`
+(discord.py sets it with every nonce), so Discord itself answers a repeat
+within its nonce window with the message it already created. A send that
+gets no answer in `REDFLAG_DISCORD_DM_TIMEOUT` seconds is an unknown
+outcome; before it is tried again after that window the DM's messages since
+the attempt are read, and a message from the bot with the same nonce (or,
+where Discord leaves the nonce out, the same content and embeds) counts as
+arrived.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+from datetime import timedelta
 from typing import TYPE_CHECKING, Sequence
 
 import aiohttp
@@ -16,7 +29,7 @@ import discord
 from adapters.discord.dynamic import Target
 from adapters.discord.render import render
 from bot.i18n import language_from_locale, messages
-from bot.notify import DeliveryFailed, Recipient
+from bot.notify import Delivery, DeliveryFailed, Recipient
 from bot.replies import Reply
 from storage.records import Owner
 
@@ -30,11 +43,36 @@ UNKNOWN_USER = 10013
 UNKNOWN_CHANNEL = 10003
 
 
+
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("REDFLAG_DISCORD_DM_TIMEOUT", "") or 15)
+    except ValueError:
+        return 15.0
+
+
+def nonce(key: str, part: int) -> str:
+    """At most 25 characters, the same for every attempt at one part of one DM."""
+    kind, _, number = key.partition("-")
+    return f"r{'f' if kind == 'nudge' else 'g'}{number}p{part}"[:25]
+
+
+def _same(message: discord.Message, out_kwargs: dict, wanted_nonce: str) -> bool:
+    if message.nonce is not None:
+        return str(message.nonce) == wanted_nonce
+    embeds = [e.to_dict() for e in out_kwargs.get("embeds") or []]
+    got = [e.to_dict() for e in message.embeds]
+    strip = lambda items: [{k: v for k, v in e.items() if k in ("title", "description")} for e in items]  # noqa: E731
+    return (message.content or "") == (out_kwargs.get("content") or "") and strip(got) == strip(embeds)
+
+
 class DiscordNotifier:
     platform = "discord"
 
-    def __init__(self, client: "RedflagClient") -> None:
+    def __init__(self, client: "RedflagClient", timeout: float | None = None) -> None:
         self.client = client
+        self.timeout = timeout if timeout is not None else _timeout()
 
     def _messages(self, recipient: Recipient):  # type: ignore[no-untyped-def]
         settings = self.client.bridge.core.store.users.get(Owner(recipient.workspace, recipient.user))
@@ -43,17 +81,45 @@ class DiscordNotifier:
             language = settings.language or language_from_locale(settings.platform_locale)
         return messages(language)
 
-    async def send_dm(self, recipient: Recipient, replies: Sequence[Reply]) -> None:
+    async def _arrived(self, channel: discord.DMChannel, delivery: Delivery, part: int, kwargs: dict) -> bool:
+        """Look in the DM for this part among the bot's messages since the unknown attempt."""
+        after = None
+        if delivery.unknown_since is not None:
+            after = discord.Object(discord.utils.time_snowflake(delivery.unknown_since - timedelta(minutes=5)))
+        me = self.client.user.id if self.client.user else None
+        wanted = nonce(delivery.key, part)
+        async for message in channel.history(limit=100, after=after):
+            if (me is None or message.author.id == me) and _same(message, kwargs, wanted):
+                return True
+        return False
+
+    async def send_dm(self, recipient: Recipient, replies: Sequence[Reply], delivery: Delivery | None = None) -> None:
         if self.client.is_closed():
             raise DeliveryFailed("discord client is closed")
         workspace = None if recipient.workspace == "dm" else recipient.workspace
         target = Target(recipient.user, workspace)
         t = self._messages(recipient)
+        posting = False
         try:
             channel = await self.client.create_dm(discord.Object(int(recipient.user)))
-            for reply in replies:
-                for out in render(reply, target, t):
-                    await channel.send(**out.kwargs())
+            parts = [out.kwargs() for reply in replies for out in render(reply, target, t)]
+            start = delivery.start if delivery else 0
+            for i, kwargs in enumerate(parts):
+                if i < start:
+                    continue
+                if delivery is not None:
+                    if delivery.unknown_part == i and await self._arrived(channel, delivery, i, kwargs):
+                        await delivery.sent(i)
+                        continue
+                    await delivery.sending(i)
+                    kwargs = dict(kwargs, nonce=nonce(delivery.key, i))
+                posting = True
+                await asyncio.wait_for(channel.send(**kwargs), self.timeout)
+                posting = False
+                if delivery is not None:
+                    await delivery.sent(i)
+        except asyncio.TimeoutError:
+            raise DeliveryFailed("no answer from Discord", unknown=posting) from None
         except discord.RateLimited as err:
             raise DeliveryFailed("rate limited", retry_after=err.retry_after) from err
         except discord.Forbidden as err:
@@ -62,10 +128,14 @@ class DiscordNotifier:
             raise DeliveryFailed(reason, permanent=True) from err
         except discord.NotFound as err:
             raise DeliveryFailed(f"not found ({err.code})", permanent=err.code in (UNKNOWN_USER, UNKNOWN_CHANNEL)) from err
+        except discord.DiscordServerError as err:
+            raise DeliveryFailed(f"discord error {err.status}", unknown=posting) from err
         except discord.HTTPException as err:
             permanent = 400 <= err.status < 500 and err.status != 429
             raise DeliveryFailed(f"discord error {err.status} ({err.code})", permanent=permanent) from err
-        except (aiohttp.ClientError, OSError) as err:
+        except aiohttp.ClientConnectorError as err:
             raise DeliveryFailed(f"network: {type(err).__name__}") from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise DeliveryFailed(f"network: {type(err).__name__}", unknown=posting) from err
         except ValueError as err:  # a user id that is not a snowflake
             raise DeliveryFailed("bad recipient", permanent=True) from err

@@ -26,27 +26,28 @@ def _owed(ctx: Context) -> list[str]:
 
 
 def _next_nudges(ctx: Context) -> list[str]:
+    """The next reminders and follow-ups, soonest first (a follow-up at its send hour, in the user's zone)."""
     names = {c.id: c.name for c in ctx.store.clients.list(ctx.owner)}
     paused = {c.id for c in ctx.store.clients.list(ctx.owner) if c.paused}
-    upcoming = []
+    upcoming: list[tuple[object, int, str]] = []
     for inv in ctx.store.invoices.list(ctx.owner):
         if inv.status != "open" or inv.balance_minor <= 0 or inv.client_id in paused:
             continue
         day = ctx.store.nudges.next_check_of(inv.id) or inv.due_on
         if inv.snoozed_until and inv.snoozed_until > day:
             day = inv.snoozed_until
-        upcoming.append((day, inv))
-    upcoming.sort(key=lambda pair: (pair[0], pair[1].id))
-    return [
-        ctx.t(
-            "slack.home.next_line",
-            day=fmt.day(ctx.language, day),
-            ref=inv.ref,
-            name=names.get(inv.client_id, "?"),
-            amount=fmt.money(ctx.language, inv.balance_minor, inv.currency),
-        )
-        for day, inv in upcoming[:MAX_NEXT]
-    ]
+        line = ctx.t("slack.home.next_line", day=fmt.day(ctx.language, day), ref=inv.ref,
+                     name=names.get(inv.client_id, "?"),
+                     amount=fmt.money(ctx.language, inv.balance_minor, inv.currency))
+        upcoming.append((day, inv.id, line))
+    for f in ctx.store.followups.for_owner(ctx.owner):
+        if not f.pending:
+            continue
+        name = names.get(f.client_id or 0) or (f.payload or {}).get("client_name") or "?"
+        line = ctx.t("slack.home.next_followup", when=fmt.moment(ctx.language, ctx.tz, f.due_at), name=name)
+        upcoming.append((f.due_at.astimezone(ctx.tz).date(), -f.id, line))
+    upcoming.sort(key=lambda item: (item[0], item[1]))
+    return [line for _, _, line in upcoming[:MAX_NEXT]]
 
 
 def _section(text: str) -> dict:

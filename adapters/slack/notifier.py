@@ -1,24 +1,31 @@
 """Reminder DMs from the scheduler: `conversations.open` + `chat.postMessage`, outside any request.
 
-Each send builds a client with the adapter's retry handlers (so a 429 waits
-out `Retry-After`, a 5xx is retried once) and the workspace's current bot
-token (rotated if it is about to expire). What still fails becomes
-`DeliveryFailed`, permanent when retrying cannot help, so the scheduler
-records it instead of losing the reminder.
+Each send uses the workspace's current bot token (rotated if it is about to
+expire). Every part of a reminder is posted with message metadata naming its
+ledger entry (`event_type` `redflag_reminder`, payload `{"delivery": key,
+"part": i}`); when an earlier attempt's outcome is unknown (a timeout after
+the request went out, a process killed between the post and the mark), the
+DM's recent history is read with `include_all_metadata` and a part found
+there is not posted again. No request is retried inline (a retried post after
+a lost answer would be a duplicate): rate limits and errors become
+`DeliveryFailed` for the sweep, which waits out `Retry-After` per workspace.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Sequence
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack import render
-from adapters.slack.client import api_error, retry_after, web_client
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.client import api_error, retry_after
 from adapters.slack.oauth import BotTokens, NotInstalled
-from bot.notify import DeliveryFailed, Recipient
+from bot.notify import Delivery, DeliveryFailed, Recipient
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -60,16 +67,33 @@ def delivery_failure(err: BaseException) -> DeliveryFailed:
     return DeliveryFailed("network")
 
 
+EVENT_TYPE = "redflag_reminder"
+#: How far back before an unknown attempt the DM's history is searched.
+HISTORY_MARGIN_S = 300
+
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("REDFLAG_SLACK_DM_TIMEOUT", "") or 15)
+    except ValueError:
+        return 15.0
+
+
+def _metadata(key: str, part: int) -> dict:
+    return {"event_type": EVENT_TYPE, "event_payload": {"delivery": key, "part": part}}
+
+
 class SlackNotifier:
     """`bot.notify.Notifier` for Slack."""
 
     platform = "slack"
 
-    def __init__(self, api_url: str, tokens: BotTokens) -> None:
+    def __init__(self, api_url: str, tokens: BotTokens, timeout: float | None = None) -> None:
         self.api_url = api_url
         self.tokens = tokens
+        self.timeout = timeout if timeout is not None else _timeout()
 
-    async def send_dm(self, recipient: Recipient, replies: Sequence[Reply]) -> None:
+    async def send_dm(self, recipient: Recipient, replies: Sequence[Reply], delivery: Delivery | None = None) -> None:
         try:
             token = await self.tokens.token(recipient.workspace)
         except NotInstalled:
@@ -77,17 +101,42 @@ class SlackNotifier:
             raise DeliveryFailed("not_installed", permanent=True) from None
         except SlackClientError as err:
             raise delivery_failure(err) from None
-        client = web_client(self.api_url, token)
+        client = AsyncWebClient(token=token, base_url=self.api_url, timeout=self.timeout, retry_handlers=[])
+        posting = False
         try:
             opened = await client.conversations_open(users=recipient.user)
             channel = opened["channel"]["id"]
-            for message in render.messages(replies, for_user=recipient.user):
-                await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks)
-            for reply in replies:
-                for a in reply.files:
-                    await client.files_upload_v2(channel=channel, content=a.content, filename=a.filename, title=a.title or a.filename)
+            parts = render.messages(replies, for_user=recipient.user)
+            start = delivery.start if delivery else 0
+            for i, message in enumerate(parts):
+                if i < start:
+                    continue
+                if delivery is not None and delivery.unknown_part == i and await self._arrived(client, channel, delivery, i):
+                    await delivery.sent(i)  # it did arrive: not again
+                    continue
+                if delivery is not None:
+                    await delivery.sending(i)
+                posting = True
+                await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
+                                              metadata=_metadata(delivery.key, i) if delivery else None)
+                posting = False
+                if delivery is not None:
+                    await delivery.sent(i)
+            files = [a for reply in replies for a in reply.files]
+            for j, a in enumerate(files, start=len(parts)):
+                if j < start:
+                    continue
+                if delivery is not None:
+                    await delivery.sending(j)
+                posting = True
+                await client.files_upload_v2(channel=channel, content=a.content, filename=a.filename, title=a.title or a.filename)
+                posting = False
+                if delivery is not None:
+                    await delivery.sent(j)
         except SlackClientError as err:
             failure = delivery_failure(err)
+            if posting and failure.reason == "network":  # Slack failed after the request arrived: it may be there
+                failure = DeliveryFailed("no answer from Slack", unknown=True)
             log.warning(
                 "DM to %s/%s failed: %s%s",
                 recipient.workspace,
@@ -96,6 +145,29 @@ class SlackNotifier:
                 " (permanent)" if failure.permanent else "",
             )
             raise failure from None
-        except (aiohttp.ClientError, asyncio.TimeoutError) as err:
+        except aiohttp.ClientConnectorError as err:  # never reached Slack: nothing was sent
             log.warning("DM to %s/%s failed: %s", recipient.workspace, recipient.user, type(err).__name__)
             raise DeliveryFailed("network") from None
+        except (aiohttp.ClientError, asyncio.TimeoutError) as err:
+            log.warning("DM to %s/%s: no answer (%s)", recipient.workspace, recipient.user, type(err).__name__)
+            raise DeliveryFailed("no answer from Slack", unknown=posting) from None
+
+    async def _arrived(self, client: AsyncWebClient, channel: str, delivery: Delivery, part: int) -> bool:
+        """Look for the part in the DM's recent history by its metadata (raises when Slack cannot tell)."""
+        params: dict = {"channel": channel, "limit": 200, "include_all_metadata": True}
+        if delivery.unknown_since is not None:
+            params["oldest"] = f"{delivery.unknown_since.timestamp() - HISTORY_MARGIN_S:.6f}"
+        try:
+            history = await client.conversations_history(**params)
+        except SlackClientError as err:
+            failure = delivery_failure(err)
+            raise DeliveryFailed(f"cannot verify: {failure.reason}", permanent=failure.permanent, unknown=True,
+                                 retry_after=failure.retry_after) from None
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            raise DeliveryFailed("cannot verify: no answer from Slack", unknown=True) from None
+        for m in history.get("messages") or []:
+            meta = m.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == EVENT_TYPE and payload.get("delivery") == delivery.key and payload.get("part") == part:
+                return True
+        return False

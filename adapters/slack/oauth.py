@@ -28,6 +28,7 @@ BOT_SCOPES: tuple[str, ...] = (
     "commands",  # slash commands and the message shortcut
     "chat:write",  # replies, reminder DMs, chat.update, chat.postEphemeral
     "im:write",  # conversations.open for DMs
+    "im:history",  # conversations.history: did a reminder whose answer was lost arrive? (metadata)
     "users:read",  # users.info: locale (include_locale) and time zone
     "files:write",  # exports and charts
     "files:read",  # a CSV shared in the DM for /invoice import (downloaded from its private URL)

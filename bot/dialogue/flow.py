@@ -285,7 +285,10 @@ def _back(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, actio
 
 
 def _followup(ctx: Context, dlg: Dialogue, client: Client, reason: str) -> datetime:
-    due = ctx.now + REMIND_AFTER
+    from bot.nudges.policy import at_send_hour
+
+    # On the chosen day at the user's send hour, in their zone (not +72 h, which may be the middle of the night).
+    due = at_send_hour(ctx.now, REMIND_AFTER.days, ctx.settings.send_hour, ctx.tz)
     followup, _ = ctx.store.followups.add(
         ctx.owner,
         ctx.address.platform,

@@ -1,13 +1,18 @@
-"""`redflag nudges run [--at ISO]` and `redflag nudges preview`, for operators and cron.
+"""`redflag nudges run [--at ISO] [--dry-run]` and `redflag nudges preview [--at ISO]`, for operators and cron.
 
 `run_once` is the scheduler's sweep, once, as of a chosen moment; DMs for
 console users are printed to stdout (there is no chat to deliver them to),
 DMs for other platforms are delivered by the notifiers passed in, or left
-pending for the running bot. `preview` reads only: it lists what the next
-sweep would send and what comes after, without claiming anything.
+pending for the running bot. With `dry_run` the very same sweep runs on a
+private copy of the database with every DM printed instead of sent, so it
+shows exactly what would go out (catch-ups, follow-ups, one DM per client per
+day) and writes nothing. `preview` reads only: it lists what a sweep at that
+time would send, the follow-ups, and what comes after, without claiming
+anything.
 """
 from __future__ import annotations
 
+import asyncio
 import sys
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, TextIO
@@ -54,13 +59,52 @@ def _outcome_line(t: Messages, o: Outcome) -> str:
 
 
 async def run_once(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier] | None,
-                   at: datetime | None = None, stream: TextIO | None = None) -> str:
-    """One sweep as of `at` (default: now); returns the operator's report."""
+                   at: datetime | None = None, stream: TextIO | None = None, *, dry_run: bool = False,
+                   stop: "asyncio.Event | None" = None) -> str:
+    """One sweep as of `at` (default: now); returns the operator's report.
+
+    Leases and retries use the real clock whatever `at` is; `stop` (SIGTERM)
+    lets the DMs in flight finish and leaves the rest for the next sweep.
+    """
+    from bot.nudges.delivery import real_clock
+
     t = messages(console_language())
+    at = (at or _now()).astimezone(timezone.utc)
+    if dry_run:
+        return await _dry_run(store, at, stream, t)
     table = as_table(notifiers)
     table.setdefault("console", PrintNotifier(stream, t))
-    at = (at or _now()).astimezone(timezone.utc)
-    report = await run_sweep(store, table, at)
+    report = await run_sweep(store, table, at, clock=real_clock, stop=stop)
+    lines = [t("nudge.cli.run_header", at=at.isoformat(timespec="minutes"), checked=report.checked, claimed=report.claimed)]
+    if not report.outcomes:
+        lines.append(t("nudge.cli.nothing"))
+    lines.extend(_outcome_line(t, o) for o in report.outcomes)
+    return "\n".join(lines)
+
+
+async def _dry_run(store: "Store", at: datetime, stream: TextIO | None, t: Messages) -> str:
+    """The real sweep on a throw-away copy of the database, every DM printed: the real file is not touched."""
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    from bot.nudges.delivery import real_clock
+    from storage.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="redflag-dry-run-") as tmp:
+        copy_path = Path(tmp) / "copy.db"
+        target = sqlite3.connect(copy_path)
+        with store.database._lock:
+            store.database.conn.backup(target)
+        target.close()
+        copy = Store(copy_path)
+        try:
+            printer = PrintNotifier(stream, t)
+            out = stream or sys.stdout
+            out.write(t("nudge.cli.dry_run_header", at=at.isoformat(timespec="minutes")) + "\n\n")
+            report = await run_sweep(copy, {"*": printer, "console": printer}, at, clock=real_clock)
+        finally:
+            copy.close()
     lines = [t("nudge.cli.run_header", at=at.isoformat(timespec="minutes"), checked=report.checked, claimed=report.claimed)]
     if not report.outcomes:
         lines.append(t("nudge.cli.nothing"))
@@ -94,10 +138,30 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
                             attempts=msg.attempts))
     lines.append(t("nudge.cli.preview_due_title"))
     lines.extend(due or [t("nudge.cli.preview_none")])
+    lines.append(t("nudge.cli.preview_followups_title"))
+    lines.extend(_followups(store, core, at, limit, t) or [t("nudge.cli.preview_none")])
     lines.append(t("nudge.cli.preview_next_title"))
     upcoming = _upcoming(store, core, at, limit, lang, t)
     lines.extend(upcoming or [t("nudge.cli.preview_none")])
     return "\n".join(lines)
+
+
+def _followups(store: "Store", core, at: datetime, limit: int, t: Messages) -> list[str]:  # type: ignore[no-untyped-def]
+    """Follow-ups still to send, soonest first, in each user's zone (those due by `at` go out in that sweep)."""
+    rows = store.database.query(
+        "SELECT id FROM followups WHERE delivered_at IS NULL AND gave_up_at IS NULL ORDER BY due_at, id LIMIT ?", (limit,)
+    )
+    out = []
+    for row in rows:
+        f = store.followups.get(row["id"])
+        if f is None:
+            continue
+        owner = Owner(f.workspace, f.owner)
+        ctx = user_context(core, store.users.get(owner), owner, f.platform, at)
+        client = (f.payload or {}).get("client_name") or "?"
+        out.append("• " + t("nudge.cli.preview_followup", when=fmt.local_iso(ctx.tz, f.due_at),
+                            user=f.owner, workspace=f.workspace, client=client))
+    return out
 
 
 def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Messages) -> list[str]:  # type: ignore[no-untyped-def]

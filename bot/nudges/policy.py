@@ -91,6 +91,11 @@ def local_moment(day: date, hour: int, tz: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=tz, fold=0).astimezone(timezone.utc)
 
 
+def at_send_hour(now: datetime, days: int, send_hour: int, tz: ZoneInfo) -> datetime:
+    """`days` local days after `now`, at the user's send hour in their zone (UTC): when a follow-up lands."""
+    return local_moment(local_day(now, tz) + timedelta(days=days), send_hour, tz)
+
+
 def window(day: date, send_hour: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC interval on local `day` during which a nudge may go out."""
     start = local_moment(day, send_hour, tz)

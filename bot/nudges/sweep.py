@@ -3,19 +3,21 @@
 Claiming and delivering are separate steps on purpose. A claim (a ledger row
 per invoice stage, and one DM row per client per local day) is written with
 every re-check inside one `BEGIN IMMEDIATE` transaction, so two sweeps on one
-file never claim a stage twice. Delivery reads pending DMs, takes a short
-lease on each, renders it from the invoices as they are *now* and hands it
-to the platform's `Notifier`; only a successful send marks it delivered. A
-crash after the claim leaves the DM pending, so a later sweep delivers it
-(at worst twice, never zero times). Failures are retried with backoff and,
-after `MAX_ATTEMPTS` or a permanent error, recorded for `/invoice list`.
+file never claim a stage twice; it runs in a worker thread, off the event
+loop. Delivery (`bot/nudges/delivery.py`) leases each pending DM on the real
+clock, renders it from the invoices as they are *now* and hands it to the
+platform's `Notifier` with the key of its ledger entry, so a DM whose outcome
+is unknown is looked for on the platform before it is sent again. Failures
+are retried with backoff and, after `MAX_ATTEMPTS` or a permanent error,
+recorded for `/invoice list`.
 
-The scan reads only invoices whose indexed `next_nudge_on` has come, and each
-check moves that date to the next moment something can happen, so a sweep
-costs what is due, not what is stored.
+The sweep's `at` only decides what is due. The scan reads only invoices whose
+indexed `next_nudge_on` has come, and each check moves that date to the next
+moment something can happen, so a sweep costs what is due, not what is stored.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -27,13 +29,14 @@ from bot.context import Context
 from bot.core import zone
 from bot.events import Address
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
-from bot.notify import DeliveryFailed, Notifier, Recipient
+from bot.notify import Notifier
 from bot.nudges import policy
 from storage.nudges import Candidate, Message
 from storage.records import Client, Owner, UserSettings
 
 if TYPE_CHECKING:
     from bot.core import Core
+    from bot.nudges.delivery import Clock, DeliverySettings
     from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,8 +45,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 #: Waits between attempts (the last one repeats); a platform's retry_after wins when longer.
 BACKOFF = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
-#: How long a sweep holds the right to deliver one DM; a crash lets it lapse.
-LEASE = timedelta(minutes=10)
 PAGE = 500
 
 
@@ -63,7 +64,7 @@ class Outcome:
     workspace: str
     user: str
     platform: str
-    status: str  # "delivered" | "retry" | "failed" | "cancelled" | "no_notifier" | "waiting"
+    status: str  # "delivered" | "retry" | "unknown" | "failed" | "cancelled" | "no_notifier" | "waiting" | "left"
     summary: str = ""
     text: str = ""
     error: str = ""
@@ -182,7 +183,7 @@ def plan(store: "Store", core: "Core", at: datetime, groups: Mapping[tuple[str, 
     return plans
 
 
-def claim(store: "Store", at: datetime, p: Plan) -> int:
+def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) -> int:
     """Claim one client's due stages in one transaction; returns how many were claimed."""
     db = store.database
     claimed = 0
@@ -204,7 +205,7 @@ def claim(store: "Store", at: datetime, p: Plan) -> int:
             for cand, _ in sending:
                 store.nudges.set_next_check(cand.invoice_id, p.today + timedelta(days=1), expected=cand.next_nudge_on)
             return 0
-        message_id = store.nudges.open_message(p.owner, client.id, p.today, p.ctx.address.platform, at)
+        message_id = store.nudges.open_message(p.owner, client.id, p.today, p.ctx.address.platform, now or at)
         if message_id is None:
             return 0
         for cand, decision in sending:
@@ -240,129 +241,37 @@ def claim(store: "Store", at: datetime, p: Plan) -> int:
     return claimed
 
 
-# -- step 2: deliver -----------------------------------------------------------------
-def _notifier(notifiers: Mapping[str, Notifier], platform: str) -> Notifier | None:
-    return notifiers.get(platform) or notifiers.get("*")
-
-
-async def deliver_message(store: "Store", core: "Core", notifiers: Mapping[str, Notifier], at: datetime,
-                          msg: Message) -> Outcome | None:
-    from bot.nudges.render import message_replies
-
-    owner = Owner(msg.workspace, msg.owner)
-    settings = store.users.get(owner)
-    ctx = user_context(core, settings, owner, msg.platform, at)
-    base = dict(kind="nudge", id=msg.id, workspace=msg.workspace, user=msg.owner, platform=msg.platform)
-    notifier = _notifier(notifiers, msg.platform)
-    if notifier is None:
-        return Outcome(status="no_notifier", **base)
-    send_hour = settings.send_hour if settings else 9
-    if not policy.in_window(at, send_hour, ctx.tz):
-        # A retry or a late re-delivery still never arrives at night.
-        store.nudges.mark_retry(msg.id, policy.next_window_start(at, send_hour, ctx.tz), None, count_attempt=False)
-        return Outcome(status="waiting", **base)
-    if not store.nudges.lease(msg.id, at, at + LEASE):
-        return None  # another sweep is delivering it
-    replies = message_replies(ctx, msg)
-    if not replies:
-        store.nudges.mark_cancelled(msg.id)
-        return Outcome(status="cancelled", **base)
-    summary = replies[0].title
-    text = "\n\n".join(r.plain() for r in replies)
-    try:
-        await notifier.send_dm(Recipient(msg.platform, msg.workspace, msg.owner), replies)
-    except DeliveryFailed as err:
-        return _failed(store, msg.id, msg.attempts, at, err.reason, err.permanent, err.retry_after, base, summary)
-    except Exception as err:  # a bug or an unexpected network error: retry like a transient failure
-        log.exception("delivering nudge message %s failed", msg.id)
-        return _failed(store, msg.id, msg.attempts, at, f"{type(err).__name__}: {err}", False, None, base, summary)
-    store.nudges.mark_delivered(msg.id, at)
-    return Outcome(status="delivered", summary=summary, text=text, **base)
-
-
-def _failed(store: "Store", message_id: int, attempts_before: int, at: datetime, reason: str, permanent: bool,
-            retry_after: float | None, base: dict, summary: str) -> Outcome:
-    attempts = attempts_before + 1
-    if permanent or attempts >= MAX_ATTEMPTS:
-        store.nudges.mark_failed(message_id, at, reason[:500])
-        return Outcome(status="failed", summary=summary, error=reason, **base)
-    store.nudges.mark_retry(message_id, at + backoff(attempts, retry_after), reason[:500])
-    return Outcome(status="retry", summary=summary, error=reason, **base)
-
-
-async def deliver_followups(store: "Store", core: "Core", notifiers: Mapping[str, Notifier], at: datetime) -> list[Outcome]:
-    """Scheduled DMs other features asked for (the dialogue's "remind me in 3 days")."""
-    followups = getattr(store, "followups", None)
-    if followups is None:
-        return []
-    try:
-        from bot.dialogue import followup_replies  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    outcomes: list[Outcome] = []
-    for f in followups.due(at, limit=PAGE):
-        base = dict(kind="followup", id=f.id, workspace=f.workspace, user=f.owner, platform=f.platform)
-        notifier = _notifier(notifiers, f.platform)
-        if notifier is None:
-            outcomes.append(Outcome(status="no_notifier", **base))
-            continue
-        if not store.nudges.lease_followup(f.id, at, at + LEASE):
-            continue
-        owner = Owner(f.workspace, f.owner)
-        ctx = user_context(core, store.users.get(owner), owner, f.platform, at)
-        replies = followup_replies(ctx, f)
-        try:
-            await notifier.send_dm(Recipient(f.platform, f.workspace, f.owner), replies)
-        except DeliveryFailed as err:
-            after = followups.mark_failed(f.id, err.reason, at, permanent=err.permanent, retry_after=err.retry_after)
-            given_up = after is not None and after.gave_up_at is not None
-            outcomes.append(Outcome(status="failed" if given_up else "retry", error=err.reason, **base))
-            store.nudges.release_followup(f.id)
-            continue
-        except Exception as err:
-            log.exception("delivering follow-up %s failed", f.id)
-            followups.mark_failed(f.id, f"{type(err).__name__}: {err}", at)
-            store.nudges.release_followup(f.id)
-            outcomes.append(Outcome(status="retry", error=str(err), **base))
-            continue
-        followups.mark_delivered(f.id, at)
-        outcomes.append(Outcome(status="delivered", summary=replies[0].title if replies else "",
-                                text="\n\n".join(r.plain() for r in replies), **base))
-    return outcomes
-
-
-# -- the whole sweep -----------------------------------------------------------------------
-def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport) -> None:
+# -- step 2: deliver (bot/nudges/delivery.py) -------------------------------------------
+def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime | None = None) -> None:
+    """Claim everything due as of `at`; `now` (the real clock) stamps the DMs' first attempt."""
     groups = scan(store, at)
     report.checked = sum(len(v) for v in groups.values())
     for p in plan(store, core, at, groups):
-        report.claimed += claim(store, at, p)
+        report.claimed += claim(store, at, p, now)
 
 
 async def run_sweep(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier], at: datetime,
-                    core: "Core | None" = None) -> SweepReport:
-    """One full sweep as of `at` (UTC): claim, deliver nudges, deliver follow-ups."""
+                    core: "Core | None" = None, *, clock: "Clock | None" = None,
+                    settings: "DeliverySettings | None" = None, stop: asyncio.Event | None = None) -> SweepReport:
+    """One full sweep as of `at` (UTC): claim (in a worker thread), then deliver nudges and follow-ups.
+
+    `at` decides only what is due. Leases, attempts and backoff use `clock`:
+    the real clock, or the core's clock when a core is given (tests inject one).
+    """
     from bot.core import Core
+    from bot.nudges.delivery import Deliverer, DeliverySettings, real_clock
 
     if at.tzinfo is None:
         raise ValueError("naive datetime")
     at = at.astimezone(timezone.utc)
+    if clock is None:
+        clock = core.clock if core is not None else real_clock
     core = core or Core(store, clock=lambda: at)
     table = as_table(notifiers)
     report = SweepReport(at=at)
-    claim_due(store, core, at, report)
-    while True:
-        batch = store.nudges.deliverable(at, limit=PAGE)
-        moved = 0
-        for msg in batch:
-            outcome = await deliver_message(store, core, table, at, msg)
-            if outcome is not None:
-                report.outcomes.append(outcome)
-                moved += outcome.status != "no_notifier"
-        # A DM with no notifier here stays pending and would come back: stop when nothing moved.
-        if len(batch) < PAGE or moved == 0:
-            break
-    report.outcomes.extend(await deliver_followups(store, core, table, at))
+    await asyncio.to_thread(claim_due, store, core, at, report, clock())
+    deliverer = Deliverer(store, core, table, at, clock, settings or DeliverySettings.from_env(), stop)
+    report.outcomes.extend(await deliverer.run())
     return report
 
 

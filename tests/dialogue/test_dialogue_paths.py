@@ -1,7 +1,7 @@
 """Every verdict walked end to end through `Core.handle`, checking what the user sees and what is stored."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, datetime, timezone
 
 from bot import fmt, letters
 from dlg_helpers import OWNER, choice, current_step, dialogue_choices, text_of, walk
@@ -141,7 +141,8 @@ def test_remind_me_in_three_days_stores_one_followup(say, click, store, clock) -
     assert "I'll message you on" in text_of(first) and "I'll message you on" in text_of(again)
     rows = store.followups.for_owner(OWNER)
     assert len(rows) == 1
-    assert rows[0].kind == "decide" and rows[0].due_at == clock.now + timedelta(days=3)
+    # three days on, at the user's send hour (09:00, zone UTC by default), not 72 hours to the minute
+    assert rows[0].kind == "decide" and rows[0].due_at == datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
     assert rows[0].payload["verdict"] == "fire_notice"
     assert store.followups.due(clock.now) == []
     clock.advance(days=3)

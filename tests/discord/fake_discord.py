@@ -5,7 +5,11 @@ client: HELLO, IDENTIFY, READY, heartbeats and their ACKs, and dispatching
 INTERACTION_CREATE; REST answers shaped like Discord's. Every REST call the
 bot makes is recorded (method, path, JSON body, uploaded files) so tests
 assert exactly what a user would see. Faults are switched on per test:
-closed DMs (50007) and one 429 with `retry_after`.
+closed DMs (50007) and one 429 with `retry_after`; for DMs also a slow
+answer (`dm_delay`), a message created but never answered (`dm_hangs`) and
+429s until a moment (`dm_limited_until`). A DM sent with a `nonce` and
+`enforce_nonce` is created once per nonce window, as Discord does; the DM's
+history (GET /channels/{id}/messages) is served from `dm_created`.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -37,6 +42,15 @@ def reply_json(data: Any, status: int = 200, headers: dict[str, str] | None = No
 
 def snowflake() -> str:
     return str(next(_ids))
+
+
+_low_bits = itertools.count()
+
+
+def time_snowflake() -> str:
+    """A snowflake made of the current time, as Discord makes them (history `after=` compares these)."""
+    ms = int(time.time() * 1000) - 1420070400000
+    return str((ms << 22) | (next(_low_bits) % (1 << 22)))
 
 
 def user_payload(user_id: str, name: str = "someone") -> dict:
@@ -69,6 +83,18 @@ class FakeDiscord:
         self.dm_channels: dict[str, str] = {}  # channel id -> user id
         self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
         self.cdn: dict[str, bytes] = {}  # attachment id -> the file a user attached
+        # Fault modes for DMs (POST /channels/{id}/messages): answer late, accept and never answer,
+        # or 429 until a moment; nonces are enforced the way Discord does (`enforce_nonce`).
+        self.dm_delay = 0.0
+        self.dm_hangs = 0
+        self.dm_limited_until = 0.0
+        self.dm_retry_after = 1.0
+        self.nonce_window = 300.0  # seconds Discord remembers a nonce
+        self._nonces: dict[tuple[str, str], tuple[float, dict]] = {}
+        self.dm_created: list[dict] = []  # every DM message actually created, in order
+        self.history_has_nonce = False  # real Discord leaves the nonce out of fetched messages
+        self._query: dict[str, str] = {}
+        self._closing = asyncio.Event()  # set on stop: slow and hanging answers give up at once
         self._changed = asyncio.Condition()
         self._seq = 0
         self.runner: web.AppRunner | None = None
@@ -86,7 +112,14 @@ class FakeDiscord:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._closing.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
     async def stop(self) -> None:
+        self._closing.set()
         for ws in list(self.sockets):
             await ws.close()
         if self.runner is not None:
@@ -225,6 +258,8 @@ class FakeDiscord:
             "flags": body.get("flags", flags) or 0,
             "components": body.get("components") or [],
         }
+        if body.get("nonce") is not None:
+            message["nonce"] = body["nonce"]
         self.messages[message["id"]] = message
         return message
 
@@ -244,17 +279,32 @@ class FakeDiscord:
                     headers={"Via": "1.1 google", "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
                              "X-RateLimit-Reset-After": "0.01", "X-RateLimit-Bucket": "fake-bucket"},
                 )
+        dm_post = request.method == "POST" and re.fullmatch(r"/channels/(\d+)/messages", path) is not None
+        if dm_post and time.monotonic() < self.dm_limited_until:
+            call.status = 429
+            self.calls.append(call)
+            await self._notify()
+            return reply_json({"message": "You are being rate limited.", "retry_after": self.dm_retry_after, "global": False},
+                              status=429, headers={"Retry-After": str(self.dm_retry_after), "X-RateLimit-Limit": "5",
+                                                   "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": str(self.dm_retry_after),
+                                                   "X-RateLimit-Bucket": "fake-dm", "X-RateLimit-Scope": "user"})
+        if dm_post and self.dm_delay:
+            await self._pause(self.dm_delay)
         self.calls.append(call)
         bot_route = not re.match(r"^/(interactions|webhooks)/", path)
         if bot_route and request.headers.get("Authorization") != f"Bot {TOKEN}":
             call.status = 401
             await self._notify()
             return reply_json({"message": "401: Unauthorized", "code": 0}, status=401)
+        self._query = dict(request.query)
         try:
             status, answer = self._answer(request.method, path, body)
         finally:
             await self._notify()
         call.status = status
+        if dm_post and status == 200 and self.dm_hangs > 0:
+            self.dm_hangs -= 1
+            await self._pause(3600)  # created, never answered: the client times out
         if answer is None:
             return web.Response(status=status)
         return reply_json(answer, status=status)
@@ -308,7 +358,22 @@ class FakeDiscord:
         if m and method == "POST":
             if self.dm_channels.get(m.group(1)) in self.closed_dms:
                 return 403, {"message": "Cannot send messages to this user", "code": 50007}
-            return 200, self._message(m.group(1), body)
+            nonce = (body or {}).get("nonce")
+            if nonce is not None and (body or {}).get("enforce_nonce"):
+                seen = self._nonces.get((m.group(1), str(nonce)))
+                if seen and time.monotonic() - seen[0] < self.nonce_window:
+                    return 200, seen[1]  # Discord returns the message it already made
+            message = self._message(m.group(1), body, message_id=time_snowflake())
+            self.dm_created.append(message)
+            if nonce is not None:
+                self._nonces[(m.group(1), str(nonce))] = (time.monotonic(), message)
+            return 200, message
+        if m and method == "GET":
+            after = int(self._query.get("after") or 0)
+            limit = int(self._query.get("limit") or 50)
+            found = [msg for msg in self.dm_created if msg["channel_id"] == m.group(1) and int(msg["id"]) > after]
+            found.sort(key=lambda msg: int(msg["id"]), reverse=True)  # newest first, like Discord
+            return 200, [{k: v for k, v in msg.items() if k != "nonce" or self.history_has_nonce} for msg in found[:limit]]
         return 404, {"message": "Unknown route", "code": 0}
 
     # -- interactions the "user" makes -----------------------------------------------

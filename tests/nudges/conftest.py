@@ -28,7 +28,7 @@ class RecordingNotifier:
             raise DeliveryFailed("cannot_dm", permanent=True)
         if self.fail_next > 0:
             self.fail_next -= 1
-            raise DeliveryFailed("ratelimited", retry_after=1)
+            raise DeliveryFailed("network")  # a transient failure (rate limits: tests/faults)
         self.sent.append((recipient, tuple(replies)))
 
     @property

@@ -30,7 +30,7 @@ async def test_transient_failures_are_retried_with_backoff_and_sent_once(overdue
     report = await sweep(AT)
     assert report.count("retry") == 1 and notifier.sent == []
     msg = store.nudges.pending()[0]
-    assert msg.status == "pending" and msg.attempts == 1 and msg.last_error == "ratelimited"
+    assert msg.status == "pending" and msg.attempts == 1 and msg.last_error == "network"
     await sweep(AT + timedelta(minutes=1))  # too early for the next attempt
     assert notifier.attempts == 1
     await sweep(AT + timedelta(minutes=2))

@@ -5,12 +5,22 @@ its method, parameters (form, query or JSON, with `blocks`/`view` decoded)
 and token, so tests assert what a user would see. Failures are queued per
 method: `fake.fail("chat.postMessage", "channel_not_found")`,
 `fake.fail("users.info", status=429, headers={"Retry-After": "0"})`.
+
+Like Slack, posted messages are kept per channel with their `metadata`, and
+`conversations.history` returns them (metadata only with
+`include_all_metadata`). Modes for fault tests: `fake.slow(method, seconds)`
+answers late; `fake.hang_after_accept(method, times)` stores the message and
+then never answers; `fake.rate_limit(method, seconds, retry_after)` answers
+429 with `Retry-After` for a while; `fake.posts_by_delivery()` counts what
+each user received per reminder part.
 """
 from __future__ import annotations
 
 import asyncio
 import itertools
 import json
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qsl
@@ -69,6 +79,14 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.base = ""
+        self.history: dict[str, list[dict]] = {}  # channel -> messages, oldest first
+        self.delays: dict[str, float] = {}  # method -> seconds before answering
+        self.hangs: dict[str, int] = {}  # method -> how many more calls are accepted, then never answered
+        self.hang_skips: dict[str, int] = {}
+        self.limits: dict[str, tuple[float, float]] = {}  # method -> (429 until monotonic, Retry-After)
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._closing = asyncio.Event()  # set on stop: slow and hanging answers give up at once
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> "FakeSlack":
@@ -87,7 +105,14 @@ class FakeSlack:
         self.base = f"http://127.0.0.1:{port}"
         return self
 
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._closing.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
     async def stop(self) -> None:
+        self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -113,6 +138,29 @@ class FakeSlack:
     def fail(self, method: str, error: str | None = None, *, status: int = 200, headers: dict | None = None, times: int = 1, body: str | None = None) -> None:
         self.failures.setdefault(method, []).extend(Failure(error, status, dict(headers or {}), body) for _ in range(times))
 
+    def slow(self, method: str, seconds: float) -> None:
+        self.delays[method] = seconds
+
+    def hang_after_accept(self, method: str, times: int = 1, skip: int = 0) -> None:
+        """The next `times` calls (after `skip` answered ones) are stored but never answered."""
+        self.hangs[method] = self.hangs.get(method, 0) + times
+        self.hang_skips[method] = skip
+
+    def rate_limit(self, method: str, seconds: float, retry_after: float) -> None:
+        self.limits[method] = (time.monotonic() + seconds, retry_after)
+
+    def posted(self) -> list[dict]:
+        """Every message that landed in a channel (accepted posts, answered or not)."""
+        return [m for msgs in self.history.values() for m in msgs]
+
+    def posts_by_delivery(self) -> Counter:
+        """(channel, delivery key, part) -> how many times it landed: all 1 means exactly once."""
+        out: Counter = Counter()
+        for m in self.posted():
+            payload = (m.get("metadata") or {}).get("event_payload") or {}
+            out[(m["channel"], payload.get("delivery"), payload.get("part"))] += 1
+        return out
+
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -133,7 +181,7 @@ class FakeSlack:
         return await asyncio.wait_for(_wait(), timeout)
 
     async def _record(self, call: Call | None = None, response: dict | None = None, ack: dict | None = None) -> None:
-        async with self._changed:
+        async with self._changed:  # with no arguments: just wake the waiters
             if call is not None:
                 self.calls.append(call)
             if response is not None:
@@ -164,6 +212,20 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth[len("Bearer "):] if auth.startswith("Bearer ") else params.get("token")
         await self._record(Call(method, params, token, dict(request.headers)))
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return await self._answer(method, params, token)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, method: str, params: dict, token: str | None) -> web.Response:
+        limit = self.limits.get(method)
+        if limit and time.monotonic() < limit[0]:
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(limit[1])})
+        if self.delays.get(method):
+            await self._pause(self.delays[method])
         queued = self.failures.get(method)
         if queued:
             f = queued.pop(0)
@@ -175,7 +237,14 @@ class FakeSlack:
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response(handler(params, token))
+        answer = handler(params, token)
+        await self._record()  # wake tests waiting for what the handler stored
+        if self.hang_skips.get(method):
+            self.hang_skips[method] -= 1
+        elif self.hangs.get(method):
+            self.hangs[method] -= 1
+            await self._pause(3600)  # accepted (stored), never answered: the client times out
+        return web.json_response(answer)
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -246,7 +315,28 @@ class FakeSlack:
         return {"ok": True, "channel": {"id": "D" + str(p.get("users", "")).lstrip("U")}}
 
     def m_chat_postMessage(self, p: dict, token: str | None) -> dict:
-        return {"ok": True, "channel": p.get("channel"), "ts": self._ts_next(), "message": {"text": p.get("text"), "blocks": p.get("blocks")}}
+        ts = self._ts_next()
+        metadata = p.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", "ts": ts, "text": p.get("text"),
+                   "blocks": p.get("blocks"), "channel": p.get("channel"), "metadata": metadata, "_at": time.time()}
+        self.history.setdefault(str(p.get("channel")), []).append(message)
+        return {"ok": True, "channel": p.get("channel"), "ts": ts, "message": {"text": p.get("text"), "blocks": p.get("blocks")}}
+
+    def m_conversations_history(self, p: dict, token: str | None) -> dict:
+        include = str(p.get("include_all_metadata")).lower() in ("true", "1")
+        oldest = float(p.get("oldest") or 0)
+        limit = int(p.get("limit") or 100)
+        out = []
+        for m in reversed(self.history.get(str(p.get("channel")), [])):  # newest first, like Slack
+            if m["_at"] < oldest:  # the fake's ts are fixed; when it was posted is real time
+                continue
+            item = {k: v for k, v in m.items() if k not in ("channel", "metadata", "_at")}
+            if include and m.get("metadata"):
+                item["metadata"] = m["metadata"]
+            out.append(item)
+        return {"ok": True, "messages": out[:limit], "has_more": len(out) > limit}
 
     def m_chat_postEphemeral(self, p: dict, token: str | None) -> dict:
         return {"ok": True, "message_ts": self._ts_next()}

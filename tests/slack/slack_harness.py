@@ -199,7 +199,7 @@ def grant(token: str, refresh: str | None = None, expires_in: int | None = None)
         "ok": True,
         "app_id": "A0APP",
         "authed_user": {"id": "U1"},
-        "scope": "commands,chat:write,im:write,users:read,files:write",
+        "scope": "commands,chat:write,im:write,im:history,users:read,files:write",
         "token_type": "bot",
         "access_token": token,
         "bot_user_id": "UBOT2",

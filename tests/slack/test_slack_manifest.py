@@ -19,6 +19,7 @@ METHOD_SCOPES = {
     "chat_update": "chat:write",
     "chat_getPermalink": None,
     "conversations_open": "im:write",
+    "conversations_history": "im:history",
     "users_info": "users:read",
     "views_open": None,
     "views_publish": None,

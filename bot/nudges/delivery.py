@@ -1,0 +1,266 @@
+"""Delivering claimed DMs: concurrent, polite, exactly once, on the real clock.
+
+A small pool of workers (`concurrency`, the bound on DMs in flight) takes
+pending DMs by id. For each one a worker takes a lease on the *real* clock
+(the injected `clock`, never the sweep's `--at`), keeps it alive with a
+heartbeat while the platform works, renders the DM from the invoices as they
+are now and hands it to the platform's `Notifier` with a `Delivery`: the key
+naming the ledger entry, the first part not yet delivered and the part whose
+outcome is unknown. Database work runs in a worker thread, so the event loop
+that also serves Slack and Discord only waits on the network.
+
+Rate limits are per workspace: a `Retry-After` pauses that workspace's DMs
+(the others go on); a short one is waited out, a long one leaves the DM for a
+later sweep without counting an attempt. A `stop` event (SIGTERM) lets the
+DMs in flight finish and leaves the rest pending.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from bot.notify import Delivery, DeliveryFailed, Notifier, Recipient
+from storage.nudge_delivery import Lease
+
+if TYPE_CHECKING:
+    from bot.core import Core
+    from bot.nudges.sweep import Outcome
+    from bot.replies import Reply
+    from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def real_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        return float(env.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """Timings of delivery; the environment can shorten them (tests, small installations)."""
+
+    lease: timedelta = timedelta(minutes=10)
+    heartbeat: timedelta = timedelta(minutes=2)
+    concurrency: int = 16
+    #: How long after an unknown outcome the DM is looked for and, if absent, sent again.
+    unknown_retry: timedelta = timedelta(minutes=1)
+    #: Retry-After up to this is waited out within the sweep; longer leaves the DM for a later sweep.
+    max_inline_wait: float = 30.0
+    #: Multiplies the retry backoff (1 in production).
+    backoff_scale: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "DeliverySettings":
+        env = os.environ if env is None else env
+        lease = _env_float(env, "REDFLAG_NUDGE_LEASE_SECONDS", 600)
+        return cls(
+            lease=timedelta(seconds=lease),
+            heartbeat=timedelta(seconds=_env_float(env, "REDFLAG_NUDGE_HEARTBEAT_SECONDS", lease / 5)),
+            concurrency=max(1, int(_env_float(env, "REDFLAG_NUDGE_CONCURRENCY", 16))),
+            unknown_retry=timedelta(seconds=_env_float(env, "REDFLAG_NUDGE_UNKNOWN_RETRY_SECONDS", 60)),
+            max_inline_wait=_env_float(env, "REDFLAG_NUDGE_MAX_INLINE_WAIT", 30),
+            backoff_scale=_env_float(env, "REDFLAG_NUDGE_BACKOFF_SCALE", 1.0),
+        )
+
+
+class RateGate:
+    """Per (platform, workspace): no request before the last `Retry-After` has passed."""
+
+    def __init__(self) -> None:
+        self._until: dict[tuple[str, str], float] = {}
+
+    def pause(self, key: tuple[str, str], seconds: float) -> None:
+        self._until[key] = max(self._until.get(key, 0.0), time.monotonic() + seconds)
+
+    def remaining(self, key: tuple[str, str]) -> float:
+        return max(0.0, self._until.get(key, 0.0) - time.monotonic())
+
+    async def wait(self, key: tuple[str, str], stop: asyncio.Event) -> bool:
+        """Wait out the pause; False if the sweep was asked to stop meanwhile."""
+        while (left := self.remaining(key)) > 0:
+            try:
+                await asyncio.wait_for(stop.wait(), left)
+                return False
+            except asyncio.TimeoutError:
+                pass
+        return not stop.is_set()
+
+
+@dataclass
+class Job:
+    """One DM ready to go: leased, rendered, with its recipient and notifier."""
+
+    kind: str
+    id: int
+    lease: Lease
+    recipient: Recipient
+    notifier: Notifier
+    replies: list["Reply"]
+    attempts: int
+    base: dict = field(default_factory=dict)
+
+
+def _accepts_delivery(notifier: Notifier) -> bool:
+    try:
+        return "delivery" in inspect.signature(notifier.send_dm).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class Deliverer:
+    """Delivers every pending DM of one sweep (see the module docstring)."""
+
+    def __init__(self, store: "Store", core: "Core", notifiers: Mapping[str, Notifier], at: datetime,
+                 clock: Clock, settings: DeliverySettings, stop: asyncio.Event | None = None) -> None:
+        self.store = store
+        self.core = core
+        self.notifiers = notifiers
+        self.at = at
+        self.clock = clock
+        self.settings = settings
+        self.stop = stop or asyncio.Event()
+        self.gate = RateGate()
+        self.token = uuid.uuid4().hex
+        self.outcomes: list["Outcome"] = []
+
+    def notifier_for(self, platform: str) -> Notifier | None:
+        return self.notifiers.get(platform) or self.notifiers.get("*")
+
+    # -- the pool ---------------------------------------------------------------------
+    async def run(self) -> list["Outcome"]:
+        queue: asyncio.Queue[tuple[str, int] | None] = asyncio.Queue(maxsize=self.settings.concurrency * 4)
+        workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.settings.concurrency)]
+        feeder = asyncio.create_task(self._feed(queue))
+        try:
+            await asyncio.gather(feeder, *workers)
+        except BaseException:
+            for task in (feeder, *workers):
+                task.cancel()
+            raise
+        return self.outcomes
+
+    async def _feed(self, queue: asyncio.Queue) -> None:
+        try:
+            after = 0
+            while not self.stop.is_set():
+                ids = await asyncio.to_thread(self.store.nudges.delivery.deliverable_ids, self.clock(), after, 500)
+                for message_id in ids:
+                    await queue.put(("nudge", message_id))
+                if len(ids) < 500:
+                    break
+                after = ids[-1]
+            followups = getattr(self.store, "followups", None)
+            if followups is not None and not self.stop.is_set():
+                for f in await asyncio.to_thread(followups.due, self.at, 500):
+                    await queue.put(("followup", f.id))
+        finally:
+            for _ in range(self.settings.concurrency):
+                await queue.put(None)
+
+    async def _worker(self, queue: asyncio.Queue) -> None:
+        while True:
+            item = await queue.get()
+            if item is None:
+                return
+            if self.stop.is_set():
+                continue  # left pending for the next sweep
+            kind, item_id = item
+            outcome = await self.deliver(kind, item_id)
+            if outcome is not None:
+                self.outcomes.append(outcome)
+
+    # -- one DM -------------------------------------------------------------------------
+    async def deliver(self, kind: str, item_id: int) -> "Outcome | None":
+        from bot.nudges import prepare
+
+        prepared = await asyncio.to_thread(prepare.prepare, self, kind, item_id)
+        if prepared is None or not isinstance(prepared, Job):
+            return prepared
+        job = prepared
+        heartbeat = asyncio.create_task(self._heartbeat(job))
+        try:
+            return await self._attempt(job)
+        finally:
+            heartbeat.cancel()
+
+    async def _heartbeat(self, job: Job) -> None:
+        interval = max(self.settings.heartbeat.total_seconds(), 0.05)
+        while True:
+            await asyncio.sleep(interval)
+            until = self.clock() + self.settings.lease
+            if not await asyncio.to_thread(self.store.nudges.delivery.renew, job.kind, job.id, self.token, until):
+                log.warning("lost the lease on %s %s", job.kind, job.id)
+                return
+
+    def _delivery(self, job: Job, lease: Lease) -> Delivery:
+        state = self.store.nudges.delivery
+
+        async def sending(part: int) -> None:
+            await asyncio.to_thread(state.sending, job.kind, job.id, self.token, part, self.clock())
+
+        async def sent(part: int) -> None:
+            await asyncio.to_thread(state.sent, job.kind, job.id, self.token, part)
+
+        return Delivery(key=f"{job.kind}-{job.id}", start=lease.parts_done, unknown_part=lease.inflight_part,
+                        unknown_since=lease.inflight_at, sending=sending, sent=sent)
+
+    async def _send(self, job: Job) -> None:
+        lease = await asyncio.to_thread(self.store.nudges.delivery._read, job.kind, job.id, self.token)
+        delivery = self._delivery(job, lease)
+        if _accepts_delivery(job.notifier):
+            await job.notifier.send_dm(job.recipient, job.replies, delivery=delivery)  # type: ignore[call-arg]
+            return
+        # A notifier that cannot look back (the console's print): one part, resent when unknown.
+        await delivery.sending(0)
+        await job.notifier.send_dm(job.recipient, job.replies)
+        await delivery.sent(0)
+
+    async def _attempt(self, job: Job) -> "Outcome":
+        from bot.nudges import prepare
+
+        key = (job.recipient.platform, job.recipient.workspace)
+        while True:
+            if self.gate.remaining(key) > self.settings.max_inline_wait:
+                return await asyncio.to_thread(prepare.leave, self, job, "ratelimited")  # the workspace waits long
+            if not await self.gate.wait(key, self.stop):
+                return await asyncio.to_thread(prepare.leave, self, job, "stopped")
+            try:
+                await self._send(job)
+            except DeliveryFailed as err:
+                if err.retry_after is not None and not err.permanent:
+                    self.gate.pause(key, err.retry_after)  # every DM to this workspace waits, not only this one
+                    if err.retry_after <= self.settings.max_inline_wait and not self.stop.is_set():
+                        continue  # wait it out with the lease kept alive, then the same part again
+                    if not err.unknown:
+                        return await asyncio.to_thread(prepare.rate_limited, self, job, err)
+                return await asyncio.to_thread(prepare.failed, self, job, err.reason, err.permanent, err.unknown)
+            except Exception as err:  # a bug or an unexpected error: the part may have gone out
+                log.exception("delivering %s %s failed", job.kind, job.id)
+                return await asyncio.to_thread(prepare.failed, self, job, f"{type(err).__name__}: {err}", False, True)
+            return await asyncio.to_thread(prepare.delivered, self, job)
+
+
+def scaled_backoff(settings: DeliverySettings, attempts: int, retry_after: float | None) -> timedelta:
+    from bot.nudges.sweep import backoff
+
+    wait = backoff(attempts, None) * settings.backoff_scale
+    if retry_after:
+        wait = max(wait, timedelta(seconds=retry_after))
+    return wait
+

@@ -1,0 +1,49 @@
+"""Fault injection for reminders: real `redflag nudges run` processes against the fake Slack and Discord.
+
+The fakes run on this test's event loop (loopback only) while the sweeps run
+as child processes on the same SQLite file, so a sweep can be slowed down,
+left without an answer, rate-limited or killed at a chosen step. Every
+timing is shortened through the environment (leases of a second or two,
+timeouts under a second), so each case takes seconds. What a user received
+is read from the fakes' own records.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fake_slack import FakeSlack  # noqa: E402
+from faultkit import FAST  # noqa: E402
+from slack_harness import BOT_TOKEN, SIGNING_SECRET  # noqa: E402
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "DISCORD_")):
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeSlack().start()
+    for i in range(1, 41):
+        server.user(f"U{i}", locale="en-US", tz="Europe/Amsterdam", name=f"User {i}")
+    server.teams[BOT_TOKEN] = "T1"
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def child_env(fake, db_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
+    env.update(FAST)
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url,
+               REDFLAG_DB=str(db_path))
+    return env
