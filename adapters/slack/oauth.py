@@ -28,11 +28,10 @@ BOT_SCOPES: tuple[str, ...] = (
     "commands",  # slash commands and the message shortcut
     "chat:write",  # replies, reminder DMs, chat.update, chat.postEphemeral
     "im:write",  # conversations.open for DMs
-    "im:history",  # conversations.history: did a reminder whose answer was lost arrive? (metadata)
+    "im:history",  # conversations.history (did a reminder whose answer was lost arrive?) and message.im (a CSV to import)
     "users:read",  # users.info: locale (include_locale) and time zone
     "files:write",  # exports and charts
     "files:read",  # a CSV shared in the DM for /invoice import (downloaded from its private URL)
-    "im:history",  # the message.im event that brings that file
 )
 #: Minutes before expiry at which a rotating token is refreshed.
 ROTATE_BEFORE_MINUTES = 120
