@@ -25,8 +25,8 @@ The rules and their thresholds (DOMAIN.md §1–§3):
 
 Each rule fires once per *pattern* (its `key` names the evidence that makes
 it, so a retry or a second check finds the same key) and then is quiet for
-`RULE_QUIET[rule]` for that client. "Not now" silences a rule for a client for
-`NOT_NOW` (30 days). Apart from urgent ones, at most one alert DM goes to a
+`RULE_QUIET[rule]` for that client. "Not now" holds a rule for a client for
+`NOT_NOW` (30 days). Repeats are held per kind (`Finding.family`). Apart from urgent ones, at most one alert DM goes to a
 user per client per `CLIENT_QUIET` (7 days): a later one waits.
 """
 from __future__ import annotations
@@ -111,6 +111,11 @@ class Finding:
     evidence: Mapping[str, object] = field(default_factory=dict)
 
     @property
+    def family(self) -> str:
+        """What "Not now" and the quiet period hold: the rule, per kind for repeats (`repeat:haggling`)."""
+        return f"repeat:{self.evidence.get('kind')}" if self.rule == "repeat" else self.rule
+
+    @property
     def has_clause(self) -> bool:
         return self.advice in CLAUSES
 
@@ -178,10 +183,10 @@ def evaluate(facts: Facts, now: datetime, today: date, *, last_fired: Mapping[st
     for f in found:
         if f.key in known:
             continue
-        until = silenced_until.get(f.rule)
+        until = silenced_until.get(f.family)
         if until is not None and now < until:
             continue
-        last = last_fired.get(f.rule)
+        last = last_fired.get(f.family)
         if last is not None and now - last < RULE_QUIET[f.rule]:
             continue
         out.append(f)

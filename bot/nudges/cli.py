@@ -54,7 +54,7 @@ def _now() -> datetime:
 
 def _outcome_line(t: Messages, o: Outcome) -> str:
     values = dict(user=o.user, workspace=o.workspace, platform=o.platform, summary=o.summary, error=o.error)
-    prefix = t("nudge.cli.kind_followup") if o.kind == "followup" else t("nudge.cli.kind_nudge")
+    prefix = {"followup": t("nudge.cli.kind_followup"), "alert": t("alert.cli.kind")}.get(o.kind) or t("nudge.cli.kind_nudge")
     return f"• {prefix} #{o.id}: " + t(f"nudge.cli.{o.status}", **values)
 
 

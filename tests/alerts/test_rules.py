@@ -33,17 +33,17 @@ def test_a_fourth_incident_is_the_same_pattern_and_the_rule_is_quiet_after_firin
     assert later == []  # same first incident in the window: the same key
     # a new window (the first incident fell out) is a new key, yet the rule is quiet for 30 days
     moved = evaluate(Facts(7, incidents("haggling", [29, 28, 27], start=10)), NOW, TODAY,
-                     last_fired={"repeat": NOW - timedelta(days=10)}, known_keys=[first[0].key])
+                     last_fired={"repeat:haggling": NOW - timedelta(days=10)}, known_keys=[first[0].key])
     assert moved == []
     again = evaluate(Facts(7, incidents("haggling", [29, 28, 27], start=10)), NOW, TODAY,
-                     last_fired={"repeat": NOW - timedelta(days=31)}, known_keys=[first[0].key])
+                     last_fired={"repeat:haggling": NOW - timedelta(days=31)}, known_keys=[first[0].key])
     assert [f.rule for f in again] == ["repeat"]
 
 
 def test_not_now_holds_a_rule_for_thirty_days() -> None:
     facts = Facts(7, incidents("indecision", [3, 2, 1]))
-    assert evaluate(facts, NOW, TODAY, silenced_until={"repeat": NOW + timedelta(days=1)}) == []
-    assert len(evaluate(facts, NOW, TODAY, silenced_until={"repeat": NOW - timedelta(seconds=1)})) == 1
+    assert evaluate(facts, NOW, TODAY, silenced_until={"repeat:indecision": NOW + timedelta(days=1)}) == []
+    assert len(evaluate(facts, NOW, TODAY, silenced_until={"repeat:indecision": NOW - timedelta(seconds=1)})) == 1
 
 
 def inv(i: int, due: date, paid: date | None) -> InvoiceFact:
