@@ -120,9 +120,15 @@ class Alerts:
         return new
 
     def digest_owners(self) -> list[tuple[Owner, str, str | None]]:
-        """(owner, digest day, joined at) of every user whose digest is not off (Monday when never set)."""
+        """(owner, digest day, first client added at) of every user with a client whose digest is not off.
+
+        A user with no client has nothing to summarise; the first client's time (on the core's clock)
+        says from when there is a week to tell about.
+        """
         rows = self.db.rows(
-            "SELECT u.workspace, u.user, coalesce(s.digest_day, 'monday'), u.created_at FROM users u"
+            "SELECT u.workspace, u.user, coalesce(s.digest_day, 'monday'), c.since FROM users u"
+            " JOIN (SELECT workspace, owner, min(created_at) AS since FROM clients GROUP BY workspace, owner) c"
+            "   ON c.workspace = u.workspace AND c.owner = u.user"
             " LEFT JOIN alert_settings s ON s.workspace = u.workspace AND s.owner = u.user"
             " WHERE coalesce(s.digest_day, 'monday') != 'off'"
         )

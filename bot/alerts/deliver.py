@@ -72,6 +72,36 @@ def next_digest(store: "Store", core: "Core", owner: Owner, at: datetime) -> dat
     return policy.local_moment(day, settings.send_hour, ctx.tz)
 
 
+def preview_digests(store: "Store", core: "Core", at: datetime, limit: int, t) -> list[str]:  # type: ignore[no-untyped-def]
+    """`redflag nudges preview`: when each user's next digest goes, and the next one as it would read."""
+    from dataclasses import replace
+
+    from bot import fmt
+    from bot.alerts.render import digest_reply
+    from bot.nudges.sweep import user_context
+    from bot.replies import strip_markup
+
+    due = []
+    for owner, _, _ in store.alerts.digest_owners():
+        when = next_digest(store, core, owner, at)
+        if when is not None:
+            due.append((when, owner))
+    due.sort(key=lambda pair: (pair[0], pair[1].workspace, pair[1].user))
+    if not due:
+        return []
+    lines = [t("digest.cli.preview_title")]
+    for when, owner in due[:limit]:
+        settings = store.users.get(owner)
+        ctx = user_context(core, settings, owner, settings.platform if settings else "console", when)
+        lines.append("• " + t("digest.cli.preview", when=fmt.local_iso(ctx.tz, when), user=owner.user,
+                              workspace=owner.workspace))
+    first_owner = due[0][1]
+    settings = store.users.get(first_owner)
+    ctx = user_context(core, settings, first_owner, settings.platform if settings else "console", due[0][0])
+    lines.append(strip_markup(replace(digest_reply(ctx), choices=()).plain()))
+    return lines
+
+
 # -- the alert side of bot/nudges/prepare.py ----------------------------------------------
 def _outcome(status: str, base: dict, **kw: str) -> "Outcome":
     from bot.nudges.prepare import _outcome as outcome

@@ -24,8 +24,11 @@ def _words(ctx: "Context", key: str) -> set[str]:
 def _weekday(ctx: "Context", raw: str) -> str | None:
     from babel.dates import get_day_names
 
+    from bot.i18n import BABEL_LOCALES
+
     word = raw.strip().casefold()
-    for locale in {ctx.t.babel_locale, "en"}:
+    # the user's own language first, then every shipped one ("vrijdag" with lang=nl in the same command)
+    for locale in [ctx.t.babel_locale, *BABEL_LOCALES.values()]:
         for width in ("wide", "abbreviated"):
             names = get_day_names(width, locale=locale)
             for index, name in names.items():

@@ -143,6 +143,9 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
     lines.append(t("nudge.cli.preview_next_title"))
     upcoming = _upcoming(store, core, at, limit, lang, t)
     lines.extend(upcoming or [t("nudge.cli.preview_none")])
+    from bot.alerts.deliver import preview_digests
+
+    lines.extend(preview_digests(store, core, at, limit, t))  # issue 21: the next weekly digest, in full
     return "\n".join(lines)
 
 
