@@ -39,6 +39,7 @@ HELP_LINES: tuple[tuple[str, str | None], ...] = (
     ("help.invoice_import", None),
     ("help.fire", "fire"),
     ("help.settings", None),
+    ("help.alerts", "bot.alerts"),
 )
 
 
