@@ -157,6 +157,11 @@ class Alerts:
         assert row is not None
         return _row(row), created
 
+    def has_key(self, owner: Owner, key: str) -> bool:
+        """A read before a write: the sweep asks this for every user, every run."""
+        return self.db.one("SELECT 1 AS x FROM alerts WHERE workspace = ? AND owner = ? AND key = ?",
+                           (owner.workspace, owner.user, key)) is not None
+
     def get(self, alert_id: int) -> Alert | None:
         row = self.db.one("SELECT * FROM alerts WHERE id = ?", (alert_id,))
         return _row(row) if row else None

@@ -23,22 +23,22 @@ log = logging.getLogger(__name__)
 
 
 def facts_for(ctx: "Context", client_id: int) -> rules.Facts:
-    from bot.scoring import trouble_score
+    """The client's incidents and invoices, and where it stands among all clients (three queries)."""
+    from bot.standings import standings
 
     store = ctx.store
     incidents = tuple(rules.IncidentFact(i.id, i.kind, i.occurred_at) for i in store.incidents.for_client(ctx.owner, client_id))
-    invoices = tuple(rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)
-                     for i in store.invoices.list(ctx.owner, client_id))
-    marks = store.incidents.kinds_by_client(ctx.owner)
     rows = []
-    for client in store.clients.list(ctx.owner):
-        invs = store.invoices.list(ctx.owner, client.id)
-        score = trouble_score(((k, w) for k, ws in marks.get(client.id, {}).items() for w in ws), invs, ctx.today)
+    invoices: tuple[rules.InvoiceFact, ...] = ()
+    for row in standings(ctx):
         revenue: dict[str, int] = {}
-        for inv in invs:
+        for inv in row.invoices:
             if inv.paid_minor:
                 revenue[inv.currency] = revenue.get(inv.currency, 0) + inv.paid_minor
-        rows.append((client.id, score, revenue))
+        rows.append((row.client.id, row.score, revenue))
+        if row.client.id == client_id:
+            invoices = tuple(rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)
+                             for i in row.invoices)
     return rules.Facts(client_id, incidents, invoices, rules.pareto_fact(rows, client_id))
 
 

@@ -53,8 +53,11 @@ def queue_digests(store: "Store", core: "Core", at: datetime) -> int:
         joined = from_iso(created_at) if created_at else None
         if joined is not None and moment < joined:
             continue  # no digest for a week the user was not here yet
+        key = f"digest:{day.isoformat()}"
+        if store.alerts.has_key(owner, key):
+            continue  # the usual case: this week's digest is written (or sent) already
         _, created = store.alerts.queue(owner, settings.platform, kind="digest", rule="digest",
-                                        key=f"digest:{day.isoformat()}", due_at=moment, now=at)
+                                        key=key, due_at=moment, now=at)
         written += created
     return written
 
