@@ -130,3 +130,23 @@ async def test_one_alert_dm_per_client_per_week(books, say, clock, store, notifi
     assert len(alert_texts(notifier)) == 1
     await sweep(utc(2026, 12, 3, 9, 1))
     assert len(alert_texts(notifier)) == 2 and "working hours" in alert_texts(notifier)[1]
+
+
+async def test_pareto_alert_once_with_the_chart(books, say, clock, store, notifier, sweep):
+    books.user("UTC", 9)
+    for i, name in enumerate(["Big A", "Big B", "Big C", "Big D", "Tiny"]):
+        books.client(name)
+        amount = "100" if name == "Tiny" else "1000"
+        books.invoice(f"P-{i}", "2026-11-20", amount=amount, client=name, issued="2026-10-21")
+        say(f"/invoice paid P-{i} on=2026-11-20")
+    assert store.alerts.for_owner(OWNER, "alert") == []  # nobody causes trouble yet
+    say('/incident "Tiny" disagreement the project stalls again')
+    say('/incident "Tiny" disagreement and again')
+    [alert] = store.alerts.for_owner(OWNER, "alert")
+    assert alert.rule == "pareto" and alert.evidence["rank"] == 1 and alert.evidence["clients"] == 5
+    await sweep(utc(2026, 11, 26, 9, 1))
+    [(_, replies)] = notifier.sent
+    assert replies[0].title == "Tiny costs more than it brings"
+    assert "Number 1 of 5 clients by trouble score" in replies[0].text
+    assert replies[0].files and replies[0].files[0].content.startswith(b"\x89PNG")
+    assert "Copy the clause" not in [c.label for c in replies[0].choices]
