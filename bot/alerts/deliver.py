@@ -4,7 +4,7 @@
 is on it writes the row of the latest digest moment that has come (their day,
 their send hour, their zone) under the key `digest:<local date>`, so a week
 of downtime yields one digest — the latest — and older pending ones are
-dropped. The other functions are the alert side of `bot/nudges/prepare.py`:
+dropped; a missed one whose successor is due within `CATCH_UP_SKIP` is skipped. The other functions are the alert side of `bot/nudges/prepare.py`:
 the same lease on the real clock, the same `Delivery` with parts and
 verify-before-resend (`storage/nudge_delivery.py` works on the `alerts`
 rows), the same backoff. Alerts wait for the send-hour window; urgent ones
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from bot.nudges.delivery import Deliverer, Job
     from bot.nudges.sweep import Outcome
     from storage.store import Store
+
+
+#: A missed digest is sent late (after downtime, after a change of day) unless the next one is this close.
+CATCH_UP_SKIP = timedelta(days=1)
 
 
 def latest_digest_day(at: datetime, tz: ZoneInfo, send_hour: int, weekday: str) -> date:
@@ -53,6 +57,8 @@ def queue_digests(store: "Store", core: "Core", at: datetime) -> int:
         joined = from_iso(created_at) if created_at else None
         if joined is not None and moment < joined:
             continue  # no digest for a week the user was not here yet
+        if policy.local_moment(day + timedelta(days=7), settings.send_hour, ctx.tz) - at < CATCH_UP_SKIP:
+            continue  # a missed digest whose successor is due within the day: never two in a row
         key = f"digest:{day.isoformat()}"
         if store.alerts.has_key(owner, key):
             continue  # the usual case: this week's digest is written (or sent) already
