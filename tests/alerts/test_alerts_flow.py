@@ -21,7 +21,7 @@ def alert_texts(notifier) -> list[str]:
 
 
 async def test_scope_creep_three_times_alerts_once_at_the_send_hour(books, say, click, clock, store, notifier, sweep):
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme")
     log_three(say, clock)
     [alert] = store.alerts.for_owner(OWNER, "alert")
@@ -50,7 +50,7 @@ async def test_scope_creep_three_times_alerts_once_at_the_send_hour(books, say, 
 
 
 async def test_not_now_holds_the_rule_for_this_client(books, say, click, clock, store, notifier, sweep):
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme")
     log_three(say, clock, "haggling")
     await sweep(utc(2026, 11, 26, 9, 1))
@@ -70,7 +70,7 @@ async def test_not_now_holds_the_rule_for_this_client(books, say, click, clock, 
 
 
 async def test_alerts_off_queues_nothing_and_on_again_works(books, say, clock, store, notifier, sweep):
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme")
     assert "Pattern alerts" in say("/redflag settings alerts=off")[0].plain()
     log_three(say, clock)
@@ -87,7 +87,7 @@ async def test_alerts_off_queues_nothing_and_on_again_works(books, say, clock, s
 
 
 async def test_abuse_alert_arrives_at_once_even_at_night(books, say, clock, store, notifier, sweep):
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme")
     clock.set(utc(2026, 11, 25, 23, 30))
     say('/incident "Acme" abuse called me an idiot in the channel')
@@ -102,7 +102,7 @@ async def test_abuse_alert_arrives_at_once_even_at_night(books, say, clock, stor
 
 async def test_late_payments_in_a_row_alert_after_the_payment(books, say, clock, store, notifier, sweep):
     clock.set(utc(2026, 10, 9, 10))
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme", terms=30)
     books.invoice("INV-1", "2026-10-01", issued="2026-09-01")
     books.invoice("INV-2", "2026-11-01", issued="2026-10-01")
@@ -119,7 +119,7 @@ async def test_late_payments_in_a_row_alert_after_the_payment(books, say, clock,
 
 
 async def test_one_alert_dm_per_client_per_week(books, say, clock, store, notifier, sweep):
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme")
     log_three(say, clock, "scope-creep")
     log_three(say, clock, "after-hours")
@@ -133,7 +133,7 @@ async def test_one_alert_dm_per_client_per_week(books, say, clock, store, notifi
 
 
 async def test_pareto_alert_once_with_the_chart(books, say, clock, store, notifier, sweep):
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     for i, name in enumerate(["Big A", "Big B", "Big C", "Big D", "Tiny"]):
         books.client(name)
         amount = "100" if name == "Tiny" else "1000"

@@ -14,7 +14,7 @@ def digests(notifier) -> list[str]:
 
 def week_of_books(books, say, clock) -> None:
     clock.set(utc(2026, 11, 16, 10))  # a Monday
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme")
     say('/client add "Globex" currency=USD')
     books.invoice("INV-1", "2026-11-20", amount="1200", issued="2026-10-21")
@@ -83,7 +83,7 @@ async def test_digest_off_and_another_day_in_the_users_language(books, say, cloc
 
 async def test_after_a_week_of_downtime_only_the_latest_digest(books, say, clock, store, notifier, sweep):
     clock.set(utc(2026, 11, 2, 10))
-    books.user("UTC", 9)
+    books.user("UTC", 9, digest="monday")
     books.client("Acme")
     books.invoice("INV-1", "2026-12-20", issued="2026-11-20")
     # a sweep that cannot reach the user leaves the 9 November digest pending
