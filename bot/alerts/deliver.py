@@ -41,8 +41,11 @@ def latest_digest_day(at: datetime, tz: ZoneInfo, send_hour: int, weekday: str) 
     return d
 
 
-def queue_digests(store: "Store", core: "Core", at: datetime) -> int:
-    """Write each user's latest due digest once; returns how many rows were written now."""
+def queue_digests(store: "Store", core: "Core", at: datetime, now: datetime | None = None) -> int:
+    """Write each user's latest due digest once; returns how many rows were written now.
+
+    `at` decides what is due; `now` (the real clock) stamps the row's first attempt, as for reminders.
+    """
     from bot.nudges.sweep import user_context
     from storage.db import from_iso
 
@@ -63,7 +66,7 @@ def queue_digests(store: "Store", core: "Core", at: datetime) -> int:
         if store.alerts.has_key(owner, key):
             continue  # the usual case: this week's digest is written (or sent) already
         _, created = store.alerts.queue(owner, settings.platform, kind="digest", rule="digest",
-                                        key=key, due_at=moment, now=at)
+                                        key=key, due_at=moment, now=now or at)
         written += created
     return written
 

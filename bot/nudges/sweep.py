@@ -250,7 +250,7 @@ def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport, n
         report.claimed += claim(store, at, p, now)
     from bot.alerts.deliver import queue_digests
 
-    queue_digests(store, core, at)  # the weekly digests due by `at`, delivered below with the reminders
+    queue_digests(store, core, at, now or at)  # the weekly digests due by `at`, delivered below with the reminders
 
 
 async def run_sweep(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier], at: datetime,

@@ -102,3 +102,14 @@ def test_preview_shows_the_next_digest(books, say, clock, store):
     out = preview(store, at=utc(2026, 11, 20, 12))
     assert "Next weekly digest:" in out and "2026-11-23T09:00" in out
     assert "Owed to you:" in out and "Your week" in out
+
+
+async def test_a_sweep_as_of_a_later_moment_delivers_the_digest_on_the_real_clock(books, say, clock, store, notifier):
+    """`redflag nudges run --at <later> --yes`: `at` decides what is due, the real clock the first attempt."""
+    from bot.core import Core
+    from bot.nudges.sweep import run_sweep
+
+    week_of_books(books, say, clock)
+    real = utc(2026, 11, 19, 11)  # the real clock is days before the sweep's "as of"
+    await run_sweep(store, {"console": notifier}, utc(2026, 11, 23, 9, 1), Core(store, lambda: real), clock=lambda: real)
+    assert len(digests(notifier)) == 1
