@@ -17,11 +17,12 @@ The rules and their thresholds (DOMAIN.md §1–§3):
   or the days late grew with every one of the last `LATE_TREND` (3) paid
   invoices (1, 2, 3 days: creeping lateness, caught while it is small) →
   a late-fee clause and pausing work until paid.
-* **urgent** — any `abuse` or `unethical` incident: delivered at once (not at
-  the send hour) with "Should I fire them?".
+* **urgent** — any `abuse` or `unethical` incident that happened in the last
+  7 days (an old one typed in from memory is history, not news): delivered at
+  once, not at the send hour, with "Should I fire them?".
 * **pareto** — with at least `PARETO_MIN_CLIENTS` (5) clients, the client is in
   the top 20 % by trouble score while bringing under `PARETO_REVENUE_SHARE`
-  (20 %) of the revenue in every currency it is paid in.
+  (20 %) of the revenue in every currency anyone paid in (never converted).
 
 Each rule fires once per *pattern* (its `key` names the evidence that makes
 it, so a retry or a second check finds the same key) and then is quiet for
