@@ -113,3 +113,20 @@ async def test_a_sweep_as_of_a_later_moment_delivers_the_digest_on_the_real_cloc
     real = utc(2026, 11, 19, 11)  # the real clock is days before the sweep's "as of"
     await run_sweep(store, {"console": notifier}, utc(2026, 11, 23, 9, 1), Core(store, lambda: real), clock=lambda: real)
     assert len(digests(notifier)) == 1
+
+
+async def test_the_console_prints_the_digest_when_due(books, say, clock, store):
+    """`redflag nudges run` prints a console user's DMs: the digest among them, without *bold* markers, once."""
+    import io
+
+    from bot.nudges.cli import run_once
+
+    week_of_books(books, say, clock)
+    out = io.StringIO()
+    report = await run_once(store, None, utc(2026, 11, 23, 9, 1), stream=out)
+    printed = out.getvalue()
+    assert printed.count("Your week — Nov 23, 2026") == 1 and "Owed to you: €1,200.00 + $580.00" in printed
+    assert "alert #" in report  # the operator's report names it
+    again = io.StringIO()
+    await run_once(store, None, utc(2026, 11, 23, 9, 4), stream=again)
+    assert "Your week" not in again.getvalue()
