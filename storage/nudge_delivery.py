@@ -42,7 +42,8 @@ def migrate_v3(db: "sqlite_utils.Database") -> None:
 
 
 #: kind -> (table, key column)
-TABLES = {"nudge": ("nudge_messages", "id"), "followup": ("nudge_followup_leases", "followup_id")}
+TABLES = {"nudge": ("nudge_messages", "id"), "followup": ("nudge_followup_leases", "followup_id"),
+          "alert": ("alerts", "id")}  # pattern alerts and digests (storage/alerts.py)
 
 
 @dataclass(frozen=True)

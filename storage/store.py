@@ -13,6 +13,7 @@ from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
 from storage import health, requests, routes
 from storage import client_settings, corrections, history, imports
+from storage import alerts
 from storage.db import Database
 
 #: (component name, migrations) in dependency order.
@@ -29,6 +30,7 @@ COMPONENTS = [
     ("history", history.MIGRATIONS),
     ("client_settings", client_settings.MIGRATIONS),
     ("imports", imports.MIGRATIONS),
+    ("alerts", alerts.MIGRATIONS),
 ]
 
 
@@ -63,6 +65,7 @@ class Store:
         self.client_settings = client_settings.ClientSettings(self.database)
         self.corrections = corrections.Corrections(self.database, self.history)
         self.imports = imports.Imports(self.database)
+        self.alerts = alerts.Alerts(self.database)
 
     @property
     def path(self) -> str:

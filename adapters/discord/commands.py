@@ -123,6 +123,19 @@ def language_choices() -> list[Choice[str]]:
     return [Choice(name=LANGUAGE_NAMES.get(code, code), value=code) for code in LANGUAGE_NAMES]
 
 
+def alert_choices() -> list[Choice[str]]:
+    """Pattern alerts on or off (issue 21); the values are what `/redflag settings alerts=` reads."""
+    return [Choice(name=L("alert.settings.alerts_on"), value="on"), Choice(name=L("alert.settings.alerts_off"), value="off")]
+
+
+def digest_choices() -> list[Choice[str]]:
+    """The weekly digest's day, or off (issue 21)."""
+    from storage.alerts import DIGEST_DAYS
+
+    return [Choice(name=L(f"alert.day.{d}"), value=d) for d in DIGEST_DAYS] + [
+        Choice(name=L("alert.settings.digest_off"), value="off")]
+
+
 def group(name: str) -> app_commands.Group:
     return app_commands.Group(name=L(f"discord.cmd.{name}"), description=L(f"discord.cmd.{name}.desc"), extras={"key": name})
 
@@ -287,8 +300,8 @@ def build() -> list[app_commands.Group | app_commands.Command]:
         await _bridge(interaction).run_command(interaction, "redflag", "help")
 
     @sub(redflag, "settings")
-    @options("lang", "tz", "hour", "your_name", "signature")
-    @app_commands.choices(lang=language_choices())
+    @options("lang", "tz", "hour", "your_name", "signature", "alerts", "digest")
+    @app_commands.choices(lang=language_choices(), alerts=alert_choices(), digest=digest_choices())
     @app_commands.autocomplete(tz=time_zones)
     async def redflag_settings(
         interaction: discord.Interaction,
@@ -297,9 +310,12 @@ def build() -> list[app_commands.Group | app_commands.Command]:
         hour: Optional[Range[int, 0, 23]] = None,
         your_name: Optional[Range[str, 1, 120]] = None,
         signature: Optional[Range[str, 1, 300]] = None,
+        alerts: Optional[str] = None,
+        digest: Optional[str] = None,
     ) -> None:
         text = join("settings", opt(("lang", lang)), opt(("tz", tz)), opt(("hour", hour)),
-                    opt(("name", your_name)), opt(("signature", signature)))
+                    opt(("name", your_name)), opt(("signature", signature)),
+                    opt(("alerts", alerts)), opt(("digest", digest)))
         await _bridge(interaction).run_command(interaction, "redflag", text)
 
     @app_commands.context_menu(name=L("discord.cmd.capture"))

@@ -106,6 +106,10 @@ def log(
         request_id=ctx.request_id,
         occurred_on=occurred_on,
     )
+    if created:
+        from bot.alerts.check import check_client
+
+        check_client(ctx, client_id)  # a pattern alert, queued after the write
     count = ctx.store.incidents.count_for_client(ctx.owner, client_id)
     key = "incident.logged" if created else "incident.already_logged"
     lines = (incident.note,) if incident.note else ()

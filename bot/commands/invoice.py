@@ -273,6 +273,10 @@ def record_payment(ctx: Context, invoice: Invoice, amount: int | None, on: date)
                 balance=fmt.money(ctx.language, inv.balance_minor, inv.currency),
             ) from None
         raise UserError(f"error.invoice_{refused.reason}", usage="usage.invoice_list", ref=inv.ref) from None
+    if created:
+        from bot.alerts.check import check_client
+
+        check_client(ctx, after.client_id)  # a pattern alert, queued after the write
     money = fmt.money(ctx.language, payment.amount_minor, payment.currency)
     if not created:
         return [Reply(text=ctx.t("invoice.payment_already_recorded", ref=after.ref, amount=money))]

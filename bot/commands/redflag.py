@@ -39,6 +39,7 @@ HELP_LINES: tuple[tuple[str, str | None], ...] = (
     ("help.invoice_import", None),
     ("help.fire", "fire"),
     ("help.settings", None),
+    ("help.alerts", "bot.alerts"),
 )
 
 
@@ -87,7 +88,9 @@ def _kinds() -> tuple[str, ...]:
 
 def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.settings"
-    parsed = split_options(tokens, {"lang", "tz", "hour", "name", "signature"}, usage)
+    from bot.alerts import settings as alert_settings
+
+    parsed = split_options(tokens, {"lang", "tz", "hour", "name", "signature"} | alert_settings.OPTIONS, usage)
     if parsed.args:
         raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args))
     lang = parsed.options.get("lang")
@@ -108,6 +111,7 @@ def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if signature is not None:
         signature = clean_text(signature.replace("\\n", "\n"), "signature", MAX_SIGNATURE, usage)
     changed = lang is not None or tz is not None or hour_value is not None or name is not None or signature is not None
+    changed = alert_settings.apply(ctx, parsed.options, usage) or changed  # issue 21 (validated before any write)
     current = (
         ctx.store.users.update(ctx.owner, language=lang, timezone=tz, send_hour=hour_value,
                                display_name=name, signature=signature)
@@ -124,7 +128,7 @@ def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
                 Field(t("field.send_hour"), f"{current.send_hour:02d}:00"),
                 Field(t("field.display_name"), current.display_name or t("value.none")),
                 Field(t("field.signature"), current.signature or t("value.none")),
-            ),
+            ) + alert_settings.fields(ctx, t),
             context=t("settings.hint"),
         )
     ]

@@ -54,7 +54,7 @@ def _now() -> datetime:
 
 def _outcome_line(t: Messages, o: Outcome) -> str:
     values = dict(user=o.user, workspace=o.workspace, platform=o.platform, summary=o.summary, error=o.error)
-    prefix = t("nudge.cli.kind_followup") if o.kind == "followup" else t("nudge.cli.kind_nudge")
+    prefix = {"followup": t("nudge.cli.kind_followup"), "alert": t("alert.cli.kind")}.get(o.kind) or t("nudge.cli.kind_nudge")
     return f"• {prefix} #{o.id}: " + t(f"nudge.cli.{o.status}", **values)
 
 
@@ -144,6 +144,9 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
     lines.append(t("nudge.cli.preview_next_title"))
     upcoming = _upcoming(store, core, at, limit, lang, t)
     lines.extend(upcoming or [t("nudge.cli.preview_none")])
+    from bot.alerts.deliver import preview_digests
+
+    lines.extend(preview_digests(store, core, at, limit, t))  # issue 21: the next weekly digest, in full
     return "\n".join(lines)
 
 

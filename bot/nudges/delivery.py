@@ -179,6 +179,10 @@ class Deliverer:
             if followups is not None and not self.stop.is_set():
                 for f in await self.db(followups.due, self.at, 500):
                     await queue.put(("followup", f.id))
+            alerts = getattr(self.store, "alerts", None)
+            if alerts is not None and not self.stop.is_set():
+                for alert_id in await asyncio.to_thread(alerts.deliverable_ids, self.at, self.clock(), 500):
+                    await queue.put(("alert", alert_id))
         finally:
             for _ in range(self.settings.concurrency):
                 await queue.put(None)

@@ -27,6 +27,10 @@ def _outcome(kind: str, item_id: int, workspace: str, user: str, platform: str, 
 
 
 def prepare(d: "Deliverer", kind: str, item_id: int) -> "Job | Outcome | None":
+    if kind == "alert":
+        from bot.alerts import deliver
+
+        return deliver.prepare(d, item_id)
     return _prepare_nudge(d, item_id) if kind == "nudge" else _prepare_followup(d, item_id)
 
 
@@ -94,6 +98,10 @@ def delivered(d: "Deliverer", job: "Job") -> "Outcome":
     store = d.store
     if job.kind == "nudge":
         store.nudges.delivery.finish_nudge(job.id, d.token, "delivered", now)
+    elif job.kind == "alert":
+        from bot.alerts import deliver
+
+        deliver.delivered(d, job)
     else:
         store.followups.mark_delivered(job.id, now)
         store.nudges.release_followup(job.id)
@@ -117,6 +125,10 @@ def rate_limited(d: "Deliverer", job: "Job", err) -> "Outcome":  # type: ignore[
     next_at = now + timedelta(seconds=err.retry_after if err.retry_after is not None else 60)
     if job.kind == "nudge":
         state.finish_nudge(job.id, d.token, "pending", now, error=err.reason, next_at=next_at, count_attempt=False)
+    elif job.kind == "alert":
+        from bot.alerts import deliver
+
+        deliver.rate_limited(d, job, err.reason, next_at)
     else:
         state.release(job.kind, job.id, d.token)
     state.defer_workspace(job.recipient.platform, job.recipient.workspace, next_at, now)
@@ -141,6 +153,13 @@ def failed(d: "Deliverer", job: "Job", reason: str, permanent: bool, unknown: bo
         wait = d.settings.unknown_retry if unknown else scaled_backoff(d.settings, attempts, None)
         state.finish_nudge(job.id, d.token, "pending", now, error=reason, next_at=now + wait)
         return _outcome(status="unknown" if unknown else "retry", error=reason, **job.base)
+    if job.kind == "alert":
+        from bot.alerts import deliver
+
+        wait = d.settings.unknown_retry if unknown else scaled_backoff(d.settings, attempts, None)
+        deliver.failed(d, job, reason, give_up, wait)
+        status = "failed" if give_up else ("unknown" if unknown else "retry")
+        return _outcome(status=status, error=reason, **job.base)
     # Follow-ups keep their own hourly retry (storage/followups.py), scaled like the nudges' backoff.
     wait_s = d.settings.unknown_retry.total_seconds() if unknown else 3600 * d.settings.backoff_scale
     after = d.store.followups.mark_failed(job.id, reason, now, permanent=permanent, retry_after=max(wait_s, 0.001))

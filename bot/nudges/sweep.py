@@ -248,6 +248,9 @@ def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport, n
     report.checked = sum(len(v) for v in groups.values())
     for p in plan(store, core, at, groups):
         report.claimed += claim(store, at, p, now)
+    from bot.alerts.deliver import queue_digests
+
+    queue_digests(store, core, at, now or at)  # the weekly digests due by `at`, delivered below with the reminders
 
 
 async def run_sweep(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier], at: datetime,

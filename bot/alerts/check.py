@@ -1,0 +1,78 @@
+"""After an incident or a payment is written: look for a pattern and queue its alert.
+
+Called by the core right after the write (`/incident`, the incident form,
+`/invoice paid`, Mark paid). It gathers the client's facts, asks the pure
+rules (`bot/alerts/rules.py`) and queues each finding in `storage/alerts.py`
+under its pattern key, so a retried request or a second check writes one row.
+A failure here is logged and never spoils the reply: the write it follows is
+already stored.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.alerts import rules
+from bot.nudges import policy
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+log = logging.getLogger(__name__)
+
+
+def facts_for(ctx: "Context", client_id: int) -> rules.Facts:
+    """The client's incidents and invoices, and where it stands among all clients (three queries)."""
+    from bot.standings import standings
+
+    store = ctx.store
+    incidents = tuple(rules.IncidentFact(i.id, i.kind, i.occurred_at) for i in store.incidents.for_client(ctx.owner, client_id))
+    rows = []
+    invoices: tuple[rules.InvoiceFact, ...] = ()
+    for row in standings(ctx):
+        revenue: dict[str, int] = {}
+        for inv in row.invoices:
+            if inv.paid_minor:
+                revenue[inv.currency] = revenue.get(inv.currency, 0) + inv.paid_minor
+        rows.append((row.client.id, row.score, revenue))
+        if row.client.id == client_id:
+            invoices = tuple(rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)
+                             for i in row.invoices)
+    return rules.Facts(client_id, incidents, invoices, rules.pareto_fact(rows, client_id))
+
+
+def check_client(ctx: "Context", client_id: int) -> list[int]:
+    """Queue every alert that fires now for this client; returns the ids of rows written now."""
+    try:
+        return _check(ctx, client_id)
+    except Exception:
+        log.exception("pattern check for client %s failed", client_id)
+        return []
+
+
+def _check(ctx: "Context", client_id: int) -> list[int]:
+    store = ctx.store
+    if not store.alerts.settings(ctx.owner).alerts_on:
+        return []
+    facts = facts_for(ctx, client_id)
+    findings = rules.evaluate(
+        facts, ctx.now, ctx.today,
+        last_fired=store.alerts.last_fired(ctx.owner, client_id),
+        silenced_until=store.alerts.silenced(ctx.owner, client_id),
+        known_keys=store.alerts.keys_for_client(ctx.owner, client_id),
+    )
+    written = []
+    for f in findings:
+        send_hour = ctx.settings.send_hour
+        next_hour = policy.local_moment(ctx.today, send_hour, ctx.tz)
+        if next_hour <= ctx.now:
+            next_hour = policy.local_moment(ctx.today + timedelta(days=1), send_hour, ctx.tz)
+        due = rules.deliver_at(f.urgent, ctx.now, next_hour, store.alerts.last_client_alert(ctx.owner, client_id))
+        alert, created = store.alerts.queue(
+            ctx.owner, ctx.address.platform, kind="alert", rule=f.family, key=f.key, due_at=due, now=ctx.now,
+            client_id=client_id, advice=f.advice, evidence=dict(f.evidence),
+        )
+        if created:
+            written.append(alert.id)
+    return written

@@ -1,0 +1,77 @@
+"""`/redflag settings alerts=on|off digest=<weekday>|off`: read as people write them, in their language."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.errors import UserError
+from bot.replies import Field
+from storage.alerts import DIGEST_DAYS
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from bot.i18n import Messages
+    from storage.alerts import AlertSettings
+
+OPTIONS = {"alerts", "digest"}
+
+
+def _words(ctx: "Context", key: str) -> set[str]:
+    """The words for on/off in English and in the user's language (a catalog list, '|'-separated)."""
+    words = {w.strip().casefold() for w in ctx.t(key).split("|") if w.strip()}
+    return words | ({"on", "yes"} if key.endswith("on.word") else {"off", "no"})
+
+
+def _weekday(ctx: "Context", raw: str) -> str | None:
+    from babel.dates import get_day_names
+
+    from bot.i18n import BABEL_LOCALES
+
+    word = raw.strip().casefold()
+    # the user's own language first, then every shipped one ("vrijdag" with lang=nl in the same command)
+    for locale in [ctx.t.babel_locale, *BABEL_LOCALES.values()]:
+        for width in ("wide", "abbreviated"):
+            names = get_day_names(width, locale=locale)
+            for index, name in names.items():
+                if name.casefold().rstrip(".") == word.rstrip("."):
+                    return DIGEST_DAYS[index]
+    return None
+
+
+def apply(ctx: "Context", options: dict[str, str], usage: str) -> bool:
+    """Validate both options first (a bad one changes nothing), then save; True when something changed."""
+    alerts_on: bool | None = None
+    digest: str | None = None
+    if "alerts" in options:
+        raw = options["alerts"].strip().casefold()
+        if raw in _words(ctx, "alert.settings.on.word"):
+            alerts_on = True
+        elif raw in _words(ctx, "alert.settings.off.word"):
+            alerts_on = False
+        else:
+            raise UserError("alert.settings.bad_alerts", usage=usage, value=options["alerts"])
+    if "digest" in options:
+        raw = options["digest"].strip()
+        if raw.casefold() in _words(ctx, "alert.settings.off.word"):
+            digest = "off"
+        else:
+            digest = _weekday(ctx, raw)
+            if digest is None:
+                raise UserError("alert.settings.bad_digest", usage=usage, value=raw)
+    if alerts_on is None and digest is None:
+        return False
+    ctx.store.alerts.set_settings(ctx.owner, alerts_on=alerts_on, digest_day=digest)
+    return True
+
+
+def fields(ctx: "Context", t: "Messages") -> tuple[Field, ...]:
+    from babel.dates import get_day_names
+
+    s: "AlertSettings" = ctx.store.alerts.settings(ctx.owner)
+    if s.digest_day == "off":
+        digest = t("alert.settings.digest_off")
+    else:
+        digest = get_day_names("wide", locale=t.babel_locale)[DIGEST_DAYS.index(s.digest_day)]
+    return (
+        Field(t("alert.settings.field_alerts"), t("alert.settings.alerts_on" if s.alerts_on else "alert.settings.alerts_off")),
+        Field(t("alert.settings.field_digest"), digest),
+    )
