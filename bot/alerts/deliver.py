@@ -138,7 +138,7 @@ def prepare(d: "Deliverer", alert_id: int) -> "Job | Outcome | None":
     owner = Owner(a.workspace, a.owner)
     settings = store.users.get(owner)
     ctx = user_context(d.core, settings, owner, a.platform, d.at)
-    if a.rule != "urgent" and not policy.in_window(d.at, settings.send_hour if settings else 9, ctx.tz):
+    if a.rule != "urgent" and not policy.in_window(d.at, policy.send_hour_of(settings), ctx.tz):
         return _outcome("waiting", base)  # never at night; nothing written
     now = d.clock()
     if not store.alerts.lease(a.id, d.token, now, now + d.settings.lease):
@@ -149,7 +149,7 @@ def prepare(d: "Deliverer", alert_id: int) -> "Job | Outcome | None":
     if not replies:
         store.alerts.finish(a.id, d.token, "cancelled", now, count_attempt=False)
         return _outcome("cancelled", base)
-    lease = store.nudges.delivery._read("alert", a.id, d.token)
+    lease = store.nudges.delivery.read("alert", a.id, d.token)
     return Job("alert", a.id, lease, Recipient(a.platform, a.workspace, a.owner), notifier, replies, a.attempts,
                base={**base, "summary": replies[0].title})
 

@@ -196,9 +196,9 @@ def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Mess
             day = max(day, invoice.snoozed_until)
         if client.paused and client.paused_until:
             day = max(day, client.paused_until)
-        when = policy.local_moment(day, settings.send_hour if settings else 9, ctx.tz)
+        when = policy.local_moment(day, policy.send_hour_of(settings), ctx.tz)
         if when < at:
-            when = policy.next_window_start(at, settings.send_hour if settings else 9, ctx.tz)
+            when = policy.next_window_start(at, policy.send_hour_of(settings), ctx.tz)
         key = "nudge.cli.preview_next_paused" if client.paused and not client.paused_until else "nudge.cli.preview_next"
         out.append("• " + t(key, when=fmt.local_iso(ctx.tz, when), user=owner.user, workspace=owner.workspace,
                             client=client.name, ref=invoice.ref, stage=t(f"nudge.stage.{stage}"),

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from storage.users import DEFAULT_SEND_HOUR
+
 #: The ladder, mildest first.
 STAGES: tuple[str, ...] = ("friendly", "firm", "final", "escalate")
 #: Days overdue at which each stage becomes due (a workspace may override them).
@@ -89,6 +91,11 @@ def local_moment(day: date, hour: int, tz: ZoneInfo) -> datetime:
     # fold=0: a skipped hour is read with the offset from before the change
     # (so it lands just after the gap); a repeated hour is its first occurrence.
     return naive.replace(tzinfo=tz, fold=0).astimezone(timezone.utc)
+
+
+def send_hour_of(settings: object | None) -> int:
+    """The user's reminder hour, or the default for a user who never set one (one rule for every caller)."""
+    return settings.send_hour if settings is not None else DEFAULT_SEND_HOUR  # type: ignore[attr-defined]
 
 
 def at_send_hour(now: datetime, days: int, send_hour: int, tz: ZoneInfo) -> datetime:

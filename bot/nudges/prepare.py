@@ -50,7 +50,7 @@ def _prepare_nudge(d: "Deliverer", message_id: int) -> "Job | Outcome | None":
     owner = Owner(msg.workspace, msg.owner)
     settings = store.users.get(owner)
     ctx = user_context(d.core, settings, owner, msg.platform, d.at)
-    send_hour = settings.send_hour if settings else 9
+    send_hour = policy.send_hour_of(settings)
     if not policy.in_window(d.at, send_hour, ctx.tz):
         return _outcome(status="waiting", **base)  # type: ignore[arg-type]  # never at night; nothing written
     now = d.clock()

@@ -163,7 +163,7 @@ def plan(store: "Store", core: "Core", at: datetime, groups: Mapping[tuple[str, 
         if client is None:
             continue
         ctx = user_context(core, settings, owner, settings.platform if settings else "console", at)
-        send_hour = settings.send_hour if settings else 9
+        send_hour = policy.send_hour_of(settings)
         offsets = offsets_for(store, workspace, offsets_cache)
         decisions = []
         for cand in cands:
