@@ -26,7 +26,6 @@ async def test_an_incident_is_logged_while_a_report_is_still_running(slack, fake
         return original(ctx, text)
 
     monkeypatch.setitem(registry.COMMANDS, "client", client)
-    slack.service.bridge.ack_budget = 0.05
     report = asyncio.ensure_future(slack.command("/client", "report"))
     try:
         assert await asyncio.to_thread(started.wait, 10)
@@ -37,10 +36,11 @@ async def test_an_incident_is_logged_while_a_report_is_still_running(slack, fake
         assert not report.done()  # the report is still in its thread
     finally:
         release.set()
-    status, _ = await report
+    status, ack = await report
     assert status == 200
-    [answer] = await fake.wait_for(lambda: fake.responses or None)
-    assert "Ready" in shown(answer["blocks"])
+    if "Ready" not in shown(ack.get("blocks") or []):  # acked "working on it", answered after
+        [answer] = await fake.wait_for(lambda: fake.responses or None)
+        assert "Ready" in shown(answer["blocks"])
 
 
 async def test_a_short_command_and_its_answer_are_one_transaction(slack, store):
