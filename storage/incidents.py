@@ -194,6 +194,14 @@ class Incidents:
             for id_, cid, kind, note, occurred, logged, by, source, ref, number, on in self.db.rows(sql, params)
         ]
 
+    def earliest_for_client(self, owner: Owner, client_id: int) -> list[Incident]:
+        """The client's first incident (or none): what "client since" needs, without reading them all."""
+        rows = self.db.query(
+            f"SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?{_LIVE} ORDER BY occurred_at, id LIMIT 1",
+            (owner.workspace, owner.user, client_id),
+        )
+        return [_row(r) for r in rows]
+
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:
         """(kind, occurred_at) of every incident of one client: what a score needs, without the notes."""
         rows = self.db.query(
