@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Sequence
@@ -46,6 +47,8 @@ EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked
 ACK_BUDGET = 2.0
 #: Threads for slow commands, buttons and forms (short commands run on the loop).
 WORKERS = 4
+#: Seconds before a person with no team on file is looked up again (another process may learn it).
+NO_TEAM_RECHECK = 10.0
 #: How long a repeated click on the same button of the same message replays the first answer.
 DOUBLE_CLICK_WINDOW = 30.0
 #: The `private_metadata` key holding the modal's owner (workspace, user) it was opened for.
@@ -106,6 +109,7 @@ class SlackBridge:
         self.memory = RetryMemory(core.store, self.worker, core.handle)
         self._routes: set[tuple[str, str]] = set()  # routes already on file
         self._teams: dict[tuple[str, str], str] = {}  # (installation, user) -> the user's own team
+        self._no_team: dict[tuple[str, str], float] = {}  # (installation, user) -> when to look on file again
 
     # -- who is asking ---------------------------------------------------------
     async def address(self, client: AsyncWebClient, who: teams.Who, channel: str | None) -> Address:
@@ -124,8 +128,10 @@ class SlackBridge:
         key = (who.installation, who.user)
         routes = self.core.store.routes
         known = self._teams.get(key)
-        if known is None:
+        if known is None and self._no_team.get(key, 0.0) < time.monotonic():
             known = await asyncio.to_thread(routes.team_of, PLATFORM, who.installation, who.user)
+            if known is None:  # nothing on file: don't ask again on every request (issue 20), only now and then
+                self._no_team[key] = time.monotonic() + NO_TEAM_RECHECK
         settled = teams.settle(who, known, reported)
         if (who.stated or reported) and settled.workspace and settled.workspace != known:
             await asyncio.to_thread(routes.learn_team, PLATFORM, who.installation, who.user, settled.workspace, datetime.now(timezone.utc))
