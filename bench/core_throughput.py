@@ -30,7 +30,7 @@ from bench._common import Result, emit, quick_flag
 WORKSPACE, USER = "T-BENCH", "U-BENCH"
 CLIENTS = 1_000
 INCIDENTS = 100_000
-BIG_CLIENT_INCIDENTS = 1_000
+BIG_CLIENT_INCIDENTS = 10_000  # the dossier and export goals of issue 20 are for 10 000
 
 
 def _iso(dt: datetime) -> str:
@@ -67,11 +67,12 @@ def load(path: Path, clients: int = CLIENTS, incidents: int = INCIDENTS) -> list
         for i in range(incidents):
             client_id = 1 if i < BIG_CLIENT_INCIDENTS else 2 + (i % (clients - 1))
             at = _iso(start + timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60)))
-            yield (WORKSPACE, USER, client_id, rng.choice(KINDS), f"note {i}: asked for another free revision", at, at, USER, "command")
+            # Every row has its short number (#12), as every row the app writes does.
+            yield (WORKSPACE, USER, client_id, rng.choice(KINDS), f"note {i}: asked for another free revision", at, at, USER, "command", i + 1)
 
     conn.executemany(
-        "INSERT INTO incidents (workspace, owner, client_id, kind, note, occurred_at, logged_at, logged_by, source)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO incidents (workspace, owner, client_id, kind, note, occurred_at, logged_at, logged_by, source, number)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows(),
     )
     conn.execute("COMMIT")
@@ -123,7 +124,7 @@ def run(quick: bool = False) -> list[Result]:
     from storage.store import Store
 
     clients = 200 if quick else CLIENTS
-    incidents = 10_000 if quick else INCIDENTS
+    incidents = 20_000 if quick else INCIDENTS
     logs = 400 if quick else 4_000
     shows = 40 if quick else 300
     block = 50 if quick else 100
@@ -170,6 +171,16 @@ def run(quick: bool = False) -> list[Result]:
             t = time.perf_counter()
             raw_dossier(raw, name_key(big))
             base_show += time.perf_counter() - t
+        exports = max(5, shows // 10)
+        ours_export = base_export = 0.0
+        for _ in range(exports):
+            t = time.perf_counter()
+            replies = core.handle(Command(me, "client", f'export "{big}"'))
+            ours_export += time.perf_counter() - t
+            assert replies[0].files and not replies[0].is_error, replies[0].plain()
+            t = time.perf_counter()
+            raw_dossier(raw, name_key(big))
+            base_export += time.perf_counter() - t
         count = store.incidents.count_for_client(store_owner(), 1)
         raw.close()
         store.close()
@@ -193,10 +204,20 @@ def run(quick: bool = False) -> list[Result]:
             ours_show / shows * 1e3,
             "ms",
             baseline=base_show / shows * 1e3,
-            goal="< 5× raw query",
-            ok=ours_show / base_show < 5.0,
+            goal="≤ 3× raw query",
+            ok=ours_show / base_show <= 3.0,
             note=f"{shows} interleaved: {shows / ours_show:,.1f} dossiers/s through Core.handle "
             f"vs {shows / base_show:,.1f}/s raw SELECTs of the same rows",
+        ),
+        Result(
+            "core throughput",
+            f"/client export, {count:,} incidents",
+            ours_export / exports * 1e3,
+            "ms",
+            baseline=base_export / exports * 1e3,
+            goal="≤ 5× raw query",
+            ok=ours_export / base_export <= 5.0,
+            note=f"{exports} interleaved: the CSV and Markdown files through Core.handle vs raw SELECTs of the same rows",
         ),
     ]
 

@@ -408,7 +408,11 @@ def client_report(ctx: "Context", text: str) -> list[Reply]:
     headline, lines = summary_lines(ctx, p)
     files: tuple[Attachment, ...] = ()
     if p.top_share is not None:
-        png = render_chart(p, _chart_text(ctx), _formats(ctx))
+        from bot import chart_cache
+
+        text = _chart_text(ctx)
+        # The same data, words and locale draw the same PNG: keep it (issue 20, ~200 ms of matplotlib).
+        png = chart_cache.chart((p, text, ctx.t.babel_locale, ctx.language), lambda: render_chart(p, text, _formats(ctx)))
         files = (Attachment(f"redflag-report-{ctx.today.isoformat()}.png", png, "image/png", ctx.t("report.chart.file_title")),)
     return [
         Reply(

@@ -55,6 +55,7 @@ class Database:
         self.conn = conn
         self._db: "sqlite_utils.Database | None" = None
         self._lock = threading.RLock()
+        self._depth = 0  # savepoints open inside the current transaction
 
     @property
     def db(self) -> "sqlite_utils.Database":
@@ -67,9 +68,27 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT; inside another transaction a SAVEPOINT, so a failed inner
+        step undoes only its own writes (the request's outer transaction, issue 20, commits the rest)."""
         with self._lock:
             if self.conn.in_transaction:
-                yield self.conn
+                self._depth += 1
+                name = f"sp{self._depth}"
+                self.conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield self.conn
+                except BaseException:
+                    if self.conn.in_transaction:  # SQLite may have rolled back all of it (a full disk)
+                        try:
+                            self.conn.execute(f"ROLLBACK TO {name}")
+                            self.conn.execute(f"RELEASE {name}")
+                        except sqlite3.Error:
+                            pass
+                    raise
+                else:
+                    self.conn.execute(f"RELEASE {name}")
+                finally:
+                    self._depth -= 1
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -78,7 +97,12 @@ class Database:
                 self.conn.execute("ROLLBACK")
                 raise
             else:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:  # e.g. the disk filled at commit: leave no half transaction
+                        self.conn.execute("ROLLBACK")
+                    raise
 
     def query(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
         with self._lock:

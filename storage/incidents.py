@@ -109,17 +109,14 @@ class Incidents:
         """Log one incident; returns (incident, created). A repeated request id returns the first one."""
         now = utcnow()
         with self.db.transaction():
-            if request_id is not None:
-                row = self.db.one(
-                    "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND request_id = ?",
-                    (owner.workspace, owner.user, request_id),
-                )
-                if row:
-                    return _row(row), False
-            number = self.next_number(owner)
-            cur = self.db.execute(
+            # One statement: the next short number, the row, and the duplicate check (issue 20): a
+            # repeated request id hits the unique index and inserts nothing.
+            written = self.db.one(
                 "INSERT INTO incidents (workspace, owner, client_id, kind, note, occurred_at, logged_at, logged_by,"
-                " source, source_ref, request_id, number, occurred_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source, source_ref, request_id, number, occurred_on)"
+                " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(max(number), 0) + 1, ?"
+                " FROM incidents WHERE workspace = ? AND owner = ?"
+                " ON CONFLICT(workspace, owner, request_id) DO NOTHING RETURNING id, number",
                 (
                     owner.workspace,
                     owner.user,
@@ -132,11 +129,19 @@ class Incidents:
                     source,
                     source_ref,
                     request_id,
-                    number,
                     occurred_on.isoformat() if occurred_on else None,
+                    owner.workspace,
+                    owner.user,
                 ),
             )
-            incident_id = cur.lastrowid
+            if written is None:  # the same request again: the first one's row
+                row = self.db.one(
+                    "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND request_id = ?",
+                    (owner.workspace, owner.user, request_id),
+                )
+                assert row is not None
+                return _row(row), False
+            incident_id, number = written["id"], written["number"]
         # Built from what was written (no read-back query): the same values _row would return.
         incident = Incident(
             id=incident_id,  # type: ignore[arg-type]
@@ -189,13 +194,22 @@ class Incidents:
             for id_, cid, kind, note, occurred, logged, by, source, ref, number, on in self.db.rows(sql, params)
         ]
 
+    def earliest_for_client(self, owner: Owner, client_id: int) -> list[Incident]:
+        """The client's first incident (or none): what "client since" needs, without reading them all."""
+        rows = self.db.query(
+            f"SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?{_LIVE} ORDER BY occurred_at, id LIMIT 1",
+            (owner.workspace, owner.user, client_id),
+        )
+        return [_row(r) for r in rows]
+
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:
         """(kind, occurred_at) of every incident of one client: what a score needs, without the notes."""
-        rows = self.db.query(
+        rows = self.db.rows(  # tuples: a dossier of 10 000 incidents reads them all (issue 20)
             "SELECT kind, occurred_at FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?" + _LIVE,
             (owner.workspace, owner.user, client_id),
         )
-        return [(r["kind"], datetime.fromisoformat(r["occurred_at"])) for r in rows]
+        parse = datetime.fromisoformat
+        return [(kind, parse(at)) for kind, at in rows]
 
     def count_for_client(self, owner: Owner, client_id: int) -> int:
         row = self.db.one(

@@ -72,6 +72,36 @@ class Requests:
             )
         return Claim("run")
 
+    def peek(self, workspace: str, key: str, now: datetime, *, stale_after: float) -> Claim:
+        """What `claim` would decide, without marking anything (one indexed read).
+
+        For a request answered inside the transaction that also holds its writes
+        (issue 20): nobody else can see or take the request until that commits, so
+        no `running` row is needed, only `keep` of the answer in the same transaction.
+        """
+        stamp = to_iso(now)
+        row = self.db.one(
+            "SELECT state, answer, started_at FROM request_answers WHERE workspace = ? AND request_key = ? AND expires_at > ?",
+            (workspace, key, stamp),
+        )
+        if row is None:
+            return Claim("run")
+        if row["state"] == "done":
+            return Claim("done", row["answer"])
+        if row["started_at"] > to_iso(now - timedelta(seconds=stale_after)):
+            return Claim("wait")
+        return Claim("run")
+
+    def keep(self, workspace: str, key: str, answer: str, now: datetime, ttl: float) -> None:
+        """Store a finished answer in one statement (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT INTO request_answers (workspace, request_key, state, answer, started_at, expires_at)"
+            " VALUES (?, ?, 'done', ?, ?, ?)"
+            " ON CONFLICT(workspace, request_key) DO UPDATE SET state = 'done', answer = excluded.answer,"
+            " started_at = excluded.started_at, expires_at = excluded.expires_at",
+            (workspace, key, answer, to_iso(now), to_iso(now + timedelta(seconds=ttl))),
+        )
+
     def finish(self, workspace: str, key: str, answer: str, now: datetime, ttl: float) -> None:
         """Store the answer a retry of this request will get, until `ttl` seconds from now."""
         with self.db.transaction():

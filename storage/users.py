@@ -1,6 +1,7 @@
 """Workspaces and per-user settings (language, time zone, send hour)."""
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -65,9 +66,28 @@ def _row(row: dict) -> UserSettings:
     )
 
 
+#: How long a user's settings row is taken from memory instead of read again (issue 20). Changes
+#: made here clear it at once; a change by another process on the same file shows within this.
+SETTINGS_TTL = 2.0
+
+
 class Users:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._cache: dict[Owner, tuple[float, UserSettings]] = {}
+
+    def _cached(self, owner: Owner) -> UserSettings | None:
+        hit = self._cache.get(owner)
+        if hit is not None and time.monotonic() - hit[0] < SETTINGS_TTL:
+            return hit[1]
+        return None
+
+    def forget(self, owner: Owner | None = None) -> None:
+        """Drop cached settings (one user's, or everyone's): called by every write here."""
+        if owner is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(owner, None)
 
     def ensure(
         self,
@@ -77,14 +97,16 @@ class Users:
         timezone: str | None = None,
     ) -> UserSettings:
         """Create the workspace and user rows on first contact; remember what the platform reports."""
-        known = self.get(owner)
+        known = self._cached(owner) or self.get(owner)
         if (
             known is not None
             and (locale is None or locale == known.platform_locale)
             and (timezone is None or timezone == known.platform_timezone)
         ):
             # Nothing new to remember: no write transaction (and no commit) on every event.
+            self._cache[owner] = (time.monotonic(), known)
             return known
+        self.forget(owner)
         now = to_iso(utcnow())
         with self.db.transaction():
             self.db.execute(
@@ -117,6 +139,7 @@ class Users:
         display_name: str | None = None,
         signature: str | None = None,
     ) -> UserSettings:
+        self.forget(owner)  # /redflag settings: the next request reads the new row
         with self.db.transaction():
             if display_name is not None:
                 self.db.execute("UPDATE users SET display_name = ? WHERE workspace = ? AND user = ?", (display_name, owner.workspace, owner.user))
@@ -128,17 +151,20 @@ class Users:
                 self.db.execute("UPDATE users SET timezone = ? WHERE workspace = ? AND user = ?", (timezone, owner.workspace, owner.user))
             if send_hour is not None:
                 self.db.execute("UPDATE users SET send_hour = ? WHERE workspace = ? AND user = ?", (send_hour, owner.workspace, owner.user))
+        self.forget(owner)  # also what a request read meanwhile
         found = self.get(owner)
         assert found is not None
         return found
 
     def mark_letter_prompted(self, owner: Owner) -> bool:
         """Record that we asked for the name and signature; True only the first time (so we ask once)."""
+        self.forget(owner)
         with self.db.transaction():
             cur = self.db.execute(
                 "UPDATE users SET letter_prompted = 1 WHERE workspace = ? AND user = ? AND coalesce(letter_prompted, 0) = 0",
                 (owner.workspace, owner.user),
             )
+        self.forget(owner)
         return bool(cur.rowcount)
 
     def all(self) -> list[UserSettings]:

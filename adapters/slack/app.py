@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Sequence
@@ -27,7 +28,7 @@ from adapters.slack.config import SlackConfig
 from adapters.slack.people import People
 from adapters.slack.replay import RetryMemory, request_key
 from adapters.slack.responses import ResponseUrl
-from bot import registry
+from bot import lanes, registry
 from bot.core import Core
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
 from bot.i18n import Messages
@@ -44,6 +45,10 @@ EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked
 #: How long a command may take before the ack goes out with a "working on it" line
 #: (Slack gives up after 3 s); the answer follows through the response_url.
 ACK_BUDGET = 2.0
+#: Threads for slow commands, buttons and forms (short commands run on the loop).
+WORKERS = 4
+#: Seconds before a person with no team on file is looked up again (another process may learn it).
+NO_TEAM_RECHECK = 10.0
 #: How long a repeated click on the same button of the same message replays the first answer.
 DOUBLE_CLICK_WINDOW = 30.0
 #: The `private_metadata` key holding the modal's owner (workspace, user) it was opened for.
@@ -96,14 +101,15 @@ class SlackBridge:
         self.core = core
         self.people = people or People()
         self.ack_budget = ack_budget
-        # One worker thread for the core: its store serialises on one connection anyway, and
-        # several threads contending for that lock and the GIL made latency under load worse
-        # (bench/slack_roundtrip.py at concurrency 20).
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-core")
+        # Short commands run inline on the loop (bot/lanes.py, replay.py); this pool takes only the
+        # slow ones (reports, exports, imports), buttons and forms. Several threads, so one long
+        # report never queues another request behind it (issue 20).
+        self.worker = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="redflag-core")
         # The retry memory lives in the database: shared by every process, kept over restarts.
         self.memory = RetryMemory(core.store, self.worker, core.handle)
         self._routes: set[tuple[str, str]] = set()  # routes already on file
         self._teams: dict[tuple[str, str], str] = {}  # (installation, user) -> the user's own team
+        self._no_team: dict[tuple[str, str], float] = {}  # (installation, user) -> when to look on file again
 
     # -- who is asking ---------------------------------------------------------
     async def address(self, client: AsyncWebClient, who: teams.Who, channel: str | None) -> Address:
@@ -122,8 +128,10 @@ class SlackBridge:
         key = (who.installation, who.user)
         routes = self.core.store.routes
         known = self._teams.get(key)
-        if known is None:
+        if known is None and self._no_team.get(key, 0.0) < time.monotonic():
             known = await asyncio.to_thread(routes.team_of, PLATFORM, who.installation, who.user)
+            if known is None:  # nothing on file: don't ask again on every request (issue 20), only now and then
+                self._no_team[key] = time.monotonic() + NO_TEAM_RECHECK
         settled = teams.settle(who, known, reported)
         if (who.stated or reported) and settled.workspace and settled.workspace != known:
             await asyncio.to_thread(routes.learn_team, PLATFORM, who.installation, who.user, settled.workspace, datetime.now(timezone.utc))
@@ -152,11 +160,15 @@ class SlackBridge:
         trigger = body.get("trigger_id")
         name = (body.get("command") or "").lstrip("/")
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
-        pending = asyncio.ensure_future(self.handle(request_key("command", trigger) if trigger else None, event))
-        late = not (await asyncio.wait({pending}, timeout=self.ack_budget))[0]
-        if late:
-            await ack(text=self.t(address)("slack.working"), response_type="ephemeral")
-        replies = await pending
+        key = request_key("command", trigger) if trigger else None
+        if lanes.is_short(event):  # answered inline, well inside the ack budget: no timer
+            replies, late = await self.handle(key, event), False
+        else:
+            pending = asyncio.ensure_future(self.handle(key, event))
+            late = not (await asyncio.wait({pending}, timeout=self.ack_budget))[0]
+            if late:
+                await ack(text=self.t(address)("slack.working"), response_type="ephemeral")
+            replies = await pending
         form = next((r for r in replies if r.form is not None), None)
         messages = render.messages(replies, for_user=user)
         if form is not None and trigger:

@@ -39,7 +39,9 @@ STATE_EXPIRATION_SECONDS = 600
 
 
 def installation_store(config: SlackConfig) -> SQLite3InstallationStore:
-    store = SQLite3InstallationStore(database=config.db_path, client_id=config.client_id or "", logger=log)
+    from adapters.slack.installations import ReusingInstallationStore  # one connection per thread, off the loop
+
+    store = ReusingInstallationStore(database=config.db_path, client_id=config.client_id or "", logger=log)
     store.init()
     return store
 

@@ -7,6 +7,14 @@ arrives meanwhile waits for that answer (polling the row, so it works across
 processes), and a later one gets it at once. Writes are also keyed on the
 request id in their own tables, so even a copy that runs again after a crash
 writes nothing twice.
+
+A command known to be short (`bot/lanes.py`) runs inline on the event loop in
+ONE transaction that reads the key, runs the core (its writes nest as
+savepoints) and stores the answer: one commit before the ack, no thread
+hand-off. While that transaction holds SQLite's write lock no other process
+can claim the key, so no `running` row is needed. Slow commands run on a pool
+of threads with the claim / finish rows of above, so a long report never holds
+the write lock nor the loop, and never queues a short command behind it.
 """
 from __future__ import annotations
 
@@ -19,7 +27,7 @@ from concurrent.futures import Executor
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
-from bot import reply_codec
+from bot import lanes, reply_codec
 from bot.events import Event
 from bot.replies import Reply
 
@@ -66,6 +74,46 @@ class RetryMemory:
         return await asyncio.to_thread(fn, *args, **kwargs)
 
     async def answer(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
+        if lanes.is_short(event):
+            return await self.inline(workspace, key, event, ttl)
+        return await self.threaded(workspace, key, event, ttl)
+
+    # -- short commands: inline, one transaction -----------------------------
+    async def inline(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
+        if key is None:
+            return self.handle(event)
+        deadline = time.monotonic() + STALE_AFTER
+        while True:
+            try:
+                replies = self._once(workspace, key, event, ttl, force=time.monotonic() > deadline)
+            except Exception as err:  # e.g. a full disk at commit: the core answers (and says so) without the memory
+                log.error("retry memory unavailable: %s", type(err).__name__)
+                return self.handle(event)
+            if replies is not None:
+                return replies
+            await asyncio.sleep(POLL)  # another process runs this very request (its slow path): wait for its answer
+
+    def _once(self, workspace: str, key: str, event: Event, ttl: float, force: bool) -> list[Reply] | None:
+        """Look up, run and remember in one transaction; None while another copy is running."""
+        requests = self.store.requests
+        now = self.clock()
+        with self.store.database.transaction():
+            claim = requests.peek(workspace, key, now, stale_after=STALE_AFTER)
+            if claim.action == "done" and claim.answer is not None:
+                log.info("repeated Slack request answered from the retry memory")
+                return reply_codec.loads(claim.answer)
+            if claim.action == "wait" and not force:
+                return None
+            replies = self.handle(event)
+            if remember(replies):
+                requests.keep(workspace, key, reply_codec.dumps(replies), now, ttl)
+            self._finished += 1
+            if self._finished % 500 == 1:
+                requests.purge(now)
+        return replies
+
+    # -- slow commands, buttons, forms: a thread of the pool, claim / finish ---
+    async def threaded(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
         loop = asyncio.get_running_loop()
         if key is None:
             return await loop.run_in_executor(self.worker, self.handle, event)

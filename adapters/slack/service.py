@@ -164,6 +164,9 @@ class SlackService:
         await self.runner.cleanup()
         await self.notifier.close()
         self.bridge.worker.shutdown(wait=False)  # a command still running finishes on its own
+        close = getattr(self.app.installation_store, "close", None)
+        if callable(close):  # the OAuth store's per-thread connections
+            close()
 
 
 async def start(core: Core, env: Mapping[str, str]) -> SlackService:

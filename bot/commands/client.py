@@ -187,7 +187,8 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
 def _since(ctx: Context, client, invoices) -> "date":
     from bot.since import client_since
 
-    return client_since(client, invoices, ctx.store.incidents.for_client(ctx.owner, client.id), ctx.tz)
+    # The earliest incident is the only one that can set the day (issue 20: not all 10 000 again).
+    return client_since(client, invoices, ctx.store.incidents.earliest_for_client(ctx.owner, client.id), ctx.tz)
 
 
 def pause(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:

@@ -152,3 +152,27 @@ def test_unpaid_invoices_are_not_revenue(say, clock) -> None:
     assert reply.lines == ("1. Slow: trouble 1.8 (100%, 100% cumulative); revenue: no payments yet",)  # 55 days late / 30
     [chart] = reply.files
     assert _png_size(chart.content) == CHART_PIXELS
+
+
+def test_a_report_whose_data_has_not_changed_reuses_its_chart(say, monkeypatch) -> None:
+    """Issue 20: the chart is drawn once per distinct data; new data draws a new one."""
+    from bot import chart_cache, report
+
+    chart_cache.clear()
+    drawn = []
+    original = report.render_chart
+
+    def counting(*args):
+        drawn.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(report, "render_chart", counting)
+    say("/client add Acme")
+    say("/incident Acme late-payment paid late")
+    [first] = say("/client report")
+    [second] = say("/client report")
+    assert len(drawn) == 1
+    assert first.files[0].content == second.files[0].content
+    say("/incident Acme haggling on the rate")
+    [third] = say("/client report")
+    assert len(drawn) == 2 and third.files[0].content != first.files[0].content

@@ -179,8 +179,12 @@ async def test_a_retry_while_the_first_is_still_running_waits_for_it(slack, fake
         release.wait(10)
         return original(ctx, text)
 
+    from bot import lanes
+
     await slack.command("/client", "add Acme")
     monkeypatch.setitem(registry.COMMANDS, "incident", slow_incident)
+    # A slow command runs on the pool with a `running` row (a short one runs inline in one transaction).
+    monkeypatch.setitem(lanes.SLOW_SUBCOMMANDS, "incident", frozenset({"acme"}))
     slack.service.bridge.ack_budget = 0.05
     body, _ = slack.command_body("/incident", "Acme haggling again")
     first = await slack.post(body)
