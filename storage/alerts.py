@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from storage.db import Database, from_iso, to_iso
+from storage.nudge_delivery import finish_leased
 from storage.records import Owner
 
 if TYPE_CHECKING:
@@ -227,25 +228,8 @@ class Alerts:
     def finish(self, alert_id: int, token: str, status: str, now: datetime, *, error: str | None = None,
                next_at: datetime | None = None, count_attempt: bool = True) -> bool:
         """delivered | failed | cancelled | pending (retry at `next_at`); only by the lease holder."""
-        sets = ["lease_until = NULL", "lease_owner = NULL", f"attempts = attempts + {1 if count_attempt else 0}"]
-        params: list = []
-        if status == "delivered":
-            sets += ["status = 'delivered'", "delivered_at = ?", "last_error = NULL"]
-            params.append(to_iso(now))
-        elif status == "failed":
-            sets += ["status = 'failed'", "failed_at = ?", "last_error = ?"]
-            params += [to_iso(now), (error or "")[:500]]
-        elif status == "cancelled":
-            sets += ["status = 'cancelled'"]
-        else:
-            sets += ["next_attempt_at = ?", "last_error = coalesce(?, last_error)"]
-            params += [to_iso(next_at or now), error[:500] if error else None]
-        with self.db.transaction():
-            cur = self.db.execute(
-                f"UPDATE alerts SET {', '.join(sets)} WHERE id = ? AND status = 'pending' AND lease_owner = ?",
-                (*params, alert_id, token),
-            )
-        return cur.rowcount == 1
+        return finish_leased(self.db, "alerts", alert_id, token, status, now,
+                             error=error, next_at=next_at, count_attempt=count_attempt)
 
     # -- what the digest reads from the reminder ledger --------------------------------
     def reminders_between(self, owner: Owner, start: datetime, end: datetime) -> tuple[int, int]:

@@ -143,25 +143,8 @@ class DeliveryState:
     def finish_nudge(self, message_id: int, token: str, status: str, now: datetime, *, error: str | None = None,
                      next_at: datetime | None = None, count_attempt: bool = True) -> bool:
         """delivered | failed | cancelled | pending (retry at `next_at`); only by the lease holder."""
-        sets = ["lease_until = NULL", "lease_owner = NULL", f"attempts = attempts + {1 if count_attempt else 0}"]
-        params: list = []
-        if status == "delivered":
-            sets += ["status = 'delivered'", "delivered_at = ?", "last_error = NULL"]
-            params.append(to_iso(now))
-        elif status == "failed":
-            sets += ["status = 'failed'", "failed_at = ?", "last_error = ?"]
-            params += [to_iso(now), (error or "")[:500]]
-        elif status == "cancelled":
-            sets += ["status = 'cancelled'"]
-        else:
-            sets += ["next_attempt_at = ?", "last_error = coalesce(?, last_error)"]
-            params += [to_iso(next_at or now), error[:500] if error else None]
-        with self.db.transaction():
-            cur = self.db.execute(
-                f"UPDATE nudge_messages SET {', '.join(sets)} WHERE id = ? AND status = 'pending' AND lease_owner = ?",
-                (*params, message_id, token),
-            )
-        return cur.rowcount == 1
+        return finish_leased(self.db, "nudge_messages", message_id, token, status, now,
+                             error=error, next_at=next_at, count_attempt=count_attempt)
 
     def defer_workspace(self, platform: str, workspace: str, until: datetime, now: datetime) -> int:
         """A long Retry-After holds every DM to that workspace, for later sweeps and other processes too."""
@@ -189,3 +172,31 @@ class DeliveryState:
             " UNION ALL SELECT 'followup', followup_id FROM nudge_followup_leases WHERE inflight_part IS NOT NULL"
         )
         return [(r[0], r[1]) for r in rows]
+
+
+def finish_leased(db: Database, table: str, row_id: int, token: str, status: str, now: datetime, *,
+                  error: str | None = None, next_at: datetime | None = None, count_attempt: bool = True) -> bool:
+    """One DM's outcome on its own row (a reminder's or an alert's), written only by the lease holder.
+
+    delivered | failed | cancelled | pending (retry at `next_at`). Both tables share these columns
+    because both go through the same delivery; the table is always one of the module constants.
+    """
+    sets = ["lease_until = NULL", "lease_owner = NULL", f"attempts = attempts + {1 if count_attempt else 0}"]
+    params: list = []
+    if status == "delivered":
+        sets += ["status = 'delivered'", "delivered_at = ?", "last_error = NULL"]
+        params.append(to_iso(now))
+    elif status == "failed":
+        sets += ["status = 'failed'", "failed_at = ?", "last_error = ?"]
+        params += [to_iso(now), (error or "")[:500]]
+    elif status == "cancelled":
+        sets += ["status = 'cancelled'"]
+    else:
+        sets += ["next_attempt_at = ?", "last_error = coalesce(?, last_error)"]
+        params += [to_iso(next_at or now), error[:500] if error else None]
+    with db.transaction():
+        cur = db.execute(
+            f"UPDATE {table} SET {', '.join(sets)} WHERE id = ? AND status = 'pending' AND lease_owner = ?",
+            (*params, row_id, token),
+        )
+    return cur.rowcount == 1
