@@ -189,3 +189,15 @@ def test_merge_joins_reminders_sent_the_same_day_and_leaves_one_client(say, clic
     # a second sweep sends nothing again for either invoice
     claim_due(store, core, clock(), SweepReport(clock()))
     assert store.database.one("SELECT count(*) AS n FROM nudge_ledger")["n"] == 2
+
+
+def test_client_set_contact_changes_who_letters_address_and_keeps_the_history(say, store) -> None:
+    say('/client add "Minh Anh Co"')
+    replies = say('/client set "Minh Anh Co" contact="Trần Thị Mai"')
+    client = store.clients.by_name(ME, "Minh Anh Co")
+    assert client.contact == "Trần Thị Mai"
+    assert any(f.value == "Trần Thị Mai" for f in replies[0].fields)
+    say('/client set "Minh Anh Co" contact=""')
+    assert store.clients.by_name(ME, "Minh Anh Co").contact is None
+    contacts = [(c.before.get("contact"), c.after.get("contact")) for c in store.history.for_client(ME, client.id)]
+    assert ("", "Trần Thị Mai") in contacts and ("Trần Thị Mai", "") in contacts

@@ -15,7 +15,8 @@ from bot import fmt
 from bot.typed import read_amount
 from bot.context import Context
 from bot.errors import UserError
-from bot.parser import Token, clean_name, find_client, parse_currency, parse_int, split_options
+from bot.commands.client import MAX_CONTACT
+from bot.parser import Token, clean_name, clean_text, find_client, parse_currency, parse_int, split_options
 from bot.registry import action
 from bot.replies import Choice, Field, Reply
 from storage.client_settings import LateFee
@@ -154,7 +155,7 @@ def late_fee_text(ctx: Context, fee: LateFee | None) -> str:
 
 def set_options(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     usage = "usage.client_set"
-    parsed = split_options(tokens, {"late_fee", "terms", "currency"}, usage)
+    parsed = split_options(tokens, {"late_fee", "terms", "currency", "contact"}, usage)
     client = find_client(ctx, " ".join(t.value for t in parsed.args), usage)
     if not parsed.options:
         return [settings_reply(ctx, client, ctx.t("client.settings_title", name=client.name))]
@@ -169,11 +170,17 @@ def set_options(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     before_fee = ctx.store.client_settings.late_fee(ctx.owner, client.id)
     extra_before = {"late_fee": late_fee_text(ctx, before_fee)} if fee_given else {}
     extra_after = {"late_fee": late_fee_text(ctx, fee)} if fee_given else {}
+    contact_given = "contact" in parsed.options  # `contact=` (empty: letters go to the company)
+    person = clean_text(parsed.options["contact"].strip(), "contact", MAX_CONTACT, usage) if contact_given else ""
+    if contact_given:
+        extra_before["contact"], extra_after["contact"] = client.contact or "", person
     with ctx.store.database.transaction():
         _, created = ctx.store.corrections.update_client(ctx.owner, client, changes, "settings", ctx.now, ctx.request_id,
                                                          extra_before, extra_after)
         if created and fee_given:
             ctx.store.client_settings.set_late_fee(ctx.owner, client.id, fee)
+        if created and contact_given:
+            ctx.store.clients.set_contact(ctx.owner, client.id, person or None)
     after = ctx.store.clients.get(ctx.owner, client.id)
     assert after is not None
     return [settings_reply(ctx, after, ctx.t("client.settings_saved", name=after.name))]
@@ -187,7 +194,7 @@ def settings_reply(ctx: Context, client: Client, text: str) -> Reply:
             Field(ctx.t("field.terms"), ctx.t.n("value.days", client.terms_days)),
             Field(ctx.t("field.currency"), client.currency),
             Field(ctx.t("field.late_fee"), late_fee_text(ctx, fee)),
-        ),
+        ) + ((Field(ctx.t("field.contact"), client.contact),) if client.contact else ()),
         context=ctx.t("client.settings_hint", name=client.name),
     )
 
