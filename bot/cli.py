@@ -148,13 +148,7 @@ async def _sweep_once(store, env: Mapping[str, str], at: datetime | None, dry_ru
 
     if dry_run:
         return await nudges_cli.run_once(store, {}, at, dry_run=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except NotImplementedError:  # pragma: no cover - Windows
-            pass
+    stop = _stop_on_signals()
     async with notifiers_from_env(Core(store), env) as notifiers:
         return await nudges_cli.run_once(store, notifiers, at, stop=stop)
 
@@ -235,13 +229,7 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
         log.warning("serving %s", name)
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
     scheduler = _start_scheduler(core, notifiers)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except NotImplementedError:  # pragma: no cover - Windows
-            pass
+    stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:
         if hasattr(scheduler, "sweeps"):
@@ -304,3 +292,17 @@ def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _stop_on_signals() -> "asyncio.Event":
+    """An event set by SIGINT or SIGTERM on the running loop: a clean stop for the bot and for a sweep."""
+    import asyncio
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover - Windows
+            pass
+    return stop
