@@ -1,6 +1,6 @@
 """The correction history on the timeline: every edit, deletion, rename and merge, in the user's words.
 
-Registered as a timeline source, so `/client show`, the Markdown and the CSV
+One of the timeline's sources (`bot/timeline.py`), so `/client show`, the Markdown and the CSV
 export all carry it: the first version of a corrected record stays readable
 (in the change's detail: what it was, what it became), and a deleted one is
 shown whole, marked deleted. Also the per-line Edit / Delete actions of the
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import fmt
 from bot.replies import Choice
-from bot.timeline import TimelineEvent, source
+from bot.timeline import TimelineEvent
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -115,8 +115,7 @@ def describe(ctx: "Context", change: "Change") -> tuple[str, str]:
     return ctx.t("history.client_settings"), "\n".join(differences(ctx, change))
 
 
-@source
-def _changes(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+def corrections(ctx: "Context", client: "Client") -> list[TimelineEvent]:
     events = []
     for change in ctx.store.history.for_client(ctx.owner, client.id):
         summary, detail = describe(ctx, change)

@@ -2,8 +2,10 @@
 
 Each source returns `TimelineEvent`s for one client; `/client show`, the
 export and the dialogue's evidence all read the same merged list, so a new
-kind of event (a nudge, a decision) shows up everywhere by registering one
-source in its own module.
+kind of event (a nudge, a decision) shows up everywhere by adding its source
+to `sources()`. The list is written out there, not filled by importing
+feature modules, so what an export holds never depends on which modules
+happen to have been imported.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING, Callable
 
-from bot import fmt
+from bot import fmt, kinds
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -33,17 +35,20 @@ class TimelineEvent:
 
 
 Source = Callable[["Context", "Client"], list[TimelineEvent]]
-SOURCES: list[Source] = []
 
 
-def source(fn: Source) -> Source:
-    SOURCES.append(fn)
-    return fn
+def sources() -> list[Source]:
+    """Every source of a client's history, in one list."""
+    from bot.dialogue.history import decisions
+    from bot.history_view import corrections
+    from bot.nudges.timeline import nudges_sent
+
+    return [incidents, invoices, nudges_sent, decisions, corrections]
 
 
 def timeline(ctx: "Context", client: "Client") -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
-    for src in SOURCES:
+    for src in sources():
         events.extend(src(ctx, client))
     return sorted(events, key=lambda e: (e.at, e.type))
 
@@ -60,13 +65,12 @@ def day_start(ctx: "Context", d) -> datetime:
     return datetime.combine(d, time(0, 0), tzinfo=ctx.tz).astimezone(timezone.utc)
 
 
-@source
-def _incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+def incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
     summaries: dict[str, str] = {}  # one translation per kind, not per incident (a dossier may hold thousands)
 
     def summary(kind: str) -> str:
         if kind not in summaries:
-            summaries[kind] = ctx.t("timeline.incident", kind=ctx.t(f"kind.{kind}"))
+            summaries[kind] = ctx.t("timeline.incident", kind=ctx.t(kinds.NAMES[kind]))
         return summaries[kind]
 
     corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
@@ -86,8 +90,7 @@ def _incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
     ]
 
 
-@source
-def _invoices(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+def invoices(ctx: "Context", client: "Client") -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     for inv in ctx.store.invoices.list(ctx.owner, client.id):
         events.append(

@@ -4,5 +4,4 @@ One line per feature module; see `bot/registry.py`.
 """
 from bot.commands import ask, client, fire, incident, invoice, nudge_actions, redflag  # noqa: F401
 from bot.commands import client_fix, incident_fix, invoice_fix, invoice_import  # noqa: F401,E402  (issue 19)
-from bot import history_view  # noqa: F401,E402  (issue 19: corrections on the timeline)
 from bot.alerts import actions as _alerts  # noqa: F401,E402  (issue 21: pattern alerts and the digest)

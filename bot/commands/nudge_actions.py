@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 
 from bot import fmt, letters
-from bot.nudges import timeline as _timeline  # noqa: F401  (registers nudges on the client's timeline)
 from bot.commands.invoice import record_payment, snooze_invoice
 from bot.context import Context
 from bot.nudges import policy

@@ -1,7 +1,10 @@
 """The "should I fire this client?" dialogue: evidence, questions, verdict, script.
 
-`flow.start_for(ctx, client)` opens it (from `/fire` or a reminder's button);
-`flow.followup_replies(ctx, followup)` renders a "remind me in 3 days" DM.
+Its states, entry points and fallbacks are declared in `states.py`, the
+order of the steps in `plan.py`, the transitions in `flow.py`, each step's
+look in `render.py`. `start_for(ctx, client)` opens it (from `/fire` or a
+reminder's button); `followup_replies(ctx, followup)` renders a "remind me
+in 3 days" DM.
 """
 from bot.dialogue.flow import followup_replies, start_for
 

@@ -19,7 +19,8 @@ OPEN_WINDOW = timedelta(hours=2)
 def hint_for(ctx: Context, command: str, replies: list[Reply]) -> Reply | None:
     if command == "fire" or any(r.form is not None for r in replies):
         return None
-    from bot.dialogue import flow
+    from bot.dialogue import render
+    from bot.dialogue.states import RESUME, button
 
     dlg = ctx.store.dialogues.latest_active(ctx.owner)
     if dlg is None or ctx.now - dlg.updated_at > OPEN_WINDOW:
@@ -30,9 +31,9 @@ def hint_for(ctx: Context, command: str, replies: list[Reply]) -> Reply | None:
     text = ctx.t(
         "dialogue.open_hint",
         name=client.name,
-        question=flow._question_line(ctx, dlg, client),
-        fire="/fire " + flow._quote(client.name),
+        question=render.question_line(ctx, dlg, client),
+        fire=render.fire_command(client.name),
     )
     has_own_choices = any(r.choices for r in replies)
-    choices = () if has_own_choices else (Choice(flow.button(dlg, flow.RESUME), ctx.t("dialogue.continue"), nav="continue"),)
+    choices = () if has_own_choices else (Choice(button(dlg, RESUME), ctx.t("dialogue.continue"), nav="continue"),)
     return Reply(text=text, choices=choices)

@@ -6,22 +6,10 @@ verdict, as far as it can be foreseen from what has been answered so far
 is also the progress line's estimate). The dialogue walks it one step at a
 time; Back walks its own history.
 
-The questions, in order (the states table; every row is one message):
-
-| state                | asks                                             | answers                    | asked when |
-|----------------------|--------------------------------------------------|----------------------------|------------|
-| `evidence`           | the opening: what is on file, what it answers    | go · correct               | always |
-| `<sign>`             | confirm one sign the records answered            | often · sometimes          | only after "correct this" |
-| `abuse`              | personal attacks?                                | often · once · never       | always |
-| `abuse.confirm`      | end it now?                                      | yes · no                   | abuse "more than once" |
-| `unethical`          | unethical requests?                              | yes · no                   | no hard stop yet |
-| `unethical.confirm`  | end it now?                                      | yes · no                   | unethical "yes" |
-| `signs.often`        | which signs are a pattern (tick all)             | a checklist                | signs left that the records don't answer |
-| `signs.some`         | which of the rest happen now and then            | a checklist                | it can still change the verdict |
-| `signs.tried`        | the usual repair already tried, per pattern      | a checklist                | a pattern has one and it can change the verdict |
-| `self`               | dislike the work / more work than you can handle | a checklist                | it can still change the verdict |
-| `ground`             | the checks before a firing                       | a checklist (+ sleep on it)| on the way to a firing |
-| `verdict`            | —                                                | —                          | at the end |
+The states themselves (what each asks, its answers, when it is asked, the
+ids of its words), the entry points and the fallbacks are declared once, in
+the table of `bot/dialogue/states.py`; this module decides which of them
+come, in which order.
 
 Answers are stored per step (a checklist's answer is the comma-separated
 ids it ticked); `final_answers` expands them to the per-sign answers the
@@ -37,19 +25,31 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.dialogue.evidence import Evidence
-
-EVIDENCE, VERDICT = "evidence", "verdict"
-
-OFTEN, SOMETIMES, NEVER, ONCE = "often", "sometimes", "never", "once"
-YES, NO = "yes", "no"
-COLLECT, NOW = "collect", "now"
-CALM, SLEEP = "calm", "sleep"
-GO, CORRECT, DONE = "go", "correct", "done"
-#: A checklist answer button toggles one item: `t.<item>`.
-TOGGLE = "t."
-
-SIGNS_OFTEN, SIGNS_SOME, SIGNS_TRIED, SELF, GROUND = "signs.often", "signs.some", "signs.tried", "self", "ground"
-CHECKLISTS = (SIGNS_OFTEN, SIGNS_SOME, SIGNS_TRIED, SELF, GROUND)
+from bot.dialogue.states import (  # noqa: F401  (the answer ids, read here as P.YES, P.DONE, ...)
+    CALM,
+    CHECKLISTS,
+    COLLECT,
+    CORRECT,
+    DONE,
+    EVIDENCE,
+    GO,
+    GROUND,
+    NEVER,
+    NO,
+    NOW,
+    OFTEN,
+    ONCE,
+    SELF,
+    SIGNS_OFTEN,
+    SIGNS_SOME,
+    SIGNS_TRIED,
+    SLEEP,
+    SOMETIMES,
+    STATES,
+    TOGGLE,
+    VERDICT,
+    YES,
+)
 
 #: Signs answered "often / sometimes / never", in the order they are listed.
 FREQUENCY_SIGNS: tuple[str, ...] = (
@@ -141,20 +141,15 @@ def ground_items(evidence: Evidence, answers: dict[str, str]) -> tuple[str, ...]
 
 
 def spec(step: str, evidence: Evidence | None = None, answers: dict[str, str] | None = None) -> StepSpec:
-    """The answers a step accepts."""
-    if step == EVIDENCE:
-        return StepSpec(step, (GO, CORRECT))
-    if step == "abuse":
-        return StepSpec(step, (OFTEN, ONCE, NEVER))
-    if step in FREQUENCY_SIGNS:  # only asked as a confirmation of the records
-        return StepSpec(step, (OFTEN, SOMETIMES, NEVER) if evidence is None or not confirms(evidence, step) else (OFTEN, SOMETIMES))
+    """The answers a step accepts: the states table's, except where the evidence shapes them."""
+    if step in FREQUENCY_SIGNS and evidence is not None and confirms(evidence, step):
+        return StepSpec(step, (OFTEN, SOMETIMES))  # only asked as a confirmation of the records
     if step in CHECKLISTS:
         items = checklist_items(evidence, answers or {}, step) if evidence is not None else ()
         extra = (SLEEP,) if step == GROUND and evidence is not None and "ground.cool" in items else ()
         return StepSpec(step, tuple(TOGGLE + i for i in items) + (DONE,) + extra, items)
-    if step == VERDICT:
-        return StepSpec(step, ())
-    return StepSpec(step, (YES, NO))
+    row = STATES.get(step)
+    return StepSpec(step, row.answers if row is not None else (YES, NO))
 
 
 def universe(step: str) -> tuple[str, ...]:

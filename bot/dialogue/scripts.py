@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from bot import fmt, letters
 from bot.dialogue.evidence import Evidence
 from bot.dialogue.verdict import Verdict
+from bot.dialogue.wording import CHECKS, SCRIPT_BODIES, SCRIPT_ITEMS
 from bot.i18n import Messages
 from bot.letters import Letterhead, Recipient, Sender
 from bot.parser import quote
@@ -43,10 +44,10 @@ def message(t: Messages, verdict: Verdict, evidence: Evidence, today: date, head
     owed = owed_text(t.language, evidence.owed)
     case = verdict.case
     you = letters.values(t, head.recipient)
-    parts: list[str] = [letters.greeting(t, head.recipient), t(f"dialogue.script.{case}", name=name, **you)]
+    parts: list[str] = [letters.greeting(t, head.recipient), t(SCRIPT_BODIES[case], name=name, **you)]
 
     if case == "repair":
-        parts.append("\n".join("• " + t(f"dialogue.script.item.{slug}", **you) for slug in verdict.renegotiate))
+        parts.append("\n".join("• " + t(SCRIPT_ITEMS[slug], **you) for slug in verdict.renegotiate))
         parts.append(t("dialogue.script.repair_call", **you))
     paused = bool(owed) and case == "late_payment"
     if verdict.kind == "fire_notice":
@@ -79,7 +80,7 @@ def checklist(t: Messages, verdict: Verdict, evidence: Evidence) -> tuple[str, .
         "fire": "/fire " + quote(evidence.client_name),
         "incident": "/incident " + quote(evidence.client_name),
     }
-    return tuple(t(f"dialogue.check.{slug}", **values) for slug in verdict.checklist)
+    return tuple(t(CHECKS[slug], **values) for slug in verdict.checklist)
 
 
 def compose(t: Messages, verdict: Verdict, evidence: Evidence, today: date, head: Letterhead | None = None) -> Script:

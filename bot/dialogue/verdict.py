@@ -227,13 +227,25 @@ def _evidence_reason(evidence: Evidence) -> Reason:
     return Reason("dialogue.reason.ev_clean")
 
 
+#: Why a sign counts: (when it can still be fixed, when it is stuck). Signs with one reason list it twice.
+SIGN_REASONS: dict[str, tuple[str, str]] = {
+    "late-payment": ("dialogue.reason.late_payment_fixable", "dialogue.reason.late_payment_stuck"),
+    "scope-creep": ("dialogue.reason.scope_creep_fixable", "dialogue.reason.scope_creep_stuck"),
+    "haggling": ("dialogue.reason.haggling_fixable", "dialogue.reason.haggling_stuck"),
+    "indecision": ("dialogue.reason.indecision_fixable", "dialogue.reason.indecision_stuck"),
+    "disagreement": ("dialogue.reason.disagreement", "dialogue.reason.disagreement"),
+    "style-mismatch": ("dialogue.reason.style_mismatch", "dialogue.reason.style_mismatch"),
+    "after-hours": ("dialogue.reason.after_hours", "dialogue.reason.after_hours"),
+    # a first time (a confirmed pattern is a hard stop, with its own reason)
+    "abuse": ("dialogue.reason.abuse_once", "dialogue.reason.abuse_once"),
+}
+
+#: Why a hard stop ends it now.
+STOP_REASONS: dict[str, str] = {"abuse": "dialogue.reason.abuse", "unethical": "dialogue.reason.unethical"}
+
+
 def _sign_reason(sign: str, stuck: bool) -> Reason:
-    slug = sign.replace("-", "_")
-    if sign == "abuse":  # a first time (a confirmed pattern is a hard stop, with its own reason)
-        return Reason("dialogue.reason.abuse_once")
-    if sign in FOLLOW_UPS:
-        return Reason(f"dialogue.reason.{slug}_{'stuck' if stuck else 'fixable'}")
-    return Reason(f"dialogue.reason.{slug}")
+    return Reason(SIGN_REASONS[sign][1 if stuck else 0])
 
 
 def _with_evidence(first: list[Reason], evidence: Evidence) -> tuple[Reason, ...]:
@@ -271,7 +283,7 @@ def decide(evidence: Evidence, answers: dict[str, str]) -> Verdict:
         return Verdict(
             kind=kind,
             case=stop,
-            reasons=_with_evidence([Reason(f"dialogue.reason.{stop}")], evidence),
+            reasons=_with_evidence([Reason(STOP_REASONS[stop])], evidence),
             notice_days=0,
             referral=False,
             refund=refund,

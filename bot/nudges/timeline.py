@@ -4,14 +4,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.nudges.texts import stage_label
-from bot.timeline import TimelineEvent, source
+from bot.timeline import TimelineEvent
 
 if TYPE_CHECKING:
     from bot.context import Context
     from storage.records import Client
 
 
-@source
 def nudges_sent(ctx: "Context", client: "Client") -> list[TimelineEvent]:
     return [
         TimelineEvent(

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.dialogue import flow
+from bot.dialogue import render
 from bot.dialogue import plan as P
 from bot.dialogue.evidence import for_client
 from bot.dialogue.verdict import ADVICE, CASES as SCRIPT_CASES, GENERAL_ADVICE, KINDS, REPAIRS, decide
@@ -67,7 +67,7 @@ def test_every_verdict_advice_and_letter_is_filled_in(language: str, say, core, 
     for answers in answer_sets():
         verdict = decide(evidence, answers)
         dlg = replace(base, verdict=verdict.kind, outcome={"verdict": verdict.as_dict()})
-        text = visible(flow._verdict_replies(ctx, dlg, client, evidence, replaces=False))
+        text = visible(render.verdict_replies(ctx, dlg, client, evidence, replaces=False))
         assert not LEFTOVER.findall(text), (language, answers, LEFTOVER.findall(text), text)
         seen_kinds.add(verdict.kind)
         seen_cases.add(verdict.case)
@@ -92,6 +92,6 @@ def test_every_question_and_checklist_is_filled_in(language: str, say, core, sto
     base = Dialogue(1, "W1", "U1", "console", client.id, "active", "evidence", 3, {}, ("evidence",), None, None, None, clock.now, clock.now, None)
     for step in steps:
         dlg = replace(base, step=step, answers={**patterns, "~" + step: ",".join(P.universe(step))} if P.is_checklist(step) else dict(patterns))
-        text = visible([flow._render(ctx, dlg, client, evidence, replaces=False)])
+        text = visible([render.step(ctx, dlg, client, evidence, replaces=False)])
         assert not LEFTOVER.findall(text), (language, step, text)
         assert "Acme" in text or step in ("abuse.confirm", "unethical.confirm", P.SIGNS_SOME, P.SIGNS_TRIED), (step, text)

@@ -170,7 +170,7 @@ def test_export_files_are_named_and_typed(say, acme) -> None:
 
 
 def test_every_registered_source_is_exported(say, acme, monkeypatch) -> None:
-    """Nudges sent and dialogue decisions reach the export through the timeline's registry."""
+    """Nudges sent and dialogue decisions reach the export through the timeline's list of sources."""
 
     def extra(ctx, client):
         return [
@@ -178,7 +178,8 @@ def test_every_registered_source_is_exported(say, acme, monkeypatch) -> None:
             TimelineEvent(at=datetime(2026, 11, 24, 16, 0, tzinfo=timezone.utc), type="decision", summary="Decision: fire with notice", detail="Scope creep, 4 rounds"),
         ]
 
-    monkeypatch.setattr(timeline, "SOURCES", [*timeline.SOURCES, extra])
+    listed = timeline.sources()
+    monkeypatch.setattr(timeline, "sources", lambda: [*listed, extra])
     files = _files(say("/client export Acme"))
     rows = _csv_rows(files["csv"])
     assert [(r["timestamp"], r["type"]) for r in rows if r["type"] in ("nudge", "decision")] == [
