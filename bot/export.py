@@ -1,7 +1,7 @@
-"""`/client export <name>`: the client's paper trail as files to keep or hand to a lawyer.
+"""A client's paper trail as files to keep or hand to a lawyer (`/client export`, in `bot/commands/client_export.py`).
 
-Two files from the same merged timeline (`bot.timeline.timeline`, so nudges
-and dialogue decisions appear as soon as their features register a source):
+Two files from the same merged timeline (`bot.timeline.timeline`: incidents,
+invoices, payments, nudges, decisions and corrections):
 
 * a Markdown dossier in the user's language and time zone: summary,
   timeline with the notes verbatim, invoices with days late, payments;
@@ -26,17 +26,15 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot import fmt
-from bot.commands.common import totals
-from bot.parser import find_client, tokenize
-from bot.replies import Attachment, Reply
+from bot import kinds
+from bot.money import totals
 from bot.scoring import average_days_late, days_late, trouble_score
 from bot.timeline import TimelineEvent, timeline, when
 
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.i18n import Messages
     from storage.records import Client, Invoice, Payment
-
-USAGE = "export.usage"
 
 #: The CSV header. Scripts key on these names: add columns at the end, never rename.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -60,6 +58,23 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 
 #: Event types with a translated name in the summary (others are still exported, just not counted there).
 COUNTED_TYPES = ("incident", "invoice", "payment", "nudge", "decision")
+
+#: The summary's count of events of a type the other rows do not already count.
+TYPE_LABELS: dict[str, str] = {"nudge": "export.type.nudge", "decision": "export.type.decision"}
+
+#: An invoice's status in words (a status not listed is shown as stored).
+STATUS_LABELS: dict[str, str] = {
+    "open": "export.status.open",
+    "paid": "export.status.paid",
+    "written_off": "export.status.written_off",
+}
+
+#: The headers of the invoice and payment tables.
+INVOICE_COLUMNS: tuple[str, ...] = (
+    "export.col.invoice", "export.col.issued", "export.col.due", "export.col.amount",
+    "export.col.paid", "export.col.owed", "export.col.status", "export.col.days_late",
+)
+PAYMENT_COLUMNS: tuple[str, ...] = ("export.col.date", "export.col.invoice", "export.col.amount", "export.col.days_late")
 
 
 # -- CSV -------------------------------------------------------------------------
@@ -196,7 +211,7 @@ class Dossier:
         avg = average_days_late(self.invoices, ctx.today)
         score = trouble_score(self.marks, self.invoices, ctx.today)
         by_kind = Counter(kind for kind, _ in self.marks)
-        kinds = ", ".join(f"{t(f'kind.{k}')} ×{n}" for k, n in by_kind.most_common())
+        named = ", ".join(f"{t(kinds.NAMES[k])} ×{n}" for k, n in by_kind.most_common())
         counts = Counter(e.type for e in self.events)
         rows = [
             (t("export.md.client"), c.name),
@@ -206,14 +221,14 @@ class Dossier:
         if c.email:
             rows.append((t("export.md.email"), c.email))
         rows += [
-            (t("export.md.incidents"), f"{len(self.marks)}" + (f" ({kinds})" if kinds else "")),
+            (t("export.md.incidents"), f"{len(self.marks)}" + (f" ({named})" if named else "")),
             (t("export.md.invoices"), str(len(self.invoices))),
             (t("export.md.owed"), totals(ctx, owed) if owed else t("export.md.nothing")),
             (t("export.md.received"), totals(ctx, received) if received else t("export.md.nothing")),
             (t("export.md.avg_late"), t.n("value.days", round(avg)) if avg is not None else t("export.md.nothing")),
             (t("export.md.score"), fmt.number(ctx.language, score)),
         ]
-        rows += [(t(f"export.type.{kind}"), str(counts[kind])) for kind in ("nudge", "decision") if counts[kind]]
+        rows += [(t(label), str(counts[kind])) for kind, label in TYPE_LABELS.items() if counts[kind]]
         if self.events:
             rows.append(
                 (
@@ -227,7 +242,7 @@ class Dossier:
         if not self.invoices:
             return []
         ctx, t = self.ctx, self.ctx.t
-        header = [t(f"export.col.{k}") for k in ("invoice", "issued", "due", "amount", "paid", "owed", "status", "days_late")]
+        header = [t(k) for k in INVOICE_COLUMNS]
         out = ["## " + t("export.md.invoices"), "", _row(header), _row(["---"] * len(header))]
         for inv in self.invoices:
             out.append(
@@ -239,7 +254,7 @@ class Dossier:
                         fmt.money(ctx.language, inv.amount_minor, inv.currency),
                         fmt.money(ctx.language, inv.paid_minor, inv.currency),
                         fmt.money(ctx.language, inv.balance_minor, inv.currency),
-                        md_cell(t(f"export.status.{inv.status}") if t.has(f"export.status.{inv.status}") else inv.status),
+                        md_cell(status_text(t, inv.status)),
                         str(days_late(inv, ctx.today)),
                     ]
                 )
@@ -250,7 +265,7 @@ class Dossier:
         if not self.payments:
             return []
         ctx, t = self.ctx, self.ctx.t
-        header = [t(f"export.col.{k}") for k in ("date", "invoice", "amount", "days_late")]
+        header = [t(k) for k in PAYMENT_COLUMNS]
         out = ["## " + t("export.md.payments"), "", _row(header), _row(["---"] * len(header))]
         for inv, p in self.payments:
             out.append(
@@ -266,29 +281,10 @@ class Dossier:
         return out + [""]
 
 
+def status_text(t: "Messages", status: str) -> str:
+    """An invoice's status in the user's words, or as stored when it has none."""
+    return t(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
 def _row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
-
-
-# -- the handler -------------------------------------------------------------------
-def export_client(ctx: "Context", text: str) -> list[Reply]:
-    """`/client export <name>`: the Markdown dossier and the CSV, or a short answer when there is nothing."""
-    client = find_client(ctx, " ".join(tok.value for tok in tokenize(text)), USAGE)
-    dossier = Dossier(ctx, client)
-    if not dossier.events:
-        return [Reply(text=ctx.t("export.empty", name=client.name), context=ctx.t("export.empty_hint", name=client.name))]
-    # The client's id and the local time make the name unique: "Acme!" and "Acme?" share a slug,
-    # and two exports of one client on one day must not overwrite each other.
-    stamp = ctx.now.astimezone(ctx.tz).strftime("%Y-%m-%d-%H%M%S")
-    base = f"redflag-{slug(client.name, 'client')}-{client.id}-{stamp}"
-    files = (
-        Attachment(f"{base}.md", dossier.markdown(), "text/markdown; charset=utf-8", ctx.t("export.file_md", name=client.name)),
-        Attachment(f"{base}.csv", dossier.csv(), "text/csv; charset=utf-8", ctx.t("export.file_csv", name=client.name)),
-    )
-    return [
-        Reply(
-            text=ctx.t.n("export.ready", len(dossier.events), name=client.name),
-            context=ctx.t("export.ready_hint"),
-            files=files,
-        )
-    ]

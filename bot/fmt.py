@@ -1,4 +1,7 @@
-"""Money and dates for people: formatted for the user's language with Babel."""
+"""Money, numbers and dates for people: formatted for the user's language with Babel.
+
+The one place that formats with Babel (parsing, in `bot/parsing/`, reads with it).
+"""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -40,6 +43,14 @@ def is_currency(code: str) -> bool:
     return code.upper() in known_currencies()
 
 
+def territory_currency(babel_locale: str) -> str | None:
+    """The currency in use where a locale is spoken ("nl_NL" -> "EUR"), or None when Babel knows none."""
+    from babel.numbers import get_territory_currencies
+
+    found = get_territory_currencies(babel_locale.split("_")[-1])
+    return found[0] if found else None
+
+
 def to_decimal(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-minor_digits(currency))
 
@@ -54,6 +65,44 @@ def number(language: str, value: float, digits: int = 1) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(round(value, digits), format="#,##0." + "#" * digits if digits else "#,##0", locale=_locale(language))
+
+
+def plain_amount(language: str, minor: int, currency: str) -> str:
+    """An amount with every minor digit and no currency sign ("1.200,50", "1.200.000")."""
+    from babel.numbers import format_decimal
+
+    digits = minor_digits(currency)
+    return format_decimal(to_decimal(minor, currency), format="#,##0." + "0" * digits if digits else "#,##0", locale=_locale(language))
+
+
+def percent(language: str, fraction: float) -> str:
+    """A fraction as a percentage, the sign where the locale puts it: 0.42 -> "42%", "%42"."""
+    from babel.numbers import format_percent
+
+    return format_percent(fraction, locale=_locale(language))
+
+
+def compact(language: str, value: float) -> str:
+    """A short number for an axis tick: 25000000 -> "25M"."""
+    from babel.numbers import format_compact_decimal
+
+    return format_compact_decimal(value, locale=_locale(language), fraction_digits=1)
+
+
+def weekday(language: str, index: int) -> str:
+    """The full name of a weekday, Monday = 0."""
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", locale=_locale(language))[index])
+
+
+def formal_day(language: str, d: date) -> str:
+    """The date as a letter writes it: "30 januari 2027", "ngày 30 tháng 1 năm 2027", "30 Ocak 2027"."""
+    from babel.dates import format_date
+
+    if language == "vi":
+        return f"ngày {d.day} tháng {d.month} năm {d.year}"
+    return format_date(d, format="long", locale=_locale(language))
 
 
 def day(language: str, d: date) -> str:

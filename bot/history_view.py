@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot import fmt
+from bot import fmt, kinds
 from bot.replies import Choice
 from bot.timeline import TimelineEvent
 
@@ -47,11 +47,13 @@ def _value(ctx: "Context", key: str, value: Any, currency: str) -> str:
     if key in ("issued_on", "due_on"):
         return fmt.day(ctx.language, date.fromisoformat(value))
     if key == "kind":
-        return ctx.t(f"kind.{value}")
+        return ctx.t(kinds.NAMES[value])
     if key == "terms_days":
         return ctx.t.n("value.days", int(value))
     if key == "status":
-        return ctx.t(f"export.status.{value}") if ctx.t.has(f"export.status.{value}") else str(value)
+        from bot.export import status_text
+
+        return status_text(ctx.t, str(value))
     return str(value)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot import fmt
 from bot.i18n import Messages
 
 if TYPE_CHECKING:
@@ -150,13 +151,7 @@ def closing(t: Messages, sender: Sender, short: bool = False) -> str:
 
 def formal_date(language: str, d: date) -> str:
     """The date as a letter writes it: "30 januari 2027", "ngày 30 tháng 1 năm 2027", "30 Ocak 2027"."""
-    from babel.dates import format_date
-
-    from bot.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE
-
-    if language == "vi":
-        return f"ngày {d.day} tháng {d.month} năm {d.year}"
-    return format_date(d, format="long", locale=BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE]))
+    return fmt.formal_day(language, d)
 
 
 def letterhead(ctx: "Context", client: "Client") -> Letterhead:

@@ -24,15 +24,13 @@ def sort_standings(ctx: "Context", rows: list[Standing], order: str) -> list[Sta
         return sorted(by_name, key=lambda r: -r.score)
     if order == "late":
         return sorted(by_name, key=lambda r: (r.average_days_late is None, -(r.average_days_late or 0)))
-    from bot.commands.common import ctx_currency
+    from bot.money import default_currency, per_currency
 
-    own = ctx_currency(ctx)
+    own = default_currency(ctx)
     currencies = sorted({c for r in rows for _, c in r.owed}, key=lambda c: (c != own, c))
 
     def owed_key(row: Standing) -> tuple[int, ...]:
-        per: dict[str, int] = {}
-        for minor, currency in row.owed:
-            per[currency] = per.get(currency, 0) + minor
+        per = dict(per_currency((currency, minor) for minor, currency in row.owed))
         return tuple(-per.get(c, 0) for c in currencies)
 
     return sorted(by_name, key=owed_key)

@@ -1,13 +1,15 @@
 """Every client of one user with their invoices and trouble score, from three queries.
 
-`/client list` and `/client report` both rank clients; they read the same
-numbers from here so the list and the report never disagree.
+`/client list`, `/client report` and the pattern alerts all rank clients;
+they read the same numbers from here so they never disagree.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.money import per_currency
+from bot.report.pareto import ClientTrouble
 from bot.scoring import average_days_late, trouble_score
 from storage.records import Client, Invoice
 
@@ -46,3 +48,14 @@ def standings(ctx: "Context") -> list[Standing]:
             )
         )
     return out
+
+
+def troubles(ctx: "Context") -> list[ClientTrouble]:
+    """Every client's score and revenue, for the Pareto ranking, from the same three queries.
+
+    Revenue is each invoice's paid amount (the sum of its payments, in the invoice's own currency).
+    """
+    return [
+        ClientTrouble(row.client.name, row.score, per_currency((inv.currency, inv.paid_minor) for inv in row.invoices), row.client.id)
+        for row in standings(ctx)
+    ]

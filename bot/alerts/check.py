@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.alerts import rules
+from bot.money import per_currency
 from bot.nudges import policy
 
 if TYPE_CHECKING:
@@ -31,10 +32,7 @@ def facts_for(ctx: "Context", client_id: int) -> rules.Facts:
     rows = []
     invoices: tuple[rules.InvoiceFact, ...] = ()
     for row in standings(ctx):
-        revenue: dict[str, int] = {}
-        for inv in row.invoices:
-            if inv.paid_minor:
-                revenue[inv.currency] = revenue.get(inv.currency, 0) + inv.paid_minor
+        revenue = dict(per_currency((inv.currency, inv.paid_minor) for inv in row.invoices))
         rows.append((row.client.id, row.score, revenue))
         if row.client.id == client_id:
             invoices = tuple(rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot import fmt
 from bot.alerts import rules
-from bot.commands.common import totals
+from bot.money import totals
 from bot.replies import Attachment, Choice, Reply
 
 if TYPE_CHECKING:
@@ -29,9 +29,7 @@ def button(action: str, alert_id: int | str) -> str:
 
 
 def _percent(ctx: "Context", fraction: float) -> str:
-    from babel.numbers import format_percent
-
-    return format_percent(fraction, locale=ctx.t.babel_locale)
+    return fmt.percent(ctx.language, fraction)
 
 
 def evidence_line(ctx: "Context", a: "Alert") -> str:
@@ -81,15 +79,16 @@ def alert_replies(ctx: "Context", a: "Alert") -> list[Reply]:
 def _chart(ctx: "Context") -> tuple[Attachment, ...]:
     """The Pareto chart of `/client report`, when it can be drawn."""
     try:
-        from bot import report
+        from bot.report.pareto import pareto
+        from bot.report.text import chart_file
+        from bot.standings import troubles
 
-        p = report.pareto(report._trouble(ctx))
+        p = pareto(troubles(ctx))
         if p.top_share is None:
             return ()
-        png = report.render_chart(p, report._chart_text(ctx), report._formats(ctx))
+        return (chart_file(ctx, p),)
     except Exception:  # no chart is better than no alert
         return ()
-    return (Attachment(f"redflag-report-{ctx.today.isoformat()}.png", png, "image/png", ctx.t("report.chart.file_title")),)
 
 
 # -- the weekly digest -------------------------------------------------------------------

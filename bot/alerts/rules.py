@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping
 
+from bot.money import per_currency
+
 REPEAT_COUNT = 3
 REPEAT_WINDOW = timedelta(days=30)
 #: Kind -> the taming advice (and clause) the alert offers.
@@ -211,10 +213,7 @@ def pareto_fact(rows: Iterable[tuple[int, float, Mapping[str, int]]], client_id:
     ordered = sorted(rows, key=lambda r: (-r[1], r[0]))
     n = len(ordered)
     top = -(-n // 5) if n else 0
-    totals: dict[str, int] = {}
-    for _, _, rev in rows:
-        for cur, minor in rev.items():
-            totals[cur] = totals.get(cur, 0) + minor
+    totals = dict(per_currency(pair for _, _, rev in rows for pair in rev.items()))
     for rank, (cid, score, rev) in enumerate(ordered, start=1):
         if cid == client_id:
             shares = tuple(sorted((cur, rev.get(cur, 0) / total) for cur, total in totals.items() if total > 0))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import fmt
 from bot.errors import UserError
 from bot.replies import Field
 from storage.alerts import DIGEST_DAYS
@@ -64,13 +65,11 @@ def apply(ctx: "Context", options: dict[str, str], usage: str) -> bool:
 
 
 def fields(ctx: "Context", t: "Messages") -> tuple[Field, ...]:
-    from babel.dates import get_day_names
-
     s: "AlertSettings" = ctx.store.alerts.settings(ctx.owner)
     if s.digest_day == "off":
         digest = t("alert.settings.digest_off")
     else:
-        digest = get_day_names("wide", locale=t.babel_locale)[DIGEST_DAYS.index(s.digest_day)]
+        digest = fmt.weekday(t.language, DIGEST_DAYS.index(s.digest_day))
     return (
         Field(t("alert.settings.field_alerts"), t("alert.settings.alerts_on" if s.alerts_on else "alert.settings.alerts_off")),
         Field(t("alert.settings.field_digest"), digest),

@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 
 from bot import fmt
-from bot.commands.common import ctx_currency, dispatch, totals
+from bot.commands import client_export, client_report
+from bot.commands.common import dispatch
 from bot.context import Context
 from bot.errors import UserError
+from bot.money import default_currency, totals
 from bot.parsing.names import similar_client
 from bot.parser import Token, clean_name, clean_text, find_client, parse_currency, parse_date, parse_int, split_options
 from bot.registry import command
@@ -45,8 +47,8 @@ def client_command(ctx: Context, text: str) -> list[Reply]:
             "show": show,
             "pause": pause,
             "resume": resume,
-            "export": export,
-            "report": report,
+            "export": client_export.export_client,
+            "report": client_report.client_report,
             "contact": contact,
             **_corrections(),
         },
@@ -66,7 +68,7 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     parsed = split_options(tokens, {"terms", "currency", "email", "contact"}, usage)
     name = clean_name(" ".join(t.value for t in parsed.args), usage)
     terms = parse_int(parsed.options["terms"], "terms", 0, 365, usage) if "terms" in parsed.options else 30
-    currency = parse_currency(parsed.options["currency"], usage) if "currency" in parsed.options else ctx_currency(ctx)
+    currency = parse_currency(parsed.options["currency"], usage) if "currency" in parsed.options else default_currency(ctx)
     email = parsed.options.get("email")
     if email is not None and not EMAIL.fullmatch(email):
         raise UserError("error.bad_email", usage=usage, email=email)
@@ -213,14 +215,4 @@ def resume(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     return [Reply(text=ctx.t("client.resumed", name=client.name))]
 
 
-def export(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
-    from bot.export import export_client
-
-    return export_client(ctx, rest)
-
-
-def report(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
-    from bot.report import client_report
-
-    return client_report(ctx, rest)
 

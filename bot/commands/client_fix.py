@@ -214,10 +214,9 @@ def client_action(ctx: Context, action_id: str) -> list[Reply]:
     if client is None:
         return [Reply(text=ctx.t("client.deleted_already"), replaces=True)]
     if verb == "export":
-        from bot.export import export_client
-        from bot.parser import quote
+        from bot.commands.client_export import export_for
 
-        return export_client(ctx, quote(client.name))
+        return export_for(ctx, client)
     if verb == "delete":
         ctx.store.corrections.delete_client(ctx.owner, client, ctx.now, ctx.request_id)
         return [Reply(text=ctx.t("client.deleted", name=client.name), replaces=True)]

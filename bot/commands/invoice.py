@@ -6,9 +6,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from bot import fmt
-from bot.commands.common import dispatch, totals
+from bot.commands.common import dispatch
 from bot.context import Context
 from bot.errors import UserError
+from bot.money import totals
 from bot.parsing.ask import Ambiguous
 from bot.parsing.examples import amount_example
 from bot.parsing.dates import day_count

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from bot import fmt
-from bot.commands.common import ctx_currency, totals
+from bot.money import default_currency, totals
 from bot.context import Context
 from bot.importing import layouts
 from bot.importing.apply import apply
@@ -92,7 +92,7 @@ def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:
         return cached
     table = _table(batch)
     plan = build(
-        table, _mapping(batch), today=ctx.today, default_currency=ctx_currency(ctx),
+        table, _mapping(batch), today=ctx.today, default_currency=default_currency(ctx),
         clients=ctx.store.clients.list(ctx.owner), invoices=ctx.store.invoices.list(ctx.owner),
         progress=reporter("read"),
     )

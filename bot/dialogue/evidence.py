@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Iterable
 
+from bot.money import per_currency
 from storage.records import Client, Incident, Invoice
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def gather(
     worst = 0
     overdue = 0
     overdue_worst = 0
-    owed: dict[str, int] = {}
+    owed: list[tuple[str, int]] = []
     count = 0
     for invoice in invoices:
         count += 1
@@ -126,7 +127,7 @@ def gather(
                 worst = max(worst, days)
             continue
         if invoice.balance_minor > 0:
-            owed[invoice.currency] = owed.get(invoice.currency, 0) + invoice.balance_minor
+            owed.append((invoice.currency, invoice.balance_minor))
             if invoice.due_on < today:
                 overdue += 1
                 overdue_worst = max(overdue_worst, (today - invoice.due_on).days)
@@ -143,7 +144,7 @@ def gather(
         late_worst_days=worst,
         overdue_now=overdue,
         overdue_worst_days=overdue_worst,
-        owed=tuple(sorted(owed.items())),
+        owed=per_currency(owed),
         recent=recent,
         invoices=count,
         decided_lately=sum(1 for at in decisions if now - AGAIN_WINDOW <= at <= now),

@@ -15,9 +15,9 @@ EXAMPLE_DAY = date(2026, 12, 31)
 
 def amount_example(ctx: "Context", currency: str | None = None) -> str:
     """1,200.50 in the user's currency and locale (`€ 1.200,50` in Dutch)."""
-    from bot.commands.common import ctx_currency
+    from bot.money import default_currency
 
-    code = currency or ctx_currency(ctx)
+    code = currency or default_currency(ctx)
     minor = EXAMPLE_MINOR if fmt.minor_digits(code) == 2 else 1_200_000 * 10 ** fmt.minor_digits(code)
     return fmt.money(ctx.language, minor, code)
 
@@ -44,12 +44,9 @@ def date_example(language: str, locale: str | None = None) -> str:
 
 def number_example(ctx: "Context", currency: str | None = None) -> str:
     """The same example amount without a currency sign (`1.200,50`, `1.200.000`)."""
-    from babel.numbers import format_decimal
+    from bot.money import default_currency
 
-    from bot.commands.common import ctx_currency
-
-    code = currency or ctx_currency(ctx)
+    code = currency or default_currency(ctx)
     digits = fmt.minor_digits(code)
     minor = EXAMPLE_MINOR if digits == 2 else 1_200_000 * 10**digits
-    pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return format_decimal(fmt.to_decimal(minor, code), format=pattern, locale=fmt._locale(ctx.language))
+    return fmt.plain_amount(ctx.language, minor, code)

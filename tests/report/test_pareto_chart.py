@@ -8,7 +8,8 @@ import sys
 import matplotlib.image
 import pytest
 
-from bot.report import CHART_PIXELS, MAX_BARS, ChartFormats, ChartText, ClientTrouble, _bars, pareto, render_chart
+from bot.report.chart import CHART_PIXELS, MAX_BARS, ChartFormats, ChartText, _bars, render_chart
+from bot.report.pareto import ClientTrouble, pareto
 
 TEXT = ChartText(
     title="Trouble by client",

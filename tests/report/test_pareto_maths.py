@@ -1,11 +1,12 @@
-"""The ranking and the share of trouble the top 20% of clients cause (`bot.report.pareto`)."""
+"""The ranking and the share of trouble the top 20% of clients cause (`bot.report.pareto.pareto`)."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.report import ClientTrouble, add_revenue, pareto, top_count
+from bot.money import per_currency as add_revenue
+from bot.report.pareto import ClientTrouble, pareto, top_count
 
 
 def test_ranking_shares_and_top_fifth() -> None:

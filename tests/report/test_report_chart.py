@@ -16,7 +16,9 @@ import pytest
 from bot.core import Core
 from bot.events import Address
 from bot.i18n import LANGUAGES
-from bot.report import CHART_PIXELS, MAX_BARS, ClientTrouble, _chart_text, _formats, build_chart, pareto, render_chart
+from bot.report.chart import CHART_PIXELS, MAX_BARS, build_chart, render_chart
+from bot.report.pareto import ClientTrouble, pareto
+from bot.report.text import chart_text as _chart_text, formats as _formats
 
 LONG_NAMES = ["Saigon Noodle House", "Công ty TNHH Thương mại Hoàng Gia", "İstanbul Tekstil Ticaret A.Ş.", "Bakkerij Van der Berg & Zonen"]
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import matplotlib.image
 import pytest
 
-from bot.report import CHART_PIXELS
+from bot.report.chart import CHART_PIXELS
 from bot.scoring import trouble_score
 from storage.records import Owner
 
@@ -156,7 +156,8 @@ def test_unpaid_invoices_are_not_revenue(say, clock) -> None:
 
 def test_a_report_whose_data_has_not_changed_reuses_its_chart(say, monkeypatch) -> None:
     """Issue 20: the chart is drawn once per distinct data; new data draws a new one."""
-    from bot import chart_cache, report
+    from bot import chart_cache
+    from bot.report import chart as report
 
     chart_cache.clear()
     drawn = []

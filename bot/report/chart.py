@@ -1,11 +1,8 @@
-"""`/client report`: every client ranked by trouble against the revenue they bring.
+"""The Pareto chart of `/client report` as a PNG, drawn with matplotlib.
 
-DOMAIN.md's Pareto observation (about 20% of clients cause most of the
-trouble) as numbers and as a picture: the ranking and the share of trouble
-the top fifth causes (`pareto`, pure), a PNG chart of it (`render_chart`), and
-the handler that reads the store and answers in the user's language
-(`client_report`). Revenue is the sum of payments received, kept per
-currency and never converted. The text reply is complete on its own, so a
+Every word and number on it comes in already translated and formatted
+(`ChartText`, `ChartFormats`, built for the user in `bot/report/text.py`), so
+drawing needs no language. The text reply is complete on its own, so a
 screen reader loses nothing the chart shows.
 """
 from __future__ import annotations
@@ -13,19 +10,11 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Callable
 
 from bot import fmt
-from bot.commands.common import totals
-from bot.errors import UserError
-from bot.replies import Attachment, Reply
-from bot.standings import standings
-
-if TYPE_CHECKING:
-    from bot.context import Context
-
-#: The "top 20%" of the Pareto observation, as a fraction of the client count (rounded up).
-TOP_FRACTION_NUM, TOP_FRACTION_DEN = 1, 5
+from bot.money import per_currency
+from bot.report.pareto import Pareto
 
 #: The PNG is always this many pixels, whatever the data: surfaces can lay it out in advance.
 CHART_DPI = 100
@@ -37,73 +26,6 @@ MAX_BARS = 20
 MAX_CURRENCY_PANELS = 3
 
 
-@dataclass(frozen=True)
-class ClientTrouble:
-    """One client's inputs to the report."""
-
-    name: str
-    score: float
-    revenue: tuple[tuple[str, int], ...] = ()  # (ISO currency, minor units), one entry per currency
-    client_id: int = 0
-
-
-@dataclass(frozen=True)
-class Ranked:
-    rank: int
-    client: ClientTrouble
-    share: float  # of all trouble, 0..1 (0 when there is none)
-    cumulative: float  # share of this client and every one ranked above it
-
-
-@dataclass(frozen=True)
-class Pareto:
-    ranked: tuple[Ranked, ...]
-    total: float
-    top_count: int  # how many clients make the top 20%
-    top_share: float | None  # their share of the trouble; None when nobody caused any
-    revenue_totals: tuple[tuple[str, int], ...]  # per currency, sorted by currency code
-
-    @property
-    def currencies(self) -> tuple[str, ...]:
-        return tuple(code for code, _ in self.revenue_totals)
-
-
-def add_revenue(amounts: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
-    """Sum amounts per currency (never across currencies), sorted by currency code; zero sums left out."""
-    sums: dict[str, int] = {}
-    for currency, minor in amounts:
-        sums[currency] = sums.get(currency, 0) + minor
-    return tuple(sorted((code, minor) for code, minor in sums.items() if minor))
-
-
-def top_count(clients: int) -> int:
-    """The top 20% of `clients`, rounded up: at least one client once there is one."""
-    return -(-clients * TOP_FRACTION_NUM // TOP_FRACTION_DEN) if clients else 0
-
-
-def pareto(clients: Iterable[ClientTrouble]) -> Pareto:
-    """Rank by trouble (highest first; ties by name, then id, so the order is stable)."""
-    ordered = sorted(clients, key=lambda c: (-c.score, c.name.casefold(), c.client_id))
-    total = sum(c.score for c in ordered)
-    ranked: list[Ranked] = []
-    running = 0.0
-    for i, c in enumerate(ordered, start=1):
-        running += c.score
-        ranked.append(
-            Ranked(
-                rank=i,
-                client=c,
-                share=c.score / total if total else 0.0,
-                cumulative=min(running / total, 1.0) if total else 0.0,
-            )
-        )
-    top = top_count(len(ordered))
-    top_share = ranked[top - 1].cumulative if total and top else None
-    revenue = add_revenue(pair for c in ordered for pair in c.revenue)
-    return Pareto(tuple(ranked), total, top, top_share, revenue)
-
-
-# -- the chart ------------------------------------------------------------------
 @dataclass(frozen=True)
 class ChartText:
     """Every word on the chart, already translated."""
@@ -150,7 +72,7 @@ def _bars(p: Pareto, text: ChartText) -> list[Bar]:
         shown, tail = rows[: MAX_BARS - 1], rows[MAX_BARS - 1 :]
     bars = [Bar(" ".join(r.client.name.split()), r.client.score, r.cumulative, dict(r.client.revenue), r.rank <= p.top_count) for r in shown]
     if tail:
-        revenue = dict(add_revenue(pair for r in tail for pair in r.client.revenue))
+        revenue = dict(per_currency(pair for r in tail for pair in r.client.revenue))
         bars.append(Bar(text.others.format(n=len(tail)), sum(r.client.score for r in tail), tail[-1].cumulative, revenue, False, True))
     return bars
 
@@ -159,7 +81,7 @@ def _panel_order(p: Pareto) -> list[str]:
     """Currencies by how many clients pay in them, then by code: the common ones get a panel."""
     payers: dict[str, int] = {}
     for r in p.ranked:
-        for currency, _ in add_revenue(r.client.revenue):
+        for currency, _ in per_currency(r.client.revenue):
             payers[currency] = payers.get(currency, 0) + 1
     return sorted(payers, key=lambda c: (-payers[c], c))
 
@@ -311,115 +233,3 @@ def build_chart(p: Pareto, text: ChartText, formats: ChartFormats):  # -> matplo
     widest = max((label.get_window_extent(renderer).width for label in ax.get_yticklabels()), default=0.0)
     fig.subplots_adjust(left=min(0.45, (widest + 14) / CHART_PIXELS[0]))
     return fig
-
-
-# -- the handler ------------------------------------------------------------------
-def _trouble(ctx: "Context") -> list[ClientTrouble]:
-    """Every client's score and revenue, from three queries whatever the number of clients.
-
-    Revenue is each invoice's paid amount (the sum of its payments, in the invoice's own currency).
-    """
-    return [
-        ClientTrouble(
-            row.client.name,
-            row.score,
-            add_revenue((inv.currency, inv.paid_minor) for inv in row.invoices),
-            row.client.id,
-        )
-        for row in standings(ctx)
-    ]
-
-
-def _percent(ctx: "Context", fraction: float) -> str:
-    from babel.numbers import format_percent
-
-    return format_percent(fraction, locale=ctx.t.babel_locale)  # the locale places the sign: "42%", "%42"
-
-
-def _formats(ctx: "Context") -> ChartFormats:
-    from babel.numbers import format_compact_decimal
-
-    return ChartFormats(
-        money=lambda minor, currency: fmt.money(ctx.language, minor, currency),
-        number=lambda v: fmt.number(ctx.language, v),
-        percent=lambda f: _percent(ctx, f),
-        compact=lambda v: format_compact_decimal(v, locale=ctx.t.babel_locale, fraction_digits=1),
-    )
-
-
-def _chart_text(ctx: "Context") -> ChartText:
-    t = ctx.t
-    return ChartText(
-        title=t("report.chart.title"),
-        trouble_axis=t("report.chart.trouble_axis"),
-        cumulative_axis=t("report.chart.cumulative_axis"),
-        revenue_title=t("report.chart.revenue_title"),
-        others=t("report.chart.others"),
-        top_legend=t("report.chart.top_legend"),
-        rest_legend=t("report.chart.rest_legend"),
-        cumulative_legend=t("report.chart.cumulative_legend"),
-        no_revenue=t("report.chart.no_revenue"),
-        more_currencies=t("report.chart.more_currencies"),
-        eighty=t("report.chart.eighty"),
-    )
-
-
-def _revenue(ctx: "Context", amounts: tuple[tuple[str, int], ...]) -> str:
-    """'€1,000.00 + $250.50', or '' when nothing was paid."""
-    return totals(ctx, [(minor, code) for code, minor in amounts]) if amounts else ""
-
-
-def summary_lines(ctx: "Context", p: Pareto) -> tuple[str, list[str]]:
-    """The report as text: a headline and one line per client (what a screen reader reads)."""
-    t = ctx.t
-    if p.top_share is None:
-        headline = t("report.no_trouble")
-    elif len(p.ranked) == 1:
-        headline = t("report.single", name=p.ranked[0].client.name)
-    else:
-        headline = t.n("report.headline", p.top_count, total=len(p.ranked), share=_percent(ctx, p.top_share))
-    lines = []
-    for r in p.ranked:
-        revenue = _revenue(ctx, r.client.revenue) or t("report.no_revenue")
-        lines.append(
-            t(
-                "report.line",
-                rank=r.rank,
-                name=r.client.name,
-                score=fmt.number(ctx.language, r.client.score),
-                share=_percent(ctx, r.share),
-                cumulative=_percent(ctx, r.cumulative),
-                revenue=revenue,
-            )
-        )
-    if p.revenue_totals:
-        lines.append(t("report.revenue_totals", revenue=_revenue(ctx, p.revenue_totals)))
-    return headline, lines
-
-
-def client_report(ctx: "Context", text: str) -> list[Reply]:
-    """`/client report`: the ranking as text, and the Pareto chart as a PNG when there is trouble to draw."""
-    if text.strip():
-        raise UserError("report.extra_words", usage="report.usage", words=text.strip())
-    rows = _trouble(ctx)
-    if not rows:
-        return [Reply(text=ctx.t("report.no_clients"), context=ctx.t("report.no_clients_hint"))]
-    p = pareto(rows)
-    headline, lines = summary_lines(ctx, p)
-    files: tuple[Attachment, ...] = ()
-    if p.top_share is not None:
-        from bot import chart_cache
-
-        text = _chart_text(ctx)
-        # The same data, words and locale draw the same PNG: keep it (issue 20, ~200 ms of matplotlib).
-        png = chart_cache.chart((p, text, ctx.t.babel_locale, ctx.language), lambda: render_chart(p, text, _formats(ctx)))
-        files = (Attachment(f"redflag-report-{ctx.today.isoformat()}.png", png, "image/png", ctx.t("report.chart.file_title")),)
-    return [
-        Reply(
-            title=ctx.t("report.title"),
-            text=headline,
-            lines=tuple(lines),
-            context=ctx.t("report.how_scored"),
-            files=files,
-        )
-    ]
