@@ -15,7 +15,7 @@ from bot import registry
 from bot.context import Context
 from bot.errors import UserError
 from bot.parsing.ask import Ambiguous
-from bot.events import Action, Address, Capture, Command, Event, FormSubmit, Upload
+from bot.events import Action, Address, Command, Event, FormSubmit, Upload
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
 from bot.replies import Reply
 from storage.health import is_disk_full
@@ -92,10 +92,8 @@ class Core:
                 return self._action(ctx, event)
             if isinstance(event, FormSubmit):
                 return self._form(ctx, event)
-            if isinstance(event, Capture):
-                from bot.commands.incident import capture_form
-
-                return capture_form(ctx, event)
+            if type(event) in registry.EVENTS:  # a captured chat message (`@event(Capture)`)
+                return registry.EVENTS[type(event)](ctx, event)
             if isinstance(event, Upload):
                 from bot.commands.invoice_import import upload
 

@@ -23,7 +23,7 @@ from bot.events import Capture
 from bot.parsing.ask import Ambiguous
 from bot.kinds import KINDS
 from bot.parser import MAX_NOTE, clean_text, find_client, kind_words, parse_date, parse_kind, tokenize
-from bot.registry import command, form
+from bot.registry import command, event, form
 from bot.replies import Form, FormField, Option, Reply
 
 FORM_ID = "incident"
@@ -188,6 +188,7 @@ def incident_form(ctx: Context, note: str = "", state: dict | None = None, clien
     )
 
 
+@event(Capture)
 def capture_form(ctx: Context, event: Capture) -> list[Reply]:
     """A chat message to put on file: the form, pre-filled, remembering when and where it was said."""
     text = event.text.replace("\r\n", "\n").replace("\r", "\n")  # pasted e-mail text: CR is a control character to the parser

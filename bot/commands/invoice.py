@@ -10,6 +10,8 @@ from bot.commands.common import dispatch
 from bot.context import Context
 from bot.errors import UserError
 from bot.money import totals
+from bot.payments import CLOSED, record_payment
+from bot.snooze import snooze_invoice
 from bot.parsing.ask import Ambiguous
 from bot.parsing.examples import amount_example
 from bot.parsing.dates import day_count
@@ -28,7 +30,7 @@ from bot.parser import (
 from bot.registry import command, form
 from bot.replies import Field, Form, FormField, Option, Reply
 from bot.scoring import days_late
-from storage.invoices import DuplicateInvoice, PaymentRefused
+from storage.invoices import DuplicateInvoice
 from storage.records import Invoice
 
 FORM_ID = "invoice"
@@ -236,7 +238,7 @@ def _open_invoice(ctx: Context, ref: str, usage: str) -> Invoice:
     invoice = _invoice(ctx, ref, usage)
     if invoice.status != "open":
         reason = "already_paid" if invoice.status == "paid" else invoice.status
-        raise UserError(f"error.invoice_{reason}", usage="usage.invoice_list", ref=invoice.ref)
+        raise UserError(CLOSED[reason], usage="usage.invoice_list", ref=invoice.ref)
     return invoice
 
 
@@ -258,39 +260,6 @@ def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if on > ctx.today:
         raise UserError("error.paid_in_future", usage=usage, date=fmt.day(ctx.language, on))
     return record_payment(ctx, invoice, amount, on)
-
-
-def record_payment(ctx: Context, invoice: Invoice, amount: int | None, on: date) -> list[Reply]:
-    """Shared by `/invoice paid` and the reminders' Mark paid button."""
-    try:
-        after, payment, created = ctx.store.invoices.pay(ctx.owner, invoice.id, amount, on, ctx.request_id)
-    except PaymentRefused as refused:
-        inv = refused.invoice
-        if refused.reason == "too_much":
-            raise UserError(
-                "error.payment_too_much",
-                usage="usage.invoice_paid",
-                ref=inv.ref,
-                balance=fmt.money(ctx.language, inv.balance_minor, inv.currency),
-            ) from None
-        raise UserError(f"error.invoice_{refused.reason}", usage="usage.invoice_list", ref=inv.ref) from None
-    if created:
-        from bot.alerts.check import check_client
-
-        check_client(ctx, after.client_id)  # a pattern alert, queued after the write
-    money = fmt.money(ctx.language, payment.amount_minor, payment.currency)
-    if not created:
-        return [Reply(text=ctx.t("invoice.payment_already_recorded", ref=after.ref, amount=money))]
-    if after.status == "paid":
-        late = days_late(after, ctx.today)
-        context = ctx.t.n("invoice.paid_late", late) if late else ctx.t("invoice.paid_on_time")
-        return [Reply(text=ctx.t("invoice.paid_in_full", ref=after.ref, amount=money), context=context)]
-    return [
-        Reply(
-            text=ctx.t("invoice.paid_partly", ref=after.ref, amount=money),
-            fields=(Field(ctx.t("field.balance"), fmt.money(ctx.language, after.balance_minor, after.currency)),),
-        )
-    ]
 
 
 # -- list ----------------------------------------------------------------------
@@ -352,11 +321,8 @@ def overdue_words() -> frozenset[str]:
 
 
 def _delivery_failures(ctx: Context) -> dict[int, str]:
-    """Reminders that could not be delivered, per invoice, when the reminder engine is present."""
-    nudges = getattr(ctx.store, "nudges", None)
-    if nudges is None or not hasattr(nudges, "failures"):
-        return {}
-    return {f.invoice_id: _delivery_reason(ctx, f.reason) for f in nudges.failures(ctx.owner)}
+    """Reminders that could not be delivered, per invoice."""
+    return {f.invoice_id: _delivery_reason(ctx, f.reason) for f in ctx.store.nudges.failures(ctx.owner)}
 
 
 def _delivery_reason(ctx: Context, raw: str) -> str:
@@ -400,15 +366,6 @@ def snooze(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     if not 1 <= days <= 365:
         raise UserError("error.bad_number", usage=usage, field="days", value=span, low=1, high=365)
     return snooze_invoice(ctx, invoice, days)
-
-
-def snooze_invoice(ctx: Context, invoice: Invoice, days: int) -> list[Reply]:
-    """Shared by `/invoice snooze` and the reminders' Snooze button."""
-    if invoice.status != "open":
-        raise UserError(f"error.snooze_{invoice.status}", usage="usage.invoice_list", ref=invoice.ref)
-    until = ctx.today + timedelta(days=days)
-    after = ctx.store.invoices.snooze(ctx.owner, invoice.id, until)
-    return [Reply(text=ctx.t("invoice.snoozed", ref=after.ref, until=fmt.day(ctx.language, until)))]
 
 
 def change_due(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:

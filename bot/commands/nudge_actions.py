@@ -8,17 +8,17 @@ Paying and snoozing go through the same functions as `/invoice paid` and
 """
 from __future__ import annotations
 
-import importlib
-
 from bot import fmt, letters
-from bot.commands.invoice import record_payment, snooze_invoice
 from bot.context import Context
+from bot.dialogue import start_for
 from bot.nudges import policy
 from bot.nudges.render import parse_button
 from bot.nudges.sweep import offsets_for
 from bot.nudges.texts import client_text, stage_label
+from bot.payments import record_payment
 from bot.registry import action
 from bot.replies import Reply
+from bot.snooze import snooze_invoice
 from storage.records import Invoice
 
 SNOOZE_DAYS = 7
@@ -79,15 +79,8 @@ def show_text(ctx: Context, invoice: Invoice, stage: str) -> list[Reply]:
 
 
 def fire(ctx: Context, invoice: Invoice) -> list[Reply]:
-    """Start the decision dialogue for this client, if that feature is installed."""
+    """Start the decision dialogue for this client."""
     client = ctx.store.clients.get(ctx.owner, invoice.client_id)
     if client is None:
         return [Reply(text=ctx.t("nudge.invoice_gone"), is_error=True)]
-    try:
-        dialogue = importlib.import_module("bot.dialogue")
-    except ImportError:
-        dialogue = None
-    start_for = getattr(dialogue, "start_for", None)
-    if start_for is None:
-        return [Reply(text=ctx.t("nudge.fire_unavailable", client=client.name), is_error=True)]
     return start_for(ctx, client)

@@ -118,18 +118,6 @@ async def test_fire_button_opens_the_dialogue(books, sweep, notifier, click):
     assert replies and not replies[0].is_error and "Acme" in replies[0].plain()
 
 
-async def test_fire_button_without_the_dialogue_says_so(books, sweep, notifier, click, monkeypatch):
-    import bot.dialogue
-
-    monkeypatch.delattr(bot.dialogue, "start_for")
-    books.user("UTC", 9)
-    books.client()
-    books.invoice("INV-1", "2026-10-20")
-    await sweep(AT)
-    reply = click("nudge:fire:1:final")[0]
-    assert reply.is_error and "/fire Acme" in reply.text
-
-
 def test_bad_and_foreign_buttons(books, click):
     books.user("UTC", 9)
     books.client()
