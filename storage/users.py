@@ -1,8 +1,11 @@
 """Workspaces and per-user settings (language, time zone, send hour)."""
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
+
+from cachetools import TTLCache
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -69,25 +72,31 @@ def _row(row: dict) -> UserSettings:
 #: How long a user's settings row is taken from memory instead of read again (issue 20). Changes
 #: made here clear it at once; a change by another process on the same file shows within this.
 SETTINGS_TTL = 2.0
+#: At most this many users' settings are kept (the oldest go first).
+SETTINGS_KEPT = 10_000
 
 
 class Users:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._cache: dict[Owner, tuple[float, UserSettings]] = {}
+        self._cache: TTLCache[Owner, UserSettings] = TTLCache(SETTINGS_KEPT, SETTINGS_TTL, timer=time.monotonic)
+        self._lock = threading.Lock()  # requests run on a pool of threads; cachetools' caches are not thread-safe
 
     def _cached(self, owner: Owner) -> UserSettings | None:
-        hit = self._cache.get(owner)
-        if hit is not None and time.monotonic() - hit[0] < SETTINGS_TTL:
-            return hit[1]
-        return None
+        with self._lock:
+            return self._cache.get(owner)
+
+    def _keep(self, owner: Owner, settings: UserSettings) -> None:
+        with self._lock:
+            self._cache[owner] = settings
 
     def forget(self, owner: Owner | None = None) -> None:
         """Drop cached settings (one user's, or everyone's): called by every write here."""
-        if owner is None:
-            self._cache.clear()
-        else:
-            self._cache.pop(owner, None)
+        with self._lock:
+            if owner is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(owner, None)
 
     def ensure(
         self,
@@ -104,7 +113,7 @@ class Users:
             and (timezone is None or timezone == known.platform_timezone)
         ):
             # Nothing new to remember: no write transaction (and no commit) on every event.
-            self._cache[owner] = (time.monotonic(), known)
+            self._keep(owner, known)
             return known
         self.forget(owner)
         now = to_iso(utcnow())
