@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import registry
 from bot.context import Context
-from bot.errors import UserError
+from bot.errors import FIELD_LABELS, UserError
 from bot.parsing.ask import Ambiguous
 from bot.events import Action, Address, Command, Event, FormSubmit, Upload
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
@@ -153,8 +153,8 @@ class Core:
 def error_reply(ctx: Context, err: UserError) -> Reply:
     values = dict(err.values)
     field = values.get("field")
-    if isinstance(field, str) and ctx.t.has(f"label.{field}"):
-        values["field"] = ctx.t(f"label.{field}")  # "the client's name", never the code key "name"
+    if isinstance(field, str) and field in FIELD_LABELS:
+        values["field"] = ctx.t(FIELD_LABELS[field])  # "the client's name", never the code key "name"
     text = ctx.t(err.key, **values)
     lines: tuple[str, ...] = ()
     if err.usage:

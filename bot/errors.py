@@ -14,3 +14,17 @@ class UserError(Exception):
         self.key = key
         self.usage = usage
         self.values = values
+
+
+#: How an error names the value it is about (`field=` in its values): "the client's name", never the code key "name".
+FIELD_LABELS: dict[str, str] = {
+    "name": "label.name",
+    "note": "label.note",
+    "ref": "label.ref",
+    "terms": "label.terms",
+    "days": "label.days",
+    "hour": "label.hour",
+    "contact": "label.contact",
+    "your_name": "label.your_name",
+    "signature": "label.signature",
+}

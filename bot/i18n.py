@@ -22,6 +22,8 @@ LANGUAGES: tuple[str, ...] = ("en", "nl", "vi", "tr")
 DEFAULT_LANGUAGE = "en"
 #: The Babel locale used to format money and dates for each shipped language.
 BABEL_LOCALES: dict[str, str] = {"en": "en_US", "nl": "nl_NL", "vi": "vi_VN", "tr": "tr_TR"}
+#: Each shipped language's name, as the settings show it.
+LANGUAGE_NAMES: dict[str, str] = {"en": "language.en", "nl": "language.nl", "vi": "language.vi", "tr": "language.tr"}
 
 
 @dataclass(frozen=True)

@@ -118,10 +118,27 @@ def _form(recipient: Recipient) -> str:
     return {"f": "person_f", "m": "person_m"}.get(recipient.gender or "", "person")
 
 
+#: How a letter says "you", per form of address.
+YOU: dict[str, str] = {
+    "company": "letter.you.company",
+    "person": "letter.you.person",
+    "person_f": "letter.you.person_f",
+    "person_m": "letter.you.person_m",
+}
+#: How a letter opens, per form of address; a title and a surname alone, per gender.
+GREETINGS: dict[str, str] = {
+    "company": "letter.greeting.company",
+    "person": "letter.greeting.person",
+    "person_f": "letter.greeting.person_f",
+    "person_m": "letter.greeting.person_m",
+}
+TITLED_GREETINGS: dict[str, str] = {"f": "letter.greeting.titled_f", "m": "letter.greeting.titled_m"}
+
+
 def values(t: Messages, recipient: Recipient) -> dict[str, str]:
     """Placeholders every letter line may use: how to say "you" to this recipient ({you}, {You})."""
     form = _form(recipient)
-    you = t(f"letter.you.{form}")
+    you = t(YOU[form])
     return {"you": you, "You": you[:1].upper() + you[1:]}
 
 
@@ -130,9 +147,9 @@ def greeting(t: Messages, recipient: Recipient) -> str:
     full = recipient.person or recipient.company
     if form != "person" and recipient.person and len(recipient.person.split()) == 1:
         # "mevrouw Jansen": a title and a surname only; "Beste Jansen," would be rude, so the title stays
-        return t(f"letter.greeting.titled_{recipient.gender}", surname=recipient.person)
+        return t(TITLED_GREETINGS[recipient.gender or ""], surname=recipient.person)
     return t(
-        f"letter.greeting.{form}",
+        GREETINGS[form],
         given=given_name(full),
         full=full,
         company=company_short(recipient.company),

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from bot.errors import UserError
 from bot.fmt import is_currency
-from bot.kinds import KINDS
+from bot.kinds import KINDS, WORDS
 from bot.parsing.amounts import parse_amount  # noqa: F401  (re-exported for the command modules)
 from bot.parsing.dates import parse_date
 from bot.parsing.fold import casefold, loose_key
@@ -209,7 +209,7 @@ def _kind_aliases() -> dict[str, str]:
         out[slug] = slug
         for lang in LANGUAGES:
             t = messages(lang)
-            word = t(f"kind.{slug}.word")
+            word = t(WORDS[slug])
             out.setdefault(word.casefold(), slug)
             out.setdefault(loose_key(word, lang), slug)
     return out
@@ -220,7 +220,7 @@ def kind_words(language: str) -> str:
     from bot.i18n import messages
 
     t = messages(language)
-    return ", ".join(t(f"kind.{slug}.word") for slug in KINDS)
+    return ", ".join(t(WORDS[slug]) for slug in KINDS)
 
 
 def parse_kind(text: str, language: str = "en") -> str:
@@ -242,7 +242,7 @@ def _shown_kind(slug: str, key: str, language: str) -> str:
     from bot.i18n import LANGUAGES, messages
 
     for lang in (language, *LANGUAGES):
-        word = messages(lang)(f"kind.{slug}.word")
+        word = messages(lang)(WORDS[slug])
         if key in (word.casefold(), loose_key(word, lang)):
             return word
     return slug

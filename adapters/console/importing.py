@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from adapters.console.repl import Console
 
 BAR = 30
+#: The label before the bar, per stage of the import (`bot/importing/progress.py`).
+STAGE_LABELS: dict[str, str] = {"read": "console.import_read", "write": "console.import_write"}
 
 
 def wants_file(line: str) -> str | None:
@@ -43,7 +45,7 @@ class Bar:
             return
         self.last = now
         filled = BAR * done // total
-        label = self.console.t(f"console.import_{stage}")
+        label = self.console.t(STAGE_LABELS[stage])
         with self.console.lock:
             self.console.stdout.write(f"\r{label} [{'#' * filled}{'.' * (BAR - filled)}] {100 * done // total:3d}%")
             self.console.stdout.flush()

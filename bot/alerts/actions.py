@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot import registry
 from bot.alerts import rules
+from bot.alerts.render import CLAUSE_TEXTS
 from bot.context import Context
 from bot.parser import Token
 from bot.registry import action
@@ -48,6 +49,6 @@ def alert_button(ctx: Context, action_id: str) -> list[Reply]:
         ctx.store.alerts.silence(ctx.owner, client.id, alert.rule, ctx.now + rules.NOT_NOW)
         return [Reply(text=ctx.t("alert.not_now", client=client.name, days=rules.NOT_NOW.days))]
     if verb == "clause" and alert.advice in rules.CLAUSES:
-        return [Reply(title=ctx.t("alert.clause_title"), text=ctx.t(f"alert.clause.{alert.advice}"),
+        return [Reply(title=ctx.t("alert.clause_title"), text=ctx.t(CLAUSE_TEXTS[alert.advice]),
                       context=ctx.t("alert.clause_hint"))]
     return [Reply(text=ctx.t("alert.button_unknown"), is_error=True)]

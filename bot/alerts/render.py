@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot import fmt
+from bot import fmt, kinds
 from bot.alerts import rules
 from bot.money import totals
 from bot.replies import Attachment, Choice, Reply
@@ -36,14 +36,14 @@ def evidence_line(ctx: "Context", a: "Alert") -> str:
     e = a.evidence
     t = ctx.t
     if a.base == "repeat":
-        return t.n("alert.evidence.repeat", int(e.get("count", 3)), kind=t(f"kind.{e.get('kind')}"), days=e.get("days", 30))
+        return t.n("alert.evidence.repeat", int(e.get("count", 3)), kind=t(kinds.NAMES[str(e.get('kind'))]), days=e.get("days", 30))
     if a.base == "late":
         days = " → ".join(fmt.number(ctx.language, d) for d in e.get("days", []))
         refs = ", ".join(str(r) for r in e.get("refs", []))
         key = "alert.evidence.late_trend" if e.get("why") == "trend" else "alert.evidence.late_streak"
         return t(key, refs=refs, days=days)
     if a.base == "urgent":
-        return t("alert.evidence.urgent", kind=t(f"kind.{e.get('kind')}"))
+        return t("alert.evidence.urgent", kind=t(kinds.NAMES[str(e.get('kind'))]))
     return t("alert.evidence.pareto", rank=e.get("rank", 1), clients=e.get("clients", 0),
              share=_percent(ctx, float(e.get("revenue_share", 0.0))))
 
@@ -66,14 +66,41 @@ def alert_replies(ctx: "Context", a: "Alert") -> list[Reply]:
     if a.base == "pareto":
         files = _chart(ctx)
     return [Reply(
-        title=t(f"alert.title.{a.base}", client=client.name),
+        title=t(TITLES[a.base], client=client.name),
         text=evidence_line(ctx, a),
-        lines=(t(f"alert.advice.{a.advice}"),),
+        lines=(t(ADVICE_LINES[a.advice]),),
         context=t("alert.footer"),
         choices=tuple(choices),
         files=files,
         private=True,
     )]
+
+
+#: The heading of an alert, per rule (`rules.RULES`).
+TITLES: dict[str, str] = {
+    "repeat": "alert.title.repeat",
+    "late": "alert.title.late",
+    "urgent": "alert.title.urgent",
+    "pareto": "alert.title.pareto",
+}
+#: The advice line, per advice (`Finding.advice`).
+ADVICE_LINES: dict[str, str] = {
+    "revisions": "alert.advice.revisions",
+    "payment_policy": "alert.advice.payment_policy",
+    "goals": "alert.advice.goals",
+    "hours": "alert.advice.hours",
+    "late_fee": "alert.advice.late_fee",
+    "stop": "alert.advice.stop",
+    "pareto": "alert.advice.pareto",
+}
+#: The contract clause to paste, per advice that has one (`rules.CLAUSES`).
+CLAUSE_TEXTS: dict[str, str] = {
+    "revisions": "alert.clause.revisions",
+    "payment_policy": "alert.clause.payment_policy",
+    "goals": "alert.clause.goals",
+    "hours": "alert.clause.hours",
+    "late_fee": "alert.clause.late_fee",
+}
 
 
 def _chart(ctx: "Context") -> tuple[Attachment, ...]:
@@ -155,5 +182,5 @@ def _open_advice(ctx: "Context", clients: dict) -> str:  # type: ignore[type-arg
         until = ctx.store.alerts.silenced(ctx.owner, a.client_id).get(a.rule)
         if until is not None and ctx.now < until:
             continue
-        return ctx.t("digest.advice", client=clients[a.client_id].name, advice=ctx.t(f"alert.advice.{a.advice}"))
+        return ctx.t("digest.advice", client=clients[a.client_id].name, advice=ctx.t(ADVICE_LINES[a.advice]))
     return ""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot import fmt
+from bot import fmt, kinds
 from bot.commands import client_export, client_report
 from bot.commands.common import dispatch
 from bot.context import Context
@@ -165,7 +165,7 @@ def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         fields.append(
             Field(
                 ctx.t("field.incidents"),
-                ", ".join(f"{ctx.t(f'kind.{k}')} ×{n}" for k, n in sorted(by_kind.items(), key=lambda kv: -kv[1])),
+                ", ".join(f"{ctx.t(kinds.NAMES[k])} ×{n}" for k, n in sorted(by_kind.items(), key=lambda kv: -kv[1])),
             )
         )
     if client.email:

@@ -67,8 +67,18 @@ def _counts(ctx: Context, client: Client) -> dict[str, int]:
     }
 
 
+#: What a client's records are counted as, per kind of record.
+COUNT_LABELS: dict[str, str] = {
+    "incidents": "client.count.incidents",
+    "invoices": "client.count.invoices",
+    "payments": "client.count.payments",
+    "reminders": "client.count.reminders",
+    "dialogues": "client.count.dialogues",
+}
+
+
 def counts_text(ctx: Context, counts: dict[str, int]) -> str:
-    parts = [ctx.t.n(f"client.count.{k}", v) for k, v in counts.items() if v]
+    parts = [ctx.t.n(COUNT_LABELS[k], v) for k, v in counts.items() if v]
     return ", ".join(parts) if parts else ctx.t("client.count.nothing")
 
 

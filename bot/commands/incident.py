@@ -21,7 +21,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import Capture
 from bot.parsing.ask import Ambiguous
-from bot.kinds import KINDS
+from bot.kinds import KINDS, NAMES, SENTENCES
 from bot.parser import MAX_NOTE, clean_text, find_client, kind_words, parse_date, parse_kind, tokenize
 from bot.registry import command, event, form
 from bot.replies import Form, FormField, Option, Reply
@@ -117,7 +117,7 @@ def log(
         lines += (ctx.t("incident.happened_on", date=fmt.day(ctx.language, incident.occurred_on)),)
     return [
         Reply(
-            text=ctx.t(key, kind=ctx.t(f"kind.{incident.kind}"), name=client_name),
+            text=ctx.t(key, kind=ctx.t(NAMES[incident.kind]), name=client_name),
             lines=lines,
             context=ctx.t.n("incident.count", count, name=client_name),
         )
@@ -133,7 +133,7 @@ def list_incidents(ctx: Context, name: str) -> list[Reply]:
 
     corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
     lines = tuple(
-        ctx.t("incident.line_numbered", id=f"#{i.number}", when=fmt.day(ctx.language, i.occurred_on) if i.occurred_on else fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(f"kind.{i.kind}"))
+        ctx.t("incident.line_numbered", id=f"#{i.number}", when=fmt.day(ctx.language, i.occurred_on) if i.occurred_on else fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(NAMES[i.kind]))
         + ((" " + ctx.t("fix.corrected_mark")) if i.id in corrected else "")
         + (f" — {i.note}" if i.note else "")
         for i in incidents
@@ -169,7 +169,7 @@ def incident_form(ctx: Context, note: str = "", state: dict | None = None, clien
                     id="kind",
                     label=ctx.t("field.kind"),
                     kind="select",
-                    options=tuple(Option(k, ctx.t(f"kind.{k}.sentence")) for k in KINDS),
+                    options=tuple(Option(k, ctx.t(SENTENCES[k])) for k in KINDS),
                 ),
                 FormField(
                     id="note",

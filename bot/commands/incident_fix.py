@@ -15,7 +15,7 @@ from bot import fmt
 from bot.typed import read_date
 from bot.context import Context
 from bot.errors import UserError
-from bot.kinds import KINDS
+from bot.kinds import KINDS, NAMES
 from bot.parser import MAX_NOTE, Token, clean_text, parse_kind, split_options
 from bot.registry import action, form
 from bot.replies import Choice, Form, FormField, Option, Reply
@@ -112,7 +112,7 @@ def apply_edit(ctx: Context, incident: Incident, changes: dict) -> list[Reply]:
     return [
         Reply(
             text=ctx.t("incident.edited", id=label(incident), name=name),
-            lines=(ctx.t("incident.line_numbered", id=label(incident), when=when, kind=ctx.t(f"kind.{after['kind']}"))
+            lines=(ctx.t("incident.line_numbered", id=label(incident), when=when, kind=ctx.t(NAMES[after['kind']]))
                    + (f" — {after['note']}" if after["note"] else ""),),
             context=ctx.t("incident.edited_hint"),
         )
@@ -129,7 +129,7 @@ def edit_form(ctx: Context, incident: Incident) -> Reply:
             submit_label=ctx.t("fix.save"),
             fields=(
                 FormField(id="kind", label=ctx.t("field.kind"), kind="select",
-                          options=tuple(Option(k, ctx.t(f"kind.{k}")) for k in KINDS), initial=incident.kind),
+                          options=tuple(Option(k, ctx.t(NAMES[k])) for k in KINDS), initial=incident.kind),
                 FormField(id="note", label=ctx.t("field.note"), kind="textarea", required=False,
                           initial=incident.note, max_length=MAX_NOTE),
                 FormField(id="on", label=ctx.t("field.on"), required=False, initial=local_day.isoformat(), max_length=20),
@@ -179,7 +179,7 @@ def ask_delete(ctx: Context, incident: Incident) -> list[Reply]:
                 "incident.delete_confirm",
                 id=tag,
                 name=_client_name(ctx, incident),
-                kind=ctx.t(f"kind.{incident.kind}"),
+                kind=ctx.t(NAMES[incident.kind]),
                 when=fmt.moment(ctx.language, ctx.tz, incident.occurred_at),
             ),
             lines=(incident.note,) if incident.note else (),

@@ -23,6 +23,10 @@ from storage.records import Invoice
 PREFIX = "invfix"
 EDIT_FORM = "invfix-edit"
 KEYS = ("amount", "currency", "due", "issued", "ref")
+#: How each editable part of an invoice is named.
+KEY_LABELS: dict[str, str] = {
+    "amount": "field.amount", "currency": "field.currency", "due": "field.due", "issued": "field.issued", "ref": "field.ref",
+}
 
 
 def line_choices(ctx: Context, invoice: Invoice) -> tuple[Choice, ...]:
@@ -104,7 +108,7 @@ def apply_edit(ctx: Context, invoice: Invoice, changes: dict) -> list[Reply]:
     for key in KEYS:
         field = {"amount": "amount_minor", "due": "due_on", "issued": "issued_on"}.get(key, key)
         if field in changes:
-            lines.append("• " + ctx.t("fix.changed_field", field=ctx.t(f"field.{key}"),
+            lines.append("• " + ctx.t("fix.changed_field", field=ctx.t(KEY_LABELS[key]),
                                       before=_show(ctx, invoice, field), after=_show(ctx, after, field)))
     context = ctx.t("invoice.edit_replanned") if {"due_on", "amount_minor"} & changes.keys() and after.status == "open" else ""
     return [Reply(text=ctx.t("invoice.edited", ref=after.ref), lines=tuple(lines), context=context)]

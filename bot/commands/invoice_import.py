@@ -31,6 +31,22 @@ MAP_FORM = "imp-map"
 MAX_PROBLEM_LINES = 50
 MAX_CHANGE_LINES = 30
 
+#: A column's name, per field the file can map (`layouts.FIELDS`).
+FIELD_LABELS: dict[str, str] = {
+    "client": "import.field.client",
+    "ref": "import.field.ref",
+    "amount": "import.field.amount",
+    "currency": "import.field.currency",
+    "issued": "import.field.issued",
+    "due": "import.field.due",
+    "paid": "import.field.paid",
+    "outstanding": "import.field.outstanding",
+    "status": "import.field.status",
+    "type": "import.field.type",
+}
+#: How the file writes its dates, per order the preview found.
+DATE_ORDERS: dict[str, str] = {"iso": "import.dates.iso", "dmy": "import.dates.dmy", "mdy": "import.dates.mdy"}
+
 
 def start(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     """`/invoice import` typed without a file: say how to give one on this surface."""
@@ -109,11 +125,11 @@ def preview_reply(ctx: Context, batch: Batch) -> Reply:
     mapping = plan.mapping
     source = mapping.layout.title if mapping.layout.name != "generic" else t("import.generic_layout")
     header = table.header
-    columns = ", ".join(f"{t(f'import.field.{f}')} ← “{header[i]}”" for f, i in sorted(mapping.columns.items(), key=lambda kv: FIELDS.index(kv[0])))
+    columns = ", ".join(f"{t(FIELD_LABELS[f])} ← “{header[i]}”" for f, i in sorted(mapping.columns.items(), key=lambda kv: FIELDS.index(kv[0])))
     missing = mapping.missing()
     read_as = t("import.read_as", encoding=table.encoding, separator=_separator_name(ctx, table.separator),
                 example="1.200,50" if plan.decimal == "," else "1,200.50",
-                dates=t(f"import.dates.{plan.date_order}"))
+                dates=t(DATE_ORDERS[plan.date_order]))
     fields = [
         Field(t("import.f.rows"), str(plan.rows)),
         Field(t("import.f.new"), str(len(plan.new))),
@@ -129,7 +145,7 @@ def preview_reply(ctx: Context, batch: Batch) -> Reply:
     if not plan.date_certain:
         lines.append(t("import.dates_ambiguous"))
     if missing:
-        lines.append(t("import.missing_columns", fields=", ".join(t(f"import.field.{f}") for f in missing)))
+        lines.append(t("import.missing_columns", fields=", ".join(t(FIELD_LABELS[f]) for f in missing)))
     if plan.new_clients:
         lines.append(t.n("import.new_clients", len(plan.new_clients)))
         for name, suggestion in plan.new_clients[:MAX_PROBLEM_LINES]:
@@ -220,13 +236,22 @@ def import_action(ctx: Context, action_id: str) -> list[Reply]:
     return [Reply(text=ctx.t("error.stale_button"), is_error=True)]
 
 
+#: What was done, counted, per kind of change.
+DONE_COUNTS: dict[str, str] = {
+    "added": "import.done_added",
+    "updated": "import.done_updated",
+    "payments": "import.done_payments",
+    "clients": "import.done_clients",
+}
+
+
 def _done_reply(ctx: Context, result: dict, replaces: bool) -> Reply:
     t = ctx.t
     refs = result.get("changed_refs") or []
     lines = (t("import.done_changed", refs=", ".join(refs[:MAX_CHANGE_LINES]) + (" …" if len(refs) > MAX_CHANGE_LINES else "")),) if refs else ()
     return Reply(
         text=t("import.done", what=", ".join(
-            t.n(f"import.done_{k}", int(result.get(k, 0) or 0))
+            t.n(DONE_COUNTS[k], int(result.get(k, 0) or 0))
             for k in ([k for k in ("added", "updated", "payments", "clients") if result.get(k)] or ["added"]))),
         lines=lines,
         context=t("import.done_hint"),
@@ -245,7 +270,7 @@ def map_form(ctx: Context, batch: Batch) -> Reply:
             title=ctx.t("import.map_title"),
             submit_label=ctx.t("import.map_submit"),
             fields=tuple(
-                FormField(id=f, label=ctx.t(f"import.field.{f}"), kind="select", options=options,
+                FormField(id=f, label=ctx.t(FIELD_LABELS[f]), kind="select", options=options,
                           initial=str(current[f]) if f in current else "-", required=False)
                 for f in FIELDS if f != "type"
             ),

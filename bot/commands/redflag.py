@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
-from bot import registry
+from bot import kinds, registry
 from bot.commands.common import dispatch
 from bot.context import Context
 from bot.errors import UserError
-from bot.i18n import LANGUAGES, messages
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, messages
 from bot.parser import Token, clean_text, parse_int, split_options
 from bot.registry import command
 from bot.replies import Field, Reply
@@ -63,7 +63,7 @@ def help_reply(ctx: Context, rest: str = "", tokens: list[Token] | None = None) 
             title=ctx.t("help.title"),
             text=ctx.t("help.intro"),
             lines=lines,
-            context=ctx.t("help.footer", kinds=", ".join(ctx.t(f"kind.{k}.word") for k in _kinds())),
+            context=ctx.t("help.footer", kinds=", ".join(ctx.t(kinds.WORDS[k]) for k in _kinds())),
         )
     ]
 
@@ -123,7 +123,7 @@ def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
             title=t("settings.title"),
             text=t("settings.saved") if changed else "",
             fields=(
-                Field(t("field.language"), t(f"language.{t.language}")),
+                Field(t("field.language"), t(LANGUAGE_NAMES[t.language])),
                 Field(t("field.timezone"), current.timezone or (ctx.tz.key if not tz else tz)),
                 Field(t("field.send_hour"), f"{current.send_hour:02d}:00"),
                 Field(t("field.display_name"), current.display_name or t("value.none")),

@@ -22,6 +22,7 @@ from bot.i18n import Messages, console_language, messages
 from bot.notify import Notifier, Recipient
 from bot.nudges import policy
 from bot.nudges.sweep import Outcome, as_table, offsets_for, plan, run_sweep, scan, user_context
+from bot.nudges.texts import STAGE_LABELS
 from bot.replies import Reply, strip_markup
 from storage.records import Owner
 
@@ -52,10 +53,23 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+#: One delivery outcome per line, by its status.
+OUTCOME_LINES: dict[str, str] = {
+    "delivered": "nudge.cli.delivered",
+    "retry": "nudge.cli.retry",
+    "failed": "nudge.cli.failed",
+    "cancelled": "nudge.cli.cancelled",
+    "no_notifier": "nudge.cli.no_notifier",
+    "waiting": "nudge.cli.waiting",
+    "unknown": "nudge.cli.unknown",
+    "left": "nudge.cli.left",
+}
+
+
 def _outcome_line(t: Messages, o: Outcome) -> str:
     values = dict(user=o.user, workspace=o.workspace, platform=o.platform, summary=o.summary, error=o.error)
     prefix = {"followup": t("nudge.cli.kind_followup"), "alert": t("alert.cli.kind")}.get(o.kind) or t("nudge.cli.kind_nudge")
-    return f"• {prefix} #{o.id}: " + t(f"nudge.cli.{o.status}", **values)
+    return f"• {prefix} #{o.id}: " + t(OUTCOME_LINES[o.status], **values)
 
 
 async def run_once(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier] | None,
@@ -131,7 +145,7 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
             if invoice is None:
                 continue
             due.append("• " + t("nudge.cli.preview_due", user=p.owner.user, workspace=p.owner.workspace,
-                                client=p.client.name, ref=invoice.ref, stage=t(f"nudge.stage.{decision.stage}"),
+                                client=p.client.name, ref=invoice.ref, stage=t(STAGE_LABELS[decision.stage]),
                                 balance=fmt.money(lang, invoice.balance_minor, invoice.currency)))
     for msg in store.nudges.pending():
         due.append("• " + t("nudge.cli.preview_pending", id=msg.id, user=msg.owner, workspace=msg.workspace,
@@ -201,6 +215,6 @@ def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Mess
             when = policy.next_window_start(at, policy.send_hour_of(settings), ctx.tz)
         key = "nudge.cli.preview_next_paused" if client.paused and not client.paused_until else "nudge.cli.preview_next"
         out.append("• " + t(key, when=fmt.local_iso(ctx.tz, when), user=owner.user, workspace=owner.workspace,
-                            client=client.name, ref=invoice.ref, stage=t(f"nudge.stage.{stage}"),
+                            client=client.name, ref=invoice.ref, stage=t(STAGE_LABELS[stage]),
                             balance=fmt.money(lang, invoice.balance_minor, invoice.currency)))
     return out

@@ -89,10 +89,11 @@ def nudge_reply(ctx: "Context", client: Client, items: list[tuple[Invoice, str]]
                                fee=fmt.money(ctx.language, fee, invoice.currency)))
         if index >= MAX_INVOICES_WITH_BUTTONS:
             continue
-        suffix = "" if single else "_ref"
-        choices.append(Choice(button_id("paid", invoice.id, stage), ctx.t("nudge.button.paid" + suffix, ref=invoice.ref), "primary"))
-        choices.append(Choice(button_id("snooze", invoice.id, stage), ctx.t("nudge.button.snooze" + suffix, ref=invoice.ref)))
-        choices.append(Choice(button_id("text", invoice.id, stage), ctx.t("nudge.button.text" + suffix, ref=invoice.ref)))
+        paid, snooze, text = ("nudge.button.paid", "nudge.button.snooze", "nudge.button.text") if single else (
+            "nudge.button.paid_ref", "nudge.button.snooze_ref", "nudge.button.text_ref")  # several invoices: each names its ref
+        choices.append(Choice(button_id("paid", invoice.id, stage), ctx.t(paid, ref=invoice.ref), "primary"))
+        choices.append(Choice(button_id("snooze", invoice.id, stage), ctx.t(snooze, ref=invoice.ref)))
+        choices.append(Choice(button_id("text", invoice.id, stage), ctx.t(text, ref=invoice.ref)))
     if len(items) > MAX_INVOICES_WITH_BUTTONS:
         lines.append(ctx.t("nudge.more_invoices", shown=MAX_INVOICES_WITH_BUTTONS))
     top_invoice, top_stage = items[0]

@@ -20,8 +20,25 @@ if TYPE_CHECKING:
 FINAL_NOTICE_DAYS = 7
 
 
+#: A reminder stage's name.
+STAGE_LABELS: dict[str, str] = {
+    "friendly": "nudge.stage.friendly",
+    "firm": "nudge.stage.firm",
+    "final": "nudge.stage.final",
+    "escalate": "nudge.stage.escalate",
+}
+
+#: The reminder text per stage: (first of its stage, after earlier reminders of the same invoice).
+CLIENT_TEXTS: dict[str, tuple[str, str]] = {
+    "friendly": ("nudge.client.friendly", "nudge.client.friendly"),
+    "firm": ("nudge.client.firm", "nudge.client.firm"),
+    "final": ("nudge.client.final", "nudge.client.final_reminded"),
+    "escalate": ("nudge.client.escalate", "nudge.client.escalate_reminded"),
+}
+
+
 def stage_label(ctx: "Context", stage: str) -> str:
-    return ctx.t(f"nudge.stage.{stage}")
+    return ctx.t(STAGE_LABELS[stage])
 
 
 def late_fee_percent(ctx: "Context") -> float:
@@ -91,9 +108,8 @@ def client_text(ctx: "Context", client: Client, invoice: Invoice, stage: str, to
         **letters.values(ctx.t, head.recipient),
     )
     overdue = max(policy.days_overdue(invoice.due_on, today), 0)
-    key = f"nudge.client.{stage}"
-    if stage in REMINDED_VARIANTS and earlier_reminders(ctx, invoice, stage):
-        key += "_reminded"
+    first, reminded = CLIENT_TEXTS[stage]
+    key = reminded if stage in REMINDED_VARIANTS and earlier_reminders(ctx, invoice, stage) else first
     body = ctx.t.n(key, overdue, **values)
     return "\n\n".join((letters.greeting(ctx.t, head.recipient), body, letters.closing(ctx.t, head.sender)))
 
