@@ -22,10 +22,14 @@ def per_currency(amounts: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], .
     return tuple(sorted((code, minor) for code, minor in sums.items() if minor))
 
 
+def text(language: str, amounts: Iterable[tuple[str, int]]) -> str:
+    """'€1,200.00 + $300.00' from (currency, minor) pairs as they are, zero amounts left out ('' for none)."""
+    return " + ".join(fmt.money(language, minor, code) for code, minor in amounts if minor)
+
+
 def totals(ctx: "Context", amounts: Iterable[tuple[int, str]]) -> str:
     """'€1,200.00 + $300.00' from (minor, currency) pairs: one sum per currency, never converted."""
-    parts = [fmt.money(ctx.language, minor, code) for code, minor in per_currency((c, m) for m, c in amounts)]
-    return " + ".join(parts) if parts else fmt.money(ctx.language, 0, default_currency(ctx))
+    return text(ctx.language, per_currency((c, m) for m, c in amounts)) or fmt.money(ctx.language, 0, default_currency(ctx))
 
 
 def default_currency(ctx: "Context") -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot import fmt, kinds, letters
+from bot import fmt, kinds, letters, money
 from bot.context import Context
 from bot.dialogue import plan as P
 from bot.dialogue import scripts
@@ -158,7 +158,7 @@ def step(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, *, rep
         if dlg.step == "late-payment":
             lines.extend(_late_lines(ctx, evidence))
     else:
-        text = ctx.t(row.question, name=name, owed=scripts.owed_text(ctx.language, evidence.owed))
+        text = ctx.t(row.question, name=name, owed=money.text(ctx.language, evidence.owed))
         on_file = _on_file(ctx, dlg.step, evidence, name)
         if on_file:
             lines.append(on_file)
@@ -187,7 +187,7 @@ def step(ctx: Context, dlg: Dialogue, client: Client, evidence: Evidence, *, rep
 
 
 def _item_label(ctx: Context, item: str, evidence: Evidence, name: str) -> str:
-    label = ctx.t(ITEM_LABELS[item], name=name, owed=scripts.owed_text(ctx.language, evidence.owed))
+    label = ctx.t(ITEM_LABELS[item], name=name, owed=money.text(ctx.language, evidence.owed))
     n = P.signal(evidence, item) if item in P.FREQUENCY_SIGNS else 0
     return ctx.t("dialogue.pick.on_file", label=label, n=n) if n else label
 
@@ -282,7 +282,7 @@ def _evidence_lines(ctx: Context, evidence: Evidence) -> list[str]:
     if not evidence.paid_late and not evidence.overdue_now:
         lines.append(ctx.t("dialogue.ev.on_time" if evidence.invoices else "dialogue.ev.no_invoices"))
     if evidence.owed:
-        lines.append(ctx.t("dialogue.ev.owed", owed=scripts.owed_text(ctx.language, evidence.owed)))
+        lines.append(ctx.t("dialogue.ev.owed", owed=money.text(ctx.language, evidence.owed)))
     else:
         lines.append(ctx.t("dialogue.ev.owed_none"))
     if evidence.decided_lately:
@@ -352,7 +352,7 @@ def verdict_replies(ctx: Context, dlg: Dialogue, client: Client, evidence: Evide
         facts.append(ctx.t("dialogue.verdict.referral_yes" if verdict.referral else "dialogue.verdict.referral_no"))
         facts.append(ctx.t("dialogue.verdict.refund_yes" if verdict.refund else "dialogue.verdict.refund_no"))
     if evidence.owed:
-        owed = scripts.owed_text(ctx.language, evidence.owed)
+        owed = money.text(ctx.language, evidence.owed)
         facts.append(ctx.t("dialogue.verdict.owed_collect" if verdict.collect_first else "dialogue.verdict.owed", owed=owed))
     if facts:
         lines.append("\n".join("• " + f for f in facts))

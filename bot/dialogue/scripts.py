@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot import fmt, letters
+from bot import letters, money
 from bot.dialogue.evidence import Evidence
 from bot.dialogue.verdict import Verdict
 from bot.dialogue.wording import CHECKS, SCRIPT_BODIES, SCRIPT_ITEMS
@@ -29,11 +29,6 @@ class Script:
     checklist: tuple[str, ...]  # next steps for the user, one line each
 
 
-def owed_text(language: str, owed: tuple[tuple[str, int], ...]) -> str:
-    """'€1,200.00 + $300.00': one amount per currency, never converted."""
-    return " + ".join(fmt.money(language, minor, currency) for currency, minor in owed if minor)
-
-
 def notice_end(today: date, verdict: Verdict) -> date:
     return today + timedelta(days=verdict.notice_days)
 
@@ -41,7 +36,7 @@ def notice_end(today: date, verdict: Verdict) -> date:
 def message(t: Messages, verdict: Verdict, evidence: Evidence, today: date, head: Letterhead | None = None) -> str:
     head = head or Letterhead(Recipient(company=evidence.client_name), Sender())
     name = evidence.client_name
-    owed = owed_text(t.language, evidence.owed)
+    owed = money.text(t.language, evidence.owed)
     case = verdict.case
     you = letters.values(t, head.recipient)
     parts: list[str] = [letters.greeting(t, head.recipient), t(SCRIPT_BODIES[case], name=name, **you)]
@@ -75,7 +70,7 @@ def message(t: Messages, verdict: Verdict, evidence: Evidence, today: date, head
 def checklist(t: Messages, verdict: Verdict, evidence: Evidence) -> tuple[str, ...]:
     values = {
         "name": evidence.client_name,
-        "owed": owed_text(t.language, evidence.owed),
+        "owed": money.text(t.language, evidence.owed),
         "export": "/client export " + quote(evidence.client_name),
         "fire": "/fire " + quote(evidence.client_name),
         "incident": "/incident " + quote(evidence.client_name),
