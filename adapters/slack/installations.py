@@ -20,11 +20,14 @@ from functools import partial
 import time
 from typing import Any
 
+from cachetools import TTLCache
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
 
 #: Seconds a found bot is answered from memory.
 BOT_TTL = 5.0
+#: At most this many workspaces' bots are kept.
+BOTS_KEPT = 10_000
 
 
 class ReusingInstallationStore(SQLite3InstallationStore):
@@ -33,12 +36,14 @@ class ReusingInstallationStore(SQLite3InstallationStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-installations")
-        self._bots: dict[tuple, tuple[float, Any]] = {}
+        self._bots: TTLCache[tuple, Any] = TTLCache(BOTS_KEPT, BOT_TTL, timer=time.monotonic)
+        self._bots_lock = threading.Lock()  # cleared from the store's thread, read on the loop
         self._generation = 0  # bumped by every write, so a look-up that overlapped one is not kept
 
     def _forget(self) -> None:
-        self._generation += 1
-        self._bots.clear()
+        with self._bots_lock:
+            self._generation += 1
+            self._bots.clear()
 
     def connect(self) -> sqlite3.Connection:
         if not self.init_called:
@@ -92,13 +97,14 @@ class ReusingInstallationStore(SQLite3InstallationStore):
 
     async def async_find_bot(self, *, enterprise_id, team_id, is_enterprise_install=False):
         key = (enterprise_id, team_id, bool(is_enterprise_install))
-        kept = self._bots.get(key)
-        if kept is not None and time.monotonic() - kept[0] < BOT_TTL:
-            return kept[1]
-        stamp, generation = time.monotonic(), self._generation
+        with self._bots_lock:
+            kept, generation = self._bots.get(key), self._generation
+        if kept is not None:
+            return kept
         bot = await self._off_loop(self.find_bot, enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install)
-        if bot is not None and generation == self._generation:
-            self._bots[key] = (stamp, bot)
+        with self._bots_lock:
+            if bot is not None and generation == self._generation:
+                self._bots[key] = bot
         return bot
 
     async def async_find_installation(self, *, enterprise_id, team_id, user_id=None, is_enterprise_install=False):
