@@ -23,19 +23,10 @@ def _words(ctx: "Context", key: str) -> set[str]:
 
 
 def _weekday(ctx: "Context", raw: str) -> str | None:
-    from babel.dates import get_day_names
+    from bot.parsing.dates import weekday_named
 
-    from bot.i18n import BABEL_LOCALES
-
-    word = raw.strip().casefold()
-    # the user's own language first, then every shipped one ("vrijdag" with lang=nl in the same command)
-    for locale in [ctx.t.babel_locale, *BABEL_LOCALES.values()]:
-        for width in ("wide", "abbreviated"):
-            names = get_day_names(width, locale=locale)
-            for index, name in names.items():
-                if name.casefold().rstrip(".") == word.rstrip("."):
-                    return DIGEST_DAYS[index]
-    return None
+    index = weekday_named(raw, ctx.language)
+    return None if index is None else DIGEST_DAYS[index]
 
 
 def apply(ctx: "Context", options: dict[str, str], usage: str) -> bool:

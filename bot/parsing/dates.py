@@ -97,6 +97,22 @@ def _weekdays(language: str) -> dict[str, int]:
     return out
 
 
+def weekday_named(raw: str, language: str) -> int | None:
+    """Monday = 0 for a weekday's full or short name, in the user's language first, then any shipped one, else None.
+
+    ("vrijdag" still reads as Friday when the same command sets lang=nl.)
+    """
+    from babel.dates import get_day_names
+
+    word = raw.strip().casefold().rstrip(".")
+    for locale in [BABEL_LOCALES.get(language, BABEL_LOCALES["en"]), *BABEL_LOCALES.values()]:
+        for width in ("wide", "abbreviated"):
+            for index, name in get_day_names(width, locale=locale).items():
+                if name.casefold().rstrip(".") == word:
+                    return index
+    return None
+
+
 def parse_date(
     text: str,
     today: date,
