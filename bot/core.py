@@ -119,12 +119,16 @@ class Core:
         handler = registry.COMMANDS.get(name)
         if handler is None:
             raise UserError("error.unknown_command", usage="usage.help", command=name)
+        typed = event.args is not None and name in registry.DECLARED
         try:
-            replies = handler(ctx, event.text)
+            # typed values (Discord) go straight to the handler; text is parsed per the declaration
+            replies = registry.run_typed(ctx, name, event.sub, event.args or ()) if typed else handler(ctx, event.text)
         except Ambiguous as err:
             from bot.commands.ask import question
 
-            return [question(ctx, err, name, event.text)]
+            # a question's buttons replay the command as text (they must survive a restart)
+            text = registry.as_text(name, event.sub, event.args or ()) if typed else event.text
+            return [question(ctx, err, name, text)]
         except UserError as err:
             if err.usage is None and ctx.t.has(f"usage.{name}"):
                 err.usage = f"usage.{name}"  # e.g. an unclosed quote: show the command's general form

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from bot import fmt
 from bot.commands.common import totals
-from bot.parser import find_client, tokenize
+from bot.parser import find_client
 from bot.replies import Attachment, Reply
 from bot.scoring import average_days_late, days_late, trouble_score
 from bot.timeline import TimelineEvent, timeline, when
@@ -271,9 +271,9 @@ def _row(cells: Sequence[str]) -> str:
 
 
 # -- the handler -------------------------------------------------------------------
-def export_client(ctx: "Context", text: str) -> list[Reply]:
+def export_client(ctx: "Context", name: str) -> list[Reply]:
     """`/client export <name>`: the Markdown dossier and the CSV, or a short answer when there is nothing."""
-    client = find_client(ctx, " ".join(tok.value for tok in tokenize(text)), USAGE)
+    client = find_client(ctx, name, USAGE)
     dossier = Dossier(ctx, client)
     if not dossier.events:
         return [Reply(text=ctx.t("export.empty", name=client.name), context=ctx.t("export.empty_hint", name=client.name))]

@@ -21,7 +21,9 @@ from bot.importing.layouts import FIELDS, Mapping
 from bot.importing.preview import Plan, build
 from bot.importing.progress import reporter
 from bot.importing.reader import MAX_BYTES, ReadError, Table, read_table
-from bot.parser import Token
+from bot.commands.invoice import INVOICE_GROUP
+from bot.declare import FILE, Args
+from bot.declare import Option as Param
 from bot.registry import action, form
 from bot.replies import Choice, Field, Form, FormField, Option, Reply
 from storage.imports import Batch
@@ -32,7 +34,9 @@ MAX_PROBLEM_LINES = 50
 MAX_CHANGE_LINES = 30
 
 
-def start(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@INVOICE_GROUP.sub("import", usage="usage.invoice_import", help=("help.invoice_import",), slow=True,
+                   options=(Param("file", FILE, required=True, positional=True, rest=True),))  # typed text is no file
+def start(ctx: Context, args: Args) -> list[Reply]:
     """`/invoice import` typed without a file: say how to give one on this surface."""
     return [Reply(text=ctx.t("import.how_to_send"), context=ctx.t("import.layouts_hint"))]
 

@@ -1,0 +1,219 @@
+"""How a command declares itself once: its subcommands, their options with types, ranges and choices.
+
+Like discord.py's `ext.commands`, a command carries its own metadata; each one
+is declared beside its handler in `bot/commands/<command>.py` and registered
+with `bot.registry.command`. Everything that used to restate the list reads
+the declaration instead: `/redflag help` (its help keys), the lanes (`slow`),
+the text grammar (`bot.parser.parse_args`: which words are positional, which
+`key=` options exist, which of them may run over several words), the Discord
+application-command tree (`adapters/discord/commands.py`: names, types,
+ranges, choices, autocomplete) and the check of the Slack manifest.
+
+A handler always receives `Args`, the typed values by option name, whether they
+came from text (console, Slack) or as typed options (Discord).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+
+from bot.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from bot.replies import Reply
+
+# -- option types ----------------------------------------------------------------
+TEXT = "text"  # free text
+CLIENT = "client"  # a client's name (Discord offers the names on file)
+INVOICE = "invoice"  # an invoice reference (Discord offers the references on file)
+OPEN_INVOICE = "open_invoice"  # a reference of an invoice still open
+AMOUNT = "amount"  # money as the user writes it (`1.200,50`, `$300`), read per locale by the handler
+DATE = "date"  # a date as the user writes it, read per language by the handler
+CURRENCY = "currency"  # an ISO code
+INTEGER = "integer"  # a whole number within `low`..`high`
+CHOICE = "choice"  # one of `choices`
+FLAG = "flag"  # on when given (`overdue`)
+FILE = "file"  # an uploaded file (Discord attachment; text surfaces send an `Upload`)
+TIMEZONE = "timezone"  # an IANA zone (Discord offers the zones)
+
+TYPES = frozenset({TEXT, CLIENT, INVOICE, OPEN_INVOICE, AMOUNT, DATE, CURRENCY, INTEGER, CHOICE, FLAG, FILE, TIMEZONE})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value, and the catalog key (or literal name) Discord shows for it."""
+
+    value: str
+    label: str
+    literal: bool = False  # `label` is shown as is (a language's own name), not a catalog key
+
+
+@dataclass(frozen=True)
+class Option:
+    """One value a subcommand takes.
+
+    `name` is what the handler reads and Discord's parameter; `key` is the
+    text surfaces' `key=` word when it differs (`your_name` is typed `name=`).
+    A `positional` option is given by position in text; the last one may take
+    the `rest` of the words. `spans`: a `key=` date may run over the next words
+    (`due=next friday`). `length` is Discord's limit for a text value.
+    """
+
+    name: str
+    type: str = TEXT
+    required: bool = False
+    positional: bool = False
+    rest: bool = False
+    spans: bool = False
+    low: int | None = None
+    high: int | None = None
+    length: tuple[int, int] | None = None
+    choices: Callable[[], tuple[Choice, ...]] | None = None
+    key: str | None = None
+    label: str | None = None  # catalog key of Discord's option name; default discord.opt.<name>
+    description: str | None = None  # default <label>.desc
+    discord: bool = True  # offered as a Discord option
+    text: bool = True  # read from the text grammar
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"option {self.name}: unknown type {self.type!r}")
+
+    @property
+    def text_key(self) -> str:
+        return self.key or self.name
+
+    @property
+    def label_key(self) -> str:
+        return self.label or f"discord.opt.{self.name}"
+
+    @property
+    def description_key(self) -> str:
+        return self.description or f"{self.label_key}.desc"
+
+
+Handler = Callable[["Context", "Args"], "list[Reply]"]
+
+
+@dataclass(frozen=True)
+class Sub:
+    """One subcommand (or the command itself, for a command without subcommands)."""
+
+    name: str
+    handler: Handler
+    usage: str
+    options: tuple[Option, ...] = ()
+    help: tuple[str, ...] = ()  # catalog keys of its `/redflag help` lines (one line may cover several subs)
+    slow: bool = False  # reads or renders a lot: runs on the pool, Discord defers first
+    discord: bool = True  # offered in the Discord tree
+    extra_words: str = "error.extra_words"  # the error for words the grammar has no place for
+    extra_usage: str | None = None  # the usage shown with that error; default `usage`
+    grammar: "Callable[[str, str], dict[str, object]] | None" = None  # (text, language) -> values, for a
+    # grammar positions and `key=` cannot say (`/incident`'s note is taken raw, as typed)
+
+    def option(self, name: str) -> Option:
+        for opt in self.options:
+            if opt.name == name:
+                return opt
+        raise KeyError(f"{self.name} has no option {name!r}")
+
+    @property
+    def positional(self) -> tuple[Option, ...]:
+        return tuple(o for o in self.options if o.positional and o.text)
+
+    @property
+    def keyed(self) -> tuple[Option, ...]:
+        return tuple(o for o in self.options if not o.positional and o.text)
+
+
+Route = Callable[["Context", str], "tuple[str, str]"]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A command: its subcommands in help order, or one `Sub` named like the command itself.
+
+    `route` (optional) picks the subcommand from the text when the first word
+    alone cannot (`/incident list` is a client named "list…" when one exists);
+    it returns (sub, the rest of the text).
+    """
+
+    name: str
+    usage: str
+    subs: tuple[Sub, ...]
+    default: str | None = None  # the sub run when no text is given
+    route: Route | None = None
+    fallback: str | None = None  # the sub run when the first word names none
+    missing: tuple[str, ...] | None = None  # the subs named when none was given; default all
+
+    @property
+    def grouped(self) -> bool:
+        """True when Discord shows subcommands (`/client add`); False for `/fire <client>`."""
+        return not (len(self.subs) == 1 and self.subs[0].name == self.name)
+
+    def sub(self, name: str) -> Sub | None:
+        for s in self.subs:
+            if s.name == name:
+                return s
+        return None
+
+    def help_keys(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for s in self.subs:
+            for key in s.help:
+                if key not in seen:
+                    seen.add(key)
+                    yield key
+
+
+@dataclass(frozen=True)
+class Args:
+    """The values a subcommand was given, by option name: text from text surfaces, typed from Discord.
+
+    Only given options are present (`contact=` with nothing after it is present
+    and empty). `integer()` applies the declared range to a text or a typed value.
+    """
+
+    sub: Sub
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.values
+
+    def get(self, name: str, default: object = None) -> object:
+        return self.values.get(name, default)
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self.values.get(name)
+        return default if value is None else str(value)
+
+    def flag(self, name: str) -> bool:
+        return bool(self.values.get(name))
+
+    def integer(self, name: str, default: int | None = None) -> int | None:
+        """The whole number given for `name` within its declared range, or `default` when not given."""
+        if name not in self.values or self.values[name] in (None, ""):
+            return default
+        opt = self.sub.option(name)
+        low, high = opt.low if opt.low is not None else 0, opt.high if opt.high is not None else 999999
+        value = self.values[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            from bot.parser import parse_int
+
+            return parse_int(str(value), name, low, high, self.sub.usage)
+        if not low <= value <= high:
+            raise UserError("error.bad_number", usage=self.sub.usage, field=name, value=str(value), low=low, high=high)
+        return value
+
+    def options(self, *names: str) -> dict[str, str]:
+        """The given `key=` options among `names` as text, by their text key (for code shared with forms)."""
+        out: dict[str, str] = {}
+        for name in names:
+            if name in self.values and self.values[name] is not None:
+                out[self.sub.option(name).text_key] = str(self.values[name])
+        return out
+
+
+def choice_values(opt: Option) -> tuple[str, ...]:
+    return tuple(c.value for c in opt.choices()) if opt.choices else ()
