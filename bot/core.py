@@ -155,6 +155,18 @@ class Core:
         values["_context"] = event.context
         return handler(ctx, values)
 
+    # -- questions a surface asks while the user types (Discord autocomplete) -----
+    def client_names(self, address: Address, prefix: str, limit: int) -> list[str]:
+        """The user's client names that match what they typed so far, the way the text commands match names."""
+        from bot.parsing.names import suggest
+
+        everyone = [c.name for c in self.store.clients.list(Owner(address.workspace, address.user))]
+        return suggest(everyone, prefix, limit=limit)
+
+    def invoice_refs(self, address: Address, prefix: str, limit: int, open_only: bool = False) -> list[str]:
+        """The user's invoice references starting like what they typed (open ones only, for paid and snooze)."""
+        return self.store.invoices.refs(Owner(address.workspace, address.user), prefix, limit=limit, open_only=open_only)
+
 
 def error_reply(ctx: Context, err: UserError) -> Reply:
     values = dict(err.values)

@@ -105,12 +105,17 @@ class Sub:
     usage: str
     options: tuple[Option, ...] = ()
     help: tuple[str, ...] = ()  # catalog keys of its `/redflag help` lines (one line may cover several subs)
-    slow: bool = False  # reads or renders a lot: runs on the pool, Discord defers first
+    slow: bool = False  # reads or renders a lot: runs on the pool of threads (bot/lanes.py)
     discord: bool = True  # offered in the Discord tree
     extra_words: str = "error.extra_words"  # the error for words the grammar has no place for
     extra_usage: str | None = None  # the usage shown with that error; default `usage`
+    long: bool = False  # may outlast a platform's 3-second acknowledgement (a chart, an export): "thinking…" first
     grammar: "Callable[[str, str], dict[str, object]] | None" = None  # (text, language) -> values, for a
     # grammar positions and `key=` cannot say (`/incident`'s note is taken raw, as typed)
+
+    def __post_init__(self) -> None:
+        if self.long and not self.slow:
+            raise ValueError(f"{self.name}: a long subcommand is slow too")
 
     def option(self, name: str) -> Option:
         for opt in self.options:

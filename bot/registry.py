@@ -49,13 +49,13 @@ class Group:
 
     def sub(self, name: str, *, usage: str, options: tuple[Option, ...] = (), help: tuple[str, ...] = (),
             slow: bool = False, discord: bool = True, extra_words: str = "error.extra_words",
-            extra_usage: str | None = None, grammar=None) -> Callable[[Handler], Handler]:  # type: ignore[no-untyped-def]
+            extra_usage: str | None = None, long: bool = False, grammar=None) -> Callable[[Handler], Handler]:  # type: ignore[no-untyped-def]
         if name not in self.order:
             raise ValueError(f"/{self.name} {name} is not in the group's order")
 
         def register(fn: Handler) -> Handler:
             declared = DECLARED[self.name]
-            sub = Sub(name, fn, usage, options, help, slow, discord, extra_words, extra_usage, grammar)
+            sub = Sub(name, fn, usage, options, help, slow, discord, extra_words, extra_usage, long, grammar)
             subs = sorted([s for s in declared.subs if s.name != name] + [sub], key=lambda s: self.order.index(s.name))
             DECLARED[self.name] = replace(declared, subs=tuple(subs))
             return fn

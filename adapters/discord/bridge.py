@@ -86,24 +86,23 @@ class Bridge:
         )
         return messages(language)
 
-    def owner_of(self, interaction: discord.Interaction) -> Owner:
-        return Owner(workspace_of(interaction), str(interaction.user.id))
-
     # -- entry points ------------------------------------------------------------
     @guarded
     async def run_command(
         self,
         interaction: discord.Interaction,
         command: str,
-        text: str,
+        sub: str | None,
+        values: dict[str, object],
         *,
         slow: bool = False,
         prefill: dict[str, str] | None = None,
     ) -> None:
+        """A slash command's typed option values, handed to the core as they are (no text in between)."""
         address = address_of(interaction)
         if slow and not await self._defer(interaction, thinking=True):
             return
-        event = Command(address, command=command, text=text, request_id=str(interaction.id))
+        event = Command(address, command=command, sub=sub, args=tuple(values.items()), request_id=str(interaction.id))
         await self._handle(interaction, event, target_of(interaction), can_edit=False, prefill=prefill, offload=slow)
 
     @guarded

@@ -211,14 +211,14 @@ def resume(ctx: Context, args: Args) -> list[Reply]:
     return [Reply(text=ctx.t("client.resumed", name=client.name))]
 
 
-@CLIENT_GROUP.sub("export", usage="export.usage", help=("help.client_export",), slow=True, options=(THE_CLIENT,))
+@CLIENT_GROUP.sub("export", usage="export.usage", help=("help.client_export",), slow=True, long=True, options=(THE_CLIENT,))
 def export(ctx: Context, args: Args) -> list[Reply]:
     from bot.export import export_client
 
     return export_client(ctx, args.text("client"))
 
 
-@CLIENT_GROUP.sub("report", usage="report.usage", help=("help.client_report",), slow=True,
+@CLIENT_GROUP.sub("report", usage="report.usage", help=("help.client_report",), slow=True, long=True,
         extra_words="report.extra_words")
 def report(ctx: Context, args: Args) -> list[Reply]:
     from bot.report import client_report

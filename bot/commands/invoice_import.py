@@ -34,7 +34,7 @@ MAX_PROBLEM_LINES = 50
 MAX_CHANGE_LINES = 30
 
 
-@INVOICE_GROUP.sub("import", usage="usage.invoice_import", help=("help.invoice_import",), slow=True,
+@INVOICE_GROUP.sub("import", usage="usage.invoice_import", help=("help.invoice_import",), slow=True, long=True,
                    options=(Param("file", FILE, required=True, positional=True, rest=True),))  # typed text is no file
 def start(ctx: Context, args: Args) -> list[Reply]:
     """`/invoice import` typed without a file: say how to give one on this surface."""
