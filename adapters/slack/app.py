@@ -56,10 +56,10 @@ OWNER_KEY = "o"
 
 
 def slash_commands() -> tuple[str, ...]:
-    """The slash commands the app serves: every command the core registers."""
-    import bot.commands  # noqa: F401  (registers every handler)
+    """The slash commands the app serves: every command the core declares (manifest.yml lists the same)."""
+    import bot.commands  # noqa: F401  (registers every declaration)
 
-    return tuple(sorted(registry.COMMANDS))
+    return registry.slash_commands()
 
 
 def _channel(body: dict) -> str | None:
