@@ -1,4 +1,4 @@
-"""`/redflag help` and `/redflag settings [lang=] [tz=] [hour=]`."""
+"""`/redflag help` (rendered from the declarations) and `/redflag settings [lang=] [tz=] [hour=] …`."""
 from __future__ import annotations
 
 from bot import registry
@@ -20,7 +20,7 @@ REDFLAG_GROUP = group("redflag", "usage.redflag", order=("help", "settings"), de
 
 @REDFLAG_GROUP.sub("help", usage="usage.help",
                    options=(Option("topic", TEXT, positional=True, rest=True, discord=False),))  # words after it: ignored
-def help_reply(ctx: Context, args: Args | None = None) -> list[Reply]:
+def help_reply(ctx: Context, args: Args) -> list[Reply]:
     """One line per declared help key, in the order the commands and their subcommands are declared."""
     lines = tuple(ctx.t(key) for key in registry.help_keys()) + (_forms(ctx),)
     return [
