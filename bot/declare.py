@@ -94,6 +94,7 @@ class Option:
 
 
 Handler = Callable[["Context", "Args"], "list[Reply]"]
+Grammar = Callable[[str, str], "dict[str, object]"]  # (text, language) -> values by option name
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,7 @@ class Sub:
     extra_words: str = "error.extra_words"  # the error for words the grammar has no place for
     extra_usage: str | None = None  # the usage shown with that error; default `usage`
     long: bool = False  # may outlast a platform's 3-second acknowledgement (a chart, an export): "thinking…" first
-    grammar: "Callable[[str, str], dict[str, object]] | None" = None  # (text, language) -> values, for a
-    # grammar positions and `key=` cannot say (`/incident`'s note is taken raw, as typed)
+    grammar: Grammar | None = None  # for a grammar positions and `key=` cannot say (`/incident`'s note, taken raw)
 
     def __post_init__(self) -> None:
         if self.long and not self.slow:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from bot.declare import Args, Declared, Handler, Option, Route, Sub
+from bot.declare import Args, Declared, Grammar, Handler, Option, Route, Sub
 from bot.replies import Reply
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ FormHandler = Callable[["Context", dict[str, str]], list[Reply]]
 
 COMMANDS: dict[str, CommandHandler] = {}
 DECLARED: dict[str, Declared] = {}
+GROUPS: dict[str, "Group"] = {}
 ACTIONS: dict[str, ActionHandler] = {}
 FORMS: dict[str, FormHandler] = {}
 
@@ -36,8 +37,8 @@ FORMS: dict[str, FormHandler] = {}
 class Group:
     """A command with subcommands, declared as `group("client", …)` and filled by `@group.sub(…)`.
 
-    `order` lists the subcommands in help order; a sub declared but not listed,
-    or listed but never declared, is refused by `check()` (run by the tests).
+    `order` lists the subcommands in help order; a sub declared but not listed
+    is refused here, one listed but never declared by `tests/test_declared_commands.py`.
     """
 
     def __init__(self, name: str, usage: str, order: Iterable[str], *, default: str | None = None,
@@ -46,10 +47,11 @@ class Group:
         self.order = tuple(order)
         DECLARED[name] = Declared(name, usage, (), default=default, route=route, missing=missing, fallback=fallback)
         COMMANDS[name] = lambda ctx, text: run_text(ctx, name, text)
+        GROUPS[name] = self
 
     def sub(self, name: str, *, usage: str, options: tuple[Option, ...] = (), help: tuple[str, ...] = (),
             slow: bool = False, discord: bool = True, extra_words: str = "error.extra_words",
-            extra_usage: str | None = None, long: bool = False, grammar=None) -> Callable[[Handler], Handler]:  # type: ignore[no-untyped-def]
+            extra_usage: str | None = None, long: bool = False, grammar: Grammar | None = None) -> Callable[[Handler], Handler]:
         if name not in self.order:
             raise ValueError(f"/{self.name} {name} is not in the group's order")
 

@@ -45,6 +45,11 @@ def test_typed_values_written_as_text_read_back_the_same(name: str, sub: declare
     assert dict(back) == {k: v if v is True else str(v) for k, v in values.items()}
 
 
+def test_every_group_declares_each_subcommand_it_lists() -> None:
+    for name, group in registry.GROUPS.items():
+        assert tuple(s.name for s in registry.DECLARED[name].subs) == group.order, name
+
+
 def test_every_declared_option_is_reachable_and_named_once() -> None:
     for name, sub in SUBS:
         names = [o.name for o in sub.options]
