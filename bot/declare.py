@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from bot.errors import UserError
+from bot.parser import MAX_NAME, MAX_REF
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -38,6 +39,9 @@ FILE = "file"  # an uploaded file (Discord attachment; text surfaces send an `Up
 TIMEZONE = "timezone"  # an IANA zone (Discord offers the zones)
 
 TYPES = frozenset({TEXT, CLIENT, INVOICE, OPEN_INVOICE, AMOUNT, DATE, CURRENCY, INTEGER, CHOICE, FLAG, FILE, TIMEZONE})
+#: The longest value a typed surface accepts for a type, when the option names no `length` of its own.
+LENGTHS: dict[str, tuple[int, int]] = {CLIENT: (1, MAX_NAME), INVOICE: (1, MAX_REF), OPEN_INVOICE: (1, MAX_REF),
+                                       AMOUNT: (1, 40), DATE: (1, 40), CURRENCY: (3, 3)}
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,11 @@ class Option:
     def __post_init__(self) -> None:
         if self.type not in TYPES:
             raise ValueError(f"option {self.name}: unknown type {self.type!r}")
+
+    @property
+    def limits(self) -> tuple[int, int] | None:
+        """(shortest, longest) for a text value; None for no limit (or no text)."""
+        return self.length or LENGTHS.get(self.type)
 
     @property
     def text_key(self) -> str:

@@ -97,9 +97,6 @@ AUTOCOMPLETE = {declare.CLIENT: client_names, declare.INVOICE: invoice_refs, dec
                 declare.TIMEZONE: time_zones}
 #: Declared types whose typed value may fill a form the core answers with (`/incident log` without a client).
 PREFILLS = frozenset({declare.TEXT, declare.DATE, declare.CHOICE})
-#: Discord's limit on a text value, for the declared types that have one when the option names none.
-LENGTHS = {declare.CLIENT: (1, 120), declare.INVOICE: (1, 60), declare.OPEN_INVOICE: (1, 60), declare.AMOUNT: (1, 40),
-           declare.DATE: (1, 40), declare.CURRENCY: (3, 3)}
 
 
 def group(name: str) -> app_commands.Group:
@@ -120,7 +117,7 @@ def annotation(opt: Option) -> Any:
     elif opt.type == declare.FILE:
         kind = discord.Attachment
     else:
-        length = opt.length or LENGTHS.get(opt.type)
+        length = opt.limits
         kind = Range[str, length[0], length[1]] if length and opt.type != declare.CHOICE else str
     return kind if opt.required else Optional[kind]
 

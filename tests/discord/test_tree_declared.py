@@ -35,8 +35,10 @@ def check_options(where: str, options: list[dict], sub: declare.Sub) -> None:
         assert got.get("required", False) is opt.required, (where, opt.name)
         if opt.type == declare.INTEGER:
             assert (got["min_value"], got["max_value"]) == (opt.low, opt.high), (where, opt.name)
-        if opt.length is not None:
-            assert (got["min_length"], got["max_length"]) == opt.length, (where, opt.name)
+        if opt.limits is not None and opt.type != declare.CHOICE:
+            assert (got["min_length"], got["max_length"]) == opt.limits, (where, opt.name)
+        else:
+            assert "max_length" not in got, (where, opt.name)
         if opt.type == declare.CHOICE:
             assert [c["value"] for c in got["choices"]] == list(declare.choice_values(opt)), (where, opt.name)
         else:
