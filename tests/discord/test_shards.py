@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_shard_settings_are_read(count: str, ids: str, want: shards.ShardSetting
     ("auto", "0", "needs a fixed REDFLAG_DISCORD_SHARDS, not auto"),
 ])
 def test_bad_shard_settings_say_what_is_wrong(count: str, ids: str, says: str) -> None:
-    with pytest.raises(shards.ShardSettingsError, match=says.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(shards.ShardSettingsError, match=re.escape(says)):
         shards.from_env({shards.COUNT_VAR: count, shards.IDS_VAR: ids})
 
 
