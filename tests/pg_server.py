@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import stat
@@ -211,7 +212,7 @@ def start(tcp: bool = False, settings: dict[str, str] | None = None, env: dict[s
         port = _free_port() if tcp else 5432
         options = {**FAST_SETTINGS, **(settings or {}), "unix_socket_directories": str(root),
                    "listen_addresses": "127.0.0.1" if tcp else "", "port": str(port)}
-        flags = " ".join(f"-c {key}={value}" for key, value in options.items())
+        flags = " ".join(f"-c {key}={shlex.quote(value)}" for key, value in options.items())  # pg_ctl hands -o to a shell
         _call([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", flags, "-w",
                "-t", str(START_TIMEOUT_S), "start"], server_env, "pg_ctl start", log)
     except BaseException:
