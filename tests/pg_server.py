@@ -250,3 +250,32 @@ def from_env(env: dict[str, str] | None = None) -> PgServer:
     except Exception as err:  # noqa: BLE001 - any failure to reach it is the reason to report
         raise PgUnavailable(f"{URL_ENV} is set but its server cannot be reached: {type(err).__name__}: {str(err).strip()}") from None
     return server
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM leaves signal.pause() the way Ctrl-C does
+
+
+def main() -> int:
+    """`python tests/pg_server.py [--tcp]`: a throwaway server for a benchmark or by hand; prints its URL, stops on SIGTERM/Ctrl-C."""
+    import signal
+    import sys
+
+    try:
+        server = start(tcp="--tcp" in sys.argv[1:])
+    except PgUnavailable as err:
+        print(f"pg_server: {err.reason}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, _interrupt)
+    print(server.url, flush=True)
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ server at all for a run that asks for none.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,25 @@ def test_a_second_server_starts_on_a_loopback_port_and_is_torn_down(pg_server: p
     assert not other.root.exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(other.url, connect_timeout=2)
+
+
+def test_a_server_by_hand_prints_its_url_and_stops_on_sigterm(pg_server: pg.PgServer) -> None:
+    """`python tests/pg_server.py`, the way a benchmark or a developer gets a throwaway server."""
+    import psycopg
+
+    if not pg_server.started_here:
+        pytest.skip(f"the server comes from {pg.URL_ENV}; this machine may have no binaries")
+    proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "pg_server.py"), "--tcp"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            data_dir = Path(conn.execute("SHOW data_directory").fetchone()[0])
+        assert data_dir.exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    assert not data_dir.exists()
 
 
 def _pytest(tmp_path: Path, *args: str, ci: bool, url: str | None = None) -> subprocess.CompletedProcess[str]:
