@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="redflag", description="Redflag: a paper trail on difficult clients, overdue-invoice reminders, and a should-I-fire-them dialogue.")
     p.add_argument("--log-level", default=os.environ.get("REDFLAG_LOG_LEVEL", "WARNING"), help="logging level (default WARNING)")
     sub = p.add_subparsers(dest="command")
+    serve_cmd = sub.add_parser("serve", help="serve every configured surface (what plain `redflag` does)")
+    serve_cmd.add_argument("--no-scheduler", action="store_true", help="no reminder sweeps in this process (REDFLAG_SCHEDULER=off): a sweeper runs `redflag nudges run`")
     nudges = sub.add_parser("nudges", help="run or preview the reminder sweep")
     nsub = nudges.add_subparsers(dest="nudges_command", required=True)
     run = nsub.add_parser("run", help="one reminder sweep as of a time; reports what it sent")
@@ -61,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from storage.health import StoreUnusable
 
     install_log_redaction(os.environ)
+    from adapters.startup import check_settings
+
+    check_settings(os.environ)  # a bad setting stops here with one line (exit 2), before anything opens
     try:
         return _main(args, dict(os.environ))
     except StoreUnusable as err:
@@ -106,6 +111,8 @@ def _main(args: argparse.Namespace, env: dict[str, str]) -> int:
         count = asyncio.run(sync_commands(Core(open_store()), env, args.guild))
         print(f"registered {count} commands" + (f" in guild {args.guild}" if args.guild else " globally"))
         return 0
+    if getattr(args, "no_scheduler", False):
+        env["REDFLAG_SCHEDULER"] = "off"
     return serve(env)
 
 
@@ -228,7 +235,9 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
         services.append(await module.start(core, env))
         log.warning("serving %s", name)
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
-    scheduler = _start_scheduler(core, notifiers)
+    from bot.process_settings import scheduler_wanted
+
+    scheduler = _start_scheduler(core, notifiers) if scheduler_wanted(env) else None
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:
