@@ -28,10 +28,10 @@ import discord
 
 from adapters.discord.dynamic import Target
 from adapters.discord.render import render
-from bot.i18n import language_from_locale, messages
+from bot.events import Address
+from bot.i18n import Messages
 from bot.notify import Delivery, DeliveryFailed, Recipient
 from bot.replies import Reply
-from storage.records import Owner
 
 if TYPE_CHECKING:
     from adapters.discord.client import RedflagClient
@@ -74,12 +74,8 @@ class DiscordNotifier:
         self.client = client
         self.timeout = timeout if timeout is not None else _timeout()
 
-    def _messages(self, recipient: Recipient):  # type: ignore[no-untyped-def]
-        settings = self.client.bridge.core.store.users.get(Owner(recipient.workspace, recipient.user))
-        language = None
-        if settings is not None:
-            language = settings.language or language_from_locale(settings.platform_locale)
-        return messages(language)
+    def _messages(self, recipient: Recipient) -> Messages:
+        return self.client.bridge.core.messages_for(Address(self.platform, recipient.workspace, recipient.user))
 
     async def _arrived(self, channel: discord.DMChannel, delivery: Delivery, part: int, kwargs: dict) -> bool:
         """Look in the DM for this part among the bot's messages since the unknown attempt."""
