@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @asynccontextmanager
 async def notifiers_from_env(core: "Core", env: Mapping[str, str]) -> AsyncIterator[dict[str, Notifier]]:
-    from bot.cli import configured_surfaces
+    from adapters.surfaces import configured_surfaces
 
     found: dict[str, Notifier] = {}
     async with AsyncExitStack() as stack:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from adapters.discord import endpoints
 from adapters.discord.client import RedflagClient
+from adapters.discord.config import configured
 from adapters.discord.notifier import DiscordNotifier
 
 if TYPE_CHECKING:
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def configured(env: Mapping[str, str]) -> bool:
-    return bool(env.get("DISCORD_TOKEN", "").strip())
+__all__ = ["DiscordService", "configured", "start"]
 
 
 @dataclass

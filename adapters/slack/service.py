@@ -1,7 +1,7 @@
 """Serving Slack on the shared asyncio loop: aiohttp's runner for HTTP, Bolt's handler for Socket Mode.
 
 `start()` returns once the server listens (or the socket is connected), so
-`bot/cli.py` can start Discord and the scheduler on the same loop beside it.
+`redflag/cli.py` can start Discord and the scheduler on the same loop beside it.
 Routes: `POST /slack/events` (commands, interactivity and events; HTTP mode
 only), `GET /slack/install` and `GET /slack/oauth_redirect` (OAuth mode),
 `GET /healthz` (always).
