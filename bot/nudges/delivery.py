@@ -263,7 +263,7 @@ class Deliverer:
                         continue  # wait it out with the lease kept alive, then the same part again
                     if not err.unknown:
                         return await self.db(prepare.rate_limited, self, job, err)
-                return await self.db(prepare.failed, self, job, err.reason, err.permanent, err.unknown)
+                return await self.db(prepare.failed, self, job, err.reason, err.permanent, err.unknown, err.kind.value)
             except Exception as err:  # a bug or an unexpected error: the part may have gone out
                 log.exception("delivering %s %s failed", job.kind, job.id)
                 return await self.db(prepare.failed, self, job, f"{type(err).__name__}: {err}", False, True)
