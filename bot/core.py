@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Callable, TypeVar
 
 from bot import registry
+from bot.answers import Answers
 from bot.context import Context
 from bot.errors import UserError
 from bot.parsing.ask import Ambiguous
@@ -44,6 +45,7 @@ class Core:
         self.store = store
         self.clock = clock
         self.routing = Routing(store)
+        self.answers = Answers(store, self.handle)  # one answer per platform request key (retries)
 
     # -- who is asking -------------------------------------------------------
     def context(self, address: Address, request_id: str | None = None) -> Context:

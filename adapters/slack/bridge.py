@@ -39,7 +39,7 @@ class SlackBridge:
         # report never queues another request behind it (issue 20).
         self.worker = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="redflag-core")
         # The retry memory lives in the database: shared by every process, kept over restarts.
-        self.memory = RetryMemory(core.store, self.worker, core.handle)
+        self.memory = RetryMemory(core.answers, self.worker, core.handle)
 
     @property
     def people(self) -> People:
