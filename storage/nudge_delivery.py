@@ -41,6 +41,11 @@ def migrate_v3(db: "sqlite_utils.Database") -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_nudge_messages_pending_id ON nudge_messages (status, id)")
 
 
+def migrate_v4(db: "sqlite_utils.Database") -> None:
+    """Why a reminder DM failed in the core's words (`bot.notify.Reason`), beside the platform's own in `last_error`."""
+    _add_column(db, "nudge_messages", "error_kind", "TEXT")
+
+
 #: kind -> (table, key column)
 TABLES = {"nudge": ("nudge_messages", "id"), "followup": ("nudge_followup_leases", "followup_id"),
           "alert": ("alerts", "id")}  # pattern alerts and digests (storage/alerts.py)
@@ -141,10 +146,10 @@ class DeliveryState:
 
     # -- nudge outcomes (the message row's status) ------------------------------------
     def finish_nudge(self, message_id: int, token: str, status: str, now: datetime, *, error: str | None = None,
-                     next_at: datetime | None = None, count_attempt: bool = True) -> bool:
+                     next_at: datetime | None = None, count_attempt: bool = True, error_kind: str | None = None) -> bool:
         """delivered | failed | cancelled | pending (retry at `next_at`); only by the lease holder."""
         return finish_leased(self.db, "nudge_messages", message_id, token, status, now,
-                             error=error, next_at=next_at, count_attempt=count_attempt)
+                             error=error, next_at=next_at, count_attempt=count_attempt, error_kind=error_kind)
 
     def defer_workspace(self, platform: str, workspace: str, until: datetime, now: datetime) -> int:
         """A long Retry-After holds every DM to that workspace, for later sweeps and other processes too."""
@@ -175,7 +180,8 @@ class DeliveryState:
 
 
 def finish_leased(db: Database, table: str, row_id: int, token: str, status: str, now: datetime, *,
-                  error: str | None = None, next_at: datetime | None = None, count_attempt: bool = True) -> bool:
+                  error: str | None = None, next_at: datetime | None = None, count_attempt: bool = True,
+                  error_kind: str | None = None) -> bool:
     """One DM's outcome on its own row (a reminder's or an alert's), written only by the lease holder.
 
     delivered | failed | cancelled | pending (retry at `next_at`). Both tables share these columns
@@ -189,6 +195,9 @@ def finish_leased(db: Database, table: str, row_id: int, token: str, status: str
     elif status == "failed":
         sets += ["status = 'failed'", "failed_at = ?", "last_error = ?"]
         params += [to_iso(now), (error or "")[:500]]
+        if error_kind is not None:  # only the reminders' table keeps it (migrate_v4)
+            sets.append("error_kind = ?")
+            params.append(error_kind)
     elif status == "cancelled":
         sets += ["status = 'cancelled'"]
     else:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s o
     import sqlite_utils
 
 from storage.db import Database, from_iso, to_iso
-from storage.nudge_delivery import DeliveryState, migrate_v3
+from storage.nudge_delivery import DeliveryState, migrate_v3, migrate_v4
 from storage.records import Owner
 
 
@@ -90,7 +90,7 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_v1, _v2, migrate_v3]
+MIGRATIONS = [_v1, _v2, migrate_v3, migrate_v4]
 
 OFFSETS_KEY = "nudge_offsets"
 LATE_FEE_KEY = "nudge_late_fee_percent"
@@ -160,6 +160,7 @@ class NudgeFailure:
     reason: str
     attempts: int
     failed_at: datetime
+    kind: str | None = None  # bot.notify.Reason's value; None on rows failed before it was kept
 
 
 @dataclass(frozen=True)
@@ -450,7 +451,7 @@ class Nudges:
     def failures(self, owner: Owner) -> list[NudgeFailure]:
         """Reminders that never reached the user, for invoices still open (newest first)."""
         rows = self.db.query(
-            "SELECT l.invoice_id, i.ref, l.stage, m.last_error, m.attempts, m.failed_at"
+            "SELECT l.invoice_id, i.ref, l.stage, m.last_error, m.error_kind, m.attempts, m.failed_at"
             " FROM nudge_ledger l JOIN nudge_messages m ON m.id = l.message_id JOIN invoices i ON i.id = l.invoice_id"
             " WHERE l.workspace = ? AND l.owner = ? AND m.status = 'failed' AND i.status = 'open'"
             " AND l.due_on = i.due_on"
@@ -467,6 +468,7 @@ class Nudges:
                 reason=r["last_error"] or "",
                 attempts=r["attempts"],
                 failed_at=from_iso(r["failed_at"]),  # type: ignore[arg-type]
+                kind=r["error_kind"],
             )
             for r in rows
         ]

@@ -71,6 +71,10 @@ class Store:
     def path(self) -> str:
         return self.database.path
 
+    def ping(self) -> None:
+        """Raise when the database cannot answer a query (health checks)."""
+        self.database.one("SELECT 1 AS ok")
+
     def close(self) -> None:
         self.database.close()
 

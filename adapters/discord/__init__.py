@@ -1,18 +1,23 @@
 """Discord surface: application commands, buttons that survive restarts, modals, reminder DMs.
 
-`configured` and `start` load discord.py on first use, so start-up checks
-(`adapters.discord.shards`) can read the settings without the SDK.
+`configured(env)` and `start(core, env)` are the service contract of
+`adapters/service.py`. discord.py is imported only when `start` runs, so
+checking `configured` is cheap.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Mapping
+
+from adapters.discord.config import configured
+
+if TYPE_CHECKING:
+    from adapters.discord.service import DiscordService
+    from bot.core import Core
 
 __all__ = ["configured", "start"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from adapters.discord import service
+async def start(core: "Core", env: Mapping[str, str]) -> "DiscordService":
+    from adapters.discord.service import start as start_service
 
-        return getattr(service, name)
-    raise AttributeError(f"module 'adapters.discord' has no attribute {name!r}")
+    return await start_service(core, env)

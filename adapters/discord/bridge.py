@@ -20,7 +20,7 @@ from adapters.discord.dynamic import ReopenFormButton, Target
 from adapters.discord.forms import Forms, build_modal, parse_modal_id, submitted_values
 from adapters.discord.render import Outgoing, render
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
-from bot.i18n import Messages, language_from_locale, messages
+from bot.i18n import Messages, messages
 from bot.replies import Form, Reply
 from storage.records import Owner
 
@@ -78,13 +78,7 @@ class Bridge:
     # -- language for the adapter's own words ----------------------------------
     def messages_for(self, address: Address) -> Messages:
         """The user's language as the core would pick it, without writing anything."""
-        settings = self.core.store.users.get(Owner(address.workspace, address.user))
-        language = (
-            (settings.language if settings else None)
-            or language_from_locale(address.locale)
-            or (language_from_locale(settings.platform_locale) if settings else None)
-        )
-        return messages(language)
+        return self.core.messages_for(address)
 
     # -- entry points ------------------------------------------------------------
     @guarded

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from adapters.discord import endpoints, shards
 from adapters.discord.client import RedflagClient, RedflagShardedClient, make_client
+from adapters.discord.config import configured
 from adapters.discord.notifier import DiscordNotifier
 
 if TYPE_CHECKING:
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def configured(env: Mapping[str, str]) -> bool:
-    return bool(env.get("DISCORD_TOKEN", "").strip())
+__all__ = ["DiscordService", "configured", "start"]
 
 
 @dataclass

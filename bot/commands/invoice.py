@@ -9,6 +9,7 @@ from bot import fmt
 from bot.commands.common import totals
 from bot.context import Context
 from bot.errors import UserError
+from bot.notify import Reason
 from bot.parsing.ask import Ambiguous
 from bot.parsing.examples import amount_example
 from bot.parsing.dates import day_count
@@ -351,17 +352,24 @@ def _delivery_failures(ctx: Context) -> dict[int, str]:
     nudges = getattr(ctx.store, "nudges", None)
     if nudges is None or not hasattr(nudges, "failures"):
         return {}
-    return {f.invoice_id: _delivery_reason(ctx, f.reason) for f in nudges.failures(ctx.owner)}
+    return {f.invoice_id: _delivery_reason(ctx, f.kind, f.reason) for f in nudges.failures(ctx.owner)}
 
 
-def _delivery_reason(ctx: Context, raw: str) -> str:
-    """An adapter's failure code ("dms_closed", "not found (10013)") in the user's words."""
-    code = re.sub(r"[^a-z]+", "_", raw.lower()).strip("_")
-    for known in ("dms_closed", "not_installed", "rate_limited", "ratelimited", "network", "not_found",
-                  "channel_not_found", "user_not_found", "invalid_auth", "token_revoked", "account_inactive"):
-        if code == known or code.startswith(known + "_"):
-            return ctx.t(f"delivery.{known}")
-    return ctx.t("delivery.other", detail=raw)
+#: The core's delivery reasons (`bot.notify.Reason`, set by each adapter) in the user's words.
+_REASON_TEXT: dict[Reason, str] = {
+    Reason.DMS_CLOSED: "delivery.dms_closed",
+    Reason.NOT_INSTALLED: "delivery.not_installed",
+    Reason.ACCESS_REVOKED: "delivery.token_revoked",
+    Reason.NOT_FOUND: "delivery.not_found",
+    Reason.RATE_LIMITED: "delivery.rate_limited",
+    Reason.NETWORK: "delivery.network",
+}
+
+
+def _delivery_reason(ctx: Context, kind: str | None, detail: str) -> str:
+    """Why a reminder did not arrive, in the user's words; the platform's own `detail` when the core has none."""
+    key = _REASON_TEXT.get(Reason.of(kind))
+    return ctx.t(key) if key else ctx.t("delivery.other", detail=detail)
 
 
 def _status(ctx: Context, inv: Invoice) -> str:

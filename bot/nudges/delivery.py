@@ -175,13 +175,11 @@ class Deliverer:
                 if len(ids) < 500:
                     break
                 after = ids[-1]
-            followups = getattr(self.store, "followups", None)
-            if followups is not None and not self.stop.is_set():
-                for f in await self.db(followups.due, self.at, 500):
+            if not self.stop.is_set():
+                for f in await self.db(self.store.followups.due, self.at, 500):
                     await queue.put(("followup", f.id))
-            alerts = getattr(self.store, "alerts", None)
-            if alerts is not None and not self.stop.is_set():
-                for alert_id in await asyncio.to_thread(alerts.deliverable_ids, self.at, self.clock(), 500):
+            if not self.stop.is_set():
+                for alert_id in await asyncio.to_thread(self.store.alerts.deliverable_ids, self.at, self.clock(), 500):
                     await queue.put(("alert", alert_id))
         finally:
             for _ in range(self.settings.concurrency):
@@ -263,7 +261,7 @@ class Deliverer:
                         continue  # wait it out with the lease kept alive, then the same part again
                     if not err.unknown:
                         return await self.db(prepare.rate_limited, self, job, err)
-                return await self.db(prepare.failed, self, job, err.reason, err.permanent, err.unknown)
+                return await self.db(prepare.failed, self, job, err.reason, err.permanent, err.unknown, err.kind.value)
             except Exception as err:  # a bug or an unexpected error: the part may have gone out
                 log.exception("delivering %s %s failed", job.kind, job.id)
                 return await self.db(prepare.failed, self, job, f"{type(err).__name__}: {err}", False, True)

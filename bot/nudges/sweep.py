@@ -23,14 +23,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Iterable, Mapping
-from zoneinfo import ZoneInfo
 
 from bot.context import Context
-from bot.core import zone
 from bot.events import Address
-from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
+from bot.i18n import messages
 from bot.notify import Notifier
 from bot.nudges import policy
+from bot.who import who
 from storage.nudges import Candidate, Message
 from storage.records import Client, Owner, UserSettings
 
@@ -83,24 +82,19 @@ class SweepReport:
 
 # -- who the user is, without a request --------------------------------------------
 def user_context(core: "Core", settings: UserSettings | None, owner: Owner, platform: str, at: datetime) -> Context:
-    """The same language and zone resolution as `Core.context`, from stored settings only."""
+    """The person as `bot/who.py` resolves them from stored settings only (no request to report a locale)."""
+    person = who(settings)
     if settings is None:
-        language, tz = DEFAULT_LANGUAGE, ZoneInfo("UTC")
+        settings = UserSettings(owner.workspace, owner.user, None, None, person.send_hour, platform, None, None)
     else:
-        language = settings.language or language_from_locale(settings.platform_locale) or DEFAULT_LANGUAGE
-        tz = zone(settings.timezone) or zone(settings.platform_timezone) or ZoneInfo("UTC")
         platform = settings.platform or platform
-    from storage.users import DEFAULT_SEND_HOUR
-
-    if settings is None:
-        settings = UserSettings(owner.workspace, owner.user, None, None, DEFAULT_SEND_HOUR, platform, None, None)
     return Context(
-        core=core,
+        store=core.store,
         address=Address(platform=platform, workspace=owner.workspace, user=owner.user),
         owner=owner,
         settings=settings,
-        t=messages(language),
-        tz=tz,
+        t=messages(person.language),
+        tz=person.tz,
         now=at,
     )
 

@@ -147,7 +147,7 @@ def _environ(env: dict[str, str], db: Path, **extra: str) -> dict[str, str]:
 async def test_two_redflag_processes_share_the_guilds_by_shard(env, fake: FakeDiscord, tmp_path: Path):
     db = tmp_path / "redflag.db"
     procs = [
-        await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", cwd=REPO,
+        await asyncio.create_subprocess_exec(sys.executable, "-m", "redflag", "serve", cwd=REPO,
                                              env=_environ(env, db, REDFLAG_DISCORD_SHARDS="2", REDFLAG_DISCORD_SHARD_IDS=str(shard)),
                                              stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         for shard in (0, 1)
@@ -171,7 +171,7 @@ async def test_two_redflag_processes_share_the_guilds_by_shard(env, fake: FakeDi
 
 async def test_a_bad_shard_setting_stops_redflag_at_start_up(env, fake: FakeDiscord, tmp_path: Path):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=REPO,
+        sys.executable, "-m", "redflag", cwd=REPO,
         env=_environ(env, tmp_path / "redflag.db", REDFLAG_DISCORD_SHARDS="2", REDFLAG_DISCORD_SHARD_IDS="0,2"),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(proc.communicate(), 60)

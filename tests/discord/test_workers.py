@@ -25,7 +25,7 @@ async def serve_once(env: dict[str, str], fake: FakeDiscord, tmp_path: Path, *ar
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
     environ.update(env, REDFLAG_DB=str(tmp_path / "redflag.db"), **extra)
     before = len(fake.identifies)
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "--log-level", "INFO", *args, cwd=REPO, env=environ,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "redflag", "--log-level", "INFO", *args, cwd=REPO, env=environ,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await fake.wait_for(lambda: len(fake.identifies) > before and fake.sockets, timeout=90)
@@ -55,7 +55,7 @@ async def test_a_worker_without_the_scheduler_serves_commands_and_sweeps_nothing
 async def test_a_scheduler_setting_that_is_neither_on_nor_off_stops_start_up(env, fake: FakeDiscord, tmp_path: Path):
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
     environ.update(env, REDFLAG_DB=str(tmp_path / "redflag.db"), REDFLAG_SCHEDULER="sometimes")
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", cwd=REPO, env=environ,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "redflag", "serve", cwd=REPO, env=environ,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 2

@@ -1,7 +1,9 @@
 """`redflag`: serve every configured surface with the scheduler, or the console; plus operator commands.
 
-Platform SDKs are imported only when their surface is configured, so the
-console starts fast.
+The program's entry point, outside the core: it is the one place that
+knows both the core (`bot/`) and the surfaces (`adapters/`). Each adapter
+says for itself whether it is configured (`adapters/surfaces.py`); platform
+SDKs are imported only when their surface is, so the console starts fast.
 """
 from __future__ import annotations
 
@@ -195,21 +197,8 @@ def _restore(path: str) -> int:
     return 0
 
 
-def configured_surfaces(env: Mapping[str, str]) -> list[str]:
-    """The surfaces whose settings are complete; each adapter decides for itself (no SDK import)."""
-    from adapters.slack import configured as slack_configured
-
-    names = []
-    if slack_configured(env):
-        names.append("slack")
-    elif (env.get("SLACK_CLIENT_ID") or env.get("SLACK_BOT_TOKEN")) and not (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
-        raise SystemExit("redflag: Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) as well")
-    if env.get("DISCORD_TOKEN", "").strip():  # same rule as adapters.discord.service.configured, without importing discord
-        names.append("discord")
-    return names
-
-
 def serve(env: Mapping[str, str]) -> int:
+    from adapters.surfaces import configured_surfaces
     from bot.core import Core
     from storage.store import open_store
 
@@ -222,41 +211,28 @@ def serve(env: Mapping[str, str]) -> int:
 
 
 async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
-    import asyncio
-    from importlib import import_module
-
+    from adapters.surfaces import surface
     from bot.core import Core
+    from bot.nudges.scheduler import start_scheduler
+    from bot.process_settings import scheduler_wanted
     from storage.store import open_store
 
     core = Core(open_store())
     services = []
     for name in surfaces:
-        module = import_module(f"adapters.{name}.service")
-        services.append(await module.start(core, env))
+        services.append(await surface(name).start(core, env))
         log.warning("serving %s", name)
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
-    from bot.process_settings import scheduler_wanted
-
-    scheduler = _start_scheduler(core, notifiers) if scheduler_wanted(env) else None
+    scheduler = start_scheduler(core, notifiers) if scheduler_wanted(env) else None
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:
-        if hasattr(scheduler, "sweeps"):
-            await scheduler.sweeps.drain()  # the reminder DMs in flight finish; the rest wait
+        await scheduler.sweeps.drain()  # the reminder DMs in flight finish; the rest wait
         scheduler.shutdown(wait=False)
     for service in services:
         await service.stop()
     core.store.close()
     return 0
-
-
-def _start_scheduler(core, notifiers):  # type: ignore[no-untyped-def]
-    """The reminder scheduler on the running loop; None when the reminders module is absent."""
-    try:
-        from bot.nudges.scheduler import start_scheduler
-    except ImportError:
-        return None
-    return start_scheduler(core, notifiers)
 
 
 def console(core) -> int:  # type: ignore[no-untyped-def]
@@ -281,14 +257,13 @@ def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
 
         from adapters.console.notifier import ConsoleNotifier
         from bot.core import Core
+        from bot.nudges.scheduler import start_scheduler
         from storage.store import Store
 
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         core = Core(Store(session.core.store.path))
-        scheduler = _start_scheduler(core, {"console": ConsoleNotifier(session)})
-        if scheduler is None:
-            return
+        start_scheduler(core, {"console": ConsoleNotifier(session)})
         loop.run_forever()
 
     # Started a moment after the prompt: importing the scheduler in parallel with the
@@ -297,10 +272,6 @@ def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
     timer = threading.Timer(SCHEDULER_DELAY, run)
     timer.name, timer.daemon = "redflag-scheduler", True
     timer.start()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 def _stop_on_signals() -> "asyncio.Event":
@@ -315,3 +286,7 @@ def _stop_on_signals() -> "asyncio.Event":
         except NotImplementedError:  # pragma: no cover - Windows
             pass
     return stop
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
