@@ -73,7 +73,7 @@ def test_postgresql_is_refused_in_this_build_without_showing_the_password() -> N
 def redflag(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
     environ.update(env)
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=environ, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "redflag", *args], cwd=tmp_path, env=environ, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=60)
 
 
