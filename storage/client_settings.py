@@ -65,3 +65,9 @@ class ClientSettings:
                 " late_fee_currency = excluded.late_fee_currency",
                 (owner.workspace, owner.user, client_id, fee.percent, fee.fixed_minor, fee.currency),
             )
+
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        """The client is gone (merged into another, or deleted): its settings go with it."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM client_settings WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (owner.workspace, owner.user, client_id))

@@ -33,7 +33,7 @@ def _next_nudges(ctx: Context) -> list[str]:
     for inv in ctx.store.invoices.list(ctx.owner):
         if inv.status != "open" or inv.balance_minor <= 0 or inv.client_id in paused:
             continue
-        day = ctx.store.nudges.next_check_of(inv.id) or inv.due_on
+        day = ctx.store.invoices.next_check_of(inv.id) or inv.due_on
         if inv.snoozed_until and inv.snoozed_until > day:
             day = inv.snoozed_until
         line = ctx.t("slack.home.next_line", day=fmt.day(ctx.language, day), ref=inv.ref,

@@ -171,7 +171,7 @@ def _followups(store: "Store", core, at: datetime, limit: int, t: Messages) -> l
 def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Messages) -> list[str]:  # type: ignore[no-untyped-def]
     out: list[str] = []
     offsets_cache: dict[str, dict[str, int]] = {}
-    for cand in store.nudges.upcoming(limit * 5):
+    for cand in store.invoices.upcoming(limit * 5):
         if len(out) >= limit:
             break
         owner = Owner(cand.workspace, cand.owner)
