@@ -68,6 +68,23 @@ class Corrections:
         self.history = history
         self.owners = owners
 
+    def on_file(self, owner: Owner, client_id: int) -> dict[str, int]:
+        """What a merge moves or a deletion removes, by kind (live rows only), in the order it is told."""
+        o = (owner.workspace, owner.user, client_id)
+
+        def n(sql: str) -> int:
+            row = self.db.one(sql, o)
+            return int(row["n"]) if row else 0
+
+        return {
+            "incidents": n("SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? AND deleted_at IS NULL"),
+            "invoices": n("SELECT count(*) AS n FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ? AND status != 'deleted'"),
+            "payments": n("SELECT count(*) AS n FROM payments p JOIN invoices i ON i.id = p.invoice_id"
+                          " WHERE p.workspace = ? AND p.owner = ? AND i.client_id = ?"),
+            "reminders": n("SELECT count(*) AS n FROM nudge_ledger WHERE workspace = ? AND owner = ? AND client_id = ?"),
+            "dialogues": n("SELECT count(*) AS n FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ?"),
+        }
+
     # -- incidents ---------------------------------------------------------------
     def edit_incident(self, owner: Owner, incident: Incident, changes: dict[str, Any], at: datetime,
                       request_id: str | None) -> tuple[Change, bool]:

@@ -146,6 +146,13 @@ class Followups:
             params += (client_id,)
         return [_row(r) for r in self.db.query(sql + " ORDER BY due_at, id", params)]
 
+    def pending(self, limit: int = 100) -> list[Followup]:
+        """Not yet delivered nor given up, soonest first, every workspace (for `redflag nudges preview`)."""
+        rows = self.db.query(
+            "SELECT * FROM followups WHERE delivered_at IS NULL AND gave_up_at IS NULL ORDER BY due_at, id LIMIT ?", (limit,)
+        )
+        return [_row(r) for r in rows]
+
     def due(self, now: datetime, limit: int = 100) -> list[Followup]:
         """Undelivered, not given up, `due_at <= now`: oldest first, every workspace."""
         rows = self.db.query(

@@ -102,3 +102,8 @@ class Imports:
             (status, json.dumps(result), batch_id, owner.workspace, owner.user),
         )
         return cur.rowcount == 1
+
+    def applied(self, batch_id: int, result: dict) -> None:
+        """The import is written (inside its transaction, after `finish(…, "applying", …)`)."""
+        self.db.execute("UPDATE import_batches SET status = 'applied', result_json = ? WHERE id = ?",
+                        (json.dumps(result), batch_id))

@@ -358,6 +358,50 @@ class Invoices:
             overdue=int(row.get("overdue") or 0),
         )
 
+    # -- an import (inside its one transaction, bot/importing/apply.py) -------------------
+    def add_imported(self, owner: Owner, client_id: int, ref: str, amount_minor: int, currency: str, issued_on: date,
+                     due_on: date, paid_on: date | None, at: str) -> int:
+        """A new invoice from a file: settled (`paid_on`) or open and handed to the ladder on its due date."""
+        cur = self.db.execute(
+            "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on,"
+            " due_on, status, paid_on, next_nudge_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (owner.workspace, owner.user, client_id, ref, ref_key(ref), amount_minor, currency,
+             issued_on.isoformat(), due_on.isoformat(), "paid" if paid_on else "open",
+             paid_on.isoformat() if paid_on else None, None if paid_on else due_on.isoformat(), at, at),
+        )
+        return cur.lastrowid  # type: ignore[return-value]
+
+    def add_imported_payment(self, owner: Owner, invoice_id: int, amount_minor: int, currency: str, paid_on: date,
+                             at: str) -> None:
+        self.db.execute(
+            "INSERT INTO payments (workspace, owner, invoice_id, amount_minor, currency, paid_on, recorded_at, request_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            (owner.workspace, owner.user, invoice_id, amount_minor, currency, paid_on.isoformat(), at),
+        )
+
+    def apply_import(self, owner: Owner, invoice_id: int, after: dict, paid_on: date, at: str, replan: bool) -> None:
+        """An invoice the file changed (`after`: its snapshot); `replan` re-arms the ladder on the new due date."""
+        status = after["status"]
+        self.db.execute(
+            "UPDATE invoices SET amount_minor = ?, currency = ?, issued_on = ?, due_on = ?, status = ?,"
+            " paid_on = CASE WHEN ? = 'paid' AND paid_on IS NULL THEN ? ELSE paid_on END, updated_at = ?"
+            + (", next_nudge_on = ?, snoozed_until = NULL" if replan else "")
+            + " WHERE id = ? AND workspace = ? AND owner = ?",
+            (after["amount_minor"], after["currency"], after["issued_on"], after["due_on"], status, status,
+             paid_on.isoformat(), at, *((after["due_on"],) if replan else ()), invoice_id, owner.workspace, owner.user),
+        )
+
+    def on_file(self, owner: Owner) -> tuple:
+        """A fingerprint of what an import preview was checked against: changes when the books do."""
+        row = self.db.one(
+            "SELECT count(*) AS n, max(updated_at) AS u, (SELECT count(*) FROM payments p WHERE p.workspace = ? AND p.owner = ?) AS p,"
+            " (SELECT count(*) FROM clients c WHERE c.workspace = ? AND c.owner = ?) AS c,"
+            " (SELECT max(id) FROM changes h WHERE h.workspace = ? AND h.owner = ?) AS h"  # renames, merges, edits
+            " FROM invoices WHERE workspace = ? AND owner = ?",
+            (owner.workspace, owner.user) * 4,
+        ) or {}
+        return (row.get("n"), row.get("u"), row.get("p"), row.get("c"), row.get("h"))
+
     # -- corrections (inside the correction's transaction, storage/corrections.py) ---
     def apply_edit(self, owner: Owner, invoice_id: int, after: dict, paid_on: date | None, at: str, replan: bool) -> None:
         """Write an edited invoice (`after`: the snapshot of storage/corrections.py); `replan` re-arms the ladder."""
