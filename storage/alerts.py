@@ -88,6 +88,7 @@ class AlertSettings:
 
 
 _row = mapper(Alert)
+_settings = mapper(AlertSettings)
 
 
 class Alerts:
@@ -100,7 +101,7 @@ class Alerts:
     def settings(self, owner: Owner) -> AlertSettings:
         row = self.db.one("SELECT alerts_on, digest_day FROM alert_settings WHERE workspace = ? AND owner = ?",
                           (owner.workspace, owner.user))
-        return AlertSettings(bool(row["alerts_on"]), row["digest_day"]) if row else AlertSettings()
+        return _settings(row) if row else AlertSettings()
 
     def set_settings(self, owner: Owner, *, alerts_on: bool | None = None, digest_day: str | None = None) -> AlertSettings:
         current = self.settings(owner)

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 from storage.db import Database, to_iso, utcnow
 from storage.records import Client, Owner
-from storage.rows import blank_none, by_key, insert_once, mapper
+from storage.rows import blank_none, insert_or_find, mapper
 
 
 def name_key(name: str) -> str:
@@ -84,18 +84,15 @@ class Clients:
         """Add a client; the same `request_id` again returns the client it added."""
         key = name_key(name)
         with self.db.transaction():
-            client_id = insert_once(self.db, "clients", {
+            client_id, _ = insert_or_find(self.db, "clients", owner, {
                 "workspace": owner.workspace, "owner": owner.user, "name": name, "name_key": key,
                 "terms_days": terms_days, "currency": currency, "email": email, "paused": 0,
                 "created_at": to_iso(created_at or utcnow()), "contact": contact, "request_id": request_id,
             })
-            if client_id is None:  # a unique key holds a row: this request's client, or another of that name
-                row = by_key(self.db, "clients", owner, "request_id", request_id)
-                if row is None:
-                    existing = self.by_name(owner, name)
-                    assert existing is not None
-                    raise DuplicateClient(existing)
-                client_id = row["id"]
+            if client_id is None:  # not this request's client: another one has the name
+                existing = self.by_name(owner, name)
+                assert existing is not None
+                raise DuplicateClient(existing)
         found = self.get(owner, client_id)
         assert found is not None
         return found

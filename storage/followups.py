@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s o
 from storage.db import Database, to_iso
 from storage.nudge_delivery import LeasedRows
 from storage.records import Owner
-from storage.rows import by_key, insert_once, mapper
+from storage.rows import insert_or_find, mapper
 
 MAX_ATTEMPTS = 5
 RETRY_DELAY = timedelta(hours=1)
@@ -121,18 +121,14 @@ class Followups:
     ) -> tuple[Followup, bool]:
         """Schedule a DM; returns (followup, created). An existing `key` returns the first row unchanged."""
         with self.db.transaction():
-            new_id = insert_once(self.db, "followups", {
+            followup_id, created = insert_or_find(self.db, "followups", owner, {
                 "workspace": owner.workspace, "owner": owner.user, "platform": platform, "client_id": client_id,
                 "kind": kind, "key": key, "due_at": to_iso(due_at), "payload": json.dumps(payload, sort_keys=True),
                 "created_at": to_iso(now), "attempts": 0,
-            })
-            if new_id is None:  # the key is taken: the first row, unchanged
-                row = by_key(self.db, "followups", owner, "key", key)
-                assert row is not None
-                return _row(row), False
-            row = self.db.one("SELECT * FROM followups WHERE id = ?", (new_id,))
+            }, key="key")  # an existing key: the first row, unchanged
+            row = self.db.one("SELECT * FROM followups WHERE id = ?", (followup_id,))
         assert row is not None
-        return _row(row), True
+        return _row(row), created
 
     def get(self, followup_id: int) -> Followup | None:
         row = self.db.one("SELECT * FROM followups WHERE id = ?", (followup_id,))

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from storage.db import Database, to_iso
 from storage.records import Owner
-from storage.rows import by_key, insert_once, mapper
+from storage.rows import insert_or_find, mapper
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -66,20 +66,18 @@ class Imports:
     def create(self, owner: Owner, filename: str, table: dict, mapping: dict, at: datetime, request_id: str | None) -> Batch:
         """Keep a read file for its preview; a retried upload finds the batch it made."""
         with self.db.transaction():
-            batch_id = insert_once(self.db, "import_batches", {
+            batch_id, created = insert_or_find(self.db, "import_batches", owner, {
                 "workspace": owner.workspace, "owner": owner.user, "filename": filename,
                 "table_json": json.dumps(table, ensure_ascii=False), "mapping_json": json.dumps(mapping),
                 "status": "pending", "created_at": to_iso(at), "request_id": request_id,
             })
-            if batch_id is None:  # the same upload again: the batch it made
-                row = by_key(self.db, "import_batches", owner, "request_id", request_id)
-                assert row is not None
-                return _batch(row)
             # A preview nobody confirmed within a week is dropped with the next upload: files are big.
-            self.db.execute(
-                "DELETE FROM import_batches WHERE workspace = ? AND owner = ? AND status = 'pending' AND created_at < ?",
-                (owner.workspace, owner.user, to_iso(at - timedelta(days=7))),
-            )
+            if created:
+                self.db.execute(
+                    "DELETE FROM import_batches WHERE workspace = ? AND owner = ? AND status = 'pending' AND created_at < ?",
+                    (owner.workspace, owner.user, to_iso(at - timedelta(days=7))),
+                )
+        assert batch_id is not None
         found = self.get(owner, batch_id)
         assert found is not None
         return found

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 from storage.db import Database, to_iso, utcnow
 from storage.records import Invoice, Owner, Payment
-from storage.rows import by_key, insert_once, mapper
+from storage.rows import by_key, insert_once, insert_or_find, mapper
 
 
 def ref_key(ref: str) -> str:
@@ -165,19 +165,16 @@ class Invoices:
         """Add an invoice; the same `request_id` again returns the invoice it created, unchanged."""
         now = to_iso(utcnow())
         with self.db.transaction():
-            invoice_id = insert_once(self.db, "invoices", {
+            invoice_id, _ = insert_or_find(self.db, "invoices", owner, {
                 "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "ref": ref,
                 "ref_key": ref_key(ref), "amount_minor": amount_minor, "currency": currency,
                 "issued_on": issued_on.isoformat(), "due_on": due_on.isoformat(), "status": "open",
                 "next_nudge_on": due_on.isoformat(), "created_at": now, "updated_at": now, "request_id": request_id,
             })
-            if invoice_id is None:  # a unique key holds a row: this request's invoice, or another with the ref
-                row = by_key(self.db, "invoices", owner, "request_id", request_id)
-                if row is None:
-                    existing = self.by_ref(owner, ref)
-                    assert existing is not None
-                    raise DuplicateInvoice(existing)
-                invoice_id = row["id"]
+            if invoice_id is None:  # not this request's invoice: another one has the reference
+                existing = self.by_ref(owner, ref)
+                assert existing is not None
+                raise DuplicateInvoice(existing)
         found = self.get(owner, invoice_id)
         assert found is not None
         return found

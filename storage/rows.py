@@ -18,7 +18,8 @@ name says which: `mapper(Batch, columns={"table": "table_json"})`.
 `insert_once` is the idempotent write of the store: `INSERT … ON CONFLICT DO
 NOTHING RETURNING id` (SQLite and PostgreSQL alike). It returns the new id, or
 None when a unique key (a request id, a name, a follow-up key) already holds a
-row; the caller then reads that row (`by_key`) and answers with it.
+row; `insert_or_find` then reads the row the same request id or key made
+(`by_key`), so a retry answers with the first write.
 """
 from __future__ import annotations
 
@@ -122,3 +123,14 @@ def by_key(db: Database, table: str, owner: Owner, column: str, value: Any) -> d
         f"SELECT * FROM {table} WHERE workspace = ? AND owner = ? AND {column} = ?",
         (owner.workspace, owner.user, value),
     )
+
+
+def insert_or_find(db: Database, table: str, owner: Owner, values: Mapping[str, Any],
+                   key: str = "request_id") -> tuple[int | None, bool]:
+    """(id, created): a new row, or the one `values[key]` already made; (None, False) when another
+    unique key (a name, a reference) holds a row. Call inside the writing transaction."""
+    new_id = insert_once(db, table, values)
+    if new_id is not None:
+        return new_id, True
+    row = by_key(db, table, owner, key, values.get(key))
+    return (row["id"] if row else None), False

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from storage.records import Owner
-from storage.rows import blank_none, by_key, insert_once, json_dict, mapper
+from storage.rows import blank_none, by_key, insert_once, insert_or_find, json_dict, mapper
 
 OWNER = Owner("W1", "U1")
 
@@ -80,3 +80,17 @@ def test_insert_once_writes_a_keyed_row_once_and_by_key_finds_it(store) -> None:
         a = insert_once(db, "changes", {**values, "request_id": None})
         b = insert_once(db, "changes", {**values, "request_id": None})
     assert a is not None and b is not None and a != b
+
+
+def test_insert_or_find_answers_a_retry_with_the_first_row_and_refuses_another_key(store) -> None:
+    db = store.database
+    values = {"workspace": "W1", "owner": "U1", "name": "Acme", "name_key": "acme", "terms_days": 30,
+              "currency": "EUR", "paused": 0, "created_at": "2026-11-25T10:00:00+00:00", "request_id": "R1"}
+    with db.transaction():
+        first = insert_or_find(db, "clients", OWNER, values)
+        retry = insert_or_find(db, "clients", OWNER, {**values, "terms_days": 60})
+        other = insert_or_find(db, "clients", OWNER, {**values, "request_id": "R2"})  # the name is taken
+    assert first[1] is True and first[0] is not None
+    assert retry == (first[0], False)
+    assert other == (None, False)
+    assert store.clients.get(OWNER, first[0]).terms_days == 30
