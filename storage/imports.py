@@ -105,3 +105,14 @@ class Imports:
         """The import is written (inside its transaction, after `finish(…, "applying", …)`)."""
         self.db.execute("UPDATE import_batches SET status = 'applied', result_json = ? WHERE id = ?",
                         (json.dumps(result), batch_id))
+
+    def on_file(self, owner: Owner) -> tuple:
+        """A fingerprint of what an import preview was checked against: changes when the books do."""
+        row = self.db.one(
+            "SELECT count(*) AS n, max(updated_at) AS u, (SELECT count(*) FROM payments p WHERE p.workspace = ? AND p.owner = ?) AS p,"
+            " (SELECT count(*) FROM clients c WHERE c.workspace = ? AND c.owner = ?) AS c,"
+            " (SELECT max(id) FROM changes h WHERE h.workspace = ? AND h.owner = ?) AS h"  # renames, merges, edits
+            " FROM invoices WHERE workspace = ? AND owner = ?",
+            (owner.workspace, owner.user) * 4,
+        ) or {}
+        return (row.get("n"), row.get("u"), row.get("p"), row.get("c"), row.get("h"))

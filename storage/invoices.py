@@ -6,7 +6,6 @@ record the reminder DM quotes; the ledger of what was sent is `storage/nudges.py
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 from storage.db import Database, to_iso, utcnow
-from storage.records import Invoice, Owner, Payment
+from storage.records import Candidate, Invoice, Owner, Payment, PaymentRecord
 from storage.rows import by_key, insert_once, insert_or_find, mapper
 
 
@@ -94,33 +93,6 @@ _SELECT = (
 )
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An open invoice whose next check has come (a row of the sweep's index scan)."""
-
-    invoice_id: int
-    workspace: str
-    owner: str
-    client_id: int
-    due_on: date
-    snoozed_until: date | None
-    next_nudge_on: date
-
-
-@dataclass(frozen=True)
-class PaymentRecord:
-    """How a client has paid so far (the reminder DM's one-line history)."""
-
-    paid: int  # invoices settled
-    late: int  # of which settled after the due date
-    late_days: int  # total days late over those
-    overdue: int  # open and past due today
-
-    @property
-    def average_late(self) -> int:
-        return round(self.late_days / self.late) if self.late else 0
-
-
 _row = mapper(Invoice)
 _payment = mapper(Payment)
 _candidate = mapper(Candidate)
@@ -147,6 +119,24 @@ class PaymentRefused(Exception):
         self.invoice = invoice
 
 
+def _invoice(owner: Owner, client_id: int, ref: str, amount_minor: int, currency: str, issued_on: date, due_on: date,
+             at: str, paid_on: date | None = None, request_id: str | None = None) -> dict:
+    """A new invoice's row: settled on `paid_on`, or open with its due date as the ladder's first check."""
+    return {
+        "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "ref": ref, "ref_key": ref_key(ref),
+        "amount_minor": amount_minor, "currency": currency, "issued_on": issued_on.isoformat(),
+        "due_on": due_on.isoformat(), "status": "paid" if paid_on else "open",
+        "paid_on": paid_on.isoformat() if paid_on else None, "next_nudge_on": None if paid_on else due_on.isoformat(),
+        "created_at": at, "updated_at": at, "request_id": request_id,
+    }
+
+
+def _paid(owner: Owner, invoice_id: int, amount_minor: int, currency: str, paid_on: date, at: str,
+          request_id: str | None = None) -> dict:
+    return {"workspace": owner.workspace, "owner": owner.user, "invoice_id": invoice_id, "amount_minor": amount_minor,
+            "currency": currency, "paid_on": paid_on.isoformat(), "recorded_at": at, "request_id": request_id}
+
+
 class Invoices:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -165,12 +155,8 @@ class Invoices:
         """Add an invoice; the same `request_id` again returns the invoice it created, unchanged."""
         now = to_iso(utcnow())
         with self.db.transaction():
-            invoice_id, _ = insert_or_find(self.db, "invoices", owner, {
-                "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "ref": ref,
-                "ref_key": ref_key(ref), "amount_minor": amount_minor, "currency": currency,
-                "issued_on": issued_on.isoformat(), "due_on": due_on.isoformat(), "status": "open",
-                "next_nudge_on": due_on.isoformat(), "created_at": now, "updated_at": now, "request_id": request_id,
-            })
+            invoice_id, _ = insert_or_find(self.db, "invoices", owner, _invoice(
+                owner, client_id, ref, amount_minor, currency, issued_on, due_on, now, request_id=request_id))
             if invoice_id is None:  # not this request's invoice: another one has the reference
                 existing = self.by_ref(owner, ref)
                 assert existing is not None
@@ -256,10 +242,8 @@ class Invoices:
             if amount > invoice.balance_minor:
                 raise PaymentRefused("too_much", invoice)
             now = to_iso(utcnow())
-            payment_id = insert_once(self.db, "payments", {
-                "workspace": owner.workspace, "owner": owner.user, "invoice_id": invoice.id, "amount_minor": amount,
-                "currency": invoice.currency, "paid_on": paid_on.isoformat(), "recorded_at": now, "request_id": request_id,
-            })
+            payment_id = insert_once(self.db, "payments", _paid(owner, invoice.id, amount, invoice.currency, paid_on, now,
+                                                                request_id))
             assert payment_id is not None  # the request id was looked up above, in this transaction
             if amount == invoice.balance_minor:
                 self.db.execute(
@@ -359,22 +343,14 @@ class Invoices:
     def add_imported(self, owner: Owner, client_id: int, ref: str, amount_minor: int, currency: str, issued_on: date,
                      due_on: date, paid_on: date | None, at: str) -> int:
         """A new invoice from a file: settled (`paid_on`) or open and handed to the ladder on its due date."""
-        cur = self.db.execute(
-            "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on,"
-            " due_on, status, paid_on, next_nudge_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (owner.workspace, owner.user, client_id, ref, ref_key(ref), amount_minor, currency,
-             issued_on.isoformat(), due_on.isoformat(), "paid" if paid_on else "open",
-             paid_on.isoformat() if paid_on else None, None if paid_on else due_on.isoformat(), at, at),
-        )
-        return cur.lastrowid  # type: ignore[return-value]
+        invoice_id = insert_once(self.db, "invoices", _invoice(owner, client_id, ref, amount_minor, currency, issued_on,
+                                                               due_on, at, paid_on))
+        assert invoice_id is not None  # the preview was checked against the books in this transaction
+        return invoice_id
 
     def add_imported_payment(self, owner: Owner, invoice_id: int, amount_minor: int, currency: str, paid_on: date,
                              at: str) -> None:
-        self.db.execute(
-            "INSERT INTO payments (workspace, owner, invoice_id, amount_minor, currency, paid_on, recorded_at, request_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            (owner.workspace, owner.user, invoice_id, amount_minor, currency, paid_on.isoformat(), at),
-        )
+        insert_once(self.db, "payments", _paid(owner, invoice_id, amount_minor, currency, paid_on, at))
 
     def apply_import(self, owner: Owner, invoice_id: int, after: dict, paid_on: date, at: str, replan: bool) -> None:
         """An invoice the file changed (`after`: its snapshot); `replan` re-arms the ladder on the new due date."""
@@ -387,17 +363,6 @@ class Invoices:
             (after["amount_minor"], after["currency"], after["issued_on"], after["due_on"], status, status,
              paid_on.isoformat(), at, *((after["due_on"],) if replan else ()), invoice_id, owner.workspace, owner.user),
         )
-
-    def on_file(self, owner: Owner) -> tuple:
-        """A fingerprint of what an import preview was checked against: changes when the books do."""
-        row = self.db.one(
-            "SELECT count(*) AS n, max(updated_at) AS u, (SELECT count(*) FROM payments p WHERE p.workspace = ? AND p.owner = ?) AS p,"
-            " (SELECT count(*) FROM clients c WHERE c.workspace = ? AND c.owner = ?) AS c,"
-            " (SELECT max(id) FROM changes h WHERE h.workspace = ? AND h.owner = ?) AS h"  # renames, merges, edits
-            " FROM invoices WHERE workspace = ? AND owner = ?",
-            (owner.workspace, owner.user) * 4,
-        ) or {}
-        return (row.get("n"), row.get("u"), row.get("p"), row.get("c"), row.get("h"))
 
     # -- corrections (inside the correction's transaction, storage/corrections.py) ---
     def apply_edit(self, owner: Owner, invoice_id: int, after: dict, paid_on: date | None, at: str, replan: bool) -> None:

@@ -75,7 +75,7 @@ _PLANS: "OrderedDict[tuple, tuple[Table, Plan]]" = OrderedDict()
 
 
 def _on_file(ctx: Context) -> tuple:
-    return ctx.store.invoices.on_file(ctx.owner) + (ctx.today,)
+    return ctx.store.imports.on_file(ctx.owner) + (ctx.today,)
 
 
 def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:

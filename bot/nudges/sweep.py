@@ -31,9 +31,8 @@ from bot.events import Address
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
 from bot.notify import Notifier
 from bot.nudges import policy
-from storage.invoices import Candidate
 from storage.nudges import Message
-from storage.records import Client, Owner, UserSettings
+from storage.records import Candidate, Client, Owner, UserSettings
 
 if TYPE_CHECKING:
     from bot.core import Core
