@@ -38,7 +38,7 @@ def client_names(ctx: Context) -> tuple[str, ...]:
 
 def next_reminder_day(ctx: Context, inv: Invoice) -> date:
     """The day an open invoice is next looked at by the sweep: its next check, never before a snooze ends."""
-    day = ctx.store.nudges.next_check_of(inv.id) or inv.due_on
+    day = ctx.store.invoices.next_check_of(inv.id) or inv.due_on
     if inv.snoozed_until and inv.snoozed_until > day:
         day = inv.snoozed_until
     return day

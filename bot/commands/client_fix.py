@@ -53,20 +53,7 @@ def rename(ctx: Context, args: Args) -> list[Reply]:
 
 # -- merge ---------------------------------------------------------------------
 def _counts(ctx: Context, client: Client) -> dict[str, int]:
-    db, o = ctx.store.database, (ctx.owner.workspace, ctx.owner.user, client.id)
-
-    def n(sql: str) -> int:
-        row = db.one(sql, o)
-        return int(row["n"]) if row else 0
-
-    return {
-        "incidents": n("SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? AND deleted_at IS NULL"),
-        "invoices": n("SELECT count(*) AS n FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ? AND status != 'deleted'"),
-        "payments": n("SELECT count(*) AS n FROM payments p JOIN invoices i ON i.id = p.invoice_id"
-                      " WHERE p.workspace = ? AND p.owner = ? AND i.client_id = ?"),
-        "reminders": n("SELECT count(*) AS n FROM nudge_ledger WHERE workspace = ? AND owner = ? AND client_id = ?"),
-        "dialogues": n("SELECT count(*) AS n FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ?"),
-    }
+    return ctx.store.corrections.on_file(ctx.owner, client.id)
 
 
 def counts_text(ctx: Context, counts: dict[str, int]) -> str:

@@ -79,14 +79,7 @@ _PLANS: "OrderedDict[tuple, tuple[Table, Plan]]" = OrderedDict()
 
 
 def _on_file(ctx: Context) -> tuple:
-    row = ctx.store.database.one(
-        "SELECT count(*) AS n, max(updated_at) AS u, (SELECT count(*) FROM payments p WHERE p.workspace = ? AND p.owner = ?) AS p,"
-        " (SELECT count(*) FROM clients c WHERE c.workspace = ? AND c.owner = ?) AS c,"
-        " (SELECT max(id) FROM changes h WHERE h.workspace = ? AND h.owner = ?) AS h"  # renames, merges, edits
-        " FROM invoices WHERE workspace = ? AND owner = ?",
-        (ctx.owner.workspace, ctx.owner.user) * 4,
-    ) or {}
-    return (row.get("n"), row.get("u"), row.get("p"), row.get("c"), row.get("h"), ctx.today)
+    return ctx.store.imports.on_file(ctx.owner) + (ctx.today,)
 
 
 def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:

@@ -104,7 +104,7 @@ def delivered(d: "Deliverer", job: "Job") -> "Outcome":
         deliver.delivered(d, job)
     else:
         store.followups.mark_delivered(job.id, now)
-        store.nudges.release_followup(job.id)
+        store.followups.release_lease(job.id)
     text = "\n\n".join(r.plain() for r in job.replies)
     return _outcome(status="delivered", text=text, **job.base)
 

@@ -30,8 +30,8 @@ from bot.i18n import messages
 from bot.notify import Notifier
 from bot.nudges import policy
 from bot.who import who
-from storage.nudges import Candidate, Message
-from storage.records import Client, Owner, UserSettings
+from storage.nudges import Message
+from storage.records import Candidate, Client, Owner, UserSettings
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -101,7 +101,7 @@ def user_context(core: "Core", settings: UserSettings | None, owner: Owner, plat
 
 def offsets_for(store: "Store", workspace: str, cache: dict[str, dict[str, int]]) -> dict[str, int]:
     if workspace not in cache:
-        custom = store.nudges.offsets(workspace)
+        custom = store.workspaces.offsets(workspace)
         try:
             cache[workspace] = policy.validate_offsets(custom) if custom else dict(policy.DEFAULT_OFFSETS)
         except policy.BadOffsets:
@@ -120,7 +120,7 @@ def scan(store: "Store", at: datetime) -> "OrderedDict[tuple[str, str, int], lis
     groups: OrderedDict[tuple[str, str, int], list[Candidate]] = OrderedDict()
     after = None
     while True:
-        page = store.nudges.candidates(horizon, after=after, limit=PAGE)
+        page = store.invoices.candidates(horizon, after=after, limit=PAGE)
         for cand in page:
             groups.setdefault((cand.workspace, cand.owner, cand.client_id), []).append(cand)
         if len(page) < PAGE:
@@ -185,7 +185,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
         # Advance the invoices with nothing to send now (only if nobody moved them meanwhile).
         for cand, decision in p.decisions:
             if decision.stage is None and decision.next_check != cand.next_nudge_on:
-                store.nudges.set_next_check(cand.invoice_id, decision.next_check, expected=cand.next_nudge_on)
+                store.invoices.set_next_check(cand.invoice_id, decision.next_check, expected=cand.next_nudge_on)
         sending = p.to_send
         if not sending:
             return 0
@@ -197,7 +197,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
         if store.nudges.message_for_day(p.owner, client.id, p.today) is not None:
             # One nudge DM per client per day: the rest waits for tomorrow.
             for cand, _ in sending:
-                store.nudges.set_next_check(cand.invoice_id, p.today + timedelta(days=1), expected=cand.next_nudge_on)
+                store.invoices.set_next_check(cand.invoice_id, p.today + timedelta(days=1), expected=cand.next_nudge_on)
             return 0
         message_id = store.nudges.open_message(p.owner, client.id, p.today, p.ctx.address.platform, now or at)
         if message_id is None:
@@ -211,7 +211,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
                 continue  # the due date moved: the ladder re-armed, the next sweep decides afresh
             if invoice.snoozed_until is not None and p.today < invoice.snoozed_until:
                 continue
-            current = store.nudges.next_check_of(invoice.id)
+            current = store.invoices.next_check_of(invoice.id)
             if current is None or current > p.today:
                 continue  # another sweep has been here
             if not store.nudges.claim(p.owner, client.id, invoice.id, invoice.due_on, decision.stage,
@@ -229,7 +229,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
                     source_ref=invoice.ref,
                     request_id=f"nudge:late-payment:{invoice.id}",
                 )
-            store.nudges.set_next_check(invoice.id, decision.next_check)
+            store.invoices.set_next_check(invoice.id, decision.next_check)
         if claimed == 0:
             store.nudges.drop_message(message_id)
     return claimed
