@@ -28,11 +28,12 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from bot.notify import Delivery, DeliveryFailed, Notifier, Recipient
+from bot.nudges.report import Outcomes
 from storage.nudge_delivery import Lease
 
 if TYPE_CHECKING:
     from bot.core import Core
-    from bot.nudges.sweep import Outcome, Outcomes
+    from bot.nudges.report import Outcome
     from bot.replies import Reply
     from storage.store import Store
 
@@ -138,8 +139,6 @@ class Deliverer:
         self.stop = stop or asyncio.Event()
         self.gate = RateGate()
         self.token = uuid.uuid4().hex
-        from bot.nudges.sweep import Outcomes
-
         self.outcomes = Outcomes()  # plain tuples until read: see `Outcomes`
         # One thread for the sweep's database work: SQLite serialises writes anyway, and fewer threads
         # competing for the GIL keep the event loop's waits short.

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 from itertools import groupby
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
@@ -31,6 +31,7 @@ from bot.events import Address
 from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
 from bot.notify import Notifier
 from bot.nudges import policy
+from bot.nudges.report import Outcome, Outcomes, SweepReport  # noqa: F401  (where callers have found them)
 from storage.nudges import Candidate, Message
 from storage.records import Client, Owner, UserSettings
 
@@ -53,67 +54,6 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     if retry_after:
         wait = max(wait, timedelta(seconds=retry_after))
     return wait
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened to one DM in this sweep (for the operator's report)."""
-
-    kind: str  # "nudge" | "followup"
-    id: int
-    workspace: str
-    user: str
-    platform: str
-    status: str  # "delivered" | "retry" | "unknown" | "failed" | "cancelled" | "no_notifier" | "waiting" | "left"
-    summary: str = ""
-    text: str = ""
-    error: str = ""
-
-
-class Outcomes(Sequence[Outcome]):
-    """A sweep's outcomes, kept as plain tuples and made into `Outcome`s when read.
-
-    A tuple of strings and numbers is not tracked by the garbage collector; ten
-    thousand `Outcome` objects kept to the end of a sweep are, and they were
-    enough to start full collections (which stop every thread, the event
-    loop's too) in the middle of delivery.
-    """
-
-    def __init__(self, items: Iterable[Outcome] = ()) -> None:
-        self._rows: list[tuple] = []
-        self.extend(items)
-
-    def append(self, outcome: Outcome) -> None:
-        self._rows.append(tuple(getattr(outcome, name) for name in _OUTCOME_FIELDS))
-
-    def extend(self, items: Iterable[Outcome]) -> None:
-        for outcome in items:
-            self.append(outcome)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
-        if isinstance(index, slice):
-            return [Outcome(*row) for row in self._rows[index]]
-        return Outcome(*self._rows[index])
-
-    def __repr__(self) -> str:
-        return f"Outcomes({list(self)!r})"
-
-
-_OUTCOME_FIELDS = tuple(f.name for f in fields(Outcome))
-
-
-@dataclass
-class SweepReport:
-    at: datetime
-    claimed: int = 0  # invoice stages claimed in this sweep
-    checked: int = 0  # invoices looked at
-    outcomes: Outcomes = field(default_factory=Outcomes)
-
-    def count(self, status: str, kind: str | None = None) -> int:
-        return sum(1 for o in self.outcomes if o.status == status and (kind is None or o.kind == kind))
 
 
 # -- who the user is, without a request --------------------------------------------
