@@ -140,6 +140,7 @@ async def commands(port: int, stop: asyncio.Event, latencies: list[float]) -> No
 
 async def one(due: int, tmp: Path, fake_url: str, why: bool = False) -> dict:
     from adapters.slack.service import start
+    from bot.cli import freeze_start_up_heap
     from bot.core import Core
     from bot.nudges.delivery import real_clock
     from bot.nudges.sweep import run_sweep
@@ -153,6 +154,7 @@ async def one(due: int, tmp: Path, fake_url: str, why: bool = False) -> dict:
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_url,
            "REDFLAG_PORT": "0", "REDFLAG_HOST": "127.0.0.1", "REDFLAG_DB": str(path)}
     service = await start(core, env)
+    freeze_start_up_heap()  # as `redflag` does once its services are up
     stop = asyncio.Event()
     watch = StallWatch()
     latencies: list[float] = []
