@@ -56,6 +56,18 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return wait
 
 
+# -- the scan's rows (see `scan`) ---------------------------------------------------------
+Key = tuple[str, str, int]  # (workspace, user, client id)
+#: A scanned row: a `Candidate`'s fields as a plain tuple (see `scan`).
+Row = tuple
+_FIELDS = tuple(f.name for f in fields(Candidate))
+_KEY = tuple(_FIELDS.index(name) for name in ("workspace", "owner", "client_id"))
+
+
+def _key(row: Row) -> Key:
+    return (row[_KEY[0]], row[_KEY[1]], row[_KEY[2]])
+
+
 # -- who the user is, without a request --------------------------------------------
 def user_context(core: "Core", settings: UserSettings | None, owner: Owner, platform: str, at: datetime) -> Context:
     """The same language and zone resolution as `Core.context`, from stored settings only."""
@@ -92,17 +104,6 @@ def offsets_for(store: "Store", workspace: str, cache: dict[str, dict[str, int]]
 
 
 # -- step 1: claim ---------------------------------------------------------------------
-Key = tuple[str, str, int]  # (workspace, user, client id)
-#: A scanned row: a `Candidate`'s fields as a plain tuple (see `scan`).
-Row = tuple
-_FIELDS = tuple(f.name for f in fields(Candidate))
-_KEY = tuple(_FIELDS.index(name) for name in ("workspace", "owner", "client_id"))
-
-
-def _key(row: Row) -> Key:
-    return (row[_KEY[0]], row[_KEY[1]], row[_KEY[2]])
-
-
 def scan(store: "Store", at: datetime) -> list[Row]:
     """Every open invoice whose next check has come, client by client (in the order each client first appears).
 

@@ -110,7 +110,8 @@ async def test_a_sweep_runs_no_sql_on_the_loop_and_keeps_nothing_per_reminder_al
         assert alive[Outcome] == 0 and alive[Job] == 0, alive
 
     # Delivering: a bounded pool, not a task per DM; only the DMs in flight are objects.
-    assert max(notifier.tasks) <= 2 * CONCURRENCY + 2  # workers, their heartbeats, the feeder, this test
+    # Workers, their heartbeats, the feeder and this test; a heartbeat just cancelled may linger one step.
+    assert max(notifier.tasks) <= 3 * CONCURRENCY + 2 < 30
     for alive in notifier.alive:
         assert alive[Plan] == 0 and alive[Candidate] == 0, alive
         assert alive[Job] <= CONCURRENCY and alive[Outcome] <= CONCURRENCY, alive
