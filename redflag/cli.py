@@ -224,6 +224,7 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
         log.warning("serving %s", name)
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
     scheduler = start_scheduler(core, notifiers) if scheduler_wanted(env) else None
+    freeze_start_up_heap()
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:
@@ -233,6 +234,15 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
         await service.stop()
     core.store.close()
     return 0
+
+
+def freeze_start_up_heap() -> None:
+    """What start-up built (modules, SDK clients, catalogs) lives as long as the process: take it out of
+    the garbage collector's full passes, which hold the GIL, so the loop's stalls do not grow with it."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def console(core) -> int:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from bot import fmt
 from bot.i18n import Messages, console_language, messages
 from bot.notify import Notifier, Recipient
 from bot.nudges import policy
-from bot.nudges.sweep import Outcome, as_table, offsets_for, plan, run_sweep, scan, user_context
+from bot.nudges.sweep import Outcome, as_table, groups, offsets_for, plan, run_sweep, scan, user_context
 from bot.replies import Reply, strip_markup
 from storage.records import Owner
 
@@ -119,7 +119,7 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
     core = Core(store, clock=lambda: at)
     lines = [t("nudge.cli.preview_header", at=at.isoformat(timespec="minutes"))]
     due: list[str] = []
-    for p in plan(store, core, at, scan(store, at)):
+    for p in plan(store, core, at, groups(scan(store, at))):
         for cand, decision in p.decisions:
             if decision.stage is None:
                 continue

@@ -28,11 +28,12 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from bot.notify import Delivery, DeliveryFailed, Notifier, Recipient
+from bot.nudges.report import Outcomes
 from storage.nudge_delivery import Lease
 
 if TYPE_CHECKING:
     from bot.core import Core
-    from bot.nudges.sweep import Outcome
+    from bot.nudges.report import Outcome
     from bot.replies import Reply
     from storage.store import Store
 
@@ -138,7 +139,7 @@ class Deliverer:
         self.stop = stop or asyncio.Event()
         self.gate = RateGate()
         self.token = uuid.uuid4().hex
-        self.outcomes: list["Outcome"] = []
+        self.outcomes = Outcomes()  # plain tuples until read: see `Outcomes`
         # One thread for the sweep's database work: SQLite serialises writes anyway, and fewer threads
         # competing for the GIL keep the event loop's waits short.
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-sweep")
@@ -151,7 +152,7 @@ class Deliverer:
         return self.notifiers.get(platform) or self.notifiers.get("*")
 
     # -- the pool ---------------------------------------------------------------------
-    async def run(self) -> list["Outcome"]:
+    async def run(self) -> "Outcomes":
         queue: asyncio.Queue[tuple[str, int] | None] = asyncio.Queue(maxsize=self.settings.concurrency * 4)
         workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.settings.concurrency)]
         feeder = asyncio.create_task(self._feed(queue))

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Iterable, Mapping
+from itertools import groupby
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from bot.context import Context
 from bot.events import Address
 from bot.i18n import messages
 from bot.notify import Notifier
 from bot.nudges import policy
+from bot.nudges.report import Outcome, Outcomes, SweepReport  # noqa: F401  (where callers have found them)
 from bot.who import who
 from storage.nudges import Message
 from storage.records import Candidate, Client, Owner, UserSettings
@@ -54,30 +55,16 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return wait
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one DM in this sweep (for the operator's report)."""
-
-    kind: str  # "nudge" | "followup"
-    id: int
-    workspace: str
-    user: str
-    platform: str
-    status: str  # "delivered" | "retry" | "unknown" | "failed" | "cancelled" | "no_notifier" | "waiting" | "left"
-    summary: str = ""
-    text: str = ""
-    error: str = ""
+# -- the scan's rows (see `scan`) ---------------------------------------------------------
+Key = tuple[str, str, int]  # (workspace, user, client id)
+#: A scanned row: a `Candidate`'s fields as a plain tuple (see `scan`).
+Row = tuple
+_FIELDS = tuple(f.name for f in fields(Candidate))
+_KEY = tuple(_FIELDS.index(name) for name in ("workspace", "owner", "client_id"))
 
 
-@dataclass
-class SweepReport:
-    at: datetime
-    claimed: int = 0  # invoice stages claimed in this sweep
-    checked: int = 0  # invoices looked at
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str, kind: str | None = None) -> int:
-        return sum(1 for o in self.outcomes if o.status == status and (kind is None or o.kind == kind))
+def _key(row: Row) -> Key:
+    return (row[_KEY[0]], row[_KEY[1]], row[_KEY[2]])
 
 
 # -- who the user is, without a request --------------------------------------------
@@ -111,21 +98,37 @@ def offsets_for(store: "Store", workspace: str, cache: dict[str, dict[str, int]]
 
 
 # -- step 1: claim ---------------------------------------------------------------------
-def scan(store: "Store", at: datetime) -> "OrderedDict[tuple[str, str, int], list[Candidate]]":
-    """Every open invoice whose next check has come, grouped by (workspace, user, client).
+def scan(store: "Store", at: datetime) -> list[Row]:
+    """Every open invoice whose next check has come, client by client (in the order each client first appears).
 
     The horizon is tomorrow in UTC: no zone's local date is later than that.
+    The rows are kept as plain tuples of strings, numbers and dates, which the
+    garbage collector stops tracking: ten thousand due invoices held as
+    objects made the collector's full passes (which stop every thread, the
+    event loop's too) long enough to stall the bot. `groups` turns them back
+    into `Candidate`s one client at a time.
     """
     horizon = at.astimezone(timezone.utc).date() + timedelta(days=1)
-    groups: OrderedDict[tuple[str, str, int], list[Candidate]] = OrderedDict()
+    first_seen: dict[Key, int] = {}
+    rows: list[Row] = []
     after = None
     while True:
         page = store.invoices.candidates(horizon, after=after, limit=PAGE)
         for cand in page:
-            groups.setdefault((cand.workspace, cand.owner, cand.client_id), []).append(cand)
+            row = tuple(getattr(cand, name) for name in _FIELDS)
+            first_seen.setdefault(_key(row), len(first_seen))
+            rows.append(row)
         if len(page) < PAGE:
-            return groups
+            break
         after = (page[-1].next_nudge_on.isoformat(), page[-1].invoice_id)
+    rows.sort(key=lambda row: first_seen[_key(row)])  # stable: index order within a client
+    return rows
+
+
+def groups(rows: Iterable[Row]) -> Iterator[tuple[Key, list[Candidate]]]:
+    """The scanned rows as one list of `Candidate`s per client, made only when that client's turn comes."""
+    for key, client_rows in groupby(rows, key=_key):
+        yield key, [Candidate(*row) for row in client_rows]
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,18 @@ class Plan:
         return [(c, d) for c, d in self.decisions if d.stage is not None]
 
 
-def plan(store: "Store", core: "Core", at: datetime, groups: Mapping[tuple[str, str, int], list[Candidate]]) -> list[Plan]:
-    """Decide for every scanned invoice (reads only; the claim re-checks)."""
+def plan(store: "Store", core: "Core", at: datetime, grouped: Iterable[tuple[Key, list[Candidate]]]) -> Iterator[Plan]:
+    """Decide for every scanned invoice, one client at a time (reads only; the claim re-checks).
+
+    A generator on purpose: a sweep claims each plan as soon as it is made, so
+    at most one plan is alive at a time. Ten thousand plans held together are
+    some 100 000 objects for the garbage collector, and a full collection over
+    them (started in the claiming thread, but stopping every thread, the event
+    loop's too) was the loop's longest stall.
+    """
     users: dict[Owner, UserSettings | None] = {}
     offsets_cache: dict[str, dict[str, int]] = {}
-    plans: list[Plan] = []
-    for (workspace, user, client_id), cands in groups.items():
+    for (workspace, user, client_id), cands in grouped:
         owner = Owner(workspace, user)
         if owner not in users:
             users[owner] = store.users.get(owner)
@@ -173,8 +182,7 @@ def plan(store: "Store", core: "Core", at: datetime, groups: Mapping[tuple[str, 
                 offsets=offsets,
             )
             decisions.append((cand, decision))
-        plans.append(Plan(owner, client, ctx, policy.local_day(at, ctx.tz), tuple(decisions)))
-    return plans
+        yield Plan(owner, client, ctx, policy.local_day(at, ctx.tz), tuple(decisions))
 
 
 def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) -> int:
@@ -238,9 +246,9 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
 # -- step 2: deliver (bot/nudges/delivery.py) -------------------------------------------
 def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime | None = None) -> None:
     """Claim everything due as of `at`; `now` (the real clock) stamps the DMs' first attempt."""
-    groups = scan(store, at)
-    report.checked = sum(len(v) for v in groups.values())
-    for p in plan(store, core, at, groups):
+    rows = scan(store, at)
+    report.checked = len(rows)
+    for p in plan(store, core, at, groups(rows)):
         report.claimed += claim(store, at, p, now)
     from bot.alerts.deliver import queue_digests
 
