@@ -16,6 +16,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash tools/ensure_chromium.sh
+	bash tools/ensure_postgres.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

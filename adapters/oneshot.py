@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @asynccontextmanager
 async def notifiers_from_env(core: "Core", env: Mapping[str, str]) -> AsyncIterator[dict[str, Notifier]]:
-    from bot.cli import configured_surfaces
+    from adapters.surfaces import configured_surfaces
 
     found: dict[str, Notifier] = {}
     async with AsyncExitStack() as stack:
@@ -29,7 +29,7 @@ async def notifiers_from_env(core: "Core", env: Mapping[str, str]) -> AsyncItera
             config = SlackConfig.from_env(env)
             tokens: oauth.BotTokens
             if config.oauth:
-                tokens = oauth.StoredTokens(config, oauth.installation_store(config), route=lambda w: core.store.routes.installation_for("slack", w))
+                tokens = oauth.StoredTokens(config, oauth.installation_store(config), route=lambda w: core.routing.installation_for("slack", w))
             else:
                 tokens = oauth.FixedToken(config.bot_token or "")
             found["slack"] = SlackNotifier(config.api_url, tokens)

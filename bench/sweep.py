@@ -114,6 +114,9 @@ def build(path: Path, total: int) -> tuple[int, int]:
     conn.executemany(
         "INSERT INTO users (workspace, user, platform, language, timezone, send_hour, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", users
     )
+    # Reminders alone: the weekly digest (which rides the same sweep, issue 21) is off for these users.
+    conn.executemany("INSERT INTO alert_settings (workspace, owner, digest_day) VALUES (?, ?, 'off')",
+                     [(u[0], u[1]) for u in users])
     conn.executemany(
         "INSERT INTO clients (id, workspace, owner, name, name_key, terms_days, currency, paused, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", clients

@@ -1,4 +1,8 @@
-"""Everything a handler needs about the person it answers, resolved once per event."""
+"""Everything a handler needs about the person it answers, resolved once per event.
+
+It carries the store the handler reads and writes (not the core: a handler
+never routes another event), and the person as `bot/who.py` resolved them.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,13 +15,12 @@ from bot.i18n import Messages
 from storage.records import Owner, UserSettings
 
 if TYPE_CHECKING:
-    from bot.core import Core
     from storage.store import Store
 
 
 @dataclass(frozen=True)
 class Context:
-    core: "Core"
+    store: "Store"
     address: Address
     owner: Owner
     settings: UserSettings
@@ -25,10 +28,6 @@ class Context:
     tz: ZoneInfo
     now: datetime  # UTC, from the core's clock
     request_id: str | None = None
-
-    @property
-    def store(self) -> "Store":
-        return self.core.store
 
     @property
     def language(self) -> str:

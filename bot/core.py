@@ -1,6 +1,7 @@
 """The one entry point every surface calls: `Core.handle(event) -> list[Reply]`.
 
-It resolves who is asking (settings, language, time zone), routes the event
+It resolves who is asking (settings, then `bot/who.py` for language and
+time zone), routes the event
 to the handler registered for it (see `bot/registry.py`), and turns a
 `UserError` into a translated reply that says how to write the command.
 """
@@ -8,16 +9,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Callable, TypeVar
 
 from bot import registry
+from bot.answers import Answers
 from bot.context import Context
 from bot.errors import FIELD_LABELS, UserError
 from bot.parsing.ask import Ambiguous
 from bot.events import Action, Address, Command, Event, FormSubmit, Upload
-from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
+from bot.i18n import DEFAULT_LANGUAGE, Messages, messages
 from bot.replies import Reply
+from bot.routing import Routing
+from bot.who import who, zone
 from storage.health import is_disk_full
 from storage.records import Owner
 from storage.store import Store
@@ -25,19 +28,14 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+__all__ = ["Clock", "Core", "error_reply", "system_clock", "zone"]
 
 
 class Core:
@@ -46,33 +44,40 @@ class Core:
 
         self.store = store
         self.clock = clock
+        self.routing = Routing(store)
+        self.answers = Answers(store, self.handle)  # one answer per platform request key (retries)
 
     # -- who is asking -------------------------------------------------------
     def context(self, address: Address, request_id: str | None = None) -> Context:
         owner = Owner(address.workspace, address.user)
         settings = self.store.users.ensure(owner, address.platform, address.locale, address.timezone)
-        language = (
-            settings.language
-            or language_from_locale(address.locale)
-            or language_from_locale(settings.platform_locale)
-            or DEFAULT_LANGUAGE
-        )
-        tz = (
-            zone(settings.timezone)
-            or zone(address.timezone)
-            or zone(settings.platform_timezone)
-            or ZoneInfo("UTC")
-        )
+        person = who(settings, address.locale, address.timezone)
         return Context(
-            core=self,
+            store=self.store,
             address=address,
             owner=owner,
             settings=settings,
-            t=messages(language),
-            tz=tz,
+            t=messages(person.language),
+            tz=person.tz,
             now=self.clock(),
             request_id=request_id,
         )
+
+    def messages_for(self, address: Address) -> Messages:
+        """The person's language as `context` would pick it, without writing anything (an adapter's own words)."""
+        return messages(who(self.store.users.get(Owner(address.workspace, address.user)), address.locale).language)
+
+    def ask(self, address: Address, question: Callable[[Context], T]) -> T:
+        """A read-only question about the person (e.g. `bot.home.summary`), answered in their context.
+
+        For a surface's own screens, which are not events: the adapter hands over the question
+        and renders the answer, and never reads the store itself.
+        """
+        return question(self.context(address))
+
+    def ping(self) -> None:
+        """Raise when the store cannot answer (health checks)."""
+        self.store.ping()
 
     # -- the entry point -----------------------------------------------------
     def handle(self, event: Event) -> list[Reply]:
@@ -117,15 +122,20 @@ class Core:
         handler = registry.COMMANDS.get(name)
         if handler is None:
             raise UserError("error.unknown_command", usage="usage.help", command=name)
+        typed = event.args is not None and name in registry.DECLARED
         try:
-            replies = handler(ctx, event.text)
+            # typed values (Discord) go straight to the handler; text is parsed per the declaration
+            replies = registry.run_typed(ctx, name, event.sub, event.args or ()) if typed else handler(ctx, event.text)
         except Ambiguous as err:
             from bot.commands.ask import question
 
-            return [question(ctx, err, name, event.text)]
+            # a question's buttons replay the command as text (they must survive a restart)
+            text = registry.as_text(name, event.sub, event.args or ()) if typed else event.text
+            return [question(ctx, err, name, text)]
         except UserError as err:
-            if err.usage is None and ctx.t.has(f"usage.{name}"):
-                err.usage = f"usage.{name}"  # e.g. an unclosed quote: show the command's general form
+            declared = registry.DECLARED.get(name)
+            if err.usage is None and declared is not None and declared.grouped:
+                err.usage = declared.usage  # e.g. an unclosed quote: show the group's general form (`usage.client`)
             raise
         from bot.dialogue.open_hint import hint_for
 
@@ -148,6 +158,18 @@ class Core:
         values["_form_id"] = event.form_id
         values["_context"] = event.context
         return handler(ctx, values)
+
+    # -- questions a surface asks while the user types (Discord autocomplete) -----
+    def client_names(self, address: Address, prefix: str, limit: int) -> list[str]:
+        """The user's client names that match what they typed so far, the way the text commands match names."""
+        from bot.parsing.names import suggest
+
+        everyone = [c.name for c in self.store.clients.list(Owner(address.workspace, address.user))]
+        return suggest(everyone, prefix, limit=limit)
+
+    def invoice_refs(self, address: Address, prefix: str, limit: int, open_only: bool = False) -> list[str]:
+        """The user's invoice references starting like what they typed (open ones only, for paid and snooze)."""
+        return self.store.invoices.refs(Owner(address.workspace, address.user), prefix, limit=limit, open_only=open_only)
 
 
 def error_reply(ctx: Context, err: UserError) -> Reply:

@@ -23,12 +23,16 @@ class Address:
 
 @dataclass(frozen=True)
 class Command:
-    """A slash command with its raw text, e.g. command="client", text='add "Acme Corp"'."""
+    """A slash command: its raw text from a text surface (command="client", text='add "Acme Corp"'), or,
+    from a surface with typed options (Discord), the subcommand and its values by option name
+    (sub="add", args=(("name", "Acme Corp"), ("terms", 30))), which reach the handler as they are."""
 
     address: Address
     command: str
     text: str = ""
     request_id: str | None = None  # stable across platform retries; used to refuse duplicates
+    sub: str | None = None
+    args: tuple[tuple[str, object], ...] | None = None  # typed values (see bot/declare.py); None: parse `text`
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The command grammar shared by Slack and the console (Discord builds the same text).
+"""The command grammar shared by Slack and the console (Discord passes typed values instead).
 
 Tokens are split on white space; `"double"`, `'single'` and “curly” quotes
 group words, with a backslash escaping a quote inside. `key=value` options
@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.fmt import is_currency
@@ -20,6 +21,10 @@ from bot.parsing.amounts import parse_amount  # noqa: F401  (re-exported for the
 from bot.parsing.dates import parse_date
 from bot.parsing.fold import casefold, loose_key
 from bot.parsing.names import find_client  # noqa: F401  (re-exported for the command modules)
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from bot.declare import Args, Declared, Sub
 
 MAX_NAME = 120
 MAX_NOTE = 4000
@@ -250,3 +255,75 @@ def _shown_kind(slug: str, key: str, language: str) -> str:
 
 # -- clients -------------------------------------------------------------------
 # Matched per language in bot/parsing/names.py (imported above).
+
+
+# -- declared commands (bot/declare.py) ----------------------------------------------
+def pick_sub(ctx: "Context", declared: "Declared", text: str) -> "tuple[Sub, str]":
+    """The subcommand the text names, and the text after it."""
+    if declared.route is not None:
+        name, rest = declared.route(ctx, text)
+        return declared.sub(name), rest  # type: ignore[return-value]
+    if not declared.grouped:
+        return declared.subs[0], text
+    tokens = tokenize(text)
+    if not tokens:
+        if declared.default is None:
+            named = declared.missing or tuple(s.name for s in declared.subs)
+            raise UserError("error.subcommand_missing", usage=declared.usage, choices=", ".join(named))
+        return declared.sub(declared.default), ""  # type: ignore[return-value]
+    head = tokens[0]
+    sub = None if head.quoted else declared.sub(head.value.lower())
+    if sub is None:
+        if declared.fallback is not None:
+            return declared.sub(declared.fallback), text  # type: ignore[return-value]
+        raise UserError("error.unknown_subcommand", usage=declared.usage, sub=head.value,
+                        choices=", ".join(s.name for s in declared.subs))
+    return sub, text[head.end:].strip()
+
+
+def parse_args(sub: "Sub", text: str, language: str = "en") -> "Args":
+    """Text into the values the handler reads: positional words in order (the last may take the rest), `key=` options."""
+    from bot.declare import Args
+
+    if sub.grammar is not None:
+        return Args(sub, sub.grammar(text, language))
+    tokens = tokenize(text)
+    keyed = {o.text_key: o for o in sub.keyed}
+    values: dict[str, object] = {}
+    words = tokens
+    if keyed:
+        parsed = split_options(tokens, set(keyed), sub.usage, dates={k for k, o in keyed.items() if o.spans}, language=language)
+        words = parsed.args
+        values.update({keyed[k].name: v for k, v in parsed.options.items()})
+    i = 0
+    for opt in sub.positional:
+        if i >= len(words):
+            break
+        if opt.rest:
+            values[opt.name] = " ".join(t.value for t in words[i:])
+            i = len(words)
+            break
+        values[opt.name] = words[i].value
+        i += 1
+    if i < len(words):
+        raise UserError(sub.extra_words, usage=sub.extra_usage or sub.usage, words=" ".join(t.value for t in words[i:]))
+    return Args(sub, values)
+
+
+def write_args(sub: "Sub", values: "dict[str, object]") -> str:
+    """Values written back in the text grammar (positional first, `key=` options, the rest last)."""
+    parts: list[str] = []
+    given = {k: v for k, v in values.items() if v is not None and v != "" and v is not False}
+    last = ""
+    for opt in sub.positional:
+        if opt.name in given:
+            if opt.type == "flag":
+                parts.append(opt.text_key)  # a word (`overdue`), not a value
+            elif opt.rest and sub.grammar is not None:
+                last = str(given[opt.name])  # taken raw, as typed
+            else:
+                parts.append(quote(str(given[opt.name])))
+    for opt in sub.keyed:
+        if opt.name in given:
+            parts.append(f"{opt.text_key}={quote(str(given[opt.name]))}")
+    return " ".join(parts + ([last] if last else []))

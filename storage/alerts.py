@@ -5,8 +5,9 @@ the key names the pattern (`repeat:scope-creep:7:41`) or the digest's week
 (`digest:2026-11-30`), so queueing twice — a platform retry, a second check
 — writes one row. The row also carries the delivery state the reminder
 ledger's `DeliveryState` works on (`lease_until`, `lease_owner`,
-`parts_done`, `inflight_part`, `inflight_at`): alerts are delivered by the
-reminder sweep, exactly once, like reminders.
+`parts_done`, `inflight_part`, `inflight_at`; its statements are
+`LeasedRows` in `storage/nudge_delivery.py`, held here for this table): alerts
+are delivered by the reminder sweep, exactly once, like reminders.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from storage.db import Database, from_iso, to_iso
-from storage.nudge_delivery import finish_leased
+from storage.nudge_delivery import LeasedRows
 from storage.records import Owner
+from storage.rows import by_key, insert_once, mapper
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -85,21 +87,21 @@ class AlertSettings:
     digest_day: str = DEFAULT_DIGEST_DAY  # a DIGEST_DAYS name, or "off"
 
 
-def _row(r: dict) -> Alert:
-    return Alert(r["id"], r["workspace"], r["owner"], r["platform"], r["client_id"], r["kind"], r["rule"], r["key"],
-                 r["advice"], json.loads(r["evidence"] or "{}"), from_iso(r["due_at"]),  # type: ignore[arg-type]
-                 from_iso(r["created_at"]), r["status"], r["attempts"], from_iso(r["delivered_at"]))  # type: ignore[arg-type]
+_row = mapper(Alert)
+_settings = mapper(AlertSettings)
 
 
 class Alerts:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # '' where a lease is given back without an outcome, as for follow-ups (what the sweep always wrote)
+        self.leases = LeasedRows(db, "alert", "alerts", expired="''")
 
     # -- settings -------------------------------------------------------------------
     def settings(self, owner: Owner) -> AlertSettings:
         row = self.db.one("SELECT alerts_on, digest_day FROM alert_settings WHERE workspace = ? AND owner = ?",
                           (owner.workspace, owner.user))
-        return AlertSettings(bool(row["alerts_on"]), row["digest_day"]) if row else AlertSettings()
+        return _settings(row) if row else AlertSettings()
 
     def set_settings(self, owner: Owner, *, alerts_on: bool | None = None, digest_day: str | None = None) -> AlertSettings:
         current = self.settings(owner)
@@ -140,21 +142,18 @@ class Alerts:
               client_id: int | None = None, advice: str = "", evidence: dict[str, Any] | None = None) -> tuple[Alert, bool]:
         """Write the alert once: an existing key returns the first row unchanged."""
         with self.db.transaction():
-            cur = self.db.execute(
-                "INSERT INTO alerts (workspace, owner, platform, client_id, kind, rule, key, advice, evidence, due_at,"
-                " created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(workspace, owner, key) DO NOTHING",
-                (owner.workspace, owner.user, platform, client_id, kind, rule, key, advice,
-                 json.dumps(evidence or {}, sort_keys=True), to_iso(due_at), to_iso(now), to_iso(now)),
-            )
-            created = cur.rowcount == 1
+            created = insert_once(self.db, "alerts", {
+                "workspace": owner.workspace, "owner": owner.user, "platform": platform, "client_id": client_id,
+                "kind": kind, "rule": rule, "key": key, "advice": advice,
+                "evidence": json.dumps(evidence or {}, sort_keys=True), "due_at": to_iso(due_at),
+                "created_at": to_iso(now), "next_attempt_at": to_iso(now),
+            }) is not None
             if created and kind == "digest":
                 # After downtime only the latest digest goes out: older pending ones are dropped.
                 self.db.execute("UPDATE alerts SET status = 'cancelled' WHERE workspace = ? AND owner = ?"
                                 " AND kind = 'digest' AND status = 'pending' AND key != ? AND lease_owner IS NULL",
                                 (owner.workspace, owner.user, key))
-            row = self.db.one("SELECT * FROM alerts WHERE workspace = ? AND owner = ? AND key = ?",
-                              (owner.workspace, owner.user, key))
+            row = by_key(self.db, "alerts", owner, "key", key)
         assert row is not None
         return _row(row), created
 
@@ -217,19 +216,12 @@ class Alerts:
         return [r[0] for r in rows]
 
     def lease(self, alert_id: int, token: str, now: datetime, until: datetime) -> bool:
-        with self.db.transaction():
-            cur = self.db.execute(
-                "UPDATE alerts SET lease_until = ?, lease_owner = ? WHERE id = ? AND status = 'pending'"
-                " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)",
-                (to_iso(until), token, alert_id, to_iso(now), to_iso(now)),
-            )
-        return cur.rowcount == 1
+        return self.leases.take(alert_id, token, now, until)
 
     def finish(self, alert_id: int, token: str, status: str, now: datetime, *, error: str | None = None,
                next_at: datetime | None = None, count_attempt: bool = True) -> bool:
         """delivered | failed | cancelled | pending (retry at `next_at`); only by the lease holder."""
-        return finish_leased(self.db, "alerts", alert_id, token, status, now,
-                             error=error, next_at=next_at, count_attempt=count_attempt)
+        return self.leases.finish(alert_id, token, status, now, error=error, next_at=next_at, count_attempt=count_attempt)
 
     # -- what the digest reads from the reminder ledger --------------------------------
     def reminders_between(self, owner: Owner, start: datetime, end: datetime) -> tuple[int, int]:

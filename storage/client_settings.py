@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from storage.db import Database
 from storage.records import Owner
+from storage.rows import mapper
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -41,6 +42,10 @@ class LateFee:
     currency: str | None = None
 
 
+_fee = mapper(LateFee, columns={"percent": "late_fee_percent", "fixed_minor": "late_fee_minor",
+                                 "currency": "late_fee_currency"})
+
+
 class ClientSettings:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -52,7 +57,7 @@ class ClientSettings:
         )
         if not row or (row["late_fee_percent"] is None and row["late_fee_minor"] is None):
             return None
-        return LateFee(row["late_fee_percent"], row["late_fee_minor"], row["late_fee_currency"])
+        return _fee(row)
 
     def set_late_fee(self, owner: Owner, client_id: int, fee: LateFee | None) -> None:
         """Store the fee (inside the caller's transaction when there is one); None clears it."""
@@ -65,3 +70,9 @@ class ClientSettings:
                 " late_fee_currency = excluded.late_fee_currency",
                 (owner.workspace, owner.user, client_id, fee.percent, fee.fixed_minor, fee.currency),
             )
+
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        """The client is gone (merged into another, or deleted): its settings go with it."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM client_settings WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (owner.workspace, owner.user, client_id))

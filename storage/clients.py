@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from storage.db import Database, from_iso, to_iso, utcnow
+from storage.db import Database, to_iso, utcnow
 from storage.records import Client, Owner
+from storage.rows import blank_none, insert_or_find, mapper
 
 
 def name_key(name: str) -> str:
@@ -56,20 +57,7 @@ def _v3(db: "sqlite_utils.Database") -> None:
 MIGRATIONS = [_v1, _v2, _v3]
 
 
-def _row(row: dict) -> Client:
-    return Client(
-        id=row["id"],
-        workspace=row["workspace"],
-        owner=row["owner"],
-        name=row["name"],
-        terms_days=row["terms_days"],
-        currency=row["currency"],
-        email=row["email"],
-        paused=bool(row["paused"]),
-        paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
-        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
-        contact=row.get("contact") or None,
-    )
+_row = mapper(Client, contact=blank_none)
 
 
 class DuplicateClient(Exception):
@@ -96,25 +84,15 @@ class Clients:
         """Add a client; the same `request_id` again returns the client it added."""
         key = name_key(name)
         with self.db.transaction():
-            if request_id is not None:
-                row = self.db.one(
-                    "SELECT id FROM clients WHERE workspace = ? AND owner = ? AND request_id = ?",
-                    (owner.workspace, owner.user, request_id),
-                )
-                if row is not None:
-                    return self.get(owner, row["id"])  # type: ignore[return-value]
-            existing = self.by_name(owner, name)
-            if existing is not None:
+            client_id, _ = insert_or_find(self.db, "clients", owner, {
+                "workspace": owner.workspace, "owner": owner.user, "name": name, "name_key": key,
+                "terms_days": terms_days, "currency": currency, "email": email, "paused": 0,
+                "created_at": to_iso(created_at or utcnow()), "contact": contact, "request_id": request_id,
+            })
+            if client_id is None:  # not this request's client: another one has the name
+                existing = self.by_name(owner, name)
+                assert existing is not None
                 raise DuplicateClient(existing)
-            cur = self.db.execute(
-                "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at, contact,"
-                " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
-                (
-                    owner.workspace, owner.user, name, key, terms_days, currency, email,
-                    to_iso(created_at or utcnow()), contact, request_id,
-                ),
-            )
-            client_id = cur.lastrowid
         found = self.get(owner, client_id)
         assert found is not None
         return found
@@ -170,3 +148,18 @@ class Clients:
         found = self.get(owner, client_id)
         assert found is not None
         return found
+
+    # -- corrections (inside the correction's transaction, storage/corrections.py) ---
+    def apply_edit(self, owner: Owner, client_id: int, name: str, terms_days: int, currency: str) -> None:
+        """Rename, or change terms and currency."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE clients SET name = ?, name_key = ?, terms_days = ?, currency = ? WHERE id = ? AND workspace = ? AND owner = ?",
+                (name, name_key(name), terms_days, currency, client_id, owner.workspace, owner.user),
+            )
+
+    def remove(self, owner: Owner, client_id: int) -> None:
+        """The row itself (a merge or a deletion has moved or removed what pointed to it)."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM clients WHERE id = ? AND workspace = ? AND owner = ?",
+                            (client_id, owner.workspace, owner.user))

@@ -146,5 +146,14 @@ class Database:
                     (component, number),
                 )
 
+    def copy_to(self, path: str | Path) -> None:
+        """A snapshot of the whole database in a new file (a dry run's throw-away copy)."""
+        target = sqlite3.connect(str(path))
+        try:
+            with self._lock:
+                self.conn.backup(target)
+        finally:
+            target.close()
+
     def close(self) -> None:
         self.conn.close()

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
     import sqlite_utils
 
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, to_iso
 from storage.records import Owner
+from storage.rows import mapper
 
 ACTIVE, FINISHED, CANCELLED = "active", "finished", "cancelled"
 
@@ -91,25 +92,7 @@ class Dialogue:
         return self.status == ACTIVE
 
 
-def _row(row: dict) -> Dialogue:
-    return Dialogue(
-        id=row["id"],
-        workspace=row["workspace"],
-        owner=row["owner"],
-        platform=row["platform"],
-        client_id=row["client_id"],
-        status=row["status"],
-        step=row["step"],
-        step_no=row["step_no"],
-        answers=json.loads(row["answers"] or "{}"),
-        history=tuple(json.loads(row["history"] or "[]")),
-        last_action=row["last_action"],
-        verdict=row["verdict"],
-        outcome=json.loads(row["outcome"]) if row["outcome"] else None,
-        started_at=from_iso(row["started_at"]),  # type: ignore[arg-type]
-        updated_at=from_iso(row["updated_at"]),  # type: ignore[arg-type]
-        finished_at=from_iso(row["finished_at"]),
-    )
+_row = mapper(Dialogue)
 
 
 class Dialogues:
@@ -257,3 +240,21 @@ class Dialogues:
             (owner.workspace, owner.user, client_id),
         )
         return [_row(r) for r in rows]
+
+    # -- corrections (inside the correction's transaction, storage/corrections.py) ---
+    def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
+        """A merge: one active dialogue per client, so the merged one's ends; finished ones move."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE dialogues SET status = 'cancelled' WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'"
+                " AND EXISTS (SELECT 1 FROM dialogues d WHERE d.workspace = dialogues.workspace AND d.owner = dialogues.owner"
+                " AND d.client_id = ? AND d.status = 'active')",
+                (owner.workspace, owner.user, from_id, into_id),
+            )
+            self.db.execute("UPDATE dialogues SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (into_id, owner.workspace, owner.user, from_id))
+
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (owner.workspace, owner.user, client_id))

@@ -19,6 +19,11 @@ keeps the error and, unless permanent, moves `due_at` on (1 h, or
 is given up (`gave_up_at`) and `due` no longer returns it.
 
 `add` with a `key` is idempotent: a double click on "remind me" stores one row.
+
+Two sweeps on one file must not both send a follow-up, so the sweep leases
+it first: the lease row is in `nudge_followup_leases` (created by the
+reminders' migrations, written only here), with the delivery columns of
+`storage/nudge_delivery.py`.
 """
 from __future__ import annotations
 
@@ -32,8 +37,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
     import sqlite_utils
 
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, to_iso
+from storage.nudge_delivery import LeasedRows
 from storage.records import Owner
+from storage.rows import insert_or_find, mapper
 
 MAX_ATTEMPTS = 5
 RETRY_DELAY = timedelta(hours=1)
@@ -91,28 +98,14 @@ class Followup:
         return self.delivered_at is None and self.gave_up_at is None
 
 
-def _row(row: dict) -> Followup:
-    return Followup(
-        id=row["id"],
-        workspace=row["workspace"],
-        owner=row["owner"],
-        platform=row["platform"],
-        client_id=row["client_id"],
-        kind=row["kind"],
-        key=row["key"],
-        due_at=from_iso(row["due_at"]),  # type: ignore[arg-type]
-        payload=json.loads(row["payload"] or "{}"),
-        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
-        delivered_at=from_iso(row["delivered_at"]),
-        attempts=row["attempts"],
-        last_error=row["last_error"],
-        gave_up_at=from_iso(row["gave_up_at"]),
-    )
+_row = mapper(Followup)
 
 
 class Followups:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # '' where the lease has run out: the lease column is NOT NULL, and '' sorts first
+        self.leases = LeasedRows(db, "followup", "nudge_followup_leases", "followup_id", expired="''")
 
     def add(
         self,
@@ -128,31 +121,14 @@ class Followups:
     ) -> tuple[Followup, bool]:
         """Schedule a DM; returns (followup, created). An existing `key` returns the first row unchanged."""
         with self.db.transaction():
-            if key is not None:
-                row = self.db.one(
-                    "SELECT * FROM followups WHERE workspace = ? AND owner = ? AND key = ?",
-                    (owner.workspace, owner.user, key),
-                )
-                if row:
-                    return _row(row), False
-            cur = self.db.execute(
-                "INSERT INTO followups (workspace, owner, platform, client_id, kind, key, due_at, payload, created_at, attempts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (
-                    owner.workspace,
-                    owner.user,
-                    platform,
-                    client_id,
-                    kind,
-                    key,
-                    to_iso(due_at),
-                    json.dumps(payload, sort_keys=True),
-                    to_iso(now),
-                ),
-            )
-            row = self.db.one("SELECT * FROM followups WHERE id = ?", (cur.lastrowid,))
+            followup_id, created = insert_or_find(self.db, "followups", owner, {
+                "workspace": owner.workspace, "owner": owner.user, "platform": platform, "client_id": client_id,
+                "kind": kind, "key": key, "due_at": to_iso(due_at), "payload": json.dumps(payload, sort_keys=True),
+                "created_at": to_iso(now), "attempts": 0,
+            }, key="key")  # an existing key: the first row, unchanged
+            row = self.db.one("SELECT * FROM followups WHERE id = ?", (followup_id,))
         assert row is not None
-        return _row(row), True
+        return _row(row), created
 
     def get(self, followup_id: int) -> Followup | None:
         row = self.db.one("SELECT * FROM followups WHERE id = ?", (followup_id,))
@@ -165,6 +141,13 @@ class Followups:
             sql += " AND client_id = ?"
             params += (client_id,)
         return [_row(r) for r in self.db.query(sql + " ORDER BY due_at, id", params)]
+
+    def pending(self, limit: int = 100) -> list[Followup]:
+        """Not yet delivered nor given up, soonest first, every workspace (for `redflag nudges preview`)."""
+        rows = self.db.query(
+            "SELECT * FROM followups WHERE delivered_at IS NULL AND gave_up_at IS NULL ORDER BY due_at, id LIMIT ?", (limit,)
+        )
+        return [_row(r) for r in rows]
 
     def due(self, now: datetime, limit: int = 100) -> list[Followup]:
         """Undelivered, not given up, `due_at <= now`: oldest first, every workspace."""
@@ -210,3 +193,31 @@ class Followups:
                 ),
             )
         return self.get(followup_id)
+
+    # -- the sweep's lease (nudge_followup_leases) -----------------------------------
+    def lease(self, followup_id: int, token: str, now: datetime, until: datetime) -> bool:
+        """Take (or take over an expired) lease on one follow-up; False while another sweep holds it."""
+        with self.db.transaction():
+            cur = self.db.execute(
+                "INSERT INTO nudge_followup_leases (followup_id, lease_until, lease_owner) VALUES (?, ?, ?)"
+                " ON CONFLICT(followup_id) DO UPDATE SET lease_until = excluded.lease_until,"
+                " lease_owner = excluded.lease_owner WHERE nudge_followup_leases.lease_until <= ?",
+                (followup_id, to_iso(until), token, to_iso(now)),
+            )
+        return cur.rowcount == 1
+
+    def release_lease(self, followup_id: int) -> None:
+        """The follow-up is done with: its lease row goes."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM nudge_followup_leases WHERE followup_id = ?", (followup_id,))
+
+    # -- corrections (inside the correction's transaction, storage/corrections.py) ---
+    def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
+        with self.db.transaction():
+            self.db.execute("UPDATE followups SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (into_id, owner.workspace, owner.user, from_id))
+
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM followups WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (owner.workspace, owner.user, client_id))

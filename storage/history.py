@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlite_utils
 
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, to_iso
 from storage.records import Owner
+from storage.rows import by_key, json_dict, mapper
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -63,28 +64,7 @@ class Change:
     changed_by: str
 
 
-def _load(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _change(row: dict) -> Change:
-    return Change(
-        id=row["id"],
-        entity=row["entity"],
-        entity_id=row["entity_id"],
-        client_id=row["client_id"],
-        action=row["action"],
-        before=_load(row["before"]),
-        after=_load(row["after"]),
-        changed_at=from_iso(row["changed_at"]),  # type: ignore[arg-type]
-        changed_by=row["changed_by"],
-    )
+_change = mapper(Change, before=json_dict, after=json_dict)
 
 
 class History:
@@ -93,12 +73,7 @@ class History:
 
     def by_request(self, owner: Owner, request_id: str | None) -> Change | None:
         """The change a request already made (call inside the writing transaction)."""
-        if request_id is None:
-            return None
-        row = self.db.one(
-            "SELECT * FROM changes WHERE workspace = ? AND owner = ? AND request_id = ?",
-            (owner.workspace, owner.user, request_id),
-        )
+        row = by_key(self.db, "changes", owner, "request_id", request_id)
         return _change(row) if row else None
 
     def record(
@@ -122,6 +97,11 @@ class History:
              to_iso(at), owner.user, request_id),
         )
         return cur.lastrowid  # type: ignore[return-value]
+
+    def get(self, change_id: int) -> Change:
+        row = self.db.one("SELECT * FROM changes WHERE id = ?", (change_id,))
+        assert row is not None
+        return _change(row)
 
     def for_client(self, owner: Owner, client_id: int) -> list[Change]:
         rows = self.db.query(

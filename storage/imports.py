@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlite_utils
 
-from storage.db import Database, from_iso, to_iso
+from storage.db import Database, to_iso
 from storage.records import Owner
+from storage.rows import insert_or_find, mapper
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -55,16 +56,7 @@ class Batch:
     created_at: datetime
 
 
-def _batch(row: dict) -> Batch:
-    return Batch(
-        id=row["id"],
-        filename=row["filename"],
-        table=json.loads(row["table_json"]),
-        mapping=json.loads(row["mapping_json"]),
-        status=row["status"],
-        result=json.loads(row["result_json"]) if row["result_json"] else {},
-        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
-    )
+_batch = mapper(Batch, columns={"table": "table_json", "mapping": "mapping_json", "result": "result_json"})
 
 
 class Imports:
@@ -74,24 +66,19 @@ class Imports:
     def create(self, owner: Owner, filename: str, table: dict, mapping: dict, at: datetime, request_id: str | None) -> Batch:
         """Keep a read file for its preview; a retried upload finds the batch it made."""
         with self.db.transaction():
-            if request_id is not None:
-                row = self.db.one("SELECT * FROM import_batches WHERE workspace = ? AND owner = ? AND request_id = ?",
-                                  (owner.workspace, owner.user, request_id))
-                if row:
-                    return _batch(row)
+            batch_id, created = insert_or_find(self.db, "import_batches", owner, {
+                "workspace": owner.workspace, "owner": owner.user, "filename": filename,
+                "table_json": json.dumps(table, ensure_ascii=False), "mapping_json": json.dumps(mapping),
+                "status": "pending", "created_at": to_iso(at), "request_id": request_id,
+            })
             # A preview nobody confirmed within a week is dropped with the next upload: files are big.
-            self.db.execute(
-                "DELETE FROM import_batches WHERE workspace = ? AND owner = ? AND status = 'pending' AND created_at < ?",
-                (owner.workspace, owner.user, to_iso(at - timedelta(days=7))),
-            )
-            cur = self.db.execute(
-                "INSERT INTO import_batches (workspace, owner, filename, table_json, mapping_json, status, created_at, request_id)"
-                " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
-                (owner.workspace, owner.user, filename, json.dumps(table, ensure_ascii=False), json.dumps(mapping),
-                 to_iso(at), request_id),
-            )
-            batch_id = cur.lastrowid
-        found = self.get(owner, batch_id)  # type: ignore[arg-type]
+            if created:
+                self.db.execute(
+                    "DELETE FROM import_batches WHERE workspace = ? AND owner = ? AND status = 'pending' AND created_at < ?",
+                    (owner.workspace, owner.user, to_iso(at - timedelta(days=7))),
+                )
+        assert batch_id is not None
+        found = self.get(owner, batch_id)
         assert found is not None
         return found
 
@@ -113,3 +100,19 @@ class Imports:
             (status, json.dumps(result), batch_id, owner.workspace, owner.user),
         )
         return cur.rowcount == 1
+
+    def applied(self, batch_id: int, result: dict) -> None:
+        """The import is written (inside its transaction, after `finish(…, "applying", …)`)."""
+        self.db.execute("UPDATE import_batches SET status = 'applied', result_json = ? WHERE id = ?",
+                        (json.dumps(result), batch_id))
+
+    def on_file(self, owner: Owner) -> tuple:
+        """A fingerprint of what an import preview was checked against: changes when the books do."""
+        row = self.db.one(
+            "SELECT count(*) AS n, max(updated_at) AS u, (SELECT count(*) FROM payments p WHERE p.workspace = ? AND p.owner = ?) AS p,"
+            " (SELECT count(*) FROM clients c WHERE c.workspace = ? AND c.owner = ?) AS c,"
+            " (SELECT max(id) FROM changes h WHERE h.workspace = ? AND h.owner = ?) AS h"  # renames, merges, edits
+            " FROM invoices WHERE workspace = ? AND owner = ?",
+            (owner.workspace, owner.user) * 4,
+        ) or {}
+        return (row.get("n"), row.get("u"), row.get("p"), row.get("c"), row.get("h"))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from storage.db import Database, from_iso, to_iso, utcnow
 from storage.records import Incident, Owner
+from storage.rows import by_key, mapper
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -73,20 +74,7 @@ _LIVE = " AND deleted_at IS NULL"
 _COLUMNS = "id, client_id, kind, note, occurred_at, logged_at, logged_by, source, source_ref, number, occurred_on"
 
 
-def _row(row: dict) -> Incident:
-    return Incident(
-        id=row["id"],
-        client_id=row["client_id"],
-        kind=row["kind"],
-        note=row["note"],
-        occurred_at=from_iso(row["occurred_at"]),  # type: ignore[arg-type]
-        logged_at=from_iso(row["logged_at"]),  # type: ignore[arg-type]
-        logged_by=row["logged_by"],
-        source=row["source"],
-        source_ref=row["source_ref"],
-        number=row.get("number") or 0,
-        occurred_on=date.fromisoformat(row["occurred_on"]) if row.get("occurred_on") else None,
-    )
+_row = mapper(Incident)
 
 
 class Incidents:
@@ -135,10 +123,7 @@ class Incidents:
                 ),
             )
             if written is None:  # the same request again: the first one's row
-                row = self.db.one(
-                    "SELECT * FROM incidents WHERE workspace = ? AND owner = ? AND request_id = ?",
-                    (owner.workspace, owner.user, request_id),
-                )
+                row = by_key(self.db, "incidents", owner, "request_id", request_id)
                 assert row is not None
                 return _row(row), False
             incident_id, number = written["id"], written["number"]
@@ -157,14 +142,6 @@ class Incidents:
             occurred_on=occurred_on,
         )
         return incident, True
-
-    def next_number(self, owner: Owner) -> int:
-        """The owner's next short incident number (call inside the writing transaction)."""
-        row = self.db.one(
-            "SELECT coalesce(max(number), 0) + 1 AS n FROM incidents WHERE workspace = ? AND owner = ?",
-            (owner.workspace, owner.user),
-        )
-        return int(row["n"]) if row else 1
 
     def by_number(self, owner: Owner, number: int, include_deleted: bool = False) -> Incident | None:
         """One incident by its short number ("#12")."""
@@ -227,3 +204,31 @@ class Incidents:
         ):
             out.setdefault(r["client_id"], {}).setdefault(r["kind"], []).append(from_iso(r["occurred_at"]))  # type: ignore[arg-type]
         return out
+
+    # -- corrections (inside the correction's transaction, storage/corrections.py) ---
+    def apply_edit(self, owner: Owner, incident_id: int, kind: str, note: str, occurred_at: str,
+                   occurred_on: str | None) -> None:
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE incidents SET kind = ?, note = ?, occurred_at = ?, occurred_on = ?"
+                " WHERE id = ? AND workspace = ? AND owner = ?",
+                (kind, note, occurred_at, occurred_on, incident_id, owner.workspace, owner.user),
+            )
+
+    def mark_deleted(self, owner: Owner, incident_id: int, at: datetime) -> None:
+        """The row stays as evidence, off every read here."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE incidents SET deleted_at = ? WHERE id = ? AND workspace = ? AND owner = ? AND deleted_at IS NULL",
+                (to_iso(at), incident_id, owner.workspace, owner.user),
+            )
+
+    def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
+        with self.db.transaction():
+            self.db.execute("UPDATE incidents SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (into_id, owner.workspace, owner.user, from_id))
+
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (owner.workspace, owner.user, client_id))

@@ -1,4 +1,9 @@
-"""Invoices and their payments. Amounts are integer minor units with an ISO currency."""
+"""Invoices and their payments. Amounts are integer minor units with an ISO currency.
+
+The reminder sweep's side of an invoice lives here too: `next_nudge_on` (the
+day its next check is due), the index scan over it, and the client's payment
+record the reminder DM quotes; the ledger of what was sent is `storage/nudges.py`.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -8,8 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from storage.db import Database, from_iso, to_iso, utcnow
-from storage.records import Invoice, Owner, Payment
+from storage.db import Database, to_iso, utcnow
+from storage.records import Candidate, Invoice, Owner, Payment, PaymentRecord
+from storage.rows import by_key, insert_once, insert_or_find, mapper
 
 
 def ref_key(ref: str) -> str:
@@ -87,32 +93,15 @@ _SELECT = (
 )
 
 
-def _row(row: dict) -> Invoice:
-    return Invoice(
-        id=row["id"],
-        client_id=row["client_id"],
-        ref=row["ref"],
-        amount_minor=row["amount_minor"],
-        currency=row["currency"],
-        issued_on=date.fromisoformat(row["issued_on"]),
-        due_on=date.fromisoformat(row["due_on"]),
-        status=row["status"],
-        snoozed_until=date.fromisoformat(row["snoozed_until"]) if row["snoozed_until"] else None,
-        paid_minor=row["paid_minor"],
-        paid_on=date.fromisoformat(row["paid_on"]) if row["paid_on"] else None,
-        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
-    )
+_row = mapper(Invoice)
+_payment = mapper(Payment)
+_candidate = mapper(Candidate)
 
-
-def _payment(row: dict) -> Payment:
-    return Payment(
-        id=row["id"],
-        invoice_id=row["invoice_id"],
-        amount_minor=row["amount_minor"],
-        currency=row["currency"],
-        paid_on=date.fromisoformat(row["paid_on"]),
-        recorded_at=from_iso(row["recorded_at"]),  # type: ignore[arg-type]
-    )
+#: The sweep's scan: open invoices in `next_nudge_on` order, through the index made for it.
+_SCAN = (
+    "SELECT id AS invoice_id, workspace, owner, client_id, due_on, snoozed_until, next_nudge_on FROM invoices"
+    " INDEXED BY idx_invoices_status_next_nudge_on"
+)
 
 
 class DuplicateInvoice(Exception):
@@ -128,6 +117,24 @@ class PaymentRefused(Exception):
         super().__init__(reason)
         self.reason = reason  # "already_paid" | "too_much" | "written_off" | "deleted"
         self.invoice = invoice
+
+
+def _invoice(owner: Owner, client_id: int, ref: str, amount_minor: int, currency: str, issued_on: date, due_on: date,
+             at: str, paid_on: date | None = None, request_id: str | None = None) -> dict:
+    """A new invoice's row: settled on `paid_on`, or open with its due date as the ladder's first check."""
+    return {
+        "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "ref": ref, "ref_key": ref_key(ref),
+        "amount_minor": amount_minor, "currency": currency, "issued_on": issued_on.isoformat(),
+        "due_on": due_on.isoformat(), "status": "paid" if paid_on else "open",
+        "paid_on": paid_on.isoformat() if paid_on else None, "next_nudge_on": None if paid_on else due_on.isoformat(),
+        "created_at": at, "updated_at": at, "request_id": request_id,
+    }
+
+
+def _paid(owner: Owner, invoice_id: int, amount_minor: int, currency: str, paid_on: date, at: str,
+          request_id: str | None = None) -> dict:
+    return {"workspace": owner.workspace, "owner": owner.user, "invoice_id": invoice_id, "amount_minor": amount_minor,
+            "currency": currency, "paid_on": paid_on.isoformat(), "recorded_at": at, "request_id": request_id}
 
 
 class Invoices:
@@ -148,26 +155,12 @@ class Invoices:
         """Add an invoice; the same `request_id` again returns the invoice it created, unchanged."""
         now = to_iso(utcnow())
         with self.db.transaction():
-            if request_id is not None:
-                row = self.db.one(
-                    "SELECT id FROM invoices WHERE workspace = ? AND owner = ? AND request_id = ?",
-                    (owner.workspace, owner.user, request_id),
-                )
-                if row is not None:
-                    found = self.get(owner, row["id"])
-                    assert found is not None
-                    return found
-            existing = self.by_ref(owner, ref)
-            if existing is not None:
+            invoice_id, _ = insert_or_find(self.db, "invoices", owner, _invoice(
+                owner, client_id, ref, amount_minor, currency, issued_on, due_on, now, request_id=request_id))
+            if invoice_id is None:  # not this request's invoice: another one has the reference
+                existing = self.by_ref(owner, ref)
+                assert existing is not None
                 raise DuplicateInvoice(existing)
-            cur = self.db.execute(
-                "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on,"
-                " due_on, status, next_nudge_on, created_at, updated_at, request_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
-                (owner.workspace, owner.user, client_id, ref, ref_key(ref), amount_minor, currency,
-                 issued_on.isoformat(), due_on.isoformat(), due_on.isoformat(), now, now, request_id),
-            )
-            invoice_id = cur.lastrowid
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
@@ -233,15 +226,11 @@ class Invoices:
         invoice raises `PaymentRefused` and writes nothing.
         """
         with self.db.transaction():
-            if request_id is not None:
-                row = self.db.one(
-                    "SELECT * FROM payments WHERE workspace = ? AND owner = ? AND request_id = ?",
-                    (owner.workspace, owner.user, request_id),
-                )
-                if row:
-                    invoice = self.get(owner, row["invoice_id"])
-                    assert invoice is not None
-                    return invoice, _payment(row), False
+            row = by_key(self.db, "payments", owner, "request_id", request_id)  # checks come after a replay
+            if row:
+                invoice = self.get(owner, row["invoice_id"])
+                assert invoice is not None
+                return invoice, _payment(row), False
             invoice = self.get(owner, invoice_id)
             if invoice is None:
                 raise LookupError(invoice_id)
@@ -253,12 +242,9 @@ class Invoices:
             if amount > invoice.balance_minor:
                 raise PaymentRefused("too_much", invoice)
             now = to_iso(utcnow())
-            cur = self.db.execute(
-                "INSERT INTO payments (workspace, owner, invoice_id, amount_minor, currency, paid_on, recorded_at, request_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (owner.workspace, owner.user, invoice.id, amount, invoice.currency, paid_on.isoformat(), now, request_id),
-            )
-            payment_id = cur.lastrowid
+            payment_id = insert_once(self.db, "payments", _paid(owner, invoice.id, amount, invoice.currency, paid_on, now,
+                                                                request_id))
+            assert payment_id is not None  # the request id was looked up above, in this transaction
             if amount == invoice.balance_minor:
                 self.db.execute(
                     "UPDATE invoices SET status = 'paid', paid_on = ?, updated_at = ? WHERE id = ?",
@@ -303,3 +289,117 @@ class Invoices:
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
+
+    # -- the reminder sweep's side --------------------------------------------------
+    def candidates(self, horizon: date, after: tuple[str, int] | None = None, limit: int = 500) -> list[Candidate]:
+        """Open invoices with `next_nudge_on <= horizon`, in index order, one page at a time."""
+        params: list = [horizon.isoformat()]
+        sql = _SCAN + " WHERE status = 'open' AND next_nudge_on <= ?"
+        if after is not None:
+            sql += " AND (next_nudge_on, id) > (?, ?)"
+            params += [after[0], after[1]]
+        sql += " ORDER BY next_nudge_on, id LIMIT ?"
+        params.append(limit)
+        return [_candidate(r) for r in self.db.query(sql, params)]
+
+    def upcoming(self, limit: int = 20) -> list[Candidate]:
+        """The next open invoices to be looked at, soonest first (for `redflag nudges preview`)."""
+        rows = self.db.query(
+            _SCAN + " WHERE status = 'open' AND next_nudge_on IS NOT NULL ORDER BY next_nudge_on, id LIMIT ?", (limit,)
+        )
+        return [_candidate(r) for r in rows]
+
+    def set_next_check(self, invoice_id: int, day: date | None, expected: date | None = None) -> None:
+        """Advance the invoice's `next_nudge_on`; with `expected`, only if nobody moved it meanwhile."""
+        sql = "UPDATE invoices SET next_nudge_on = ? WHERE id = ? AND status = 'open'"
+        params: list = [day.isoformat() if day else None, invoice_id]
+        if expected is not None:
+            sql += " AND next_nudge_on = ?"
+            params.append(expected.isoformat())
+        self.db.execute(sql, params)
+
+    def next_check_of(self, invoice_id: int) -> date | None:
+        row = self.db.one("SELECT next_nudge_on FROM invoices WHERE id = ?", (invoice_id,))
+        return date.fromisoformat(row["next_nudge_on"]) if row and row["next_nudge_on"] else None
+
+    def payment_record(self, owner: Owner, client_id: int, today: date) -> PaymentRecord:
+        """The client's payment record in one aggregate query (the DM's one-line history)."""
+        row = self.db.one(
+            "SELECT sum(status = 'paid' AND paid_on IS NOT NULL) AS paid,"
+            " sum(status = 'paid' AND paid_on > due_on) AS late,"
+            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN julianday(paid_on) - julianday(due_on) END) AS late_days,"
+            " sum(status = 'open' AND due_on < ?) AS overdue"
+            " FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ?",
+            (today.isoformat(), owner.workspace, owner.user, client_id),
+        ) or {}
+        return PaymentRecord(
+            paid=int(row.get("paid") or 0),
+            late=int(row.get("late") or 0),
+            late_days=int(row.get("late_days") or 0),
+            overdue=int(row.get("overdue") or 0),
+        )
+
+    # -- an import (inside its one transaction, bot/importing/apply.py) -------------------
+    def add_imported(self, owner: Owner, client_id: int, ref: str, amount_minor: int, currency: str, issued_on: date,
+                     due_on: date, paid_on: date | None, at: str) -> int:
+        """A new invoice from a file: settled (`paid_on`) or open and handed to the ladder on its due date."""
+        invoice_id = insert_once(self.db, "invoices", _invoice(owner, client_id, ref, amount_minor, currency, issued_on,
+                                                               due_on, at, paid_on))
+        assert invoice_id is not None  # the preview was checked against the books in this transaction
+        return invoice_id
+
+    def add_imported_payment(self, owner: Owner, invoice_id: int, amount_minor: int, currency: str, paid_on: date,
+                             at: str) -> None:
+        insert_once(self.db, "payments", _paid(owner, invoice_id, amount_minor, currency, paid_on, at))
+
+    def apply_import(self, owner: Owner, invoice_id: int, after: dict, paid_on: date, at: str, replan: bool) -> None:
+        """An invoice the file changed (`after`: its snapshot); `replan` re-arms the ladder on the new due date."""
+        status = after["status"]
+        self.db.execute(
+            "UPDATE invoices SET amount_minor = ?, currency = ?, issued_on = ?, due_on = ?, status = ?,"
+            " paid_on = CASE WHEN ? = 'paid' AND paid_on IS NULL THEN ? ELSE paid_on END, updated_at = ?"
+            + (", next_nudge_on = ?, snoozed_until = NULL" if replan else "")
+            + " WHERE id = ? AND workspace = ? AND owner = ?",
+            (after["amount_minor"], after["currency"], after["issued_on"], after["due_on"], status, status,
+             paid_on.isoformat(), at, *((after["due_on"],) if replan else ()), invoice_id, owner.workspace, owner.user),
+        )
+
+    # -- corrections (inside the correction's transaction, storage/corrections.py) ---
+    def apply_edit(self, owner: Owner, invoice_id: int, after: dict, paid_on: date | None, at: str, replan: bool) -> None:
+        """Write an edited invoice (`after`: the snapshot of storage/corrections.py); `replan` re-arms the ladder."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE invoices SET ref = ?, ref_key = ?, amount_minor = ?, currency = ?, issued_on = ?, due_on = ?,"
+                " status = ?, paid_on = ?, updated_at = ?"
+                + (", snoozed_until = NULL" if replan else "")
+                + " WHERE id = ? AND workspace = ? AND owner = ?",
+                (after["ref"], ref_key(after["ref"]), after["amount_minor"], after["currency"], after["issued_on"],
+                 after["due_on"], after["status"], paid_on.isoformat() if paid_on else None, at,
+                 invoice_id, owner.workspace, owner.user),
+            )
+            if replan:  # SET reads the old row, so the new due date becomes the next check in a second step
+                self.db.execute("UPDATE invoices SET next_nudge_on = due_on WHERE id = ?", (invoice_id,))
+
+    def mark_deleted(self, owner: Owner, invoice_id: int, at: str) -> None:
+        """Off the books: the row stays, status 'deleted', with a ref_key no look-up matches."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE invoices SET status = 'deleted', ref_key = ref_key || ? || id, next_nudge_on = NULL, updated_at = ?"
+                " WHERE id = ? AND workspace = ? AND owner = ?",
+                ("\x1fdeleted:", at, invoice_id, owner.workspace, owner.user),  # refs never hold control characters
+            )
+
+    def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
+        with self.db.transaction():
+            self.db.execute("UPDATE invoices SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (into_id, owner.workspace, owner.user, from_id))
+
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        """A client deleted on purpose: its invoices and their payments go with it."""
+        cid = (owner.workspace, owner.user, client_id)
+        with self.db.transaction():
+            self.db.execute(
+                "DELETE FROM payments WHERE workspace = ? AND owner = ? AND invoice_id IN"
+                " (SELECT id FROM invoices WHERE client_id = ?)", cid,
+            )
+            self.db.execute("DELETE FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ?", cid)

@@ -9,23 +9,31 @@ and a short lease, delivered, failed (shown in `/invoice list`) or cancelled
 (everything in it was paid before it went out).
 
 The sweep calls the claim helpers inside its own `transaction()`, so the
-re-checks and the writes are one atomic step.
+re-checks and the writes are one atomic step. The invoices' side of the sweep
+(the scan on `next_nudge_on`, advancing it) is in `storage/invoices.py`, the
+workspace's own stage offsets in `storage/users.py` (`Workspaces`).
+
+This component's migrations also create `nudge_followup_leases`, the lease
+row of a follow-up: that table is written only by `storage/followups.py`
+(the migrations stay here because existing databases recorded them here).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Mapping
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
     import sqlite_utils
 
-from storage.db import Database, from_iso, to_iso
-from storage.nudge_delivery import DeliveryState, migrate_v3
+    from storage.alerts import Alerts
+    from storage.followups import Followups
+
+from storage.db import Database, to_iso
+from storage.nudge_delivery import DeliveryState, LeasedRows, migrate_v3, migrate_v4
 from storage.records import Owner
+from storage.rows import insert_once, mapper
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -82,6 +90,7 @@ def _v1(db: sqlite_utils.Database) -> None:
 def _v2(db: sqlite_utils.Database) -> None:
     # Follow-ups (storage/followups.py) have no lease of their own: two sweeps on one
     # file must not both send one, so the sweep takes a short lease here first.
+    # The table is storage/followups.py's; it is created here, as it always was.
     db["nudge_followup_leases"].create(
         {"followup_id": int, "lease_until": str},
         pk="followup_id",
@@ -90,23 +99,7 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_v1, _v2, migrate_v3]
-
-OFFSETS_KEY = "nudge_offsets"
-LATE_FEE_KEY = "nudge_late_fee_percent"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An open invoice whose next check has come (a row of the sweep's index scan)."""
-
-    invoice_id: int
-    workspace: str
-    owner: str
-    client_id: int
-    due_on: date
-    snoozed_until: date | None
-    next_nudge_on: date
+MIGRATIONS = [_v1, _v2, migrate_v3, migrate_v4]
 
 
 @dataclass(frozen=True)
@@ -160,136 +153,23 @@ class NudgeFailure:
     reason: str
     attempts: int
     failed_at: datetime
+    kind: str | None = None  # bot.notify.Reason's value; None on rows failed before it was kept
 
 
-@dataclass(frozen=True)
-class History:
-    paid: int  # invoices settled
-    late: int  # of which settled after the due date
-    late_days: int  # total days late over those
-    overdue: int  # open and past due today
-
-    @property
-    def average_late(self) -> int:
-        return round(self.late_days / self.late) if self.late else 0
-
-
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _message(row: dict) -> Message:
-    return Message(
-        id=row["id"],
-        workspace=row["workspace"],
-        owner=row["owner"],
-        client_id=row["client_id"],
-        local_day=date.fromisoformat(row["local_day"]),
-        platform=row["platform"],
-        status=row["status"],
-        attempts=row["attempts"],
-        next_attempt_at=from_iso(row["next_attempt_at"]),  # type: ignore[arg-type]
-        last_error=row["last_error"],
-        created_at=from_iso(row["created_at"]),  # type: ignore[arg-type]
-        delivered_at=from_iso(row["delivered_at"]),
-    )
-
-
-def _item(row: dict) -> LedgerItem:
-    return LedgerItem(
-        id=row["id"],
-        client_id=row["client_id"],
-        invoice_id=row["invoice_id"],
-        due_on=date.fromisoformat(row["due_on"]),
-        stage=row["stage"],
-        overdue_days=row["overdue_days"],
-        message_id=row["message_id"],
-        claimed_at=from_iso(row["claimed_at"]),  # type: ignore[arg-type]
-    )
+_message = mapper(Message)
+_item = mapper(LedgerItem)
+_sent = mapper(SentNudge)
+_failure = mapper(NudgeFailure, reason=lambda v: v or "")
 
 
 class Nudges:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, followups: "Followups", alerts: "Alerts") -> None:
         self.db = db
-        self.delivery = DeliveryState(db)  # leases, parts and unknown outcomes (storage/nudge_delivery.py)
+        self.leases = LeasedRows(db, "nudge", "nudge_messages")
+        # leases, parts and unknown outcomes of every kind the sweep delivers (storage/nudge_delivery.py)
+        self.delivery = DeliveryState(self, followups, alerts)
 
-    # -- workspace settings ---------------------------------------------------
-    def _workspace_settings(self, workspace: str) -> dict:
-        row = self.db.one("SELECT settings FROM workspaces WHERE id = ?", (workspace,))
-        if not row or not row["settings"]:
-            return {}
-        try:
-            value = json.loads(row["settings"])
-        except ValueError:
-            return {}
-        return value if isinstance(value, dict) else {}
-
-    def offsets(self, workspace: str) -> dict[str, int] | None:
-        """The workspace's own stage offsets, or None for the defaults."""
-        value = self._workspace_settings(workspace).get(OFFSETS_KEY)
-        return dict(value) if isinstance(value, dict) else None
-
-    def late_fee_percent(self, workspace: str) -> float | None:
-        value = self._workspace_settings(workspace).get(LATE_FEE_KEY)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-    def _set_workspace_key(self, workspace: str, key: str, value: object) -> None:
-        with self.db.transaction():
-            settings = self._workspace_settings(workspace)
-            if value is None:
-                settings.pop(key, None)
-            else:
-                settings[key] = value
-            self.db.execute("UPDATE workspaces SET settings = ? WHERE id = ?", (json.dumps(settings, sort_keys=True), workspace))
-
-    def set_offsets(self, workspace: str, offsets: Mapping[str, int] | None) -> None:
-        """Store validated offsets (see `bot.nudges.policy.validate_offsets`); None restores the defaults."""
-        self._set_workspace_key(workspace, OFFSETS_KEY, dict(offsets) if offsets is not None else None)
-
-    def set_late_fee_percent(self, workspace: str, percent: float | None) -> None:
-        self._set_workspace_key(workspace, LATE_FEE_KEY, percent)
-
-    # -- the sweep's scan -------------------------------------------------------
-    def candidates(self, horizon: date, after: tuple[str, int] | None = None, limit: int = 500) -> list[Candidate]:
-        """Open invoices with `next_nudge_on <= horizon`, in index order, one page at a time."""
-        params: list = [horizon.isoformat()]
-        sql = (
-            "SELECT id, workspace, owner, client_id, due_on, snoozed_until, next_nudge_on FROM invoices"
-            " INDEXED BY idx_invoices_status_next_nudge_on"
-            " WHERE status = 'open' AND next_nudge_on <= ?"
-        )
-        if after is not None:
-            sql += " AND (next_nudge_on, id) > (?, ?)"
-            params += [after[0], after[1]]
-        sql += " ORDER BY next_nudge_on, id LIMIT ?"
-        params.append(limit)
-        return [
-            Candidate(
-                invoice_id=r["id"],
-                workspace=r["workspace"],
-                owner=r["owner"],
-                client_id=r["client_id"],
-                due_on=date.fromisoformat(r["due_on"]),
-                snoozed_until=_date(r["snoozed_until"]),
-                next_nudge_on=date.fromisoformat(r["next_nudge_on"]),
-            )
-            for r in self.db.query(sql, params)
-        ]
-
-    def upcoming(self, limit: int = 20) -> list[Candidate]:
-        """The next open invoices to be looked at, soonest first (for `redflag nudges preview`)."""
-        rows = self.db.query(
-            "SELECT id, workspace, owner, client_id, due_on, snoozed_until, next_nudge_on FROM invoices"
-            " INDEXED BY idx_invoices_status_next_nudge_on"
-            " WHERE status = 'open' AND next_nudge_on IS NOT NULL ORDER BY next_nudge_on, id LIMIT ?",
-            (limit,),
-        )
-        return [
-            Candidate(r["id"], r["workspace"], r["owner"], r["client_id"], date.fromisoformat(r["due_on"]),
-                      _date(r["snoozed_until"]), date.fromisoformat(r["next_nudge_on"]))
-            for r in rows
-        ]
-
+    # -- the ladder of one invoice ------------------------------------------------
     def sent_stages(self, invoice_id: int, due_on: date) -> set[str]:
         rows = self.db.query(
             "SELECT stage FROM nudge_ledger WHERE invoice_id = ? AND due_on = ?", (invoice_id, due_on.isoformat())
@@ -313,13 +193,11 @@ class Nudges:
 
     def open_message(self, owner: Owner, client_id: int, day: date, platform: str, at: datetime) -> int | None:
         """Create today's DM for this client; None if one already exists (one per client per day)."""
-        cur = self.db.execute(
-            "INSERT INTO nudge_messages (workspace, owner, client_id, local_day, platform, status, attempts,"
-            " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)"
-            " ON CONFLICT(workspace, owner, client_id, local_day) DO NOTHING",
-            (owner.workspace, owner.user, client_id, day.isoformat(), platform, to_iso(at), to_iso(at)),
-        )
-        return cur.lastrowid if cur.rowcount == 1 else None
+        return insert_once(self.db, "nudge_messages", {
+            "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "local_day": day.isoformat(),
+            "platform": platform, "status": "pending", "attempts": 0, "next_attempt_at": to_iso(at),
+            "created_at": to_iso(at),
+        })
 
     def drop_message(self, message_id: int) -> None:
         """Remove a DM that ended up with nothing in it (inside the claiming transaction)."""
@@ -329,66 +207,37 @@ class Nudges:
     def claim(self, owner: Owner, client_id: int, invoice_id: int, due_on: date, stage: str,
               overdue_days: int, message_id: int, at: datetime) -> bool:
         """Record that `stage` goes out for this invoice and due date; False if it already has."""
-        cur = self.db.execute(
-            "INSERT INTO nudge_ledger (workspace, owner, client_id, invoice_id, due_on, stage, overdue_days,"
-            " message_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(invoice_id, due_on, stage) DO NOTHING",
-            (owner.workspace, owner.user, client_id, invoice_id, due_on.isoformat(), stage, overdue_days,
-             message_id, to_iso(at)),
-        )
-        return cur.rowcount == 1
-
-    def set_next_check(self, invoice_id: int, day: date | None, expected: date | None = None) -> None:
-        """Advance the invoice's `next_nudge_on`; with `expected`, only if nobody moved it meanwhile."""
-        sql = "UPDATE invoices SET next_nudge_on = ? WHERE id = ? AND status = 'open'"
-        params: list = [day.isoformat() if day else None, invoice_id]
-        if expected is not None:
-            sql += " AND next_nudge_on = ?"
-            params.append(expected.isoformat())
-        self.db.execute(sql, params)
-
-    def next_check_of(self, invoice_id: int) -> date | None:
-        row = self.db.one("SELECT next_nudge_on FROM invoices WHERE id = ?", (invoice_id,))
-        return _date(row["next_nudge_on"]) if row else None
+        return insert_once(self.db, "nudge_ledger", {
+            "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "invoice_id": invoice_id,
+            "due_on": due_on.isoformat(), "stage": stage, "overdue_days": overdue_days, "message_id": message_id,
+            "claimed_at": to_iso(at),
+        }) is not None
 
     # -- delivery -----------------------------------------------------------------
-    def deliverable(self, at: datetime, limit: int = 500) -> list[Message]:
-        rows = self.db.query(
-            "SELECT * FROM nudge_messages WHERE status = 'pending' AND next_attempt_at <= ?"
-            " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?",
-            (to_iso(at), to_iso(at), limit),
-        )
-        return [_message(r) for r in rows]
-
     def pending(self, limit: int = 100) -> list[Message]:
         rows = self.db.query(
             "SELECT * FROM nudge_messages WHERE status = 'pending' ORDER BY next_attempt_at, id LIMIT ?", (limit,)
         )
         return [_message(r) for r in rows]
 
-    def lease(self, message_id: int, at: datetime, until: datetime) -> bool:
-        """Take the right to deliver one DM for a short while (a crash lets the lease run out)."""
+    def deliverable_ids(self, now: datetime, after: int, limit: int) -> list[int]:
+        """Pending DMs due on the real clock and not leased, by id (a cursor that never repeats)."""
+        rows = self.db.rows(
+            "SELECT id FROM nudge_messages WHERE status = 'pending' AND id > ? AND next_attempt_at <= ?"
+            " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?",
+            (after, to_iso(now), to_iso(now), limit),
+        )
+        return [r[0] for r in rows]
+
+    def defer_workspace(self, platform: str, workspace: str, until: datetime, now: datetime) -> int:
+        """A long Retry-After holds every DM to that workspace, for later sweeps and other processes too."""
         with self.db.transaction():
             cur = self.db.execute(
-                "UPDATE nudge_messages SET lease_until = ? WHERE id = ? AND status = 'pending'"
-                " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)",
-                (to_iso(until), message_id, to_iso(at), to_iso(at)),
+                "UPDATE nudge_messages SET next_attempt_at = ? WHERE status = 'pending' AND platform = ?"
+                " AND workspace = ? AND next_attempt_at < ? AND (lease_until IS NULL OR lease_until <= ?)",
+                (to_iso(until), platform, workspace, to_iso(until), to_iso(now)),
             )
-        return cur.rowcount == 1
-
-    def lease_followup(self, followup_id: int, at: datetime, until: datetime) -> bool:
-        with self.db.transaction():
-            cur = self.db.execute(
-                "INSERT INTO nudge_followup_leases (followup_id, lease_until) VALUES (?, ?)"
-                " ON CONFLICT(followup_id) DO UPDATE SET lease_until = excluded.lease_until"
-                " WHERE nudge_followup_leases.lease_until <= ?",
-                (followup_id, to_iso(until), to_iso(at)),
-            )
-        return cur.rowcount == 1
-
-    def release_followup(self, followup_id: int) -> None:
-        with self.db.transaction():
-            self.db.execute("DELETE FROM nudge_followup_leases WHERE followup_id = ?", (followup_id,))
+        return cur.rowcount
 
     def get_message(self, message_id: int) -> Message | None:
         row = self.db.one("SELECT * FROM nudge_messages WHERE id = ?", (message_id,))
@@ -398,59 +247,53 @@ class Nudges:
         rows = self.db.query("SELECT * FROM nudge_ledger WHERE message_id = ? ORDER BY id", (message_id,))
         return [_item(r) for r in rows]
 
-    def mark_delivered(self, message_id: int, at: datetime) -> None:
+    # -- corrections (inside the correction's transaction, storage/corrections.py) ---
+    def cancel_pending_for(self, invoice_id: int) -> int:
+        """Cancel not-yet-delivered reminder DMs in which no other open invoice remains; how many."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE nudge_messages SET status = 'delivered', delivered_at = ?, attempts = attempts + 1,"
-                " lease_until = NULL, last_error = NULL WHERE id = ? AND status = 'pending'",
-                (to_iso(at), message_id),
+            rows = self.db.rows(
+                "SELECT DISTINCT m.id FROM nudge_messages m JOIN nudge_ledger l ON l.message_id = m.id"
+                " WHERE l.invoice_id = ? AND m.status = 'pending'"
+                " AND NOT EXISTS (SELECT 1 FROM nudge_ledger l2 JOIN invoices i2 ON i2.id = l2.invoice_id"
+                "   WHERE l2.message_id = m.id AND i2.status = 'open' AND i2.id != ?)",
+                (invoice_id, invoice_id),
             )
+            for (message_id,) in rows:
+                self.db.execute("UPDATE nudge_messages SET status = 'cancelled', lease_until = NULL WHERE id = ?", (message_id,))
+        return len(rows)
 
-    def mark_retry(self, message_id: int, next_at: datetime, error: str | None, count_attempt: bool = True) -> None:
+    def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
+        """A merge: the claims and DMs of one client become the other's."""
+        params = (into_id, owner.workspace, owner.user, from_id)
         with self.db.transaction():
+            self.db.execute("UPDATE nudge_ledger SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?", params)
+            # One DM per client per day: where both had a DM on the same day, the merged one's reminder
+            # claims join the other's DM of that day (the claims are what keep each stage sent once).
             self.db.execute(
-                "UPDATE nudge_messages SET next_attempt_at = ?, lease_until = NULL, last_error = coalesce(?, last_error),"
-                " attempts = attempts + ? WHERE id = ? AND status = 'pending'",
-                (to_iso(next_at), error, 1 if count_attempt else 0, message_id),
+                "UPDATE OR IGNORE nudge_messages SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?", params
             )
+            self.db.execute(
+                "UPDATE nudge_ledger SET message_id = (SELECT m2.id FROM nudge_messages m1 JOIN nudge_messages m2"
+                " ON m2.workspace = m1.workspace AND m2.owner = m1.owner AND m2.local_day = m1.local_day AND m2.client_id = ?"
+                " WHERE m1.id = nudge_ledger.message_id)"
+                " WHERE message_id IN (SELECT id FROM nudge_messages WHERE workspace = ? AND owner = ? AND client_id = ?)",
+                params,
+            )
+            self.db.execute("DELETE FROM nudge_messages WHERE workspace = ? AND owner = ? AND client_id = ?",
+                            (owner.workspace, owner.user, from_id))
 
-    def mark_failed(self, message_id: int, at: datetime, error: str) -> None:
+    def forget_client(self, owner: Owner, client_id: int) -> None:
+        """A client deleted on purpose: its claims and DMs go with it."""
+        cid = (owner.workspace, owner.user, client_id)
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE nudge_messages SET status = 'failed', failed_at = ?, last_error = ?, attempts = attempts + 1,"
-                " lease_until = NULL WHERE id = ? AND status = 'pending'",
-                (to_iso(at), error, message_id),
-            )
-
-    def mark_cancelled(self, message_id: int) -> None:
-        with self.db.transaction():
-            self.db.execute(
-                "UPDATE nudge_messages SET status = 'cancelled', lease_until = NULL WHERE id = ? AND status = 'pending'",
-                (message_id,),
-            )
-
-    def history(self, owner: Owner, client_id: int, today: date) -> "History":
-        """The client's payment record in one aggregate query (the DM's one-line history)."""
-        row = self.db.one(
-            "SELECT sum(status = 'paid' AND paid_on IS NOT NULL) AS paid,"
-            " sum(status = 'paid' AND paid_on > due_on) AS late,"
-            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN julianday(paid_on) - julianday(due_on) END) AS late_days,"
-            " sum(status = 'open' AND due_on < ?) AS overdue"
-            " FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ?",
-            (today.isoformat(), owner.workspace, owner.user, client_id),
-        ) or {}
-        return History(
-            paid=int(row.get("paid") or 0),
-            late=int(row.get("late") or 0),
-            late_days=int(row.get("late_days") or 0),
-            overdue=int(row.get("overdue") or 0),
-        )
+            self.db.execute("DELETE FROM nudge_ledger WHERE workspace = ? AND owner = ? AND client_id = ?", cid)
+            self.db.execute("DELETE FROM nudge_messages WHERE workspace = ? AND owner = ? AND client_id = ?", cid)
 
     # -- what users see -------------------------------------------------------------
     def failures(self, owner: Owner) -> list[NudgeFailure]:
         """Reminders that never reached the user, for invoices still open (newest first)."""
         rows = self.db.query(
-            "SELECT l.invoice_id, i.ref, l.stage, m.last_error, m.attempts, m.failed_at"
+            "SELECT l.invoice_id, i.ref, l.stage, m.last_error AS reason, m.error_kind AS kind, m.attempts, m.failed_at"
             " FROM nudge_ledger l JOIN nudge_messages m ON m.id = l.message_id JOIN invoices i ON i.id = l.invoice_id"
             " WHERE l.workspace = ? AND l.owner = ? AND m.status = 'failed' AND i.status = 'open'"
             " AND l.due_on = i.due_on"
@@ -459,24 +302,7 @@ class Nudges:
             " ORDER BY m.failed_at DESC, l.id DESC",
             (owner.workspace, owner.user),
         )
-        return [
-            NudgeFailure(
-                invoice_id=r["invoice_id"],
-                ref=r["ref"],
-                stage=r["stage"],
-                reason=r["last_error"] or "",
-                attempts=r["attempts"],
-                failed_at=from_iso(r["failed_at"]),  # type: ignore[arg-type]
-            )
-            for r in rows
-        ]
-
-    def failed_by_invoice(self, owner: Owner) -> dict[int, NudgeFailure]:
-        """The latest undelivered reminder per invoice id (one look-up for a whole list)."""
-        out: dict[int, NudgeFailure] = {}
-        for failure in self.failures(owner):
-            out.setdefault(failure.invoice_id, failure)
-        return out
+        return [_failure(r) for r in rows]
 
     def sent_for_client(self, owner: Owner, client_id: int) -> list[SentNudge]:
         rows = self.db.query(
@@ -486,12 +312,4 @@ class Nudges:
             " ORDER BY m.delivered_at, l.id",
             (owner.workspace, owner.user, client_id),
         )
-        return [
-            SentNudge(r["invoice_id"], r["ref"], r["stage"], r["overdue_days"],
-                      from_iso(r["delivered_at"]), r["amount_minor"], r["currency"])  # type: ignore[arg-type]
-            for r in rows
-        ]
-
-    def stats(self) -> dict[str, int]:
-        """Counts of messages by status (for operators' reports)."""
-        return {r["status"]: r["n"] for r in self.db.query("SELECT status, count(*) AS n FROM nudge_messages GROUP BY status")}
+        return [_sent(r) for r in rows]

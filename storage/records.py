@@ -86,3 +86,30 @@ class Invoice:
     @property
     def balance_minor(self) -> int:
         return max(self.amount_minor - self.paid_minor, 0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open invoice whose next check has come (a row of the sweep's index scan)."""
+
+    invoice_id: int
+    workspace: str
+    owner: str
+    client_id: int
+    due_on: date
+    snoozed_until: date | None
+    next_nudge_on: date
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    """How a client has paid so far (the reminder DM's one-line history)."""
+
+    paid: int  # invoices settled
+    late: int  # of which settled after the due date
+    late_days: int  # total days late over those
+    overdue: int  # open and past due today
+
+    @property
+    def average_late(self) -> int:
+        return round(self.late_days / self.late) if self.late else 0

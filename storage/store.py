@@ -2,6 +2,8 @@
 
 A feature that needs rows adds a repository module here (with its own
 `MIGRATIONS`) and a line in `COMPONENTS`; nothing else in the store changes.
+Each repository writes only its own tables; one that changes several areas
+at once (`Corrections`, the sweep's `DeliveryState`) is handed the owners.
 """
 from __future__ import annotations
 
@@ -52,24 +54,32 @@ class Store:
                 database.close()
             raise
         self.database = database
-        self.users = users.Users(self.database)
+        self.workspaces = users.Workspaces(self.database)
+        self.users = users.Users(self.database, self.workspaces)
         self.clients = clients.Clients(self.database)
         self.incidents = incidents.Incidents(self.database)
         self.invoices = invoices.Invoices(self.database)
-        self.nudges = nudges.Nudges(self.database)
         self.dialogues = dialogues.Dialogues(self.database)
         self.followups = followups.Followups(self.database)
+        self.alerts = alerts.Alerts(self.database)
+        self.nudges = nudges.Nudges(self.database, self.followups, self.alerts)
         self.requests = requests.Requests(self.database)
         self.routes = routes.Routes(self.database)
         self.history = history.History(self.database)
         self.client_settings = client_settings.ClientSettings(self.database)
-        self.corrections = corrections.Corrections(self.database, self.history)
+        self.corrections = corrections.Corrections(self.database, self.history, corrections.Owners(
+            self.clients, self.incidents, self.invoices, self.nudges, self.dialogues, self.followups,
+            self.client_settings,
+        ))
         self.imports = imports.Imports(self.database)
-        self.alerts = alerts.Alerts(self.database)
 
     @property
     def path(self) -> str:
         return self.database.path
+
+    def ping(self) -> None:
+        """Raise when the database cannot answer a query (health checks)."""
+        self.database.one("SELECT 1 AS ok")
 
     def close(self) -> None:
         self.database.close()

@@ -1,9 +1,16 @@
-"""Workspaces and per-user settings (language, time zone, send hour)."""
+"""Workspaces and per-user settings (language, time zone, send hour).
+
+This module owns both tables: `users` (`Users`) and `workspaces`
+(`Workspaces`: the row made on first contact, and the workspace's own
+settings, a JSON object in `workspaces.settings`, such as its reminder
+stage offsets).
+"""
 from __future__ import annotations
 
+import json
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from cachetools import TTLCache
 
@@ -12,6 +19,7 @@ if TYPE_CHECKING:
 
 from storage.db import Database, to_iso, utcnow
 from storage.records import Owner, UserSettings
+from storage.rows import blank_none, mapper
 
 DEFAULT_SEND_HOUR = 9
 
@@ -53,20 +61,11 @@ def _v2(db: "sqlite_utils.Database") -> None:
 MIGRATIONS = [_v1, _v2]
 
 
-def _row(row: dict) -> UserSettings:
-    return UserSettings(
-        workspace=row["workspace"],
-        user=row["user"],
-        language=row["language"],
-        timezone=row["timezone"],
-        send_hour=row["send_hour"],
-        platform=row["platform"],
-        platform_locale=row["platform_locale"],
-        platform_timezone=row["platform_timezone"],
-        display_name=row.get("display_name") or None,
-        signature=row.get("signature") or None,
-        letter_prompted=bool(row.get("letter_prompted")),
-    )
+_row = mapper(UserSettings, display_name=blank_none, signature=blank_none)
+
+#: Keys of `workspaces.settings`.
+OFFSETS_KEY = "nudge_offsets"
+LATE_FEE_KEY = "nudge_late_fee_percent"
 
 
 #: How long a user's settings row is taken from memory instead of read again (issue 20). Changes
@@ -76,9 +75,57 @@ SETTINGS_TTL = 2.0
 SETTINGS_KEPT = 10_000
 
 
-class Users:
+class Workspaces:
+    """The `workspaces` rows and each workspace's own settings."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def ensure(self, workspace: str, platform: str, now: str) -> None:
+        """The workspace's row, made on first contact (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT INTO workspaces (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            (workspace, platform, now),
+        )
+
+    def _settings(self, workspace: str) -> dict:
+        row = self.db.one("SELECT settings FROM workspaces WHERE id = ?", (workspace,))
+        if not row or not row["settings"]:
+            return {}
+        try:
+            value = json.loads(row["settings"])
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _set(self, workspace: str, key: str, value: object) -> None:
+        with self.db.transaction():
+            settings = self._settings(workspace)
+            if value is None:
+                settings.pop(key, None)
+            else:
+                settings[key] = value
+            self.db.execute("UPDATE workspaces SET settings = ? WHERE id = ?", (json.dumps(settings, sort_keys=True), workspace))
+
+    def offsets(self, workspace: str) -> dict[str, int] | None:
+        """The workspace's own reminder stage offsets, or None for the defaults."""
+        value = self._settings(workspace).get(OFFSETS_KEY)
+        return dict(value) if isinstance(value, dict) else None
+
+    def set_offsets(self, workspace: str, offsets: Mapping[str, int] | None) -> None:
+        """Store validated offsets (see `bot.nudges.policy.validate_offsets`); None restores the defaults."""
+        self._set(workspace, OFFSETS_KEY, dict(offsets) if offsets is not None else None)
+
+    def late_fee_percent(self, workspace: str) -> float | None:
+        """The workspace's default late fee for the final letter (a client's own is storage/client_settings.py)."""
+        value = self._settings(workspace).get(LATE_FEE_KEY)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+class Users:
+    def __init__(self, db: Database, workspaces: Workspaces) -> None:
+        self.db = db
+        self.workspaces = workspaces
         self._cache: TTLCache[Owner, UserSettings] = TTLCache(SETTINGS_KEPT, SETTINGS_TTL, timer=time.monotonic)
         self._lock = threading.Lock()  # requests run on a pool of threads; cachetools' caches are not thread-safe
 
@@ -118,10 +165,7 @@ class Users:
         self.forget(owner)
         now = to_iso(utcnow())
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO workspaces (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                (owner.workspace, platform, now),
-            )
+            self.workspaces.ensure(owner.workspace, platform, now)
             self.db.execute(
                 "INSERT INTO users (workspace, user, platform, send_hour, platform_locale, platform_timezone, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)"

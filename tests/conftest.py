@@ -13,6 +13,8 @@ from bot.replies import Reply
 from storage.store import Store
 from redflag_testkit import FakeClock, address, text_of  # noqa: F401  (re-exported for old imports)
 
+pytest_plugins = ["pg_plugin"]  # PostgreSQL fixtures (pg_server, pg_template, pg_url), started only when asked for
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:

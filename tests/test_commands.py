@@ -261,3 +261,22 @@ def test_help_names_the_correction_and_import_commands(say) -> None:
     for usage in ("/client rename", "/client merge", "/client delete", "/client set", "/incident edit",
                   "/incident delete", "/invoice edit", "/invoice delete", "/invoice import", "sort=owed"):
         assert usage in lines, usage
+
+
+def test_help_is_the_declarations_and_nothing_else(say) -> None:
+    """/redflag help shows one line per declared help key, in declaration order, and no line nobody declared."""
+    from bot import registry
+    from bot.i18n import load_catalog, messages
+
+    t = messages("en")
+    [reply] = [r for r in say("/redflag help") if r.title]
+    declared = registry.help_keys()
+    assert reply.lines[:-1] == tuple(t(key) for key in declared)
+    assert len(reply.lines) == len(declared) + 1  # and last, how to write amounts and dates (help.forms)
+    for name, command in registry.DECLARED.items():
+        for sub in command.subs:
+            assert sub.help or sub.name == command.default, f"/{name} {sub.name} has no help line"
+            for key in sub.help:
+                assert f"/{name}" in t(key), (key, name)  # a line is declared on the command it explains
+    catalog_lines = {k for k in load_catalog("en").entries if k.startswith("help.")}
+    assert catalog_lines - {"help.title", "help.intro", "help.footer", "help.forms"} == set(declared)

@@ -84,7 +84,7 @@ def test_invoice_edit_replans_and_delete_cancels(say, click, store, clock) -> No
     assert "INV-1 corrected" in out and "€1,200.00" in out
     inv = store.invoices.by_ref(ME, "INV-1")
     assert (inv.amount_minor, inv.due_on) == (120000, date(2026, 12, 15))
-    assert store.nudges.next_check_of(inv.id) == date(2026, 12, 15)
+    assert store.invoices.next_check_of(inv.id) == date(2026, 12, 15)
     assert "already has" in text_of(say("/invoice edit INV-1 ref=INV-1")) or "nothing changed" in text_of(say("/invoice edit INV-1 ref=INV-1"))
     say('/invoice add "Acme Corp" 50 EUR ref=INV-2')
     assert say("/invoice edit INV-1 ref=INV-2")[0].is_error

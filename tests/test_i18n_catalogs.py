@@ -305,7 +305,7 @@ def test_kind_aliases_are_unique_typable_and_parse() -> None:
 _LITERAL_CALLS = re.compile(
     r"""(?:\bt|\.n|\bUserError)\(\s*(f?)(["'])((?:\\.|(?!\2).)*)\2|\busage=(f?)(["'])((?:\\.|(?!\5).)*)\5""",
 )
-CODE_DIRS = ("bot", "adapters", "storage")
+CODE_DIRS = ("bot", "adapters", "storage", "redflag")
 
 
 def code_ids(root: Path = ROOT) -> list[tuple[str, str, bool]]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -22,8 +24,8 @@ from bot.parser import parse_amount, parse_kind
 from storage.records import Owner
 from redflag_testkit import text_of
 
-ROOT = Path(__file__).resolve().parents[1]
-REDFLAG = ROOT / ".venv" / "bin" / "redflag"
+#: The `redflag` program installed beside the interpreter running the tests (whatever its environment is called).
+REDFLAG = shutil.which("redflag", path=str(Path(sys.executable).parent)) or str(Path(sys.executable).with_name("redflag"))
 NBSP = "\u00a0"
 
 

@@ -2,9 +2,10 @@
 
 An id built at run time (`f"dialogue.q.{step}"`) cannot be found that way;
 each family of ids is a table that lists them (`bot/dialogue/states.py`,
-`bot/kinds.py`, `bot/errors.py`, ...). Two checks: every id in the catalogs
-appears as a quoted literal somewhere in `bot/` or `adapters/`, and no
-look-up builds its id with an f-string.
+`bot/kinds.py`, `bot/errors.py`, `bot/declare.py` `OPTION_IDS`,
+`adapters/discord/names.py`, ...). Two checks: every id in the catalogs
+appears as a quoted literal somewhere in `bot/`, `adapters/` or `redflag/`,
+and no look-up builds its id with an f-string.
 """
 from __future__ import annotations
 
@@ -18,29 +19,12 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = ROOT / "bot" / "locales" / "en" / "LC_MESSAGES"
 
-#: Families whose look-ups are being rewritten in parallel work of issue 15 (their code is not
-#: this change's to edit); each entry says where the ids are still built at run time.
-NOT_YET_LITERAL: dict[str, str] = {
-    "discord.cmd.": "adapters/discord/commands.py builds the command tree's names (issue 15 item 3)",
-    "discord.opt.": "adapters/discord/commands.py builds the option names (issue 15 item 3)",
-    "discord.sort.": "adapters/discord/commands.py (issue 15 item 3)",
-    "alert.day.": "adapters/discord/commands.py, the digest day choices (issue 15 item 3)",
-    "delivery.": "bot/commands/invoice.py reads platform error codes (issue 15 item 7)",
-    "report.db.": "bot/cli.py, the entry point moving out of the core (issue 15 item 9)",
-    "report.backup.": "bot/cli.py (issue 15 item 9)",
-    "report.restore.": "bot/cli.py (issue 15 item 9)",
-}
 #: Ids no code shows, kept for a reason of their own.
 UNUSED: dict[str, str] = {
     "usage.client_list": "a usage example tests/test_languages.py runs as written",
 }
-#: Look-ups that still build their id, by file (the same parallel work as above).
-FSTRING_LOOKUPS_LEFT: dict[str, str] = {
-    "bot/cli.py": "report.db/backup/restore (item 9)",
-    "bot/commands/invoice.py": "delivery.<code> (item 7)",
-    "bot/core.py": "usage.<command>, from the command declarations (item 3)",
-    "adapters/discord/commands.py": "the command tree (item 3)",
-}
+#: The folders whose code looks ids up: the core, the adapters, and the program's entry point.
+FOLDERS = ("bot", "adapters", "redflag")
 
 _LOOKUP_WITH_FSTRING = re.compile(r"""(?:\bt|\.t|\.n|\.has|\bL|messages\([\w.]+\))\(f["']""")
 
@@ -59,7 +43,7 @@ def catalog_ids() -> set[str]:
 def sources() -> dict[str, str]:
     return {
         str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
-        for folder in ("bot", "adapters")
+        for folder in FOLDERS
         for path in sorted((ROOT / folder).rglob("*.py"))
     }
 
@@ -70,12 +54,8 @@ def not_literal(ids: set[str], texts: dict[str, str]) -> list[str]:
     return sorted(i for i in ids if i not in quoted)
 
 
-def _excused(msgid: str) -> bool:
-    return msgid in UNUSED or any(msgid.startswith(prefix) for prefix in NOT_YET_LITERAL)
-
-
 def test_every_catalog_id_is_written_out_in_the_code() -> None:
-    missing = [i for i in not_literal(catalog_ids(), sources()) if not _excused(i)]
+    missing = [i for i in not_literal(catalog_ids(), sources()) if i not in UNUSED]
     assert not missing, f"{len(missing)} message ids appear nowhere literally (build them from a table): {missing[:20]}"
 
 
@@ -88,13 +68,11 @@ def test_the_check_finds_an_id_only_built_at_run_time() -> None:
 def test_the_excused_ids_are_still_in_the_catalogs() -> None:
     """An excuse that names nothing any more is dropped, not left to hide a new id."""
     ids = catalog_ids()
-    for prefix in NOT_YET_LITERAL:
-        assert any(i.startswith(prefix) for i in ids), prefix
     for msgid in UNUSED:
         assert msgid in ids, msgid
 
 
-@pytest.mark.parametrize("path", sorted(set(sources()) - set(FSTRING_LOOKUPS_LEFT)))
+@pytest.mark.parametrize("path", sorted(sources()))
 def test_no_look_up_builds_its_id(path: str) -> None:
     found = [line.strip() for line in sources()[path].splitlines() if _LOOKUP_WITH_FSTRING.search(line)]
     assert not found, f"{path}: message ids built at run time: {found}"
@@ -103,3 +81,23 @@ def test_no_look_up_builds_its_id(path: str) -> None:
 def test_the_look_up_check_sees_an_fstring_id() -> None:
     assert _LOOKUP_WITH_FSTRING.search('ctx.t(f"kind.{k}")') and _LOOKUP_WITH_FSTRING.search("t.n(f'import.done_{k}', 1)")
     assert not _LOOKUP_WITH_FSTRING.search('ctx.t(NAMES[k])')
+
+
+def assembled(ids: set[str], text: str) -> list[str]:
+    """f-strings that start like a catalog id and fill in the rest (`f"discord.opt.{name}"`), look-up or not."""
+    families = "|".join(sorted({re.escape(i.split(".")[0]) for i in ids}))
+    pattern = re.compile(rf"""\bf["']((?:{families})\.[A-Za-z0-9_.]*\{{[^"']*)["']""")
+    return pattern.findall(text)
+
+
+def test_no_id_is_assembled_at_run_time() -> None:
+    """A table of ids (a declaration's labels, a choice's names) is written out too, not built where it is declared."""
+    ids = catalog_ids()
+    found = {path: assembled(ids, text) for path, text in sources().items()}
+    assert not {p: f for p, f in found.items() if f}
+
+
+def test_the_assembly_check_sees_a_built_id() -> None:
+    ids = {"discord.opt.client", "kind.late.sentence"}
+    assert assembled(ids, 'Choice(s, f"kind.{s}.sentence")\nx = f"discord.opt.{n}"\ny = "kind.late.sentence"') == [
+        "kind.{s}.sentence", "discord.opt.{n}"]

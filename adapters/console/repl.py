@@ -19,7 +19,7 @@ from adapters.console.hints import not_a_command, suggestion
 from adapters.console.render import Style, render
 from bot.core import Core
 from bot.events import Action, Address, Command, FormSubmit
-from bot.i18n import Messages, console_language, messages
+from bot.i18n import Messages
 from bot.replies import Choice, Form, FormField, Reply
 
 EXIT_WORDS = {"quit", "exit", "/quit", "/exit"}
@@ -80,10 +80,7 @@ class Console:
     # -- i/o ---------------------------------------------------------------------
     @property
     def t(self) -> Messages:
-        settings = self.core.store.users.get(self.core.context(self.address).owner)
-        return messages(
-            (settings.language if settings and settings.language else None) or console_language() or "en"
-        )
+        return self.core.context(self.address).t
 
     def write(self, text: str) -> None:
         with self.lock:

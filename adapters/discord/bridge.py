@@ -20,7 +20,7 @@ from adapters.discord.dynamic import ReopenFormButton, Target
 from adapters.discord.forms import Forms, build_modal, parse_modal_id, submitted_values
 from adapters.discord.render import Outgoing, render
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
-from bot.i18n import Messages, language_from_locale, messages
+from bot.i18n import Messages, messages
 from bot.replies import Form, Reply
 from storage.records import Owner
 
@@ -78,16 +78,7 @@ class Bridge:
     # -- language for the adapter's own words ----------------------------------
     def messages_for(self, address: Address) -> Messages:
         """The user's language as the core would pick it, without writing anything."""
-        settings = self.core.store.users.get(Owner(address.workspace, address.user))
-        language = (
-            (settings.language if settings else None)
-            or language_from_locale(address.locale)
-            or (language_from_locale(settings.platform_locale) if settings else None)
-        )
-        return messages(language)
-
-    def owner_of(self, interaction: discord.Interaction) -> Owner:
-        return Owner(workspace_of(interaction), str(interaction.user.id))
+        return self.core.messages_for(address)
 
     # -- entry points ------------------------------------------------------------
     @guarded
@@ -95,15 +86,17 @@ class Bridge:
         self,
         interaction: discord.Interaction,
         command: str,
-        text: str,
+        sub: str | None,
+        values: dict[str, object],
         *,
         slow: bool = False,
         prefill: dict[str, str] | None = None,
     ) -> None:
+        """A slash command's typed option values, handed to the core as they are (no text in between)."""
         address = address_of(interaction)
         if slow and not await self._defer(interaction, thinking=True):
             return
-        event = Command(address, command=command, text=text, request_id=str(interaction.id))
+        event = Command(address, command=command, sub=sub, args=tuple(values.items()), request_id=str(interaction.id))
         await self._handle(interaction, event, target_of(interaction), can_edit=False, prefill=prefill, offload=slow)
 
     @guarded

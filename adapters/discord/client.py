@@ -3,6 +3,8 @@
 Nothing conversational lives here: every interaction goes to the `Bridge`,
 which calls the core. The client keeps no state a reconnect would lose;
 buttons are parsed from their custom_id and registered at start-up.
+`RedflagShardedClient` is the same bot on discord.py's `AutoShardedClient`,
+for the shards `REDFLAG_DISCORD_SHARDS`/`_SHARD_IDS` give this process.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from discord import app_commands
 from adapters.discord import commands
 from adapters.discord.bridge import Bridge
 from adapters.discord.dynamic import DYNAMIC_ITEMS
+from adapters.discord.shards import ShardSettings
 from adapters.discord.translator import CatalogTranslator
 
 if TYPE_CHECKING:
@@ -35,22 +38,24 @@ class RedflagTree(app_commands.CommandTree):
         await interaction.client.bridge.on_error(interaction, error)  # type: ignore[attr-defined]
 
 
-class RedflagClient(discord.Client):
+class RedflagBehaviour:
+    """What the bot does on any discord.py client class: intents, commands, buttons, modals."""
+
     def __init__(self, core: "Core", **options: Any) -> None:
         options.setdefault("intents", intents())
         options.setdefault("chunk_guilds_at_startup", False)
         options.setdefault("member_cache_flags", discord.MemberCacheFlags.none())
         options.setdefault("max_messages", None)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
-        super().__init__(**options)
+        super().__init__(**options)  # type: ignore[call-arg]
         self.bridge = Bridge(core)
-        self.tree = RedflagTree(self)
+        self.tree = RedflagTree(self)  # type: ignore[arg-type]
         for command in commands.build():
             self.tree.add_command(command)
 
     async def setup_hook(self) -> None:
         # Buttons from any earlier run (yesterday's reminder) are matched by their custom_id templates.
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
         await self.tree.set_translator(CatalogTranslator())
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -61,4 +66,23 @@ class RedflagClient(discord.Client):
                 await self.bridge.on_error(interaction, error)
 
     async def on_ready(self) -> None:
-        log.info("Discord connected as %s (%s)", self.user, self.user.id if self.user else "?")
+        user = self.user  # type: ignore[attr-defined]
+        log.info("Discord connected as %s (%s)", user, user.id if user else "?")
+
+
+class RedflagClient(RedflagBehaviour, discord.Client):
+    """One unsharded gateway connection (the default)."""
+
+
+class RedflagShardedClient(RedflagBehaviour, discord.AutoShardedClient):
+    """The shards this process was given, one websocket each, in one client."""
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("Discord shard %s of %s ready", shard_id, self.shard_count)
+
+
+def make_client(core: "Core", shards: ShardSettings, **options: Any) -> RedflagClient | RedflagShardedClient:
+    """The client the shard settings call for: unsharded unless a shard count is set."""
+    if shards.sharded:
+        return RedflagShardedClient(core, **shards.client_options(), **options)
+    return RedflagClient(core, **options)

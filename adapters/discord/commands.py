@@ -1,27 +1,28 @@
-"""The application commands: the same operations as the text grammar, with typed options.
+"""The application-command tree, generated from the core's declarations (`bot/declare.py`).
 
-Each command builds the exact text Slack and the console would send
-(`add "Acme Corp" terms=30`), with every free value passed through
-`bot.parser.quote()`, and hands it to the core through the bridge. Names,
-descriptions and choices are `locale_str`s keyed into the catalog so the
-translator can localise them.
+One group per declared command with subcommands (`/client add`), one command
+for a command without (`/fire`); each option gets its Discord type, range,
+choices and autocomplete from its declared type. A call hands the typed values
+to the core as they are (`Command(sub=…, args=…)`), never as text to parse
+again. Names, descriptions and choices are `locale_str`s keyed into the catalog
+so the translator can localise them.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
-import re
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from zoneinfo import available_timezones
 
 import discord
 from discord import app_commands
 from discord.app_commands import Choice, Range, locale_str
 
+from adapters.discord.names import CAPTURE, command_ids
+from bot import declare, registry
+from bot.declare import Declared, Option, Sub
 from bot.i18n import messages
-from bot.kinds import KINDS
-from bot.parser import quote
-from bot.parsing.names import suggest
 
 if TYPE_CHECKING:
     from adapters.discord.bridge import Bridge
@@ -30,30 +31,11 @@ log = logging.getLogger(__name__)
 
 AUTOCOMPLETE_MAX = 25
 CHOICE_MAX = 100
-LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "vi": "Tiếng Việt", "tr": "Türkçe"}
-_SAFE_OPTION = re.compile(r"[^\s\"'“”„«»‘’]+")
 
 
 def L(key: str) -> locale_str:
     """A catalog-keyed string whose default is the English text."""
     return locale_str(messages("en")(key), key=key)
-
-
-def opt(key_value: tuple[str, str | int | None]) -> str:
-    """`key=value` for one option, or "" when empty. Values with spaces or quotes are quoted."""
-    key, value = key_value
-    if value is None or value == "":
-        return ""
-    text = str(value)
-    return f"{key}={text}" if _SAFE_OPTION.fullmatch(text) else f"{key}={quote(text)}"
-
-
-def join(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
-
-
-def q(value: str | None) -> str:
-    return quote(value) if value else ""
 
 
 def _bridge(interaction: discord.Interaction) -> "Bridge":
@@ -75,27 +57,30 @@ def quiet(fn):  # type: ignore[no-untyped-def]
     return run
 
 
+def _offer(values: list[str]) -> list[Choice[str]]:
+    return [Choice(name=v[:CHOICE_MAX], value=v[:CHOICE_MAX]) for v in values]
+
+
 @quiet
 async def client_names(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-    bridge = _bridge(interaction)
-    # Accents and case ignored, the way the text commands match names.
-    everyone = [c.name for c in bridge.core.store.clients.list(bridge.owner_of(interaction))]
-    names = suggest(everyone, current, limit=AUTOCOMPLETE_MAX)
-    return [Choice(name=n[:CHOICE_MAX], value=n[:CHOICE_MAX]) for n in names]
+    from adapters.discord.bridge import address_of
+
+    # The core matches the way the text commands do (accents and case ignored).
+    return _offer(_bridge(interaction).core.client_names(address_of(interaction), current, AUTOCOMPLETE_MAX))
 
 
 @quiet
 async def invoice_refs(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-    bridge = _bridge(interaction)
-    refs = bridge.core.store.invoices.refs(bridge.owner_of(interaction), current, limit=AUTOCOMPLETE_MAX)
-    return [Choice(name=r[:CHOICE_MAX], value=r[:CHOICE_MAX]) for r in refs]
+    from adapters.discord.bridge import address_of
+
+    return _offer(_bridge(interaction).core.invoice_refs(address_of(interaction), current, AUTOCOMPLETE_MAX))
 
 
 @quiet
 async def open_invoice_refs(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-    bridge = _bridge(interaction)
-    refs = bridge.core.store.invoices.refs(bridge.owner_of(interaction), current, limit=AUTOCOMPLETE_MAX, open_only=True)
-    return [Choice(name=r[:CHOICE_MAX], value=r[:CHOICE_MAX]) for r in refs]
+    from adapters.discord.bridge import address_of
+
+    return _offer(_bridge(interaction).core.invoice_refs(address_of(interaction), current, AUTOCOMPLETE_MAX, open_only=True))
 
 
 _ZONES = sorted(available_timezones())
@@ -108,221 +93,98 @@ async def time_zones(interaction: discord.Interaction, current: str) -> list[Cho
     return [Choice(name=z, value=z) for z in found[:AUTOCOMPLETE_MAX]]
 
 
-def kind_choices() -> list[Choice[str]]:
-    return [Choice(name=L(f"kind.{slug}.sentence"), value=slug) for slug in KINDS]
-
-
-def sort_choices() -> list[Choice[str]]:
-    """`/client list sort=…`: by amount owed, trouble, lateness or name."""
-    from bot.sorting import SORTS
-
-    return [Choice(name=L(f"discord.sort.{order}"), value=order) for order in SORTS]
-
-
-def language_choices() -> list[Choice[str]]:
-    return [Choice(name=LANGUAGE_NAMES.get(code, code), value=code) for code in LANGUAGE_NAMES]
-
-
-def alert_choices() -> list[Choice[str]]:
-    """Pattern alerts on or off (issue 21); the values are what `/redflag settings alerts=` reads."""
-    return [Choice(name=L("alert.settings.alerts_on"), value="on"), Choice(name=L("alert.settings.alerts_off"), value="off")]
-
-
-def digest_choices() -> list[Choice[str]]:
-    """The weekly digest's day, or off (issue 21)."""
-    from storage.alerts import DIGEST_DAYS
-
-    return [Choice(name=L(f"alert.day.{d}"), value=d) for d in DIGEST_DAYS] + [
-        Choice(name=L("alert.settings.digest_off"), value="off")]
+#: Which values Discord offers while the user types, by declared option type.
+AUTOCOMPLETE = {declare.CLIENT: client_names, declare.INVOICE: invoice_refs, declare.OPEN_INVOICE: open_invoice_refs,
+                declare.TIMEZONE: time_zones}
+#: Declared types whose typed value may fill a form the core answers with (`/incident log` without a client).
+PREFILLS = frozenset({declare.TEXT, declare.DATE, declare.CHOICE})
 
 
 def group(name: str) -> app_commands.Group:
-    return app_commands.Group(name=L(f"discord.cmd.{name}"), description=L(f"discord.cmd.{name}.desc"), extras={"key": name})
+    label, description = command_ids(name)
+    return app_commands.Group(name=L(label), description=L(description), extras={"key": name})
 
 
 def sub(parent: app_commands.Group, name: str):  # type: ignore[no-untyped-def]
-    key = f"discord.cmd.{parent.extras['key']}.{name}"
-    return parent.command(name=L(key), description=L(f"{key}.desc"))
+    label, description = command_ids(parent.extras["key"], name)
+    return parent.command(name=L(label), description=L(description))
 
 
-def options(*names: str):  # type: ignore[no-untyped-def]
-    """Localised name and description for each parameter, from `discord.opt.<name>`."""
+def annotation(opt: Option) -> Any:
+    """The Python type discord.py reads an option's Discord type, range and requiredness from."""
+    if opt.type == declare.INTEGER:
+        kind: Any = Range[int, opt.low, opt.high] if opt.low is not None and opt.high is not None else int
+    elif opt.type == declare.FLAG:
+        kind = bool
+    elif opt.type == declare.FILE:
+        kind = discord.Attachment
+    else:
+        length = opt.limits
+        kind = Range[str, length[0], length[1]] if length and opt.type != declare.CHOICE else str
+    return kind if opt.required else Optional[kind]
 
-    def decorate(fn):  # type: ignore[no-untyped-def]
-        fn = app_commands.rename(**{n: L(f"discord.opt.{n}") for n in names})(fn)
-        return app_commands.describe(**{n: L(f"discord.opt.{n}.desc") for n in names})(fn)
 
-    return decorate
+def choices(opt: Option) -> list[Choice[str]]:
+    return [Choice(name=c.label if c.literal else L(c.label), value=c.value) for c in (opt.choices() if opt.choices else ())]
 
 
-# -- the commands ------------------------------------------------------------------
-def build() -> list[app_commands.Group | app_commands.Command]:
-    """A fresh set of command objects (one per client instance)."""
-    client = group("client")
-    incident = group("incident")
-    invoice = group("invoice")
-    redflag = group("redflag")
+def callback(declared: Declared, spec: Sub):  # type: ignore[no-untyped-def]
+    """The coroutine Discord calls, with one typed parameter per declared option."""
+    shown = tuple(o for o in spec.options if o.discord)
+    upload = next((o.name for o in shown if o.type == declare.FILE), None)
 
-    @sub(client, "add")
-    @options("name", "terms", "currency", "email", "contact")
-    async def client_add(
-        interaction: discord.Interaction,
-        name: Range[str, 1, 120],
-        terms: Optional[Range[int, 0, 365]] = None,
-        currency: Optional[Range[str, 3, 3]] = None,
-        email: Optional[Range[str, 3, 254]] = None,
-        contact: Optional[Range[str, 1, 120]] = None,
-    ) -> None:
-        text = join("add", quote(name), opt(("terms", terms)), opt(("currency", currency)), opt(("email", email)),
-                    opt(("contact", contact)))
-        await _bridge(interaction).run_command(interaction, "client", text)
+    async def run(interaction: discord.Interaction, **values: Any) -> None:
+        bridge = _bridge(interaction)
+        if upload is not None:
+            from adapters.discord.fix_commands import run_upload
 
-    @sub(client, "contact")
-    @options("client", "contact")
-    @app_commands.autocomplete(client=client_names)
-    async def client_contact(interaction: discord.Interaction, client: Range[str, 1, 120],
-                             contact: Optional[Range[str, 1, 120]] = None) -> None:
-        await _bridge(interaction).run_command(interaction, "client", join("contact", quote(client), q(contact)))
-
-    @sub(client, "list")
-    @options("sort")
-    @app_commands.choices(sort=sort_choices())
-    async def client_list(interaction: discord.Interaction, sort: Optional[str] = None) -> None:
-        await _bridge(interaction).run_command(interaction, "client", join("list", opt(("sort", sort))))
-
-    @sub(client, "show")
-    @options("client")
-    @app_commands.autocomplete(client=client_names)
-    async def client_show(interaction: discord.Interaction, client: Range[str, 1, 120]) -> None:
-        await _bridge(interaction).run_command(interaction, "client", join("show", quote(client)))
-
-    @sub(client, "export")
-    @options("client")
-    @app_commands.autocomplete(client=client_names)
-    async def client_export(interaction: discord.Interaction, client: Range[str, 1, 120]) -> None:
-        await _bridge(interaction).run_command(interaction, "client", join("export", quote(client)), slow=True)
-
-    @sub(client, "report")
-    async def client_report(interaction: discord.Interaction) -> None:
-        await _bridge(interaction).run_command(interaction, "client", "report", slow=True)
-
-    @sub(client, "pause")
-    @options("client", "until")
-    @app_commands.autocomplete(client=client_names)
-    async def client_pause(interaction: discord.Interaction, client: Range[str, 1, 120], until: Optional[Range[str, 1, 40]] = None) -> None:
-        await _bridge(interaction).run_command(interaction, "client", join("pause", quote(client), opt(("until", until))))
-
-    @sub(client, "resume")
-    @options("client")
-    @app_commands.autocomplete(client=client_names)
-    async def client_resume(interaction: discord.Interaction, client: Range[str, 1, 120]) -> None:
-        await _bridge(interaction).run_command(interaction, "client", join("resume", quote(client)))
-
-    @sub(incident, "log")
-    @options("client", "kind", "note")
-    @app_commands.rename(on=L("discord.opt.on"))
-    @app_commands.describe(on=L("discord.opt.occurred.desc"))
-    @app_commands.autocomplete(client=client_names)
-    @app_commands.choices(kind=kind_choices())
-    async def incident_log(
-        interaction: discord.Interaction,
-        client: Optional[Range[str, 1, 120]] = None,
-        kind: Optional[str] = None,
-        note: Optional[Range[str, 1, 4000]] = None,
-        on: Optional[Range[str, 1, 40]] = None,
-    ) -> None:
-        if not client:
-            # no client: the form opens, with whatever was already given filled in
-            prefill = {k: v for k, v in (("kind", kind), ("note", note), ("on", on)) if v}
-            await _bridge(interaction).run_command(interaction, "incident", "", prefill=prefill)
+            await run_upload(bridge, interaction, values[upload])
             return
-        # the note is free text at the end of the line and goes in raw, as typed; the date leads it
-        await _bridge(interaction).run_command(interaction, "incident", join(quote(client), q(kind), opt(("on", on)), note or ""))
+        given = {k: v for k, v in values.items() if v is not None}
+        prefill = {o.name: str(given[o.name]) for o in shown if o.type in PREFILLS and given.get(o.name)}
+        await bridge.run_command(interaction, declared.name, spec.name if declared.grouped else None, given,
+                                 slow=spec.long, prefill=prefill or None)
 
-    @sub(incident, "list")
-    @options("client")
-    @app_commands.autocomplete(client=client_names)
-    async def incident_list(interaction: discord.Interaction, client: Range[str, 1, 120]) -> None:
-        await _bridge(interaction).run_command(interaction, "incident", join("list", quote(client)))
+    parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)]
+    parameters += [
+        inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation(o),
+                          default=inspect.Parameter.empty if o.required else None)
+        for o in shown
+    ]
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__name__ = run.__qualname__ = f"{declared.name}_{spec.name}"
+    if shown:
+        run = app_commands.rename(**{o.name: L(o.label_key) for o in shown})(run)
+        run = app_commands.describe(**{o.name: L(o.description_key) for o in shown})(run)
+    offered = {o.name: choices(o) for o in shown if o.type == declare.CHOICE}
+    if offered:
+        run = app_commands.choices(**offered)(run)
+    completes = {o.name: AUTOCOMPLETE[o.type] for o in shown if o.type in AUTOCOMPLETE}
+    if completes:
+        run = app_commands.autocomplete(**completes)(run)
+    return run
 
-    @sub(invoice, "add")
-    @options("client", "amount", "currency", "due", "terms", "ref", "issued")
-    @app_commands.autocomplete(client=client_names)
-    async def invoice_add(
-        interaction: discord.Interaction,
-        client: Range[str, 1, 120],
-        amount: Range[str, 1, 40],
-        currency: Optional[Range[str, 3, 3]] = None,
-        due: Optional[Range[str, 1, 40]] = None,
-        terms: Optional[Range[int, 0, 365]] = None,
-        ref: Optional[Range[str, 1, 60]] = None,
-        issued: Optional[Range[str, 1, 40]] = None,
-    ) -> None:
-        text = join(
-            "add", quote(client), quote(amount), q(currency),
-            opt(("due", due)), opt(("terms", terms)), opt(("ref", ref)), opt(("issued", issued)),
-        )
-        await _bridge(interaction).run_command(interaction, "invoice", text)
 
-    @sub(invoice, "paid")
-    @options("ref", "amount", "on")
-    @app_commands.autocomplete(ref=open_invoice_refs)
-    async def invoice_paid(
-        interaction: discord.Interaction,
-        ref: Range[str, 1, 60],
-        amount: Optional[Range[str, 1, 40]] = None,
-        on: Optional[Range[str, 1, 40]] = None,
-    ) -> None:
-        text = join("paid", quote(ref), q(amount), opt(("on", on)))
-        await _bridge(interaction).run_command(interaction, "invoice", text)
+# -- the tree ----------------------------------------------------------------------
+def build() -> list[app_commands.Group | app_commands.Command | app_commands.ContextMenu]:
+    """A fresh set of command objects (one per client instance), one per declared command, and the context menu."""
+    import bot.commands  # noqa: F401  (registers every declaration)
 
-    @sub(invoice, "list")
-    @options("client", "overdue")
-    @app_commands.autocomplete(client=client_names)
-    async def invoice_list(interaction: discord.Interaction, client: Optional[Range[str, 1, 120]] = None, overdue: Optional[bool] = None) -> None:
-        text = join("list", q(client), "overdue" if overdue else "")
-        await _bridge(interaction).run_command(interaction, "invoice", text)
+    tree: list[app_commands.Group | app_commands.Command | app_commands.ContextMenu] = []
+    for declared in registry.DECLARED.values():
+        if declared.grouped:
+            parent = group(declared.name)
+            for spec in declared.subs:
+                if spec.discord:
+                    sub(parent, spec.name)(callback(declared, spec))
+            tree.append(parent)
+        else:
+            label, description = command_ids(declared.name)
+            tree.append(app_commands.command(name=L(label), description=L(description))(callback(declared, declared.subs[0])))
 
-    @sub(invoice, "snooze")
-    @options("ref", "days")
-    @app_commands.autocomplete(ref=open_invoice_refs)
-    async def invoice_snooze(interaction: discord.Interaction, ref: Range[str, 1, 60], days: Range[int, 1, 365]) -> None:
-        await _bridge(interaction).run_command(interaction, "invoice", join("snooze", quote(ref), str(days)))
-
-    @app_commands.command(name=L("discord.cmd.fire"), description=L("discord.cmd.fire.desc"))
-    @options("client")
-    @app_commands.autocomplete(client=client_names)
-    async def fire(interaction: discord.Interaction, client: Range[str, 1, 120]) -> None:
-        await _bridge(interaction).run_command(interaction, "fire", quote(client))
-
-    @sub(redflag, "help")
-    async def redflag_help(interaction: discord.Interaction) -> None:
-        await _bridge(interaction).run_command(interaction, "redflag", "help")
-
-    @sub(redflag, "settings")
-    @options("lang", "tz", "hour", "your_name", "signature", "alerts", "digest")
-    @app_commands.choices(lang=language_choices(), alerts=alert_choices(), digest=digest_choices())
-    @app_commands.autocomplete(tz=time_zones)
-    async def redflag_settings(
-        interaction: discord.Interaction,
-        lang: Optional[str] = None,
-        tz: Optional[Range[str, 1, 64]] = None,
-        hour: Optional[Range[int, 0, 23]] = None,
-        your_name: Optional[Range[str, 1, 120]] = None,
-        signature: Optional[Range[str, 1, 300]] = None,
-        alerts: Optional[str] = None,
-        digest: Optional[str] = None,
-    ) -> None:
-        text = join("settings", opt(("lang", lang)), opt(("tz", tz)), opt(("hour", hour)),
-                    opt(("name", your_name)), opt(("signature", signature)),
-                    opt(("alerts", alerts)), opt(("digest", digest)))
-        await _bridge(interaction).run_command(interaction, "redflag", text)
-
-    @app_commands.context_menu(name=L("discord.cmd.capture"))
+    @app_commands.context_menu(name=L(CAPTURE))
     async def capture(interaction: discord.Interaction, message: discord.Message) -> None:
         await _bridge(interaction).run_capture(interaction, message)
 
-    from adapters.discord import fix_commands  # issue 19: corrections and /invoice import
-
-    fix_commands.add(client, incident, invoice)
-    return [client, incident, invoice, fire, redflag, capture]
+    tree.append(capture)
+    return tree

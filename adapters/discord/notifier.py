@@ -28,10 +28,10 @@ import discord
 
 from adapters.discord.dynamic import Target
 from adapters.discord.render import render
-from bot.i18n import language_from_locale, messages
-from bot.notify import Delivery, DeliveryFailed, Recipient
+from bot.events import Address
+from bot.i18n import Messages
+from bot.notify import Delivery, DeliveryFailed, Reason, Recipient
 from bot.replies import Reply
-from storage.records import Owner
 
 if TYPE_CHECKING:
     from adapters.discord.client import RedflagClient
@@ -74,12 +74,8 @@ class DiscordNotifier:
         self.client = client
         self.timeout = timeout if timeout is not None else _timeout()
 
-    def _messages(self, recipient: Recipient):  # type: ignore[no-untyped-def]
-        settings = self.client.bridge.core.store.users.get(Owner(recipient.workspace, recipient.user))
-        language = None
-        if settings is not None:
-            language = settings.language or language_from_locale(settings.platform_locale)
-        return messages(language)
+    def _messages(self, recipient: Recipient) -> Messages:
+        return self.client.bridge.core.messages_for(Address(self.platform, recipient.workspace, recipient.user))
 
     async def _arrived(self, channel: discord.DMChannel, delivery: Delivery, part: int, kwargs: dict) -> bool:
         """Look in the DM for this part among the bot's messages since the unknown attempt."""
@@ -121,13 +117,15 @@ class DiscordNotifier:
         except asyncio.TimeoutError:
             raise DeliveryFailed("no answer from Discord", unknown=posting) from None
         except discord.RateLimited as err:
-            raise DeliveryFailed("rate limited", retry_after=err.retry_after) from err
+            raise DeliveryFailed("rate limited", retry_after=err.retry_after, kind=Reason.RATE_LIMITED) from err
         except discord.Forbidden as err:
-            reason = "dms_closed" if err.code == CANNOT_DM else f"forbidden ({err.code})"
+            closed = err.code == CANNOT_DM
+            reason = "dms_closed" if closed else f"forbidden ({err.code})"
             log.info("DM to %s refused: %s", recipient.user, reason)
-            raise DeliveryFailed(reason, permanent=True) from err
+            raise DeliveryFailed(reason, permanent=True, kind=Reason.DMS_CLOSED if closed else Reason.OTHER) from err
         except discord.NotFound as err:
-            raise DeliveryFailed(f"not found ({err.code})", permanent=err.code in (UNKNOWN_USER, UNKNOWN_CHANNEL)) from err
+            raise DeliveryFailed(f"not found ({err.code})", permanent=err.code in (UNKNOWN_USER, UNKNOWN_CHANNEL),
+                                 kind=Reason.NOT_FOUND) from err
         except discord.DiscordServerError as err:
             raise DeliveryFailed(f"discord error {err.status}", unknown=posting) from err
         except discord.HTTPException as err:
@@ -136,12 +134,12 @@ class DiscordNotifier:
                     wait = float(err.response.headers.get("Retry-After", "") or 1)
                 except (AttributeError, ValueError):
                     wait = 1.0
-                raise DeliveryFailed("rate limited", retry_after=wait) from err
+                raise DeliveryFailed("rate limited", retry_after=wait, kind=Reason.RATE_LIMITED) from err
             permanent = 400 <= err.status < 500 and err.status != 429
             raise DeliveryFailed(f"discord error {err.status} ({err.code})", permanent=permanent) from err
         except aiohttp.ClientConnectorError as err:
-            raise DeliveryFailed(f"network: {type(err).__name__}") from err
+            raise DeliveryFailed(f"network: {type(err).__name__}", kind=Reason.NETWORK) from err
         except (aiohttp.ClientError, OSError) as err:
-            raise DeliveryFailed(f"network: {type(err).__name__}", unknown=posting) from err
+            raise DeliveryFailed(f"network: {type(err).__name__}", unknown=posting, kind=Reason.NETWORK) from err
         except ValueError as err:  # a user id that is not a snowflake
             raise DeliveryFailed("bad recipient", permanent=True) from err

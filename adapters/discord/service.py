@@ -3,7 +3,8 @@
 `client.start` is split into `login` (so a bad token fails at start-up, with
 a clear error) and `connect` in a background task on the shared loop, beside
 Slack and the scheduler. Reconnects are discord.py's. Commands are never
-synced here: that is `redflag discord sync`.
+synced here: that is `redflag discord sync`. With shard settings the
+client is discord.py's `AutoShardedClient` on this process's shards.
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from adapters.discord import endpoints
-from adapters.discord.client import RedflagClient
+from adapters.discord import endpoints, shards
+from adapters.discord.client import RedflagClient, RedflagShardedClient, make_client
+from adapters.discord.config import configured
 from adapters.discord.notifier import DiscordNotifier
 
 if TYPE_CHECKING:
@@ -22,13 +24,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def configured(env: Mapping[str, str]) -> bool:
-    return bool(env.get("DISCORD_TOKEN", "").strip())
+__all__ = ["DiscordService", "configured", "start"]
 
 
 @dataclass
 class DiscordService:
-    client: RedflagClient
+    client: RedflagClient | RedflagShardedClient
     notifier: DiscordNotifier
     task: asyncio.Task | None = None
     name: str = field(default="discord")
@@ -54,8 +55,9 @@ def _report_end(task: asyncio.Task) -> None:
 
 async def start(core: "Core", env: Mapping[str, str], **client_options: Any) -> DiscordService:
     """Log in and connect in the background; returns once logged in (commands arrive after READY)."""
+    chosen = shards.from_env(env)  # ShardSettingsError before anything connects
     endpoints.apply(env)
-    client = RedflagClient(core, **client_options)
+    client = make_client(core, chosen, **client_options)
     token = env["DISCORD_TOKEN"].strip()
     try:
         await client.login(token)

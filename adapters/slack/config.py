@@ -85,3 +85,12 @@ def configured(env: Mapping[str, str]) -> bool:
     if c.bot_token:
         return bool(c.signing_secret or c.app_token)
     return False
+
+
+def incomplete(env: Mapping[str, str]) -> str | None:
+    """Why Slack cannot be served although some of its settings are there (None when it can, or is not asked for)."""
+    if configured(env):
+        return None
+    if (env.get("SLACK_CLIENT_ID") or env.get("SLACK_BOT_TOKEN")) and not (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
+        return "Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) as well"
+    return None

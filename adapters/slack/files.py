@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
-from adapters.slack import render, teams
+from adapters.slack import delivery, render, teams
 from bot.events import Upload
 from bot.importing.progress import REPORTER
 from bot.importing.reader import MAX_BYTES
 
 if TYPE_CHECKING:
-    from adapters.slack.app import SlackBridge
+    from adapters.slack.bridge import SlackBridge
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ async def import_file(bridge: "SlackBridge", client, token: str | None, who: tea
     url = f.get("url_private_download") or f.get("url_private")
     if not url:
         return
-    posted = await bridge.safe(client.chat_postMessage(channel=channel, text=t("slack.import_reading", file=name)), "chat.postMessage")
+    posted = await delivery.safe(client.chat_postMessage(channel=channel, text=t("slack.import_reading", file=name)), "chat.postMessage")
     ts = posted["ts"] if posted else None
     try:
         size = int(f.get("size") or 0)
@@ -90,7 +90,7 @@ async def import_file(bridge: "SlackBridge", client, token: str | None, who: tea
             return
         last[0] = now
         text = t("slack.import_progress", file=name, percent=100 * done // max(total, 1))
-        asyncio.run_coroutine_threadsafe(bridge.safe(client.chat_update(channel=channel, ts=ts, text=text), "chat.update"), loop)
+        asyncio.run_coroutine_threadsafe(delivery.safe(client.chat_update(channel=channel, ts=ts, text=text), "chat.update"), loop)
 
     event = Upload(address, name, data, request_id=f"slack-file:{f.get('id')}", size=size or None)
 
@@ -110,9 +110,9 @@ async def _show(bridge: "SlackBridge", client, channel: str, ts: str | None, mes
     for i, message in enumerate(messages):
         blocks = message.blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": message.text}}]
         if i == 0 and ts:
-            await bridge.safe(client.chat_update(channel=channel, ts=ts, text=message.text, blocks=blocks), "chat.update")
+            await delivery.safe(client.chat_update(channel=channel, ts=ts, text=message.text, blocks=blocks), "chat.update")
         else:
-            await bridge.safe(client.chat_postMessage(channel=channel, text=message.text, blocks=blocks), "chat.postMessage")
+            await delivery.safe(client.chat_postMessage(channel=channel, text=message.text, blocks=blocks), "chat.postMessage")
 
 
 # -- /invoice import with no file: a modal with a file input -------------------------
@@ -147,7 +147,7 @@ def import_modal(t, channel: str | None) -> dict:
 async def open_modal(bridge: "SlackBridge", ack, body: dict, client, context) -> None:
     await ack()
     address = await bridge.address(client, teams.resolve(body, context), body.get("channel_id"))
-    await bridge.safe(client.views_open(trigger_id=body["trigger_id"], view=import_modal(bridge.t(address), body.get("channel_id"))), "views.open")
+    await delivery.safe(client.views_open(trigger_id=body["trigger_id"], view=import_modal(bridge.t(address), body.get("channel_id"))), "views.open")
 
 
 def submitted(bridge: "SlackBridge"):
@@ -159,12 +159,12 @@ def submitted(bridge: "SlackBridge"):
         files = ((values.get("file") or {}).get("file") or {}).get("files") or []
         token = getattr(context, "bot_token", None) or client.token
         address = await bridge.address(client, who, None)
-        opened = await bridge.safe(client.conversations_open(users=user), "conversations.open")
+        opened = await delivery.safe(client.conversations_open(users=user), "conversations.open")
         if opened is None:
             return
         channel = opened["channel"]["id"]
         if not files:
-            await bridge.direct(client, address, [render.Message(bridge.t(address)("import.how_to_send"), [])])
+            await delivery.direct(client, address, [render.Message(bridge.t(address)("import.how_to_send"), [])])
             return
         for f in files[:1]:
             await import_file(bridge, client, token, who, channel, f)

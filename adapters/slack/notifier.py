@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import api_error, retry_after
 from adapters.slack.oauth import BotTokens, NotInstalled
-from bot.notify import Delivery, DeliveryFailed, Recipient
+from bot.notify import Delivery, DeliveryFailed, Reason, Recipient
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -55,16 +55,28 @@ PERMANENT = frozenset(
 )
 
 
+#: Slack errors in the core's words (`bot.notify.Reason`); any other is OTHER, shown with Slack's code.
+REASONS: dict[str, Reason] = {
+    "not_found": Reason.NOT_FOUND,
+    "channel_not_found": Reason.NOT_FOUND,
+    "user_not_found": Reason.NOT_FOUND,
+    "invalid_auth": Reason.ACCESS_REVOKED,
+    "token_revoked": Reason.ACCESS_REVOKED,
+    "account_inactive": Reason.ACCESS_REVOKED,
+}
+
+
 def delivery_failure(err: BaseException) -> DeliveryFailed:
     code = api_error(err)
     if isinstance(err, SlackApiError):
         response = err.response
         if code == "ratelimited" or getattr(response, "status_code", 0) == 429:
-            return DeliveryFailed("ratelimited", retry_after=retry_after(dict(getattr(response, "headers", {}) or {})))
+            return DeliveryFailed("ratelimited", retry_after=retry_after(dict(getattr(response, "headers", {}) or {})),
+                                  kind=Reason.RATE_LIMITED)
         if getattr(response, "status_code", 200) >= 500:
-            return DeliveryFailed("network")  # Slack's side failed; the scheduler tries again
-        return DeliveryFailed(code, permanent=code in PERMANENT)
-    return DeliveryFailed("network")
+            return DeliveryFailed("network", kind=Reason.NETWORK)  # Slack's side failed; the scheduler tries again
+        return DeliveryFailed(code, permanent=code in PERMANENT, kind=REASONS.get(code, Reason.OTHER))
+    return DeliveryFailed("network", kind=Reason.NETWORK)
 
 
 EVENT_TYPE = "redflag_reminder"
@@ -119,7 +131,7 @@ class SlackNotifier:
             token = await self.tokens.token(recipient.workspace)
         except NotInstalled:
             log.warning("DM to %s/%s not sent: app not installed there", recipient.workspace, recipient.user)
-            raise DeliveryFailed("not_installed", permanent=True) from None
+            raise DeliveryFailed("not_installed", permanent=True, kind=Reason.NOT_INSTALLED) from None
         except SlackClientError as err:
             raise delivery_failure(err) from None
         client = AsyncWebClient(token=token, base_url=self.api_url, timeout=self.timeout, retry_handlers=[],
@@ -169,7 +181,7 @@ class SlackNotifier:
             raise failure from None
         except aiohttp.ClientConnectorError as err:  # never reached Slack: nothing was sent
             log.warning("DM to %s/%s failed: %s", recipient.workspace, recipient.user, type(err).__name__)
-            raise DeliveryFailed("network") from None
+            raise DeliveryFailed("network", kind=Reason.NETWORK) from None
         except (aiohttp.ClientError, asyncio.TimeoutError) as err:
             log.warning("DM to %s/%s: no answer (%s)", recipient.workspace, recipient.user, type(err).__name__)
             raise DeliveryFailed("no answer from Slack", unknown=posting) from None

@@ -6,7 +6,8 @@ store's `request_answers` table and stores its answer when done; a copy that
 arrives meanwhile waits for that answer (polling the row, so it works across
 processes), and a later one gets it at once. Writes are also keyed on the
 request id in their own tables, so even a copy that runs again after a crash
-writes nothing twice.
+writes nothing twice. The looking up and remembering is the core's
+(`bot/answers.py`); this module decides when to wait and on which thread.
 
 A command known to be short (`bot/lanes.py`) runs inline on the event loop in
 ONE transaction that reads the key, runs the core (its writes nest as
@@ -25,9 +26,10 @@ import logging
 import time
 from concurrent.futures import Executor
 from datetime import datetime, timezone
-from typing import Callable, Sequence
+from typing import Callable
 
-from bot import lanes, reply_codec
+from bot import lanes
+from bot.answers import Answers
 from bot.events import Event
 from bot.replies import Reply
 
@@ -38,15 +40,6 @@ ANSWER_TTL = 3600.0
 #: A running copy older than this is taken to have died with its process.
 STALE_AFTER = 30.0
 POLL = 0.05
-
-
-def remember(replies: Sequence[Reply]) -> bool:
-    """Whether a retry should get these replies again instead of asking the core.
-
-    Refusals are not kept (the user corrects and sends again), nor files
-    (exports can be large and a second export writes nothing).
-    """
-    return not any(r.form_errors or r.files for r in replies)
 
 
 def request_key(*parts: object) -> str:
@@ -61,8 +54,9 @@ def request_key(*parts: object) -> str:
 
 
 class RetryMemory:
-    def __init__(self, store, worker: Executor, handle: Callable[[Event], list[Reply]], clock: Callable[[], datetime] | None = None) -> None:
-        self.store = store
+    def __init__(self, answers: Answers, worker: Executor, handle: Callable[[Event], list[Reply]],
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.answers = answers
         self.worker = worker
         self.handle = handle
         self.clock = clock or (lambda: datetime.now(timezone.utc))
@@ -95,55 +89,43 @@ class RetryMemory:
 
     def _once(self, workspace: str, key: str, event: Event, ttl: float, force: bool) -> list[Reply] | None:
         """Look up, run and remember in one transaction; None while another copy is running."""
-        requests = self.store.requests
-        now = self.clock()
-        with self.store.database.transaction():
-            claim = requests.peek(workspace, key, now, stale_after=STALE_AFTER)
-            if claim.action == "done" and claim.answer is not None:
-                log.info("repeated Slack request answered from the retry memory")
-                return reply_codec.loads(claim.answer)
-            if claim.action == "wait" and not force:
-                return None
-            replies = self.handle(event)
-            if remember(replies):
-                requests.keep(workspace, key, reply_codec.dumps(replies), now, ttl)
+        outcome = self.answers.once(workspace, key, event, self.clock(), ttl=ttl, stale_after=STALE_AFTER,
+                                    force=force, purge=self._finished % 500 == 0)
+        if outcome.action == "done":
+            log.info("repeated Slack request answered from the retry memory")
+        elif outcome.action == "run":
             self._finished += 1
-            if self._finished % 500 == 1:
-                requests.purge(now)
-        return replies
+        return outcome.answer
 
     # -- slow commands, buttons, forms: a thread of the pool, claim / finish ---
     async def threaded(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
         loop = asyncio.get_running_loop()
         if key is None:
             return await loop.run_in_executor(self.worker, self.handle, event)
-        requests = self.store.requests
+        answers = self.answers
         deadline = time.monotonic() + STALE_AFTER
         while True:
             try:
-                claim = await self._db(requests.claim, workspace, key, self.clock(), ttl=ttl, stale_after=STALE_AFTER)
+                claim = await self._db(answers.claim, workspace, key, self.clock(), ttl=ttl, stale_after=STALE_AFTER)
             except Exception as err:  # e.g. a full disk: the core answers (and says so) without the memory
                 log.error("retry memory unavailable: %s", type(err).__name__)
                 return await loop.run_in_executor(self.worker, self.handle, event)
             if claim.action == "done" and claim.answer is not None:
                 log.info("repeated Slack request answered from the retry memory")
-                return reply_codec.loads(claim.answer)
+                return claim.answer
             if claim.action == "run" or time.monotonic() > deadline:
                 break
             await asyncio.sleep(POLL)
         try:
             replies = await loop.run_in_executor(self.worker, self.handle, event)
         except BaseException:
-            await self._db(requests.release, workspace, key)
+            await self._db(answers.release, workspace, key)
             raise
         try:
-            if remember(replies):
-                await self._db(requests.finish, workspace, key, reply_codec.dumps(replies), self.clock(), ttl)
-            else:
-                await self._db(requests.release, workspace, key)
+            await self._db(answers.finish, workspace, key, replies, self.clock(), ttl)
             self._finished += 1
             if self._finished % 500 == 1:
-                await self._db(requests.purge, self.clock())
+                await self._db(answers.purge, self.clock())
         except Exception as err:  # the answer still goes out; a retry finds the writes keyed anyway
             log.error("retry memory not updated: %s", type(err).__name__)
         return replies

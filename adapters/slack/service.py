@@ -1,7 +1,7 @@
 """Serving Slack on the shared asyncio loop: aiohttp's runner for HTTP, Bolt's handler for Socket Mode.
 
 `start()` returns once the server listens (or the socket is connected), so
-`bot/cli.py` can start Discord and the scheduler on the same loop beside it.
+`redflag/cli.py` can start Discord and the scheduler on the same loop beside it.
 Routes: `POST /slack/events` (commands, interactivity and events; HTTP mode
 only), `GET /slack/install` and `GET /slack/oauth_redirect` (OAuth mode),
 `GET /healthz` (always).
@@ -23,7 +23,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from adapters.slack import oauth, redact
-from adapters.slack.app import SlackBridge, build_app
+from adapters.slack.app import build_app
+from adapters.slack.bridge import SlackBridge
 from adapters.slack.config import SlackConfig, configured
 from adapters.slack.notifier import SlackNotifier
 from bot.core import Core
@@ -112,7 +113,7 @@ def web_application(app: AsyncApp, core: Core, config: SlackConfig) -> web.Appli
 
     async def healthz(request: web.Request) -> web.Response:
         try:
-            core.store.database.one("SELECT 1 AS ok")
+            core.ping()
         except Exception as err:  # the process is up but cannot serve
             return web.json_response({"ok": False, "error": type(err).__name__}, status=503)
         return web.json_response(
@@ -180,7 +181,7 @@ async def start(core: Core, env: Mapping[str, str]) -> SlackService:
     app, bridge = build_app(core, config, installation_store=installations)
     tokens: oauth.BotTokens
     if installations is not None:
-        tokens = oauth.StoredTokens(config, installations, route=lambda w: core.store.routes.installation_for("slack", w))
+        tokens = oauth.StoredTokens(config, installations, route=lambda w: core.routing.installation_for("slack", w))
     else:
         tokens = oauth.FixedToken(config.bot_token or "")
     notifier = SlackNotifier(config.api_url, tokens)

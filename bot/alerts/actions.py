@@ -12,7 +12,6 @@ from bot import registry
 from bot.alerts import rules
 from bot.alerts.render import CLAUSE_TEXTS
 from bot.context import Context
-from bot.parser import Token
 from bot.registry import action
 from bot.replies import Reply
 
@@ -38,9 +37,7 @@ def alert_button(ctx: Context, action_id: str) -> list[Reply]:
     if client is None:
         return [Reply(text=ctx.t("alert.client_gone"), is_error=True)]
     if verb == "show":
-        from bot.commands.client import show
-
-        return show(ctx, "", [Token(client.name, 0, len(client.name), True)])
+        return registry.run_typed(ctx, "client", "show", (("client", client.name),))
     if verb == "fire":
         from bot.dialogue import start_for
 

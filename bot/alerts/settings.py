@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from storage.alerts import AlertSettings
 
 OPTIONS = {"alerts", "digest"}
+#: Each digest day's name where it is offered as a choice (Discord's `digest` option).
+DAY_LABELS: dict[str, str] = {
+    "monday": "alert.day.monday",
+    "tuesday": "alert.day.tuesday",
+    "wednesday": "alert.day.wednesday",
+    "thursday": "alert.day.thursday",
+    "friday": "alert.day.friday",
+    "saturday": "alert.day.saturday",
+    "sunday": "alert.day.sunday",
+}
 
 
 def _words(ctx: "Context", key: str) -> set[str]:

@@ -1,17 +1,17 @@
-"""`/client add|list|show|pause|resume|export|report`; rename|merge|delete|set in client_fix.py."""
+"""`/client add|list|show|pause|resume|contact`; export in client_export.py, report in client_report.py, rename|merge|delete|set in client_fix.py."""
 from __future__ import annotations
 
 import re
 
 from bot import fmt, kinds
-from bot.commands import client_export, client_report
-from bot.commands.common import dispatch
 from bot.context import Context
+from bot.declare import CHOICE, CLIENT, CURRENCY, DATE, INTEGER, TEXT, Args, Option
+from bot.declare import Choice as DeclaredChoice
 from bot.errors import UserError
 from bot.money import default_currency, totals
 from bot.parsing.names import similar_client
-from bot.parser import Token, clean_name, clean_text, find_client, parse_currency, parse_date, parse_int, split_options
-from bot.registry import command
+from bot.parser import clean_name, clean_text, find_client, parse_currency, parse_date
+from bot.registry import group
 from bot.replies import Field, Reply
 from bot.scoring import average_days_late, trouble_score
 from bot.standings import standings
@@ -23,56 +23,43 @@ SHOW_EVENTS = 25
 MAX_CONTACT = 120
 
 
-def contact(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+CLIENT_GROUP = group(
+    "client", "usage.client",
+    order=("add", "list", "show", "export", "report", "pause", "resume", "contact", "rename", "merge", "delete", "set"),
+)
+#: The client a subcommand is about: every word left in the text, or Discord's option with the names offered.
+THE_CLIENT = Option("client", CLIENT, required=True, positional=True, rest=True)
+ONE_CLIENT = Option("client", CLIENT, required=True, positional=True)  # the first word only (another follows)
+TERMS = Option("terms", INTEGER, low=0, high=365)
+
+
+@CLIENT_GROUP.sub("contact", usage="usage.client_contact", help=("help.client_contact",), options=(
+    ONE_CLIENT, Option("contact", TEXT, positional=True, rest=True, length=(1, MAX_CONTACT))))
+def contact(ctx: Context, args: Args) -> list[Reply]:
     """`/client contact <client> [<person>]`: who letters are addressed to; no person: the company itself."""
     usage = "usage.client_contact"
-    if not tokens:
+    if "client" not in args:
         raise UserError("error.client_missing", usage=usage)
-    client = find_client(ctx, tokens[0].value, usage)
-    person = clean_text(" ".join(t.value for t in tokens[1:]).strip(), "contact", MAX_CONTACT, usage)
+    client = find_client(ctx, args.text("client"), usage)
+    person = clean_text(args.text("contact").strip(), "contact", MAX_CONTACT, usage)
     client = ctx.store.clients.set_contact(ctx.owner, client.id, person or None)
     if client.contact:
         return [Reply(text=ctx.t("client.contact_set", name=client.name, contact=client.contact))]
     return [Reply(text=ctx.t("client.contact_cleared", name=client.name))]
 
 
-@command("client")
-def client_command(ctx: Context, text: str) -> list[Reply]:
-    return dispatch(
-        ctx,
-        text,
-        {
-            "add": add,
-            "list": list_clients,
-            "show": show,
-            "pause": pause,
-            "resume": resume,
-            "export": client_export.export_client,
-            "report": client_report.client_report,
-            "contact": contact,
-            **_corrections(),
-        },
-        usage="usage.client",
-    )
-
-
-def _corrections() -> dict:
-    """`rename`, `merge`, `delete` and `set` (issue 19), in bot/commands/client_fix.py."""
-    from bot.commands import client_fix
-
-    return {"rename": client_fix.rename, "merge": client_fix.merge, "delete": client_fix.delete, "set": client_fix.set_options}
-
-
-def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("add", usage="usage.client_add", help=("help.client_add",), options=(
+    Option("name", TEXT, required=True, positional=True, rest=True, length=(1, 120)), TERMS, Option("currency", CURRENCY),
+    Option("email", TEXT, length=(3, 254)), Option("contact", TEXT, length=(1, MAX_CONTACT))))
+def add(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_add"
-    parsed = split_options(tokens, {"terms", "currency", "email", "contact"}, usage)
-    name = clean_name(" ".join(t.value for t in parsed.args), usage)
-    terms = parse_int(parsed.options["terms"], "terms", 0, 365, usage) if "terms" in parsed.options else 30
-    currency = parse_currency(parsed.options["currency"], usage) if "currency" in parsed.options else default_currency(ctx)
-    email = parsed.options.get("email")
+    name = clean_name(args.text("name"), usage)
+    terms = args.integer("terms", 30)
+    currency = parse_currency(args.text("currency"), usage) if "currency" in args else default_currency(ctx)
+    email = args.text("email") if "email" in args else None
     if email is not None and not EMAIL.fullmatch(email):
         raise UserError("error.bad_email", usage=usage, email=email)
-    person = clean_text(parsed.options["contact"], "contact", MAX_CONTACT, usage) if parsed.options.get("contact") else None
+    person = clean_text(args.text("contact"), "contact", MAX_CONTACT, usage) if args.text("contact") else None
     similar = similar_client(ctx.store.clients.list(ctx.owner), name, ctx.language)
     if similar is not None and similar.name.casefold() != name.casefold():
         raise UserError("error.client_similar", usage="usage.client_show", name=name, existing=similar.name)
@@ -96,16 +83,31 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     ]
 
 
-def list_clients(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+#: How each order of `/client list sort=…` is named where it is offered as a choice.
+SORT_LABELS: dict[str, str] = {
+    "owed": "discord.sort.owed",
+    "trouble": "discord.sort.trouble",
+    "late": "discord.sort.late",
+    "name": "discord.sort.name",
+}
+
+
+def _sorts() -> tuple[DeclaredChoice, ...]:
+    """`/client list sort=…`: by amount owed, trouble, lateness or name."""
+    from bot.sorting import SORTS
+
+    return tuple(DeclaredChoice(order, SORT_LABELS[order]) for order in SORTS)
+
+
+@CLIENT_GROUP.sub("list", usage="usage.client_list_sort", help=("help.client_list",), slow=True,
+        options=(Option("sort", CHOICE, choices=_sorts),))
+def list_clients(ctx: Context, args: Args) -> list[Reply]:
     from bot.sorting import SORTS, sort_standings
 
     usage = "usage.client_list_sort"
-    parsed = split_options(tokens, {"sort"}, usage)
-    if parsed.args:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args))
-    order = parsed.options.get("sort", "name").casefold()
+    order = args.text("sort", "name").casefold()
     if order not in SORTS:
-        raise UserError("error.bad_sort", usage=usage, value=parsed.options["sort"], choices=", ".join(SORTS))
+        raise UserError("error.bad_sort", usage=usage, value=args.text("sort"), choices=", ".join(SORTS))
     rows = sort_standings(ctx, standings(ctx), order)
     if not rows:
         return [Reply(text=ctx.t("client.none"), context=ctx.t("client.none_hint"))]
@@ -125,9 +127,10 @@ def list_clients(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
     return [Reply(title=ctx.t.n("client.list_title", len(rows)), lines=tuple(lines), context=ctx.t("client.list_legend"))]
 
 
-def show(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("show", usage="usage.client_show", help=("help.client_show",), slow=True, options=(THE_CLIENT,))
+def show(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_show"
-    client = find_client(ctx, " ".join(t.value for t in tokens), usage)
+    client = find_client(ctx, args.text("client"), usage)
     invoices = ctx.store.invoices.list(ctx.owner, client.id)
     # Kinds and times only: the notes come once, through the timeline below.
     marks = ctx.store.incidents.kinds_for_client(ctx.owner, client.id)
@@ -193,26 +196,25 @@ def _since(ctx: Context, client, invoices) -> "date":
     return client_since(client, invoices, ctx.store.incidents.earliest_for_client(ctx.owner, client.id), ctx.tz)
 
 
-def pause(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("pause", usage="usage.client_pause", help=("help.client_pause",),
+        options=(THE_CLIENT, Option("until", DATE, spans=True)))
+def pause(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_pause"
-    parsed = split_options(tokens, {"until"}, usage, dates={"until"}, language=ctx.language)
-    client = find_client(ctx, " ".join(t.value for t in parsed.args), usage)
-    until = parse_date(parsed.options["until"], ctx.today, usage, ctx.language, ctx.address.locale) if "until" in parsed.options else None
+    client = find_client(ctx, args.text("client"), usage)
+    until = parse_date(args.text("until"), ctx.today, usage, ctx.language, ctx.address.locale) if "until" in args else None
     if until is not None and until <= ctx.today:
-        raise UserError("error.date_not_future", usage=usage, date=parsed.options["until"])
+        raise UserError("error.date_not_future", usage=usage, date=args.text("until"))
     ctx.store.clients.set_paused(ctx.owner, client.id, True, until)
     if until:
         return [Reply(text=ctx.t("client.paused_until_date", name=client.name, until=fmt.day(ctx.language, until)))]
     return [Reply(text=ctx.t("client.paused", name=client.name))]
 
 
-def resume(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("resume", usage="usage.client_resume", help=("help.client_pause",), options=(THE_CLIENT,))
+def resume(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_resume"
-    client = find_client(ctx, " ".join(t.value for t in tokens), usage)
+    client = find_client(ctx, args.text("client"), usage)
     if not client.paused:
         return [Reply(text=ctx.t("client.not_paused", name=client.name))]
     ctx.store.clients.set_paused(ctx.owner, client.id, False, None)
     return [Reply(text=ctx.t("client.resumed", name=client.name))]
-
-
-

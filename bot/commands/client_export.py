@@ -1,18 +1,26 @@
 """`/client export <name>`: the Markdown dossier and the CSV of one client (the files are built in `bot/export.py`)."""
 from __future__ import annotations
 
+from bot.commands.client import CLIENT_GROUP, THE_CLIENT
 from bot.context import Context
+from bot.declare import Args
 from bot.export import Dossier, slug
-from bot.parser import Token, find_client
+from bot.parser import find_client
 from bot.replies import Attachment, Reply
 from storage.records import Client
 
 USAGE = "export.usage"
 
 
-def export_client(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("export", usage=USAGE, help=("help.client_export",), slow=True, long=True, options=(THE_CLIENT,))
+def export(ctx: Context, args: Args) -> list[Reply]:
     """`/client export <name>`: the whole rest is the client's name, quoted or not."""
-    return export_for(ctx, find_client(ctx, " ".join(tok.value for tok in tokens), USAGE))
+    return export_client(ctx, args.text("client"))
+
+
+def export_client(ctx: Context, name: str) -> list[Reply]:
+    """The export of the client the user named."""
+    return export_for(ctx, find_client(ctx, name, USAGE))
 
 
 def export_for(ctx: Context, client: Client) -> list[Reply]:

@@ -15,8 +15,9 @@ from bot import fmt
 from bot.typed import read_amount
 from bot.context import Context
 from bot.errors import UserError
-from bot.commands.client import MAX_CONTACT
-from bot.parser import Token, clean_name, clean_text, find_client, parse_currency, parse_int, split_options
+from bot.commands.client import CLIENT_GROUP, MAX_CONTACT, ONE_CLIENT, TERMS, THE_CLIENT
+from bot.declare import CLIENT, CURRENCY, TEXT, Args, Option
+from bot.parser import clean_name, clean_text, find_client, parse_currency
 from bot.registry import action
 from bot.replies import Choice, Field, Reply
 from storage.client_settings import LateFee
@@ -27,18 +28,19 @@ _PERCENT = re.compile(r"\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*")
 _NONE_WORDS = {"none", "off", "default", "-", "geen", "yok", "không"}
 
 
-def _two_names(ctx: Context, tokens: list[Token], usage: str) -> tuple[Client, str]:
-    if len(tokens) < 2:
+def _two_names(ctx: Context, args: Args, second: str, usage: str) -> tuple[Client, str]:
+    # words after the second name were refused by the grammar (error.extra_words)
+    if "client" not in args or second not in args:
         raise UserError("error.two_names", usage=usage)
-    if len(tokens) > 2:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in tokens[2:]))
-    return find_client(ctx, tokens[0].value, usage), tokens[1].value
+    return find_client(ctx, args.text("client"), usage), args.text(second)
 
 
 # -- rename --------------------------------------------------------------------
-def rename(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("rename", usage="usage.client_rename", help=("help.client_fix",), options=(
+    ONE_CLIENT, Option("new_name", TEXT, required=True, positional=True, length=(1, 120))))
+def rename(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_rename"
-    client, new = _two_names(ctx, tokens, usage)
+    client, new = _two_names(ctx, args, "new_name", usage)
     new = clean_name(new, usage)
     if new == client.name:
         return [Reply(text=ctx.t("client.rename_same", name=client.name))]
@@ -51,20 +53,7 @@ def rename(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
 
 # -- merge ---------------------------------------------------------------------
 def _counts(ctx: Context, client: Client) -> dict[str, int]:
-    db, o = ctx.store.database, (ctx.owner.workspace, ctx.owner.user, client.id)
-
-    def n(sql: str) -> int:
-        row = db.one(sql, o)
-        return int(row["n"]) if row else 0
-
-    return {
-        "incidents": n("SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? AND deleted_at IS NULL"),
-        "invoices": n("SELECT count(*) AS n FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ? AND status != 'deleted'"),
-        "payments": n("SELECT count(*) AS n FROM payments p JOIN invoices i ON i.id = p.invoice_id"
-                      " WHERE p.workspace = ? AND p.owner = ? AND i.client_id = ?"),
-        "reminders": n("SELECT count(*) AS n FROM nudge_ledger WHERE workspace = ? AND owner = ? AND client_id = ?"),
-        "dialogues": n("SELECT count(*) AS n FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ?"),
-    }
+    return ctx.store.corrections.on_file(ctx.owner, client.id)
 
 
 #: What a client's records are counted as, per kind of record.
@@ -82,9 +71,11 @@ def counts_text(ctx: Context, counts: dict[str, int]) -> str:
     return ", ".join(parts) if parts else ctx.t("client.count.nothing")
 
 
-def merge(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("merge", usage="usage.client_merge", help=("help.client_fix",), options=(
+    ONE_CLIENT, Option("into", CLIENT, required=True, positional=True)))
+def merge(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_merge"
-    source, into_name = _two_names(ctx, tokens, usage)
+    source, into_name = _two_names(ctx, args, "into", usage)
     into = find_client(ctx, into_name, usage)
     if into.id == source.id:
         raise UserError("error.merge_same", usage=usage, name=source.name)
@@ -114,9 +105,10 @@ def do_merge(ctx: Context, source_id: int, into_id: int) -> list[Reply]:
 
 
 # -- delete --------------------------------------------------------------------
-def delete(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("delete", usage="usage.client_delete", help=("help.client_fix",), options=(THE_CLIENT,))
+def delete(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_delete"
-    client = find_client(ctx, " ".join(t.value for t in tokens), usage)
+    client = find_client(ctx, args.text("client"), usage)
     counts = _counts(ctx, client)
     return [
         Reply(
@@ -163,25 +155,27 @@ def late_fee_text(ctx: Context, fee: LateFee | None) -> str:
     return fmt.money(ctx.language, fee.fixed_minor or 0, fee.currency or "EUR")
 
 
-def set_options(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@CLIENT_GROUP.sub("set", usage="usage.client_set", help=("help.client_set",), options=(
+    THE_CLIENT, Option("late_fee", TEXT, length=(1, 20)), TERMS, Option("currency", CURRENCY),
+    Option("contact", TEXT, discord=False)))  # `contact=` with nothing after it: letters go to the company
+def set_options(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_set"
-    parsed = split_options(tokens, {"late_fee", "terms", "currency", "contact"}, usage)
-    client = find_client(ctx, " ".join(t.value for t in parsed.args), usage)
-    if not parsed.options:
+    client = find_client(ctx, args.text("client"), usage)
+    if not args.options("late_fee", "terms", "currency", "contact"):
         return [settings_reply(ctx, client, ctx.t("client.settings_title", name=client.name))]
     changes: dict = {}
-    if "terms" in parsed.options:
-        changes["terms_days"] = parse_int(parsed.options["terms"], "terms", 0, 365, usage)
-    if "currency" in parsed.options:
-        changes["currency"] = parse_currency(parsed.options["currency"], usage)
+    if "terms" in args:
+        changes["terms_days"] = args.integer("terms")
+    if "currency" in args:
+        changes["currency"] = parse_currency(args.text("currency"), usage)
     currency = changes.get("currency", client.currency)
-    fee_given = "late_fee" in parsed.options
-    fee = parse_late_fee(ctx, parsed.options["late_fee"], currency, usage) if fee_given else None
+    fee_given = "late_fee" in args
+    fee = parse_late_fee(ctx, args.text("late_fee"), currency, usage) if fee_given else None
     before_fee = ctx.store.client_settings.late_fee(ctx.owner, client.id)
     extra_before = {"late_fee": late_fee_text(ctx, before_fee)} if fee_given else {}
     extra_after = {"late_fee": late_fee_text(ctx, fee)} if fee_given else {}
-    contact_given = "contact" in parsed.options  # `contact=` (empty: letters go to the company)
-    person = clean_text(parsed.options["contact"].strip(), "contact", MAX_CONTACT, usage) if contact_given else ""
+    contact_given = "contact" in args  # `contact=` (empty: letters go to the company)
+    person = clean_text(args.text("contact").strip(), "contact", MAX_CONTACT, usage) if contact_given else ""
     if contact_given:
         extra_before["contact"], extra_after["contact"] = client.contact or "", person
     with ctx.store.database.transaction():

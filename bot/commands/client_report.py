@@ -5,9 +5,9 @@ words `bot/report/text.py`; this module reads the store and answers.
 """
 from __future__ import annotations
 
+from bot.commands.client import CLIENT_GROUP
 from bot.context import Context
-from bot.errors import UserError
-from bot.parser import Token
+from bot.declare import Args
 from bot.replies import Attachment, Reply
 from bot.report import text as report_text
 from bot.report.pareto import pareto
@@ -16,10 +16,10 @@ from bot.standings import troubles
 USAGE = "report.usage"
 
 
-def client_report(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
-    """`/client report` takes no words after it."""
-    if rest.strip():
-        raise UserError("report.extra_words", usage=USAGE, words=rest.strip())
+@CLIENT_GROUP.sub("report", usage=USAGE, help=("help.client_report",), slow=True, long=True,
+                  extra_words="report.extra_words")
+def client_report(ctx: Context, args: Args) -> list[Reply]:
+    """`/client report`: words after `report` were refused by the grammar (report.extra_words)."""
     rows = troubles(ctx)
     if not rows:
         return [Reply(text=ctx.t("report.no_clients"), context=ctx.t("report.no_clients_hint"))]

@@ -6,24 +6,24 @@ The command's grammar is here; the conversation itself is `bot/dialogue/`
 from __future__ import annotations
 
 from bot.context import Context
+from bot.declare import CLIENT, Args, Option
 from bot.dialogue import flow
 from bot.dialogue.states import PREFIX
 from bot.errors import UserError
-from bot.parser import find_client, tokenize
+from bot.parser import find_client
 from bot.registry import action, command
 from bot.replies import Reply
 
 USAGE = "dialogue.usage"
 
 
-@command("fire")
-def fire_command(ctx: Context, text: str) -> list[Reply]:
+@command("fire", usage=USAGE, help=("help.fire",),
+         options=(Option("client", CLIENT, required=True, positional=True, rest=True),))
+def fire_command(ctx: Context, args: Args) -> list[Reply]:
     """`/fire <client>`: the whole rest is the client's name, quoted or not."""
-    tokens = tokenize(text)
-    if not tokens:
+    if "client" not in args:
         raise UserError("error.client_missing", usage=USAGE)
-    client = find_client(ctx, " ".join(t.value for t in tokens), USAGE)
-    return flow.start_for(ctx, client)
+    return flow.start_for(ctx, find_client(ctx, args.text("client"), USAGE))
 
 
 @action(PREFIX)

@@ -23,36 +23,65 @@ from bot.events import Capture
 from bot.parsing.ask import Ambiguous
 from bot.kinds import KINDS, NAMES, SENTENCES
 from bot.parser import MAX_NOTE, clean_text, find_client, kind_words, parse_date, parse_kind, tokenize
-from bot.registry import command, event, form
+from bot.declare import CHOICE, CLIENT, DATE, TEXT, Args
+from bot.declare import Option as Param  # bot.replies.Option is a form's choice
+from bot.declare import Choice as DeclaredChoice
+from bot.registry import event, form, group
 from bot.replies import Form, FormField, Option, Reply
 
 FORM_ID = "incident"
 
 
-@command("incident")
-def incident_command(ctx: Context, text: str) -> list[Reply]:
-    # Only the client and the kind are tokens: the note after them is free text, so a quote
-    # the note opens and never closes ("he said “fine") is kept, not refused.
+def _route(ctx: Context, text: str) -> tuple[str, str]:
+    """`list`, `edit` and `delete` are subcommands unless a client of that name is on file; anything else logs."""
     tokens = tokenize(text, limit=2)
     if not tokens:
-        return [incident_form(ctx)]
+        return "log", ""
     head = tokens[0]
     if not head.quoted and head.value.lower() == "list" and ctx.store.clients.by_name(ctx.owner, text.strip()) is None:
-        rest = text[head.end:].strip()
-        return list_incidents(ctx, " ".join(t.value for t in tokenize(rest)))
+        return "list", text[head.end:].strip()
     if not head.quoted and head.value.lower() in ("edit", "delete") and ctx.store.clients.by_name(ctx.owner, head.value) is None:
-        from bot.commands import incident_fix
+        return head.value.lower(), text[head.end:].strip()
+    return "log", text
 
-        rest = text[head.end:].strip()
-        return incident_fix.edit(ctx, rest) if head.value.lower() == "edit" else incident_fix.delete(ctx, rest)
-    if len(tokens) < 2:
-        client = find_client(ctx, head.value, "usage.incident")
+
+INCIDENT_GROUP = group("incident", "usage.incident", order=("log", "list", "edit", "delete"), route=_route, fallback="log")
+
+
+def _log_grammar(text: str, language: str) -> dict[str, object]:
+    """`<client> <kind> [note…]`: only the client and the kind are tokens. The note after them is free text,
+    so a quote the note opens and never closes ("he said “fine") is kept, not refused; `on=<date>` leads or ends it."""
+    tokens = tokenize(text, limit=2)
+    values: dict[str, object] = {}
+    if tokens:
+        values["client"] = tokens[0].value
+    if len(tokens) > 1:
+        values["kind"] = tokens[1].value
+        note, on_text = take_on(text[tokens[1].end:].strip())
+        values["note"] = note
+        if on_text:
+            values["on"] = on_text
+    return values
+
+
+def kind_choices() -> tuple[DeclaredChoice, ...]:
+    return tuple(DeclaredChoice(slug, SENTENCES[slug]) for slug in KINDS)
+
+
+@INCIDENT_GROUP.sub("log", usage="usage.incident", help=("help.incident",), grammar=_log_grammar, options=(
+    Param("client", CLIENT, positional=True),  # none: the form opens
+    Param("kind", CHOICE, positional=True, choices=kind_choices),
+    Param("note", TEXT, positional=True, rest=True, length=(1, MAX_NOTE)),
+    Param("on", DATE, description="discord.opt.occurred.desc")))
+def log_command(ctx: Context, args: Args) -> list[Reply]:
+    if "client" not in args:
+        return [incident_form(ctx)]
+    client = find_client(ctx, args.text("client"), "usage.incident")
+    if "kind" not in args:
         raise UserError("error.kind_missing", usage="usage.incident", name=client.name, kinds=kind_words(ctx.language))
-    client = find_client(ctx, head.value, "usage.incident")
-    kind = parse_kind(tokens[1].value, ctx.language)
-    note, on_text = take_on(text[tokens[1].end:].strip())
-    on = occurred_day(ctx, on_text, "usage.incident") if on_text else None
-    note = clean_text(note, "note", MAX_NOTE, "usage.incident")
+    kind = parse_kind(args.text("kind"), ctx.language)
+    on = occurred_day(ctx, args.text("on"), "usage.incident") if args.text("on") else None
+    note = clean_text(args.text("note"), "note", MAX_NOTE, "usage.incident")
     return log(ctx, client.id, client.name, kind, note, source="command", occurred_on=on)
 
 
@@ -124,8 +153,10 @@ def log(
     ]
 
 
-def list_incidents(ctx: Context, name: str) -> list[Reply]:
-    client = find_client(ctx, name, "usage.incident_list")
+@INCIDENT_GROUP.sub("list", usage="usage.incident_list", help=("help.incident_list",),
+                    options=(Param("client", CLIENT, required=True, positional=True, rest=True),))
+def list_incidents(ctx: Context, args: Args) -> list[Reply]:
+    client = find_client(ctx, args.text("client"), "usage.incident_list")
     incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
     if not incidents:
         return [Reply(text=ctx.t("incident.none", name=client.name), context=ctx.t("incident.none_hint", name=client.name))]

@@ -16,7 +16,10 @@ from bot.typed import read_date
 from bot.context import Context
 from bot.errors import UserError
 from bot.kinds import KINDS, NAMES
-from bot.parser import MAX_NOTE, Token, clean_text, parse_kind, split_options
+from bot.commands.incident import INCIDENT_GROUP, kind_choices
+from bot.declare import CHOICE, DATE, TEXT, Args
+from bot.declare import Option as Param  # bot.replies.Option is a form's choice
+from bot.parser import MAX_NOTE, clean_text, parse_kind
 from bot.registry import action, form
 from bot.replies import Choice, Form, FormField, Option, Reply
 from storage.corrections import incident_snapshot
@@ -62,20 +65,20 @@ def _client_name(ctx: Context, incident: Incident) -> str:
 
 
 # -- edit ------------------------------------------------------------------------
-def edit(ctx: Context, rest: str) -> list[Reply]:
-    usage = "usage.incident_edit"
-    from bot.parser import tokenize
+NUMBER = Param("number", TEXT, required=True, positional=True, length=(1, 12))
 
-    tokens: list[Token] = tokenize(rest)
-    parsed = split_options(tokens, {"kind", "note", "on"}, usage)
-    if not parsed.args:
+
+@INCIDENT_GROUP.sub("edit", usage="usage.incident_edit", help=("help.incident_fix",), options=(
+    NUMBER, Param("kind", CHOICE, choices=kind_choices), Param("note", TEXT, length=(1, MAX_NOTE)), Param("on", DATE)))
+def edit(ctx: Context, args: Args) -> list[Reply]:
+    usage = "usage.incident_edit"
+    if "number" not in args:
         raise UserError("error.incident_id_missing", usage=usage)
-    if len(parsed.args) > 1:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args[1:]))
-    incident = find_incident(ctx, parsed.args[0].value, usage)
-    if not parsed.options:
+    incident = find_incident(ctx, args.text("number"), usage)  # more words were refused by the grammar
+    options = args.options("kind", "note", "on")
+    if not options:
         return [edit_form(ctx, incident)]
-    changes = _changes(ctx, incident, parsed.options, usage)
+    changes = _changes(ctx, incident, options, usage)
     return apply_edit(ctx, incident, changes)
 
 
@@ -161,14 +164,10 @@ def edit_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
 
 
 # -- delete ----------------------------------------------------------------------
-def delete(ctx: Context, rest: str) -> list[Reply]:
-    from bot.parser import tokenize
-
+@INCIDENT_GROUP.sub("delete", usage="usage.incident_delete", help=("help.incident_fix",), options=(NUMBER,))
+def delete(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.incident_delete"
-    words = [t.value for t in tokenize(rest)]
-    if len(words) > 1:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(words[1:]))
-    return ask_delete(ctx, find_incident(ctx, words[0] if words else "", usage))
+    return ask_delete(ctx, find_incident(ctx, args.text("number"), usage))
 
 
 def ask_delete(ctx: Context, incident: Incident) -> list[Reply]:

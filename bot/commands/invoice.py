@@ -6,28 +6,20 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from bot import fmt
-from bot.commands.common import dispatch
 from bot.context import Context
 from bot.errors import UserError
 from bot.money import totals
+from bot.notify import Reason
 from bot.payments import CLOSED, record_payment
 from bot.snooze import snooze_invoice
 from bot.parsing.ask import Ambiguous
 from bot.parsing.examples import amount_example
 from bot.parsing.dates import day_count
 from bot.parsing.fold import loose_key
-from bot.parser import (
-    MAX_REF,
-    Token,
-    clean_text,
-    find_client,
-    parse_amount,
-    parse_currency,
-    parse_date,
-    parse_int,
-    split_options,
-)
-from bot.registry import command, form
+from bot.declare import AMOUNT, CLIENT, CURRENCY, DATE, FLAG, INTEGER, OPEN_INVOICE, TEXT, Args
+from bot.declare import Option as Param  # bot.replies.Option is a form's choice
+from bot.parser import MAX_REF, clean_text, find_client, parse_amount, parse_currency, parse_date, parse_int, tokenize
+from bot.registry import form, group
 from bot.replies import Field, Form, FormField, Option, Reply
 from bot.scoring import days_late
 from storage.invoices import DuplicateInvoice
@@ -36,41 +28,35 @@ from storage.records import Invoice
 FORM_ID = "invoice"
 
 
-@command("invoice")
-def invoice_command(ctx: Context, text: str) -> list[Reply]:
-    if not text.strip():
-        raise UserError("error.subcommand_missing", usage="usage.invoice", choices="add, paid, list, snooze, due, writeoff")
-    return dispatch(
-        ctx,
-        text,
-        {"add": add, "paid": paid, "list": list_invoices, "snooze": snooze, "due": change_due, "writeoff": write_off,
-         **_corrections()},
-        usage="usage.invoice",
-    )
-
-
-def _corrections() -> dict:
-    """`edit`, `delete` and `import` (issue 19), in their own modules."""
-    from bot.commands import invoice_fix, invoice_import
-
-    return {"edit": invoice_fix.edit, "delete": invoice_fix.delete, "import": invoice_import.start}
+INVOICE_GROUP = group(
+    "invoice", "usage.invoice",
+    order=("add", "paid", "list", "snooze", "due", "writeoff", "edit", "delete", "import"),
+    missing=("add", "paid", "list", "snooze", "due", "writeoff"),
+)
+THE_REF = Param("ref", OPEN_INVOICE, required=True, positional=True)
 
 
 # -- add -----------------------------------------------------------------------
-def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@INVOICE_GROUP.sub("add", usage="usage.invoice_add", help=("help.invoice_add",), options=(
+    Param("client", CLIENT, required=True, positional=True),
+    Param("amount", AMOUNT, required=True, positional=True, rest=True),
+    Param("currency", CURRENCY, text=False),  # typed, the code ends the amount (`1200 EUR`)
+    Param("due", DATE, spans=True), Param("terms", INTEGER, low=0, high=365),
+    Param("ref", TEXT, length=(1, MAX_REF)), Param("issued", DATE, spans=True)))
+def add(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_add"
-    if not tokens:
+    if not args.values:
         return [invoice_form(ctx)]
-    parsed = split_options(tokens, {"due", "terms", "ref", "issued"}, usage, dates={"due", "issued"}, language=ctx.language)
-    args = parsed.args
-    if not args:
+    if "client" not in args:
         raise UserError("error.client_missing", usage=usage)
-    client = find_client(ctx, args[0].value, usage)
-    if len(args) < 2:
+    client = find_client(ctx, args.text("client"), usage)
+    if "amount" not in args:
         raise UserError("error.amount_missing", usage=usage, name=client.name)
     # The amount may span several words: `€ 1.200,50`, `1.500.000 VNĐ`, `1,5 triệu`, `1200 EUR`.
-    words = [a.value for a in args[1:]]
-    explicit = parse_currency(words.pop(), usage) if len(words) > 1 and _is_code(words[-1]) else None
+    words = args.text("amount").split()
+    explicit = parse_currency(args.text("currency"), usage) if "currency" in args else None
+    if explicit is None and len(words) > 1 and _is_code(words[-1]):
+        explicit = parse_currency(words.pop(), usage)
     minor, named = parse_amount(" ".join(words), ctx.language, explicit or client.currency)
     if explicit and named and explicit != named:
         raise UserError("error.currency_conflict", usage=usage, first=named, second=explicit)
@@ -82,7 +68,7 @@ def add(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
         client_terms=client.terms_days,
         minor=minor,
         currency=currency,
-        options=parsed.options,
+        options=args.options("due", "terms", "ref", "issued"),
         usage=usage,
     )
 
@@ -242,19 +228,19 @@ def _open_invoice(ctx: Context, ref: str, usage: str) -> Invoice:
     return invoice
 
 
-def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@INVOICE_GROUP.sub("paid", usage="usage.invoice_paid", help=("help.invoice_paid",), options=(
+    THE_REF, Param("amount", AMOUNT, positional=True, rest=True), Param("on", DATE, spans=True)))
+def paid(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_paid"
-    parsed = split_options(tokens, {"on"}, usage, dates={"on"}, language=ctx.language)
-    if not parsed.args:
+    if "ref" not in args:
         raise UserError("error.ref_missing", usage=usage)
-    invoice = _invoice(ctx, parsed.args[0].value, usage)
-    extra = [a.value for a in parsed.args[1:]]
+    invoice = _invoice(ctx, args.text("ref"), usage)
     amount: int | None = None
-    if extra:
-        amount, given = parse_amount(" ".join(extra), ctx.language, invoice.currency)
+    if "amount" in args:
+        amount, given = parse_amount(args.text("amount"), ctx.language, invoice.currency)
         if given and given != invoice.currency:
             raise UserError("error.currency_mismatch", usage=usage, ref=invoice.ref, currency=given, expected=invoice.currency)
-    on = parse_date(parsed.options["on"], ctx.today, usage, ctx.language, ctx.address.locale, past=True) if parsed.options.get("on") else ctx.today
+    on = parse_date(args.text("on"), ctx.today, usage, ctx.language, ctx.address.locale, past=True) if args.text("on") else ctx.today
     if on < invoice.issued_on:
         raise UserError("error.paid_before_issued", usage=usage, ref=invoice.ref, issued=fmt.day(ctx.language, invoice.issued_on))
     if on > ctx.today:
@@ -263,12 +249,22 @@ def paid(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
 
 
 # -- list ----------------------------------------------------------------------
-def list_invoices(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+def _list_grammar(text: str, language: str) -> dict[str, object]:
+    """`overdue` in any shipped language, with or without accents, anywhere: never part of the name."""
+    tokens = tokenize(text)
+    words = [t for t in tokens if t.quoted or loose_key(t.value, language) not in overdue_words()]
+    values: dict[str, object] = {"overdue": True} if len(words) < len(tokens) else {}
+    if words:
+        values["client"] = " ".join(t.value for t in words)
+    return values
+
+
+@INVOICE_GROUP.sub("list", usage="usage.invoice_list", help=("help.invoice_list",), slow=True, grammar=_list_grammar,
+                   options=(Param("client", CLIENT, positional=True, rest=True), Param("overdue", FLAG, positional=True)))
+def list_invoices(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_list"
-    # `overdue` in any shipped language, with or without accents, anywhere: never part of the name.
-    words = [t for t in tokens if t.quoted or loose_key(t.value, ctx.language) not in overdue_words()]
-    overdue_only = len(words) < len(tokens)
-    client = find_client(ctx, " ".join(t.value for t in words), usage) if words else None
+    overdue_only = args.flag("overdue")
+    client = find_client(ctx, args.text("client"), usage) if "client" in args else None
     invoices = ctx.store.invoices.list(ctx.owner, client.id if client else None)
     clients = ctx.store.clients.list(ctx.owner)
     names = {c.id: c.name for c in clients}
@@ -322,17 +318,24 @@ def overdue_words() -> frozenset[str]:
 
 def _delivery_failures(ctx: Context) -> dict[int, str]:
     """Reminders that could not be delivered, per invoice."""
-    return {f.invoice_id: _delivery_reason(ctx, f.reason) for f in ctx.store.nudges.failures(ctx.owner)}
+    return {f.invoice_id: _delivery_reason(ctx, f.kind, f.reason) for f in ctx.store.nudges.failures(ctx.owner)}
 
 
-def _delivery_reason(ctx: Context, raw: str) -> str:
-    """An adapter's failure code ("dms_closed", "not found (10013)") in the user's words."""
-    code = re.sub(r"[^a-z]+", "_", raw.lower()).strip("_")
-    for known in ("dms_closed", "not_installed", "rate_limited", "ratelimited", "network", "not_found",
-                  "channel_not_found", "user_not_found", "invalid_auth", "token_revoked", "account_inactive"):
-        if code == known or code.startswith(known + "_"):
-            return ctx.t(f"delivery.{known}")
-    return ctx.t("delivery.other", detail=raw)
+#: The core's delivery reasons (`bot.notify.Reason`, set by each adapter) in the user's words.
+_REASON_TEXT: dict[Reason, str] = {
+    Reason.DMS_CLOSED: "delivery.dms_closed",
+    Reason.NOT_INSTALLED: "delivery.not_installed",
+    Reason.ACCESS_REVOKED: "delivery.token_revoked",
+    Reason.NOT_FOUND: "delivery.not_found",
+    Reason.RATE_LIMITED: "delivery.rate_limited",
+    Reason.NETWORK: "delivery.network",
+}
+
+
+def _delivery_reason(ctx: Context, kind: str | None, detail: str) -> str:
+    """Why a reminder did not arrive, in the user's words; the platform's own `detail` when the core has none."""
+    key = _REASON_TEXT.get(Reason.of(kind))
+    return ctx.t(key) if key else ctx.t("delivery.other", detail=detail)
 
 
 def _status(ctx: Context, inv: Invoice) -> str:
@@ -351,41 +354,47 @@ def _status(ctx: Context, inv: Invoice) -> str:
 
 
 # -- snooze, due, writeoff -------------------------------------------------------
-def snooze(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@INVOICE_GROUP.sub("snooze", usage="usage.invoice_snooze", help=("help.invoice_snooze",), options=(
+    THE_REF, Param("days", INTEGER, required=True, positional=True, rest=True, low=1, high=365)))
+def snooze(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_snooze"
-    if len(tokens) < 2:
+    if "ref" not in args or "days" not in args:
         raise UserError("error.snooze_args", usage=usage)
-    invoice = _invoice(ctx, tokens[0].value, usage)
-    span = " ".join(t.value for t in tokens[1:])
-    # `7`, `7d`, `2w`, `10 dagen`, `2 hafta`, `30g`: any unit the date parser knows.
-    days = day_count(span, ctx.language)
+    invoice = _invoice(ctx, args.text("ref"), usage)
+    span = args.text("days")
+    # `7`, `7d`, `2w`, `10 dagen`, `2 hafta`, `30g`: any unit the date parser knows (typed: a number already).
+    days = None if isinstance(args.get("days"), int) else day_count(span, ctx.language)
     if days is None:
-        if len(tokens) > 2:
-            raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in tokens[2:]))
-        days = parse_int(tokens[1].value, "days", 1, 365, usage)
+        if len(span.split()) > 1:
+            raise UserError("error.extra_words", usage=usage, words=" ".join(span.split()[1:]))
+        days = args.integer("days")
     if not 1 <= days <= 365:
         raise UserError("error.bad_number", usage=usage, field="days", value=span, low=1, high=365)
     return snooze_invoice(ctx, invoice, days)
 
 
-def change_due(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@INVOICE_GROUP.sub("due", usage="usage.invoice_due", help=("help.invoice_due",), discord=False, options=(
+    THE_REF, Param("due", DATE, required=True, positional=True, rest=True)))
+def change_due(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_due"
-    if len(tokens) < 2:
+    if "ref" not in args or "due" not in args:
         raise UserError("error.due_args", usage=usage)
-    invoice = _open_invoice(ctx, tokens[0].value, usage)
+    invoice = _open_invoice(ctx, args.text("ref"), usage)
     # The date may be several words: `next friday`, `15 Ekim 2026`, `30 dagen`.
-    due = parse_date(" ".join(t.value for t in tokens[1:]), ctx.today, usage, ctx.language, ctx.address.locale)
+    due = parse_date(args.text("due"), ctx.today, usage, ctx.language, ctx.address.locale)
     if due < invoice.issued_on:
         raise UserError("error.due_before_issued", usage=usage, due=fmt.day(ctx.language, due), issued=fmt.day(ctx.language, invoice.issued_on))
     after = ctx.store.invoices.set_due(ctx.owner, invoice.id, due)
     return [Reply(text=ctx.t("invoice.due_changed", ref=after.ref, due=fmt.day(ctx.language, after.due_on)))]
 
 
-def write_off(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@INVOICE_GROUP.sub("writeoff", usage="usage.invoice_writeoff", help=("help.invoice_writeoff",), discord=False,
+                   options=(THE_REF,), extra_words="error.ref_missing")
+def write_off(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_writeoff"
-    if len(tokens) != 1:
+    if "ref" not in args:
         raise UserError("error.ref_missing", usage=usage)
-    invoice = _open_invoice(ctx, tokens[0].value, usage)
+    invoice = _open_invoice(ctx, args.text("ref"), usage)
     after = ctx.store.invoices.set_status(ctx.owner, invoice.id, "written_off")
     return [
         Reply(

@@ -15,7 +15,10 @@ from bot import fmt
 from bot.typed import read_amount, read_date
 from bot.context import Context
 from bot.errors import UserError
-from bot.parser import MAX_REF, clean_text, parse_currency, split_options, tokenize
+from bot.commands.invoice import INVOICE_GROUP
+from bot.declare import AMOUNT, CURRENCY, DATE, INVOICE, TEXT, Args
+from bot.declare import Option as Param
+from bot.parser import MAX_REF, clean_text, parse_currency
 from bot.registry import action, form
 from bot.replies import Choice, Form, FormField, Reply
 from storage.records import Invoice
@@ -46,17 +49,21 @@ def _find(ctx: Context, ref: str, usage: str) -> Invoice:
 
 
 # -- edit ------------------------------------------------------------------------
-def edit(ctx: Context, rest: str, tokens=None) -> list[Reply]:
+ANY_REF = Param("ref", INVOICE, required=True, positional=True)
+
+
+@INVOICE_GROUP.sub("edit", usage="usage.invoice_edit", help=("help.invoice_fix",), options=(
+    ANY_REF, Param("amount", AMOUNT), Param("currency", CURRENCY), Param("due", DATE), Param("issued", DATE),
+    Param("new_ref", TEXT, key="ref", length=(1, MAX_REF))))
+def edit(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_edit"
-    parsed = split_options(tokenize(rest), set(KEYS), usage)
-    if not parsed.args:
+    if "ref" not in args:
         raise UserError("error.ref_missing", usage=usage)
-    if len(parsed.args) > 1:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args[1:]))
-    invoice = _find(ctx, parsed.args[0].value, usage)
-    if not parsed.options:
+    invoice = _find(ctx, args.text("ref"), usage)  # more words were refused by the grammar
+    options = args.options("amount", "currency", "due", "issued", "new_ref")  # by their text keys (KEYS)
+    if not options:
         return [edit_form(ctx, invoice)]
-    return apply_edit(ctx, invoice, changes_from(ctx, invoice, parsed.options, usage))
+    return apply_edit(ctx, invoice, changes_from(ctx, invoice, options, usage))
 
 
 def changes_from(ctx: Context, invoice: Invoice, options: dict[str, str], usage: str) -> dict:
@@ -162,12 +169,10 @@ def edit_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
 
 
 # -- delete ----------------------------------------------------------------------
-def delete(ctx: Context, rest: str, tokens=None) -> list[Reply]:
+@INVOICE_GROUP.sub("delete", usage="usage.invoice_delete", help=("help.invoice_fix",), options=(ANY_REF,))
+def delete(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.invoice_delete"
-    words = tokenize(rest)
-    if len(words) > 1:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in words[1:]))
-    return ask_delete(ctx, _find(ctx, words[0].value if words else "", usage))
+    return ask_delete(ctx, _find(ctx, args.text("ref"), usage))
 
 
 def ask_delete(ctx: Context, invoice: Invoice) -> list[Reply]:

@@ -21,7 +21,9 @@ from bot.importing.layouts import FIELDS, Mapping
 from bot.importing.preview import Plan, build
 from bot.importing.progress import reporter
 from bot.importing.reader import MAX_BYTES, ReadError, Table, read_table
-from bot.parser import Token
+from bot.commands.invoice import INVOICE_GROUP
+from bot.declare import FILE, Args
+from bot.declare import Option as Param
 from bot.registry import action, form
 from bot.replies import Choice, Field, Form, FormField, Option, Reply
 from storage.imports import Batch
@@ -48,7 +50,9 @@ FIELD_LABELS: dict[str, str] = {
 DATE_ORDERS: dict[str, str] = {"iso": "import.dates.iso", "dmy": "import.dates.dmy", "mdy": "import.dates.mdy"}
 
 
-def start(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+@INVOICE_GROUP.sub("import", usage="usage.invoice_import", help=("help.invoice_import",), slow=True, long=True,
+                   options=(Param("file", FILE, required=True, positional=True, rest=True),))  # typed text is no file
+def start(ctx: Context, args: Args) -> list[Reply]:
     """`/invoice import` typed without a file: say how to give one on this surface."""
     return [Reply(text=ctx.t("import.how_to_send"), context=ctx.t("import.layouts_hint"))]
 
@@ -91,14 +95,7 @@ _PLANS: "OrderedDict[tuple, tuple[Table, Plan]]" = OrderedDict()
 
 
 def _on_file(ctx: Context) -> tuple:
-    row = ctx.store.database.one(
-        "SELECT count(*) AS n, max(updated_at) AS u, (SELECT count(*) FROM payments p WHERE p.workspace = ? AND p.owner = ?) AS p,"
-        " (SELECT count(*) FROM clients c WHERE c.workspace = ? AND c.owner = ?) AS c,"
-        " (SELECT max(id) FROM changes h WHERE h.workspace = ? AND h.owner = ?) AS h"  # renames, merges, edits
-        " FROM invoices WHERE workspace = ? AND owner = ?",
-        (ctx.owner.workspace, ctx.owner.user) * 4,
-    ) or {}
-    return (row.get("n"), row.get("u"), row.get("p"), row.get("c"), row.get("h"), ctx.today)
+    return ctx.store.imports.on_file(ctx.owner) + (ctx.today,)
 
 
 def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:

@@ -1,69 +1,34 @@
-"""`/redflag help` and `/redflag settings [lang=] [tz=] [hour=]`."""
+"""`/redflag help` (rendered from the declarations) and `/redflag settings [lang=] [tz=] [hour=] …`."""
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 from bot import kinds, registry
-from bot.commands.common import dispatch
 from bot.context import Context
+from bot.declare import CHOICE, INTEGER, TEXT, TIMEZONE, Args, Option
+from bot.declare import Choice as DeclaredChoice
 from bot.errors import UserError
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, messages
-from bot.parser import Token, clean_text, parse_int, split_options
-from bot.registry import command
+from bot.kinds import KINDS
+from bot.parser import clean_text
+from bot.registry import group
 from bot.replies import Field, Reply
 
 MAX_SIGNER = 120
 MAX_SIGNATURE = 300
 
-#: (catalog key of the help line, what must be present for it to work)
-HELP_LINES: tuple[tuple[str, str | None], ...] = (
-    ("help.client_add", None),
-    ("help.client_list", None),
-    ("help.client_show", None),
-    ("help.client_export", "bot.export"),
-    ("help.client_report", "bot.report"),
-    ("help.client_pause", None),
-    ("help.client_contact", None),
-    ("help.client_fix", None),
-    ("help.client_set", None),
-    ("help.incident", None),
-    ("help.incident_list", None),
-    ("help.incident_fix", None),
-    ("help.invoice_add", None),
-    ("help.invoice_paid", None),
-    ("help.invoice_list", None),
-    ("help.invoice_snooze", None),
-    ("help.invoice_due", None),
-    ("help.invoice_writeoff", None),
-    ("help.invoice_fix", None),
-    ("help.invoice_import", None),
-    ("help.fire", "fire"),
-    ("help.settings", None),
-    ("help.alerts", "bot.alerts"),
-)
+REDFLAG_GROUP = group("redflag", "usage.redflag", order=("help", "settings"), default="help")
 
 
-@command("redflag")
-def redflag_command(ctx: Context, text: str) -> list[Reply]:
-    return dispatch(ctx, text, {"help": help_reply, "settings": settings}, usage="usage.redflag", default="help")
-
-
-def _available(requirement: str | None) -> bool:
-    if requirement is None:
-        return True
-    if "." in requirement:
-        return find_spec(requirement) is not None
-    return requirement in registry.COMMANDS
-
-
-def help_reply(ctx: Context, rest: str = "", tokens: list[Token] | None = None) -> list[Reply]:
-    lines = tuple(ctx.t(key) for key, needs in HELP_LINES if _available(needs)) + (_forms(ctx),)
+@REDFLAG_GROUP.sub("help", usage="usage.help",
+                   options=(Option("topic", TEXT, positional=True, rest=True, discord=False),))  # words after it: ignored
+def help_reply(ctx: Context, args: Args) -> list[Reply]:
+    """One line per declared help key, in the order the commands and their subcommands are declared."""
+    lines = tuple(ctx.t(key) for key in registry.help_keys()) + (_forms(ctx),)
     return [
         Reply(
             title=ctx.t("help.title"),
             text=ctx.t("help.intro"),
             lines=lines,
-            context=ctx.t("help.footer", kinds=", ".join(ctx.t(kinds.WORDS[k]) for k in _kinds())),
+            context=ctx.t("help.footer", kinds=", ".join(ctx.t(kinds.WORDS[k]) for k in KINDS)),
         )
     ]
 
@@ -80,38 +45,53 @@ def _forms(ctx: Context) -> str:
     )
 
 
-def _kinds() -> tuple[str, ...]:
-    from bot.kinds import KINDS
-
-    return KINDS
+OWN_NAMES = {"en": "English", "nl": "Nederlands", "vi": "Tiếng Việt", "tr": "Türkçe"}
 
 
-def settings(ctx: Context, rest: str, tokens: list[Token]) -> list[Reply]:
+def _languages() -> tuple[DeclaredChoice, ...]:
+    """Each language in its own name (not translated: the reader looks for their own language)."""
+    return tuple(DeclaredChoice(code, OWN_NAMES.get(code, code), literal=True) for code in LANGUAGES)
+
+
+def _alerts() -> tuple[DeclaredChoice, ...]:
+    """Pattern alerts on or off (issue 21); the values are what `alerts=` reads."""
+    return (DeclaredChoice("on", "alert.settings.alerts_on"), DeclaredChoice("off", "alert.settings.alerts_off"))
+
+
+def _digest_days() -> tuple[DeclaredChoice, ...]:
+    """The weekly digest's day, or off (issue 21)."""
+    from bot.alerts.settings import DAY_LABELS
+    from storage.alerts import DIGEST_DAYS
+
+    return tuple(DeclaredChoice(d, DAY_LABELS[d]) for d in DIGEST_DAYS) + (DeclaredChoice("off", "alert.settings.digest_off"),)
+
+
+@REDFLAG_GROUP.sub("settings", usage="usage.settings", help=("help.settings", "help.alerts"), options=(
+    Option("lang", CHOICE, choices=_languages), Option("tz", TIMEZONE, length=(1, 64)), Option("hour", INTEGER, low=0, high=23),
+    Option("your_name", TEXT, key="name", length=(1, MAX_SIGNER)), Option("signature", TEXT, length=(1, MAX_SIGNATURE)),
+    Option("alerts", CHOICE, choices=_alerts), Option("digest", CHOICE, choices=_digest_days)))
+def settings(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.settings"
     from bot.alerts import settings as alert_settings
 
-    parsed = split_options(tokens, {"lang", "tz", "hour", "name", "signature"} | alert_settings.OPTIONS, usage)
-    if parsed.args:
-        raise UserError("error.extra_words", usage=usage, words=" ".join(t.value for t in parsed.args))
-    lang = parsed.options.get("lang")
-    tz = parsed.options.get("tz")
-    hour = parsed.options.get("hour")
+    lang = args.text("lang") if "lang" in args else None
+    tz = args.text("tz") if "tz" in args else None
     if lang is not None:
         lang = lang.lower().replace("_", "-").split("-")[0]
         if lang not in LANGUAGES:
-            raise UserError("error.unknown_language", usage=usage, lang=parsed.options["lang"], langs=", ".join(LANGUAGES))
+            raise UserError("error.unknown_language", usage=usage, lang=args.text("lang"), langs=", ".join(LANGUAGES))
     if tz is not None:
         from bot.core import zone
 
         if zone(tz) is None or "/" not in tz and tz.upper() != "UTC":
             raise UserError("error.unknown_timezone", usage=usage, tz=tz)
-    hour_value = parse_int(hour, "hour", 0, 23, usage) if hour is not None else None
-    name = clean_text(parsed.options["name"], "your_name", MAX_SIGNER, usage) if "name" in parsed.options else None
-    signature = parsed.options.get("signature")
+    hour_value = args.integer("hour")
+    name = clean_text(args.text("your_name"), "your_name", MAX_SIGNER, usage) if "your_name" in args else None
+    signature = args.text("signature") if "signature" in args else None
     if signature is not None:
         signature = clean_text(signature.replace("\\n", "\n"), "signature", MAX_SIGNATURE, usage)
     changed = lang is not None or tz is not None or hour_value is not None or name is not None or signature is not None
-    changed = alert_settings.apply(ctx, parsed.options, usage) or changed  # issue 21 (validated before any write)
+    changed = alert_settings.apply(ctx, args.options("alerts", "digest"), usage) or changed  # issue 21 (validated before any write)
     current = (
         ctx.store.users.update(ctx.owner, language=lang, timezone=tz, send_hour=hour_value,
                                display_name=name, signature=signature)

@@ -18,7 +18,6 @@ from bot.importing.preview import Candidate, Plan, Progress
 from storage.clients import name_key
 from storage.corrections import invoice_snapshot
 from storage.db import to_iso
-from storage.invoices import ref_key
 
 if TYPE_CHECKING:
     from storage.records import Owner
@@ -62,24 +61,15 @@ def apply(store: "Store", owner: "Owner", plan: Plan, batch_id: int, *, today: d
             # A new client gets the currency and the payment terms of its first invoice in the file.
             c0 = first.get(name_key(name))
             terms = max(0, min((c0.due - c0.issued).days, 365)) if c0 else 30
-            cur = db.execute(
-                "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, email, paused, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?)",
-                (owner.workspace, owner.user, name, name_key(name), terms, c0.currency if c0 else "EUR", stamp),
-            )
-            client_ids[name_key(name)] = cur.lastrowid  # type: ignore[assignment]
+            added = store.clients.add(owner, name, terms, c0.currency if c0 else "EUR", None, created_at=now)
+            client_ids[name_key(name)] = added.id
         for c in plan.new:
             paid_full = c.paid >= c.minor
             paid_on = _paid_on(c, today)
-            cur = db.execute(
-                "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on,"
-                " due_on, status, paid_on, next_nudge_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (owner.workspace, owner.user, client_ids[name_key(c.client)], c.ref, ref_key(c.ref), c.minor, c.currency,
-                 c.issued.isoformat(), c.due.isoformat(), "paid" if paid_full else "open",
-                 paid_on.isoformat() if paid_full else None, None if paid_full else c.due.isoformat(), stamp, stamp),
-            )
+            invoice_id = store.invoices.add_imported(owner, client_ids[name_key(c.client)], c.ref, c.minor, c.currency,
+                                                     c.issued, c.due, paid_on if paid_full else None, stamp)
             if c.paid:
-                _payment(db, owner, cur.lastrowid, c.paid, c.currency, paid_on, stamp)  # type: ignore[arg-type]
+                store.invoices.add_imported_payment(owner, invoice_id, c.paid, c.currency, paid_on, stamp)
                 payments += 1
             done += 1
             if progress is not None and done % 500 == 0:
@@ -96,16 +86,9 @@ def apply(store: "Store", owner: "Owner", plan: Plan, batch_id: int, *, today: d
             paid_on = _paid_on(c, today)
             after["status"] = status
             replan = "due_on" in u.changes or "amount_minor" in u.changes
-            db.execute(
-                "UPDATE invoices SET amount_minor = ?, currency = ?, issued_on = ?, due_on = ?, status = ?,"
-                " paid_on = CASE WHEN ? = 'paid' AND paid_on IS NULL THEN ? ELSE paid_on END, updated_at = ?"
-                + (", next_nudge_on = ?, snoozed_until = NULL" if replan else "")
-                + " WHERE id = ? AND workspace = ? AND owner = ?",
-                (after["amount_minor"], after["currency"], after["issued_on"], after["due_on"], status, status,
-                 paid_on.isoformat(), stamp, *((after["due_on"],) if replan else ()), inv.id, owner.workspace, owner.user),
-            )
+            store.invoices.apply_import(owner, inv.id, after, paid_on, stamp, replan)
             if u.payment:
-                _payment(db, owner, inv.id, u.payment, inv.currency, paid_on, stamp)
+                store.invoices.add_imported_payment(owner, inv.id, u.payment, inv.currency, paid_on, stamp)
                 payments += 1
             if u.changes or u.payment:
                 after["paid_minor"] = paid_total
@@ -114,16 +97,8 @@ def apply(store: "Store", owner: "Owner", plan: Plan, batch_id: int, *, today: d
             changed.append(inv.ref)
             done += 1
         result = Result(len(plan.new), len(plan.updates), payments, len(plan.new_clients), plan.unchanged, tuple(changed))
-        db.execute("UPDATE import_batches SET status = 'applied', result_json = ? WHERE id = ?",
-                   (__import__("json").dumps(result.as_dict()), batch_id))
+        store.imports.applied(batch_id, result.as_dict())
     if progress is not None:
         progress(total, total)
     return result
 
-
-def _payment(db, owner: "Owner", invoice_id: int, minor: int, currency: str, paid_on: date, stamp: str) -> None:
-    db.execute(
-        "INSERT INTO payments (workspace, owner, invoice_id, amount_minor, currency, paid_on, recorded_at, request_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-        (owner.workspace, owner.user, invoice_id, minor, currency, paid_on.isoformat(), stamp),
-    )

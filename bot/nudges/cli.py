@@ -21,7 +21,7 @@ from bot import fmt
 from bot.i18n import Messages, console_language, messages
 from bot.notify import Notifier, Recipient
 from bot.nudges import policy
-from bot.nudges.sweep import Outcome, as_table, offsets_for, plan, run_sweep, scan, user_context
+from bot.nudges.sweep import Outcome, as_table, groups, offsets_for, plan, run_sweep, scan, user_context
 from bot.nudges.texts import STAGE_LABELS
 from bot.replies import Reply, strip_markup
 from storage.records import Owner
@@ -99,7 +99,6 @@ async def run_once(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[
 
 async def _dry_run(store: "Store", at: datetime, stream: TextIO | None, t: Messages) -> str:
     """The real sweep on a throw-away copy of the database, every DM printed: the real file is not touched."""
-    import sqlite3
     import tempfile
     from pathlib import Path
 
@@ -108,10 +107,7 @@ async def _dry_run(store: "Store", at: datetime, stream: TextIO | None, t: Messa
 
     with tempfile.TemporaryDirectory(prefix="redflag-dry-run-") as tmp:
         copy_path = Path(tmp) / "copy.db"
-        target = sqlite3.connect(copy_path)
-        with store.database._lock:
-            store.database.conn.backup(target)
-        target.close()
+        store.database.copy_to(copy_path)
         copy = Store(copy_path)
         try:
             printer = PrintNotifier(stream, t)
@@ -137,7 +133,7 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
     core = Core(store, clock=lambda: at)
     lines = [t("nudge.cli.preview_header", at=at.isoformat(timespec="minutes"))]
     due: list[str] = []
-    for p in plan(store, core, at, scan(store, at)):
+    for p in plan(store, core, at, groups(scan(store, at))):
         for cand, decision in p.decisions:
             if decision.stage is None:
                 continue
@@ -166,14 +162,8 @@ def preview(store: "Store", at: datetime | None = None, limit: int = 10) -> str:
 
 def _followups(store: "Store", core, at: datetime, limit: int, t: Messages) -> list[str]:  # type: ignore[no-untyped-def]
     """Follow-ups still to send, soonest first, in each user's zone (those due by `at` go out in that sweep)."""
-    rows = store.database.query(
-        "SELECT id FROM followups WHERE delivered_at IS NULL AND gave_up_at IS NULL ORDER BY due_at, id LIMIT ?", (limit,)
-    )
     out = []
-    for row in rows:
-        f = store.followups.get(row["id"])
-        if f is None:
-            continue
+    for f in store.followups.pending(limit):
         owner = Owner(f.workspace, f.owner)
         ctx = user_context(core, store.users.get(owner), owner, f.platform, at)
         client = (f.payload or {}).get("client_name") or "?"
@@ -185,7 +175,7 @@ def _followups(store: "Store", core, at: datetime, limit: int, t: Messages) -> l
 def _upcoming(store: "Store", core, at: datetime, limit: int, lang: str, t: Messages) -> list[str]:  # type: ignore[no-untyped-def]
     out: list[str] = []
     offsets_cache: dict[str, dict[str, int]] = {}
-    for cand in store.nudges.upcoming(limit * 5):
+    for cand in store.invoices.upcoming(limit * 5):
         if len(out) >= limit:
             break
         owner = Owner(cand.workspace, cand.owner)

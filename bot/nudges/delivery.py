@@ -28,11 +28,12 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from bot.notify import Delivery, DeliveryFailed, Notifier, Recipient
+from bot.nudges.report import Outcomes
 from storage.nudge_delivery import Lease
 
 if TYPE_CHECKING:
     from bot.core import Core
-    from bot.nudges.sweep import Outcome
+    from bot.nudges.report import Outcome
     from bot.replies import Reply
     from storage.store import Store
 
@@ -138,7 +139,7 @@ class Deliverer:
         self.stop = stop or asyncio.Event()
         self.gate = RateGate()
         self.token = uuid.uuid4().hex
-        self.outcomes: list["Outcome"] = []
+        self.outcomes = Outcomes()  # plain tuples until read: see `Outcomes`
         # One thread for the sweep's database work: SQLite serialises writes anyway, and fewer threads
         # competing for the GIL keep the event loop's waits short.
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-sweep")
@@ -151,7 +152,7 @@ class Deliverer:
         return self.notifiers.get(platform) or self.notifiers.get("*")
 
     # -- the pool ---------------------------------------------------------------------
-    async def run(self) -> list["Outcome"]:
+    async def run(self) -> "Outcomes":
         queue: asyncio.Queue[tuple[str, int] | None] = asyncio.Queue(maxsize=self.settings.concurrency * 4)
         workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.settings.concurrency)]
         feeder = asyncio.create_task(self._feed(queue))
@@ -175,13 +176,11 @@ class Deliverer:
                 if len(ids) < 500:
                     break
                 after = ids[-1]
-            followups = getattr(self.store, "followups", None)
-            if followups is not None and not self.stop.is_set():
-                for f in await self.db(followups.due, self.at, 500):
+            if not self.stop.is_set():
+                for f in await self.db(self.store.followups.due, self.at, 500):
                     await queue.put(("followup", f.id))
-            alerts = getattr(self.store, "alerts", None)
-            if alerts is not None and not self.stop.is_set():
-                for alert_id in await asyncio.to_thread(alerts.deliverable_ids, self.at, self.clock(), 500):
+            if not self.stop.is_set():
+                for alert_id in await asyncio.to_thread(self.store.alerts.deliverable_ids, self.at, self.clock(), 500):
                     await queue.put(("alert", alert_id))
         finally:
             for _ in range(self.settings.concurrency):
@@ -263,7 +262,7 @@ class Deliverer:
                         continue  # wait it out with the lease kept alive, then the same part again
                     if not err.unknown:
                         return await self.db(prepare.rate_limited, self, job, err)
-                return await self.db(prepare.failed, self, job, err.reason, err.permanent, err.unknown)
+                return await self.db(prepare.failed, self, job, err.reason, err.permanent, err.unknown, err.kind.value)
             except Exception as err:  # a bug or an unexpected error: the part may have gone out
                 log.exception("delivering %s %s failed", job.kind, job.id)
                 return await self.db(prepare.failed, self, job, f"{type(err).__name__}: {err}", False, True)

@@ -104,7 +104,7 @@ def delivered(d: "Deliverer", job: "Job") -> "Outcome":
         deliver.delivered(d, job)
     else:
         store.followups.mark_delivered(job.id, now)
-        store.nudges.release_followup(job.id)
+        store.followups.release_lease(job.id)
     text = "\n\n".join(r.plain() for r in job.replies)
     return _outcome(status="delivered", text=text, **job.base)
 
@@ -135,7 +135,8 @@ def rate_limited(d: "Deliverer", job: "Job", err) -> "Outcome":  # type: ignore[
     return _outcome(status="retry", error=err.reason, **job.base)
 
 
-def failed(d: "Deliverer", job: "Job", reason: str, permanent: bool, unknown: bool) -> "Outcome":
+def failed(d: "Deliverer", job: "Job", reason: str, permanent: bool, unknown: bool,
+           kind: str | None = None) -> "Outcome":
     """Record a failed attempt: retried with backoff, given up for good, or (unknown) looked for first."""
     from bot.nudges.delivery import scaled_backoff
     from bot.nudges.sweep import MAX_ATTEMPTS
@@ -148,7 +149,7 @@ def failed(d: "Deliverer", job: "Job", reason: str, permanent: bool, unknown: bo
     give_up = permanent or attempts >= MAX_ATTEMPTS
     if job.kind == "nudge":
         if give_up:
-            state.finish_nudge(job.id, d.token, "failed", now, error=reason)
+            state.finish_nudge(job.id, d.token, "failed", now, error=reason, error_kind=kind)
             return _outcome(status="failed", error=reason, **job.base)
         wait = d.settings.unknown_retry if unknown else scaled_backoff(d.settings, attempts, None)
         state.finish_nudge(job.id, d.token, "pending", now, error=reason, next_at=now + wait)

@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Iterable, Mapping
-from zoneinfo import ZoneInfo
+from itertools import groupby
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from bot.context import Context
-from bot.core import zone
 from bot.events import Address
-from bot.i18n import DEFAULT_LANGUAGE, language_from_locale, messages
+from bot.i18n import messages
 from bot.notify import Notifier
 from bot.nudges import policy
-from storage.nudges import Candidate, Message
-from storage.records import Client, Owner, UserSettings
+from bot.nudges.report import Outcome, Outcomes, SweepReport  # noqa: F401  (where callers have found them)
+from bot.who import who
+from storage.nudges import Message
+from storage.records import Candidate, Client, Owner, UserSettings
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -55,59 +55,40 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return wait
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one DM in this sweep (for the operator's report)."""
-
-    kind: str  # "nudge" | "followup"
-    id: int
-    workspace: str
-    user: str
-    platform: str
-    status: str  # "delivered" | "retry" | "unknown" | "failed" | "cancelled" | "no_notifier" | "waiting" | "left"
-    summary: str = ""
-    text: str = ""
-    error: str = ""
+# -- the scan's rows (see `scan`) ---------------------------------------------------------
+Key = tuple[str, str, int]  # (workspace, user, client id)
+#: A scanned row: a `Candidate`'s fields as a plain tuple (see `scan`).
+Row = tuple
+_FIELDS = tuple(f.name for f in fields(Candidate))
+_KEY = tuple(_FIELDS.index(name) for name in ("workspace", "owner", "client_id"))
 
 
-@dataclass
-class SweepReport:
-    at: datetime
-    claimed: int = 0  # invoice stages claimed in this sweep
-    checked: int = 0  # invoices looked at
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str, kind: str | None = None) -> int:
-        return sum(1 for o in self.outcomes if o.status == status and (kind is None or o.kind == kind))
+def _key(row: Row) -> Key:
+    return (row[_KEY[0]], row[_KEY[1]], row[_KEY[2]])
 
 
 # -- who the user is, without a request --------------------------------------------
 def user_context(core: "Core", settings: UserSettings | None, owner: Owner, platform: str, at: datetime) -> Context:
-    """The same language and zone resolution as `Core.context`, from stored settings only."""
+    """The person as `bot/who.py` resolves them from stored settings only (no request to report a locale)."""
+    person = who(settings)
     if settings is None:
-        language, tz = DEFAULT_LANGUAGE, ZoneInfo("UTC")
+        settings = UserSettings(owner.workspace, owner.user, None, None, person.send_hour, platform, None, None)
     else:
-        language = settings.language or language_from_locale(settings.platform_locale) or DEFAULT_LANGUAGE
-        tz = zone(settings.timezone) or zone(settings.platform_timezone) or ZoneInfo("UTC")
         platform = settings.platform or platform
-    from storage.users import DEFAULT_SEND_HOUR
-
-    if settings is None:
-        settings = UserSettings(owner.workspace, owner.user, None, None, DEFAULT_SEND_HOUR, platform, None, None)
     return Context(
-        core=core,
+        store=core.store,
         address=Address(platform=platform, workspace=owner.workspace, user=owner.user),
         owner=owner,
         settings=settings,
-        t=messages(language),
-        tz=tz,
+        t=messages(person.language),
+        tz=person.tz,
         now=at,
     )
 
 
 def offsets_for(store: "Store", workspace: str, cache: dict[str, dict[str, int]]) -> dict[str, int]:
     if workspace not in cache:
-        custom = store.nudges.offsets(workspace)
+        custom = store.workspaces.offsets(workspace)
         try:
             cache[workspace] = policy.validate_offsets(custom) if custom else dict(policy.DEFAULT_OFFSETS)
         except policy.BadOffsets:
@@ -117,21 +98,37 @@ def offsets_for(store: "Store", workspace: str, cache: dict[str, dict[str, int]]
 
 
 # -- step 1: claim ---------------------------------------------------------------------
-def scan(store: "Store", at: datetime) -> "OrderedDict[tuple[str, str, int], list[Candidate]]":
-    """Every open invoice whose next check has come, grouped by (workspace, user, client).
+def scan(store: "Store", at: datetime) -> list[Row]:
+    """Every open invoice whose next check has come, client by client (in the order each client first appears).
 
     The horizon is tomorrow in UTC: no zone's local date is later than that.
+    The rows are kept as plain tuples of strings, numbers and dates, which the
+    garbage collector stops tracking: ten thousand due invoices held as
+    objects made the collector's full passes (which stop every thread, the
+    event loop's too) long enough to stall the bot. `groups` turns them back
+    into `Candidate`s one client at a time.
     """
     horizon = at.astimezone(timezone.utc).date() + timedelta(days=1)
-    groups: OrderedDict[tuple[str, str, int], list[Candidate]] = OrderedDict()
+    first_seen: dict[Key, int] = {}
+    rows: list[Row] = []
     after = None
     while True:
-        page = store.nudges.candidates(horizon, after=after, limit=PAGE)
+        page = store.invoices.candidates(horizon, after=after, limit=PAGE)
         for cand in page:
-            groups.setdefault((cand.workspace, cand.owner, cand.client_id), []).append(cand)
+            row = tuple(getattr(cand, name) for name in _FIELDS)
+            first_seen.setdefault(_key(row), len(first_seen))
+            rows.append(row)
         if len(page) < PAGE:
-            return groups
+            break
         after = (page[-1].next_nudge_on.isoformat(), page[-1].invoice_id)
+    rows.sort(key=lambda row: first_seen[_key(row)])  # stable: index order within a client
+    return rows
+
+
+def groups(rows: Iterable[Row]) -> Iterator[tuple[Key, list[Candidate]]]:
+    """The scanned rows as one list of `Candidate`s per client, made only when that client's turn comes."""
+    for key, client_rows in groupby(rows, key=_key):
+        yield key, [Candidate(*row) for row in client_rows]
 
 
 @dataclass(frozen=True)
@@ -149,12 +146,18 @@ class Plan:
         return [(c, d) for c, d in self.decisions if d.stage is not None]
 
 
-def plan(store: "Store", core: "Core", at: datetime, groups: Mapping[tuple[str, str, int], list[Candidate]]) -> list[Plan]:
-    """Decide for every scanned invoice (reads only; the claim re-checks)."""
+def plan(store: "Store", core: "Core", at: datetime, grouped: Iterable[tuple[Key, list[Candidate]]]) -> Iterator[Plan]:
+    """Decide for every scanned invoice, one client at a time (reads only; the claim re-checks).
+
+    A generator on purpose: a sweep claims each plan as soon as it is made, so
+    at most one plan is alive at a time. Ten thousand plans held together are
+    some 100 000 objects for the garbage collector, and a full collection over
+    them (started in the claiming thread, but stopping every thread, the event
+    loop's too) was the loop's longest stall.
+    """
     users: dict[Owner, UserSettings | None] = {}
     offsets_cache: dict[str, dict[str, int]] = {}
-    plans: list[Plan] = []
-    for (workspace, user, client_id), cands in groups.items():
+    for (workspace, user, client_id), cands in grouped:
         owner = Owner(workspace, user)
         if owner not in users:
             users[owner] = store.users.get(owner)
@@ -179,8 +182,7 @@ def plan(store: "Store", core: "Core", at: datetime, groups: Mapping[tuple[str, 
                 offsets=offsets,
             )
             decisions.append((cand, decision))
-        plans.append(Plan(owner, client, ctx, policy.local_day(at, ctx.tz), tuple(decisions)))
-    return plans
+        yield Plan(owner, client, ctx, policy.local_day(at, ctx.tz), tuple(decisions))
 
 
 def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) -> int:
@@ -191,7 +193,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
         # Advance the invoices with nothing to send now (only if nobody moved them meanwhile).
         for cand, decision in p.decisions:
             if decision.stage is None and decision.next_check != cand.next_nudge_on:
-                store.nudges.set_next_check(cand.invoice_id, decision.next_check, expected=cand.next_nudge_on)
+                store.invoices.set_next_check(cand.invoice_id, decision.next_check, expected=cand.next_nudge_on)
         sending = p.to_send
         if not sending:
             return 0
@@ -203,7 +205,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
         if store.nudges.message_for_day(p.owner, client.id, p.today) is not None:
             # One nudge DM per client per day: the rest waits for tomorrow.
             for cand, _ in sending:
-                store.nudges.set_next_check(cand.invoice_id, p.today + timedelta(days=1), expected=cand.next_nudge_on)
+                store.invoices.set_next_check(cand.invoice_id, p.today + timedelta(days=1), expected=cand.next_nudge_on)
             return 0
         message_id = store.nudges.open_message(p.owner, client.id, p.today, p.ctx.address.platform, now or at)
         if message_id is None:
@@ -217,7 +219,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
                 continue  # the due date moved: the ladder re-armed, the next sweep decides afresh
             if invoice.snoozed_until is not None and p.today < invoice.snoozed_until:
                 continue
-            current = store.nudges.next_check_of(invoice.id)
+            current = store.invoices.next_check_of(invoice.id)
             if current is None or current > p.today:
                 continue  # another sweep has been here
             if not store.nudges.claim(p.owner, client.id, invoice.id, invoice.due_on, decision.stage,
@@ -235,7 +237,7 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
                     source_ref=invoice.ref,
                     request_id=f"nudge:late-payment:{invoice.id}",
                 )
-            store.nudges.set_next_check(invoice.id, decision.next_check)
+            store.invoices.set_next_check(invoice.id, decision.next_check)
         if claimed == 0:
             store.nudges.drop_message(message_id)
     return claimed
@@ -244,9 +246,9 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
 # -- step 2: deliver (bot/nudges/delivery.py) -------------------------------------------
 def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime | None = None) -> None:
     """Claim everything due as of `at`; `now` (the real clock) stamps the DMs' first attempt."""
-    groups = scan(store, at)
-    report.checked = sum(len(v) for v in groups.values())
-    for p in plan(store, core, at, groups):
+    rows = scan(store, at)
+    report.checked = len(rows)
+    for p in plan(store, core, at, groups(rows)):
         report.claimed += claim(store, at, p, now)
     from bot.alerts.deliver import queue_digests
 

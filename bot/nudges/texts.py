@@ -42,7 +42,7 @@ def stage_label(ctx: "Context", stage: str) -> str:
 
 
 def late_fee_percent(ctx: "Context") -> float:
-    custom = ctx.store.nudges.late_fee_percent(ctx.owner.workspace)
+    custom = ctx.store.workspaces.late_fee_percent(ctx.owner.workspace)
     return custom if custom is not None and custom >= 0 else float(policy.DEFAULT_LATE_FEE_PERCENT)
 
 
@@ -71,7 +71,7 @@ def percent_text(ctx: "Context", percent: float) -> str:
 
 def history_line(ctx: "Context", client: Client, today: date) -> str:
     """The client's late-payment record in one line, from the invoices on file."""
-    h = ctx.store.nudges.history(ctx.owner, client.id, today)
+    h = ctx.store.invoices.payment_record(ctx.owner, client.id, today)
     if not h.paid:
         return ctx.t.n("nudge.history.none", h.overdue)
     if h.late:

@@ -10,6 +10,12 @@ answer (`dm_delay`), a message created but never answered (`dm_hangs`) and
 429s until a moment (`dm_limited_until`). A DM sent with a `nonce` and
 `enforce_nonce` is created once per nonce window, as Discord does; the DM's
 history (GET /channels/{id}/messages) is served from `dm_created`.
+
+Sharding as Discord does it: an IDENTIFY with `shard: [id, count]` gets a
+READY for that shard, and that socket receives only its guilds' events
+(`(guild_id >> 22) % count`; DMs go to shard 0); `GET /gateway/bot`
+recommends `recommended_shards`. Sockets that identified without a shard get
+every event, as before.
 """
 from __future__ import annotations
 
@@ -73,6 +79,10 @@ class FakeDiscord:
         self.messages: dict[str, dict] = {}  # id -> message payload, as the bot last set it
         self.sockets: list[web.WebSocketResponse] = []
         self.identifies: list[dict] = []
+        self.recommended_shards = 1  # what GET /gateway/bot tells a client that asks
+        self.shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}  # socket -> (shard id, count)
+        self._session_shards: dict[str, tuple[int, int]] = {}
+        self.delivered: list[tuple[str, tuple[int, int] | None]] = []  # (event, shard that got it) per dispatch
         self.resumes: list[dict] = []
         self.heartbeats = 0
         self.acks = 0
@@ -183,6 +193,7 @@ class FakeDiscord:
                     self.acks += 1
                 elif op == 2:
                     self.identifies.append(payload["d"])
+                    shard = payload["d"].get("shard")
                     ready = {
                         "v": 10,
                         "user": user_payload(BOT_ID, "redflag"),
@@ -192,14 +203,21 @@ class FakeDiscord:
                         "application": {"id": APP_ID, "flags": 0},
                         "private_channels": [],
                     }
+                    if shard is not None:
+                        self.shard_of[ws] = (int(shard[0]), int(shard[1]))
+                        self._session_shards[ready["session_id"]] = self.shard_of[ws]
+                        ready["shard"] = list(self.shard_of[ws])
                     await self._send(ws, "READY", ready)
                 elif op == 6:
                     self.resumes.append(payload["d"])
+                    if payload["d"].get("session_id") in self._session_shards:
+                        self.shard_of[ws] = self._session_shards[payload["d"]["session_id"]]
                     await self._send(ws, "RESUMED", {})
                 await self._notify()
         finally:
             if ws in self.sockets:
                 self.sockets.remove(ws)
+            self.shard_of.pop(ws, None)
             await self._notify()
         return ws
 
@@ -215,10 +233,22 @@ class FakeDiscord:
         for ws in list(self.sockets):
             await ws.send_json({"op": 7, "d": None, "s": None, "t": None})
 
+    def shard_for(self, guild: str | None, count: int) -> int:
+        """The shard Discord sends a guild's events on; DMs (no guild) go to shard 0."""
+        return (int(guild) >> 22) % count if guild else 0
+
+    def identified_shards(self) -> list[tuple[int, int]]:
+        return sorted(tuple(d["shard"]) for d in self.identifies if d.get("shard") is not None)
+
     async def dispatch(self, event: str, data: dict) -> None:
         for ws in list(self.sockets):
-            if not ws.closed:
-                await self._send(ws, event, data)
+            if ws.closed:
+                continue
+            shard = self.shard_of.get(ws)
+            if shard is not None and self.shard_for(data.get("guild_id"), shard[1]) != shard[0]:
+                continue  # another shard's guild
+            self.delivered.append((event, shard))
+            await self._send(ws, event, data)
 
     # -- REST ------------------------------------------------------------------
     async def _body(self, request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
@@ -319,7 +349,7 @@ class FakeDiscord:
                 "team": None, "flags": 0,
             }
         if method == "GET" and path == "/gateway/bot":
-            return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
+            return 200, {"url": self.gateway_url, "shards": self.recommended_shards, "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
         m = re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", path)
         if m and method == "PUT":
             scope = m.group(1) or "global"

@@ -155,7 +155,7 @@ async def test_redflag_discord_sync_from_the_command_line(fake: FakeDiscord, tmp
     env = dict(os.environ, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
                DISCORD_GATEWAY_URL=fake.gateway_url, REDFLAG_DB=str(tmp_path / "cli.db"))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "discord", "sync", "--guild", GUILD, env=env,
+        sys.executable, "-m", "redflag", "discord", "sync", "--guild", GUILD, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), 60)

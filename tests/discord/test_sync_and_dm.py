@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord.sync import sync_commands
-from bot.notify import DeliveryFailed, Recipient
+from bot.notify import DeliveryFailed, Reason, Recipient
 from bot.replies import Choice, Reply
 from fake_discord import GUILD, USER, FakeDiscord, buttons
 
@@ -73,6 +73,7 @@ async def test_closed_dms_are_a_permanent_failure(bot, fake: FakeDiscord):
         await bot.notifier.send_dm(Recipient("discord", GUILD, USER), [nudge()])
     assert failed.value.permanent is True
     assert failed.value.reason == "dms_closed"
+    assert failed.value.kind is Reason.DMS_CLOSED  # the core's own reason, translated by the adapter
 
 
 async def test_a_429_is_retried_by_discord_py(bot, fake: FakeDiscord):

@@ -151,3 +151,19 @@ async def test_workspace_uninstalled_mid_sweep(core, store, fake, child_env):
     assert_exactly_once(fake, store, users, failed_ok=set(users))
     failed = store.database.query("SELECT last_error FROM nudge_messages WHERE status = 'failed'")
     assert failed and {r["last_error"] for r in failed} == {"invalid_auth"}
+
+
+async def test_an_unknown_outcome_that_cannot_be_verified_is_never_sent_blind(core, store, fake, child_env):
+    """The window README names: the history check itself fails. The DM is recorded, not posted again."""
+    seed(core, 2)
+    fake.hang_after_accept("chat.postMessage", times=2)  # both posts land, neither is answered
+    await sweep(child_env)
+    assert len(store.nudges.delivery.unknown()) == 2
+    fake.fail("conversations.history", "missing_scope", times=2)  # an old installation without im:history
+    await sweep(child_env)
+    assert len(fake.calls_to("chat.postMessage")) == 2  # never posted blind
+    assert all(n == 1 for n in fake.posts_by_delivery().values())
+    rows = store.database.query("SELECT status, last_error FROM nudge_messages")
+    assert [(r["status"], r["last_error"]) for r in rows] == [("failed", "cannot verify: missing_scope")] * 2
+    await sweep(child_env)  # and no later sweep sends them either
+    assert len(fake.calls_to("chat.postMessage")) == 2

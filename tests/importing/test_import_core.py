@@ -106,7 +106,7 @@ def test_reimport_updates_by_reference_records_payments_never_duplicates(send, c
     a = store.invoices.by_ref(ME, "F2026-17")
     assert (a.amount_minor, a.due_on) == (125000, date(2026, 10, 15))
     assert store.history.for_entity(ME, "invoice", a.id)[0].action == "import"
-    assert store.nudges.next_check_of(a.id) == date(2026, 10, 15)  # the ladder re-planned
+    assert store.invoices.next_check_of(a.id) == date(2026, 10, 15)  # the ladder re-planned
 
 
 def test_confirming_twice_writes_once(send, click, store) -> None:

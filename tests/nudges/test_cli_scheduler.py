@@ -62,11 +62,11 @@ def test_cli_command_line(overdue, db_path, store):
     env = dict(os.environ, REDFLAG_DB=str(db_path), LANG="en_US.UTF-8")
     env.pop("LC_ALL", None)
     env.pop("LC_MESSAGES", None)
-    preview = subprocess.run([sys.executable, "-m", "bot", "nudges", "preview"], cwd=ROOT, env=env,
+    preview = subprocess.run([sys.executable, "-m", "redflag", "nudges", "preview"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=60)
     assert preview.returncode == 0, preview.stderr
     assert "INV-1" in preview.stdout
-    run = subprocess.run([sys.executable, "-m", "bot", "nudges", "run", "--at", "2026-11-25T09:00:00+00:00"],
+    run = subprocess.run([sys.executable, "-m", "redflag", "nudges", "run", "--at", "2026-11-25T09:00:00+00:00"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "Overdue: INV-1 from Acme" in run.stdout and "sent to U1 on console" in run.stdout

@@ -255,13 +255,13 @@ async def test_workspace_offsets_override_the_defaults(books, sweep, notifier, s
     books.user("UTC", 9)
     books.client()
     books.invoice("INV-1", "2026-11-20")
-    store.nudges.set_offsets("W1", {"friendly": 3, "firm": 10, "final": 20, "escalate": 40})
+    store.workspaces.set_offsets("W1", {"friendly": 3, "firm": 10, "final": 20, "escalate": 40})
     await sweep(utc(2026, 11, 23, 9))
     assert len(notifier.sent) == 1 and "friendly reminder" in notifier.texts[0]
     await sweep(utc(2026, 11, 30, 9))
     assert "firm reminder" in notifier.texts[1]
-    store.nudges.set_offsets("W1", None)
-    assert store.nudges.offsets("W1") is None
+    store.workspaces.set_offsets("W1", None)
+    assert store.workspaces.offsets("W1") is None
 
 
 async def test_each_user_sees_only_their_own(books, sweep, notifier):

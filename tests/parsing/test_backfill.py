@@ -111,13 +111,13 @@ def test_console_back_fill_then_one_sweep(tmp_path: Path) -> None:
 
     assert f"Issued {fmt.day('en', due - timedelta(days=30))}, from the 30-day terms" in done.stdout, done.stdout
     at = datetime.combine(today, datetime.min.time(), timezone.utc).replace(hour=9, minute=5).isoformat()
-    run = subprocess.run([sys.executable, "-m", "bot", "nudges", "run", "--at", at, "--yes"], cwd=tmp_path, env=_env(db),
+    run = subprocess.run([sys.executable, "-m", "redflag", "nudges", "run", "--at", at, "--yes"], cwd=tmp_path, env=_env(db),
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert out.count("sent to") == 1, out
     assert "final notice" in out.lower() and "friendly reminder" not in out.lower() and "firm reminder" not in out.lower()
     assert "despite earlier reminders" not in out
-    again = subprocess.run([sys.executable, "-m", "bot", "nudges", "run", "--at", at, "--yes"], cwd=tmp_path, env=_env(db),
+    again = subprocess.run([sys.executable, "-m", "redflag", "nudges", "run", "--at", at, "--yes"], cwd=tmp_path, env=_env(db),
                            capture_output=True, text=True, timeout=120)
     assert "sent to" not in again.stdout, again.stdout

@@ -184,7 +184,14 @@ async def test_a_retry_while_the_first_is_still_running_waits_for_it(slack, fake
     await slack.command("/client", "add Acme")
     monkeypatch.setitem(registry.COMMANDS, "incident", slow_incident)
     # A slow command runs on the pool with a `running` row (a short one runs inline in one transaction).
-    monkeypatch.setitem(lanes.SLOW_SUBCOMMANDS, "incident", frozenset({"acme"}))
+    from dataclasses import replace
+
+    from bot.events import Address, Command
+
+    incident = registry.DECLARED["incident"]
+    slow_log = tuple(replace(s, slow=True) if s.name == "log" else s for s in incident.subs)
+    monkeypatch.setitem(registry.DECLARED, "incident", replace(incident, subs=slow_log))
+    assert not lanes.is_short(Command(Address("slack", "T1", "U1"), "incident", "Acme haggling again"))
     slack.service.bridge.ack_budget = 0.05
     body, _ = slack.command_body("/incident", "Acme haggling again")
     first = await slack.post(body)

@@ -222,7 +222,13 @@ async def test_long_replies_arrive_as_several_messages(slack, fake, monkeypatch,
     from slack_harness import SlackSender
 
     choices = tuple(Choice(f"nope:{i}", f"Option {i}") for i in range(1400))
-    monkeypatch.setitem(registry.COMMANDS, "slacktest", lambda ctx, text: [Reply(text="Many", choices=choices)])
+    from bot.declare import Declared, Sub
+
+    def many(ctx, args):
+        return [Reply(text="Many", choices=choices)]
+
+    monkeypatch.setitem(registry.DECLARED, "slacktest", Declared("slacktest", "usage.help", (Sub("slacktest", many, "usage.help"),)))
+    monkeypatch.setitem(registry.COMMANDS, "slacktest", lambda ctx, text: registry.run_text(ctx, "slacktest", text))
     svc = await start(core, env)  # a fresh app that registers the test command too
     try:
         sender = SlackSender(svc, fake)

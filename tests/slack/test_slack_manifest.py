@@ -82,3 +82,23 @@ def test_scopes_cover_exactly_the_methods_used():
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == needed == set(BOT_SCOPES)
     assert "user" not in manifest()["oauth_config"]["scopes"]
+
+
+def test_the_manifest_hints_name_only_declared_subcommands_and_options():
+    """Each `usage_hint` alternative starts with a declared subcommand and uses only its declared `key=` options."""
+    from bot import registry
+    from bot.parser import tokenize
+
+    for c in manifest()["features"]["slash_commands"]:
+        declared = registry.declared(c["command"])
+        assert declared is not None, c["command"]
+        for alternative in c["usage_hint"].split("|"):
+            tokens = tokenize(alternative)
+            assert tokens, (c["command"], c["usage_hint"])
+            if declared.grouped:
+                sub = declared.sub(tokens[0].value) or (declared.sub(declared.fallback) if declared.fallback else None)
+            else:
+                sub = declared.subs[0]
+            assert sub is not None, f"{c['command']}: “{alternative.strip()}” names no declared subcommand"
+            keys = {t.value.split("=", 1)[0] for t in tokens if "=" in t.value and not t.quoted}
+            assert keys <= {o.text_key for o in sub.keyed}, (c["command"], sub.name, keys)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from bot.notify import DeliveryFailed, Recipient
+from bot.notify import DeliveryFailed, Reason, Recipient
 from bot.replies import Attachment, Choice, Reply
 from slack_harness import BOT_TOKEN, buttons, shown
 
@@ -153,3 +153,17 @@ async def test_revoked_bot_token_refuses_politely_and_writes_nothing(core, env, 
         assert status == 200 and "Acme" in body["text"]
     finally:
         await svc.stop()
+
+
+@pytest.mark.parametrize("method,error,kind", [
+    ("chat.postMessage", "channel_not_found", Reason.NOT_FOUND),
+    ("conversations.open", "user_not_found", Reason.NOT_FOUND),
+    ("conversations.open", "invalid_auth", Reason.ACCESS_REVOKED),
+    ("chat.postMessage", "account_inactive", Reason.ACCESS_REVOKED),
+    ("chat.postMessage", "not_in_channel", Reason.OTHER),
+])
+async def test_slack_errors_become_the_cores_reasons(service, fake, method, error, kind):
+    fake.fail(method, error)
+    with pytest.raises(DeliveryFailed) as caught:
+        await service.notifier.send_dm(ME, [NUDGE])
+    assert (caught.value.reason, caught.value.kind) == (error, kind)

@@ -1,7 +1,9 @@
 """`redflag`: serve every configured surface with the scheduler, or the console; plus operator commands.
 
-Platform SDKs are imported only when their surface is configured, so the
-console starts fast.
+The program's entry point, outside the core: it is the one place that
+knows both the core (`bot/`) and the surfaces (`adapters/`). Each adapter
+says for itself whether it is configured (`adapters/surfaces.py`); platform
+SDKs are imported only when their surface is, so the console starts fast.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="redflag", description="Redflag: a paper trail on difficult clients, overdue-invoice reminders, and a should-I-fire-them dialogue.")
     p.add_argument("--log-level", default=os.environ.get("REDFLAG_LOG_LEVEL", "WARNING"), help="logging level (default WARNING)")
     sub = p.add_subparsers(dest="command")
+    serve_cmd = sub.add_parser("serve", help="serve every configured surface (what plain `redflag` does)")
+    serve_cmd.add_argument("--no-scheduler", action="store_true", help="no reminder sweeps in this process (REDFLAG_SCHEDULER=off): a sweeper runs `redflag nudges run`")
     nudges = sub.add_parser("nudges", help="run or preview the reminder sweep")
     nsub = nudges.add_subparsers(dest="nudges_command", required=True)
     run = nsub.add_parser("run", help="one reminder sweep as of a time; reports what it sent")
@@ -54,6 +58,30 @@ def _at(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
+#: Why the store cannot be used (`storage.health.StoreUnusable.reason`), in the operator's words.
+DB_PROBLEMS: dict[str, str] = {
+    "damaged": "report.db.damaged",
+    "disk_full": "report.db.disk_full",
+    "newer": "report.db.newer",
+}
+#: Why `redflag backup` refused (`storage.backup.BackupRefused.reason`).
+BACKUP_REFUSALS: dict[str, str] = {
+    "live_database": "report.backup.live_database",
+    "missing_source": "report.backup.missing_source",
+    "no_folder": "report.backup.no_folder",
+    "not_a_database": "report.backup.not_a_database",
+}
+#: Why `redflag restore` refused (`storage.restore.RestoreRefused.reason`).
+RESTORE_REFUSALS: dict[str, str] = {
+    "damaged": "report.restore.damaged",
+    "in_use": "report.restore.in_use",
+    "missing_backup": "report.restore.missing_backup",
+    "newer": "report.restore.newer",
+    "not_a_database": "report.restore.not_a_database",
+    "not_redflag": "report.restore.not_redflag",
+    "same_file": "report.restore.same_file",
+}
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -61,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from storage.health import StoreUnusable
 
     install_log_redaction(os.environ)
+    from adapters.startup import check_settings
+
+    check_settings(os.environ)  # a bad setting stops here with one line (exit 2), before anything opens
     try:
         return _main(args, dict(os.environ))
     except StoreUnusable as err:
@@ -68,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.i18n import console_language, messages
 
         t = messages(console_language())
-        print(t(f"report.db.{err.reason}", path=err.path, **err.values), file=sys.stderr)
+        print(t(DB_PROBLEMS[err.reason], path=err.path, **err.values), file=sys.stderr)
         if err.reason == "disk_full":
             log.error("the disk is full: %s cannot be written", err.path)
         return 3
@@ -106,6 +137,8 @@ def _main(args: argparse.Namespace, env: dict[str, str]) -> int:
         count = asyncio.run(sync_commands(Core(open_store()), env, args.guild))
         print(f"registered {count} commands" + (f" in guild {args.guild}" if args.guild else " globally"))
         return 0
+    if getattr(args, "no_scheduler", False):
+        env["REDFLAG_SCHEDULER"] = "off"
     return serve(env)
 
 
@@ -162,11 +195,11 @@ def _backup(path: str) -> int:
     try:
         result = backup(default_path(), path)
     except BackupRefused as refused:
-        print(t(f"report.backup.{refused.reason}", path=refused.path), file=sys.stderr)
+        print(t(BACKUP_REFUSALS[refused.reason], path=refused.path), file=sys.stderr)
         return 2
-    from babel.numbers import format_decimal
+    from bot import fmt
 
-    size = format_decimal(round(result.size_bytes / 1024), locale=t.babel_locale) + " KiB"
+    size = fmt.number(t.language, round(result.size_bytes / 1024), 0) + " KiB"
     print(t("report.backup.done", path=result.path, size=size))
     return 0
 
@@ -180,7 +213,7 @@ def _restore(path: str) -> int:
     try:
         result = restore(path, default_path(), COMPONENTS)
     except RestoreRefused as refused:
-        print(t(f"report.restore.{refused.reason}", path=refused.path, **refused.values), file=sys.stderr)
+        print(t(RESTORE_REFUSALS[refused.reason], path=refused.path, **refused.values), file=sys.stderr)
         return 2
     print(t("report.restore.done", path=os.path.abspath(result.path)))
     if result.kept:
@@ -188,21 +221,8 @@ def _restore(path: str) -> int:
     return 0
 
 
-def configured_surfaces(env: Mapping[str, str]) -> list[str]:
-    """The surfaces whose settings are complete; each adapter decides for itself (no SDK import)."""
-    from adapters.slack import configured as slack_configured
-
-    names = []
-    if slack_configured(env):
-        names.append("slack")
-    elif (env.get("SLACK_CLIENT_ID") or env.get("SLACK_BOT_TOKEN")) and not (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
-        raise SystemExit("redflag: Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) as well")
-    if env.get("DISCORD_TOKEN", "").strip():  # same rule as adapters.discord.service.configured, without importing discord
-        names.append("discord")
-    return names
-
-
 def serve(env: Mapping[str, str]) -> int:
+    from adapters.surfaces import configured_surfaces
     from bot.core import Core
     from storage.store import open_store
 
@@ -215,25 +235,24 @@ def serve(env: Mapping[str, str]) -> int:
 
 
 async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
-    import asyncio
-    from importlib import import_module
-
+    from adapters.surfaces import surface
     from bot.core import Core
+    from bot.nudges.scheduler import start_scheduler
+    from bot.process_settings import scheduler_wanted
     from storage.store import open_store
 
     core = Core(open_store())
     services = []
     for name in surfaces:
-        module = import_module(f"adapters.{name}.service")
-        services.append(await module.start(core, env))
+        services.append(await surface(name).start(core, env))
         log.warning("serving %s", name)
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
-    scheduler = _start_scheduler(core, notifiers)
+    scheduler = start_scheduler(core, notifiers) if scheduler_wanted(env) else None
+    freeze_start_up_heap()
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:
-        if hasattr(scheduler, "sweeps"):
-            await scheduler.sweeps.drain()  # the reminder DMs in flight finish; the rest wait
+        await scheduler.sweeps.drain()  # the reminder DMs in flight finish; the rest wait
         scheduler.shutdown(wait=False)
     for service in services:
         await service.stop()
@@ -241,13 +260,13 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
     return 0
 
 
-def _start_scheduler(core, notifiers):  # type: ignore[no-untyped-def]
-    """The reminder scheduler on the running loop; None when the reminders module is absent."""
-    try:
-        from bot.nudges.scheduler import start_scheduler
-    except ImportError:
-        return None
-    return start_scheduler(core, notifiers)
+def freeze_start_up_heap() -> None:
+    """What start-up built (modules, SDK clients, catalogs) lives as long as the process: take it out of
+    the garbage collector's full passes, which hold the GIL, so the loop's stalls do not grow with it."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def console(core) -> int:  # type: ignore[no-untyped-def]
@@ -272,14 +291,13 @@ def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
 
         from adapters.console.notifier import ConsoleNotifier
         from bot.core import Core
+        from bot.nudges.scheduler import start_scheduler
         from storage.store import Store
 
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         core = Core(Store(session.core.store.path))
-        scheduler = _start_scheduler(core, {"console": ConsoleNotifier(session)})
-        if scheduler is None:
-            return
+        start_scheduler(core, {"console": ConsoleNotifier(session)})
         loop.run_forever()
 
     # Started a moment after the prompt: importing the scheduler in parallel with the
@@ -288,10 +306,6 @@ def _background_scheduler(session) -> None:  # type: ignore[no-untyped-def]
     timer = threading.Timer(SCHEDULER_DELAY, run)
     timer.name, timer.daemon = "redflag-scheduler", True
     timer.start()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 def _stop_on_signals() -> "asyncio.Event":
@@ -306,3 +320,7 @@ def _stop_on_signals() -> "asyncio.Event":
         except NotImplementedError:  # pragma: no cover - Windows
             pass
     return stop
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

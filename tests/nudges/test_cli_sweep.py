@@ -1,4 +1,8 @@
-"""`redflag nudges run` from cron delivers real Slack DMs, without the bot serving anything."""
+"""`redflag nudges run` from cron delivers real Slack DMs, without the bot serving anything.
+
+The Slack side is the fake Slack Web API of tests/slack (no Slack service runs here: the
+sweep is a child process that only posts DMs).
+"""
 from __future__ import annotations
 
 import asyncio
@@ -6,9 +10,30 @@ import os
 import sys
 from pathlib import Path
 
-from bot.events import Address, Command
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
+
+from bot.events import Address, Command  # noqa: E402
+from fake_slack import FakeSlack  # noqa: E402
+from slack_harness import BOT_TOKEN, SIGNING_SECRET  # noqa: E402
 
 USER = Address(platform="slack", workspace="T1", user="U1", channel="C1", locale="en-US", timezone="Europe/Amsterdam")
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeSlack().start()
+    server.user("U1", locale="en-US", tz="Europe/Amsterdam", name="Steve")
+    server.teams[BOT_TOKEN] = "T1"
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def env(fake, db_path) -> dict[str, str]:
+    return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.url,
+            "REDFLAG_DB": str(db_path)}
 
 
 async def test_nudges_run_sends_slack_dms(core, env, fake, db_path: Path) -> None:

@@ -173,7 +173,7 @@ def test_backup_of_a_file_that_is_not_a_database(tmp_path: Path) -> None:
 
 def test_redflag_backup_command(tmp_path: Path, monkeypatch, capsys) -> None:
     """`redflag backup <path>` as an operator runs it: the copy, and a plain answer either way."""
-    from bot.cli import main
+    from redflag.cli import main
 
     live = tmp_path / "redflag.db"
     store = _live_store(live, 2)

@@ -1,0 +1,1 @@
+"""The `redflag` program: the entry point that starts the core (`bot/`) with its surfaces (`adapters/`)."""

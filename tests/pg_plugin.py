@@ -1,0 +1,72 @@
+"""pytest plugin: PostgreSQL for the tests that ask for it, started lazily once per run.
+
+Fixtures:
+  `pg_server`   the session's server (`pg_server.from_env()`): a throwaway one, or `REDFLAG_TEST_DATABASE_URL`'s;
+                started on first use, so a run with no PostgreSQL test starts none; stopped at the end.
+  `pg_template` the name of the session's template database; every test database is copied from it
+                (override this fixture to put a schema in it once per run).
+  `pg_url`      a fresh database for one test, from the template; dropped afterwards.
+
+When PostgreSQL cannot be had, a test that asks for it is skipped with the
+reason, and the run ends with one line saying why; with `CI=true` it fails
+instead, so CI never passes without having run them.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import pytest
+
+import pg_server as pg
+
+TEMPLATE = "redflag_template"
+_skipped: list[str] = []
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def _unavailable(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"PostgreSQL tests cannot run under CI=true: {reason}", pytrace=False)
+    if reason not in _skipped:
+        _skipped.append(reason)
+    pytest.skip(f"PostgreSQL unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.PgServer]:
+    try:
+        server, reason = pg.from_env(), ""
+    except pg.PgUnavailable as err:
+        reason = err.reason
+    if reason:
+        _unavailable(reason)  # outside the except: one clean line, no chained traceback
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: pg.PgServer) -> Iterator[str]:
+    name = f"{TEMPLATE}_{os.getpid()}"
+    pg_server.drop_database(name)
+    pg_server.create_database(name)
+    try:
+        yield name
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_server: pg.PgServer, pg_template: str) -> Iterator[str]:
+    with pg_server.database(template=pg_template) as url:
+        yield url
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for reason in _skipped:
+        terminalreporter.write_line(f"PostgreSQL tests skipped: {reason}")
