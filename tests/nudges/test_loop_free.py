@@ -34,6 +34,8 @@ PER_SWEEP = (Plan, Candidate, Context, Outcome, Job)  # made once per due invoic
 
 
 def live() -> dict[type, int]:
+    """Objects still reachable: garbage not yet collected is not alive, whatever the timing."""
+    gc.collect()
     counts = {cls: 0 for cls in PER_SWEEP}
     for obj in gc.get_objects():
         cls = type(obj)
