@@ -88,7 +88,7 @@ async def test_two_clients_each_identify_with_their_own_shard_and_get_their_own_
     first = await start(core, {**env, shards.COUNT_VAR: "2", shards.IDS_VAR: "0"})
     second = await start(core, {**env, shards.COUNT_VAR: "2", shards.IDS_VAR: "1"})
     try:
-        await fake.wait_for(lambda: len(fake.shard_of) == 2)
+        await fake.wait_for(lambda: len(fake.shard_of) == 2, timeout=30)
         assert isinstance(first.client, RedflagShardedClient) and isinstance(second.client, RedflagShardedClient)
         assert fake.identified_shards() == [(0, 2), (1, 2)]
         await asyncio.wait_for(asyncio.gather(first.client.wait_until_ready(), second.client.wait_until_ready()), 30)
