@@ -147,6 +147,8 @@ class DiscordNotifier:
                 except (AttributeError, ValueError):
                     wait = 1.0
                 raise DeliveryFailed("rate limited", retry_after=wait, unknown=verifying, kind=Reason.RATE_LIMITED) from err
+            if err.status == 401:  # the token was reset or the application deleted: no DM will go out
+                raise DeliveryFailed("unauthorized (401)", permanent=True, kind=Reason.ACCESS_REVOKED) from err
             permanent = 400 <= err.status < 500 and err.status != 429
             raise DeliveryFailed(f"discord error {err.status} ({err.code})", permanent=permanent) from err
         except aiohttp.ClientConnectorError as err:

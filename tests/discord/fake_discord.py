@@ -319,7 +319,7 @@ class FakeDiscord:
                              "X-RateLimit-Reset-After": "0.01", "X-RateLimit-Bucket": "fake-bucket"},
                 )
         dm_post = request.method == "POST" and re.fullmatch(r"/channels/(\d+)/messages", path) is not None
-        bot_call = not re.match(r"^/(interactions|webhooks)/", path) and path != "/users/@me"
+        bot_call = not re.match(r"^/(interactions|webhooks)/", path) and path not in ("/users/@me", "/oauth2/applications/@me")
         if bot_call and time.monotonic() < self.global_limited_until:
             call.status = 429
             self.calls.append(call)
