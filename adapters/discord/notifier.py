@@ -9,7 +9,7 @@ which becomes the core's `Reason.RATE_LIMITED` with its `retry_after`, and
 the sweep holds that workspace's DMs back until then.
 
 Exactly once: every part is sent with a nonce derived from its ledger entry
-(`rf<id>p<part>` for nudge DMs, `rg…` for follow-ups) and `enforce_nonce`
+(`rf<id>p<part>` for nudge DMs, `rg…` for follow-ups, `ra…` for alerts) and `enforce_nonce`
 (discord.py sets it with every nonce), so Discord itself answers a repeat
 within its nonce window with the message it already created. A send that
 whose request has no answer in `REDFLAG_DISCORD_DM_TIMEOUT` seconds is an unknown
@@ -57,9 +57,16 @@ def _timeout() -> float:
 
 
 def nonce(key: str, part: int) -> str:
-    """At most 25 characters, the same for every attempt at one part of one DM."""
+    """At most 25 characters, the same for every attempt at one part of one DM, and unique across kinds.
+
+    (A follow-up and an alert with the same row id once shared `rg<id>`: within the nonce window
+    Discord would have answered the second with the first and never shown it.)
+    """
     kind, _, number = key.partition("-")
-    return f"r{'f' if kind == 'nudge' else 'g'}{number}p{part}"[:25]
+    return f"r{_NONCE_KINDS.get(kind, 'x' + kind[:3])}{number}p{part}"[:25]
+
+
+_NONCE_KINDS = {"nudge": "f", "followup": "g", "alert": "a"}
 
 
 def _same(message: discord.Message, out_kwargs: dict, wanted_nonce: str) -> bool:

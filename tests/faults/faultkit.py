@@ -105,9 +105,11 @@ def assert_exactly_once(fake: FakeSlack, store, users: list[str], failed_ok: set
 
 
 def discord_received(fake: FakeDiscord) -> Counter:
-    """user -> DM messages the fake Discord created for them (a repeat nonce creates none)."""
+    """user -> reminder DM messages the fake Discord created for them (a repeat nonce creates none)."""
     users: Counter = Counter()
     for m in fake.dm_created:
+        if not str(m.get("nonce")).startswith("rf"):
+            continue  # a weekly digest or alert (`ra…`), a follow-up (`rg…`): not the reminder counted here
         users[fake.dm_channels[m["channel_id"]]] += 1
     return users
 
