@@ -181,3 +181,35 @@ async def test_a_dm_in_several_parts_resumes_at_the_first_part_that_did_not_arri
     if window == 0.0:
         assert nonces[1] not in posted[2:]  # part 1 was found in the DM's history, not sent again
     assert_discord_once(discord_fake, store, [user], parts=parts)
+
+
+@pytest.mark.parametrize(
+    "window, text_changes, dms",
+    [(300.0, False, 1), (300.0, True, 1), (0.0, False, 1), (0.0, True, 2)],
+    ids=["nonce-live", "nonce-live-text-changed", "nonce-expired", "nonce-expired-text-changed"],
+)
+async def test_the_window_that_remains_on_discord(core, store, discord_fake, discord_env, window, text_changes, dms):
+    """README's remaining window, measured: a DM whose answer was lost is retried after the nonce has
+    expired, and its text changed in between (an invoice in it was paid). Only that combination shows the
+    user a second DM (the first, now out of date, and the corrected one); every other one DM.
+
+    `window` is how long the fake Discord remembers a nonce; the retry here comes at once (0 s), so 300 s
+    stands for "retried within Discord's nonce window" and 0 s for "retried after it".
+    """
+    user = USERS[0]
+    who = Address(platform="discord", workspace=GUILD, user=user, channel="C1", locale="en-US", timezone="Europe/Amsterdam")
+    assert not core.handle(Command(who, "client", "add Acme currency=EUR"))[0].is_error
+    for ref in ("A-1", "A-2"):
+        assert not core.handle(Command(who, "invoice", f"add Acme 400 issued=2026-10-01 due=2026-11-01 ref={ref}"))[0].is_error
+    discord_fake.nonce_window = window
+    discord_fake.dm_hangs = 1  # the grouped DM (both invoices) is created, its answer lost
+    first = await sweep(discord_env)
+    assert "not confirmed" in first.out and len(discord_fake.dm_created) == 1
+    if text_changes:
+        assert not core.handle(Command(who, "invoice", "paid A-2"))[0].is_error  # the DM now names one invoice
+    await sweep(discord_env)
+    assert discord_received(discord_fake)[user] == dms
+    titles = [m["embeds"][0]["title"] for m in discord_fake.dm_created]
+    if dms == 2:
+        assert "2" in titles[0] and "A-1" in titles[1]  # the stale DM, then the corrected one
+    assert store.database.one("SELECT status FROM nudge_messages")["status"] == "delivered"
