@@ -6,7 +6,8 @@ refusals are permanent failures. discord.py waits out a 429 of up to
 `wire.RATE_LIMIT_WAIT` itself (per route and global, as it tracks them; the
 DM timeout does not run meanwhile); a longer one raises `discord.RateLimited`,
 which becomes the core's `Reason.RATE_LIMITED` with its `retry_after`, and
-the sweep holds that workspace's DMs back until then.
+the sweep holds that workspace's DMs back until then (every guild's, for the
+rest of the sweep, when the 429 was Discord's global limit).
 
 Exactly once: every part is sent with a nonce derived from its ledger entry
 (`rf<id>p<part>` for nudge DMs, `rg…` for follow-ups, `ra…` for alerts) and `enforce_nonce`
@@ -88,7 +89,8 @@ class DiscordNotifier:
     def _messages(self, recipient: Recipient) -> Messages:
         return self.client.bridge.core.messages_for(Address(self.platform, recipient.workspace, recipient.user))
 
-    async def _arrived(self, channel: discord.DMChannel, delivery: Delivery, part: int, kwargs: dict) -> bool:
+    async def _arrived(self, channel: discord.DMChannel, delivery: Delivery, part: int, kwargs: dict,
+                       watch: wire.Watch) -> bool:
         """Look in the DM for this part among the bot's messages since the unknown attempt."""
         after = None
         if delivery.unknown_since is not None:
@@ -101,7 +103,7 @@ class DiscordNotifier:
                     return True
             return False
 
-        return await wire.timed(look(), self.timeout)
+        return await wire.timed(look(), self.timeout, watch)
 
     async def send_dm(self, recipient: Recipient, replies: Sequence[Reply], delivery: Delivery | None = None) -> None:
         if self.client.is_closed():
@@ -110,8 +112,9 @@ class DiscordNotifier:
         target = Target(recipient.user, workspace)
         t = self._messages(recipient)
         posting = verifying = False
+        watch = wire.Watch()
         try:
-            channel = await wire.timed(self.client.create_dm(discord.Object(int(recipient.user))), self.timeout)
+            channel = await wire.timed(self.client.create_dm(discord.Object(int(recipient.user))), self.timeout, watch)
             parts = [out.kwargs() for reply in replies for out in render(reply, target, t)]
             start = delivery.start if delivery else 0
             for i, kwargs in enumerate(parts):
@@ -120,7 +123,7 @@ class DiscordNotifier:
                 if delivery is not None:
                     if delivery.unknown_part == i:
                         verifying = True  # whatever goes wrong now, the part's outcome stays unknown
-                        found = await self._arrived(channel, delivery, i, kwargs)
+                        found = await self._arrived(channel, delivery, i, kwargs, watch)
                         verifying = False
                         if found:
                             await delivery.sent(i)
@@ -128,7 +131,7 @@ class DiscordNotifier:
                     await delivery.sending(i)
                     kwargs = dict(kwargs, nonce=nonce(delivery.key, i))
                 posting = True
-                await wire.timed(channel.send(**kwargs), self.timeout)
+                await wire.timed(channel.send(**kwargs), self.timeout, watch)
                 posting = False
                 if delivery is not None:
                     await delivery.sent(i)
@@ -136,7 +139,7 @@ class DiscordNotifier:
             raise DeliveryFailed("no answer from Discord", unknown=posting or verifying) from None
         except discord.RateLimited as err:  # a 429 (or discord.py's own count) before anything was created
             raise DeliveryFailed("rate limited", retry_after=err.retry_after, unknown=verifying,
-                                 kind=Reason.RATE_LIMITED) from err
+                                 kind=Reason.RATE_LIMITED, everywhere=watch.global_limit) from err
         except discord.Forbidden as err:
             closed = err.code == CANNOT_DM
             reason = "dms_closed" if closed else f"forbidden ({err.code})"

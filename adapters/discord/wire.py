@@ -44,6 +44,7 @@ class Watch:
     def __init__(self) -> None:
         self.out_since: float | None = None
         self.changed = asyncio.Event()
+        self.global_limit = False  # the last 429 was Discord's global limit (on the bot, not one route)
 
     def request_out(self) -> None:
         self.out_since = time.monotonic()
@@ -66,6 +67,11 @@ def trace() -> aiohttp.TraceConfig:
 
     async def end(session: Any, ctx: Any, params: Any) -> None:
         if (watch := _WATCH.get()) is not None:
+            response = getattr(params, "response", None)
+            if response is not None and response.status == 429:
+                headers = response.headers
+                watch.global_limit = (headers.get("X-RateLimit-Global", "").lower() == "true"
+                                      or headers.get("X-RateLimit-Scope", "") == "global")
             watch.answered()
 
     config = aiohttp.TraceConfig()
@@ -75,9 +81,9 @@ def trace() -> aiohttp.TraceConfig:
     return config
 
 
-async def timed(call: Awaitable[T], timeout: float) -> T:
+async def timed(call: Awaitable[T], timeout: float, watch: Watch | None = None) -> T:
     """Await `call`; `asyncio.TimeoutError` once one of its requests has had no answer for `timeout` seconds."""
-    watch = Watch()
+    watch = watch or Watch()
     token = _WATCH.set(watch)
     try:
         task = asyncio.ensure_future(call)  # the task copies the context, watch included

@@ -15,7 +15,7 @@ import pytest
 
 from bot.events import Address, Command
 from faultkit import DISCORD_USERS, assert_discord_once, discord_received, seed, start_sweep, sweep
-from fake_discord import GUILD
+from fake_discord import GUILD, OTHER_GUILD
 
 USERS = DISCORD_USERS[:10]
 
@@ -31,7 +31,9 @@ async def test_retry_after_of_minutes_defers_the_workspace_then_delivers_once(co
     A "minutes" wait is scaled down: discord.py waits out a 429 of up to 1 s itself here (30 s in
     production), the sweep up to 0.5 s; Discord asks for 4 s.
     """
-    seed(core, 0, platform="discord", workspace=GUILD, user_ids=USERS[:6])
+    seed(core, 0, platform="discord", workspace=GUILD, user_ids=USERS[:3])
+    # a global limit is the bot's own: the other guild's DMs wait too, without a request each
+    seed(core, 0, platform="discord", workspace=OTHER_GUILD if scope == "global" else GUILD, user_ids=USERS[3:6])
     env = dict(discord_env, REDFLAG_DISCORD_RATELIMIT_WAIT="1", REDFLAG_NUDGE_CONCURRENCY="2")
     if scope == "global":
         discord_fake.global_limited_until, discord_fake.global_retry_after = time.monotonic() + 600, 4.0
