@@ -145,7 +145,8 @@ async def test_sigterm_to_the_bot_finishes_its_sweeps_dms_in_flight(core, store,
 
 # -- the bot stays responsive under every fault ---------------------------------------------------
 SLACK_FAULTS = {
-    "slow": ({"REDFLAG_NUDGE_CONCURRENCY": "2"}, lambda fake: fake.slow("chat.postMessage", 0.5)),
+    "slow": ({"REDFLAG_NUDGE_CONCURRENCY": "2", "REDFLAG_SLACK_DM_TIMEOUT": "5"},
+             lambda fake: fake.slow("chat.postMessage", 1.0)),
     "silent": ({"REDFLAG_SLACK_DM_TIMEOUT": "4"}, lambda fake: fake.hang_after_accept("chat.postMessage", times=6)),
     "rate-limited": ({"REDFLAG_NUDGE_MAX_INLINE_WAIT": "5"},
                      lambda fake: fake.rate_limit("chat.postMessage", seconds=4, retry_after=1.5)),
@@ -176,7 +177,8 @@ async def test_slack_commands_are_answered_in_time_during_a_faulty_sweep(core, s
 
 
 DISCORD_FAULTS = {
-    "slow": ({"REDFLAG_NUDGE_CONCURRENCY": "2"}, lambda fake: setattr(fake, "dm_delay", 0.5)),
+    "slow": ({"REDFLAG_NUDGE_CONCURRENCY": "2", "REDFLAG_DISCORD_DM_TIMEOUT": "5"},
+             lambda fake: setattr(fake, "dm_delay", 1.0)),
     "silent": ({"REDFLAG_DISCORD_DM_TIMEOUT": "4"}, lambda fake: setattr(fake, "dm_hangs", 6)),
     "rate-limited": ({}, lambda fake: (setattr(fake, "dm_limited_until", time.monotonic() + 8),
                                        setattr(fake, "dm_retry_after", 1.0))),
