@@ -53,13 +53,14 @@ class Reason(str, Enum):
 
 class DeliveryFailed(Exception):
     def __init__(self, reason: str, permanent: bool = False, retry_after: float | None = None,
-                 unknown: bool = False, kind: Reason = Reason.OTHER) -> None:
+                 unknown: bool = False, kind: Reason = Reason.OTHER, everywhere: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason  # the platform's own words ("channel_not_found", "not found (10013)")
         self.kind = kind
         self.permanent = permanent
         self.retry_after = retry_after
         self.unknown = unknown  # sent, but the answer was lost: look before resending
+        self.everywhere = everywhere  # the rate limit is the bot's own on this platform, not one workspace's
 
 
 @dataclass(frozen=True)

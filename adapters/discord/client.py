@@ -3,6 +3,9 @@
 Nothing conversational lives here: every interaction goes to the `Bridge`,
 which calls the core. The client keeps no state a reconnect would lose;
 buttons are parsed from their custom_id and registered at start-up.
+A 429 asking for longer than `wire.RATE_LIMIT_WAIT` raises
+`discord.RateLimited` instead of being slept on inside the call, and each
+request reports to the DM timeout's watch (`adapters/discord/wire.py`).
 `RedflagShardedClient` is the same bot on discord.py's `AutoShardedClient`,
 for the shards `REDFLAG_DISCORD_SHARDS`/`_SHARD_IDS` give this process.
 """
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord import commands
+from adapters.discord import commands, wire
 from adapters.discord.bridge import Bridge
 from adapters.discord.dynamic import DYNAMIC_ITEMS
 from adapters.discord.shards import ShardSettings
@@ -47,7 +50,12 @@ class RedflagBehaviour:
         options.setdefault("member_cache_flags", discord.MemberCacheFlags.none())
         options.setdefault("max_messages", None)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        wait = wire.rate_limit_wait()
+        options.setdefault("max_ratelimit_timeout", max(wait, wire.RATE_LIMIT_WAIT))
+        options.setdefault("http_trace", wire.trace())
         super().__init__(**options)  # type: ignore[call-arg]
+        if wait < wire.RATE_LIMIT_WAIT:  # discord.py's constructor takes no less than 30 s; tests ask for less
+            self.http.max_ratelimit_timeout = wait  # type: ignore[attr-defined]
         self.bridge = Bridge(core)
         self.tree = RedflagTree(self)  # type: ignore[arg-type]
         for command in commands.build():

@@ -10,7 +10,8 @@ outcome is unknown. Database work runs in a worker thread, so the event loop
 that also serves Slack and Discord only waits on the network.
 
 Rate limits are per workspace: a `Retry-After` pauses that workspace's DMs
-(the others go on); a short one is waited out, a long one leaves the DM for a
+(the others go on; a limit on the bot itself, Discord's global one, pauses
+every workspace on that platform for the rest of the sweep); a short one is waited out, a long one leaves the DM for a
 later sweep without counting an attempt. A `stop` event (SIGTERM) lets the
 DMs in flight finish and leaves the rest pending.
 """
@@ -82,7 +83,10 @@ class DeliverySettings:
 
 
 class RateGate:
-    """Per (platform, workspace): no request before the last `Retry-After` has passed."""
+    """Per (platform, workspace): no request before the last `Retry-After` has passed.
+
+    A limit on the bot itself (Discord's global one) pauses `(platform, "*")`: every workspace there.
+    """
 
     def __init__(self) -> None:
         self._until: dict[tuple[str, str], float] = {}
@@ -91,7 +95,8 @@ class RateGate:
         self._until[key] = max(self._until.get(key, 0.0), time.monotonic() + seconds)
 
     def remaining(self, key: tuple[str, str]) -> float:
-        return max(0.0, self._until.get(key, 0.0) - time.monotonic())
+        until = max(self._until.get(key, 0.0), self._until.get((key[0], "*"), 0.0))
+        return max(0.0, until - time.monotonic())
 
     async def wait(self, key: tuple[str, str], stop: asyncio.Event) -> bool:
         """Wait out the pause; False if the sweep was asked to stop meanwhile."""
@@ -249,15 +254,16 @@ class Deliverer:
 
         key = (job.recipient.platform, job.recipient.workspace)
         while True:
-            if self.gate.remaining(key) > self.settings.max_inline_wait:
-                return await self.db(prepare.leave, self, job, "ratelimited")  # the workspace waits long
+            if (paused := self.gate.remaining(key)) > self.settings.max_inline_wait:
+                return await self.db(prepare.held, self, job, paused)  # the workspace waits long: so does this DM
             if not await self.gate.wait(key, self.stop):
                 return await self.db(prepare.leave, self, job, "stopped")
             try:
                 await self._send(job)
             except DeliveryFailed as err:
                 if err.retry_after is not None and not err.permanent:
-                    self.gate.pause(key, err.retry_after)  # every DM to this workspace waits, not only this one
+                    # every DM to this workspace waits, not only this one (to every workspace, if the bot's own)
+                    self.gate.pause((key[0], "*") if err.everywhere else key, err.retry_after)
                     if err.retry_after <= self.settings.max_inline_wait and not self.stop.is_set():
                         continue  # wait it out with the lease kept alive, then the same part again
                     if not err.unknown:

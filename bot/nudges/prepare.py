@@ -115,6 +115,29 @@ def leave(d: "Deliverer", job: "Job", reason: str) -> "Outcome":
     return _outcome(status="left", error=reason, **job.base)
 
 
+def held(d: "Deliverer", job: "Job", seconds: float) -> "Outcome":
+    """Its workspace (or the whole platform) is paused for long: the DM waits with it, counting nothing.
+
+    Written like a long Retry-After (`rate_limited`), so a later sweep does not spend a request to learn
+    the limit again; but nothing was sent in this attempt, so a part still unknown stays unknown.
+    """
+    from datetime import timedelta
+
+    now = d.clock()
+    state = d.store.nudges.delivery
+    next_at = now + timedelta(seconds=seconds)
+    if job.kind == "nudge":
+        state.finish_nudge(job.id, d.token, "pending", now, next_at=next_at, count_attempt=False)
+    elif job.kind == "alert":
+        from bot.alerts import deliver
+
+        deliver.rate_limited(d, job, "ratelimited", next_at)
+    else:
+        state.release(job.kind, job.id, d.token)
+    state.defer_workspace(job.recipient.platform, job.recipient.workspace, next_at, now)
+    return _outcome(status="left", error="ratelimited", **job.base)
+
+
 def rate_limited(d: "Deliverer", job: "Job", err) -> "Outcome":  # type: ignore[no-untyped-def]
     """A long Retry-After: the DM goes out in a later sweep, after the wait; no attempt is counted."""
     from datetime import timedelta

@@ -6,8 +6,11 @@ INTERACTION_CREATE; REST answers shaped like Discord's. Every REST call the
 bot makes is recorded (method, path, JSON body, uploaded files) so tests
 assert exactly what a user would see. Faults are switched on per test:
 closed DMs (50007) and one 429 with `retry_after`; for DMs also a slow
-answer (`dm_delay`), a message created but never answered (`dm_hangs`) and
-429s until a moment (`dm_limited_until`). A DM sent with a `nonce` and
+answer (`dm_delay`), a message created but never answered (`dm_hangs`,
+after `dm_hang_skip` answered ones), 429s until a moment (`dm_limited_until`,
+per route), a global 429 on every route but the log-in until a moment
+(`global_limited_until`), a slow DM channel open (`dm_open_delay`) and a
+token that stops working (set `token` to another). A DM sent with a `nonce` and
 `enforce_nonce` is created once per nonce window, as Discord does; the DM's
 history (GET /channels/{id}/messages) is served from `dm_created`.
 
@@ -97,6 +100,12 @@ class FakeDiscord:
         # or 429 until a moment; nonces are enforced the way Discord does (`enforce_nonce`).
         self.dm_delay = 0.0
         self.dm_hangs = 0
+        self.dm_hang_skip = 0  # answered DM posts before the hanging ones start
+        self.dm_open_delay = 0.0  # seconds before POST /users/@me/channels answers
+        self.dm_opens_started = 0
+        self.global_limited_until = 0.0
+        self.global_retry_after = 1.0
+        self.token = TOKEN  # what the bot's Authorization must carry
         self.dm_limited_until = 0.0
         self.dm_retry_after = 1.0
         self.nonce_window = 300.0  # seconds Discord remembers a nonce
@@ -310,6 +319,15 @@ class FakeDiscord:
                              "X-RateLimit-Reset-After": "0.01", "X-RateLimit-Bucket": "fake-bucket"},
                 )
         dm_post = request.method == "POST" and re.fullmatch(r"/channels/(\d+)/messages", path) is not None
+        bot_call = not re.match(r"^/(interactions|webhooks)/", path) and path not in ("/users/@me", "/oauth2/applications/@me")
+        if bot_call and time.monotonic() < self.global_limited_until:
+            call.status = 429
+            self.calls.append(call)
+            await self._notify()
+            wait = str(self.global_retry_after)
+            return reply_json({"message": "You are being rate limited.", "retry_after": self.global_retry_after, "global": True},
+                              status=429, headers={"Via": "1.1 google", "Retry-After": wait, "X-RateLimit-Global": "true",
+                                                   "X-RateLimit-Scope": "global"})
         if dm_post and time.monotonic() < self.dm_limited_until:
             call.status = 429
             self.calls.append(call)
@@ -320,9 +338,13 @@ class FakeDiscord:
                                                    "X-RateLimit-Bucket": "fake-dm", "X-RateLimit-Scope": "user"})
         if dm_post and self.dm_delay:
             await self._pause(self.dm_delay)
+        if request.method == "POST" and path == "/users/@me/channels" and self.dm_open_delay:
+            self.dm_opens_started += 1  # seen before it is answered (a test kills the sweep meanwhile)
+            await self._notify()
+            await self._pause(self.dm_open_delay)
         self.calls.append(call)
         bot_route = not re.match(r"^/(interactions|webhooks)/", path)
-        if bot_route and request.headers.get("Authorization") != f"Bot {TOKEN}":
+        if bot_route and request.headers.get("Authorization") != f"Bot {self.token}":
             call.status = 401
             await self._notify()
             return reply_json({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -332,7 +354,9 @@ class FakeDiscord:
         finally:
             await self._notify()
         call.status = status
-        if dm_post and status == 200 and self.dm_hangs > 0:
+        if dm_post and status == 200 and self.dm_hang_skip > 0:
+            self.dm_hang_skip -= 1
+        elif dm_post and status == 200 and self.dm_hangs > 0:
             self.dm_hangs -= 1
             await self._pause(3600)  # created, never answered: the client times out
         if answer is None:

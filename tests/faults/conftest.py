@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fake_discord import TOKEN as DISCORD_TOKEN, FakeDiscord  # noqa: E402
 from fake_slack import FakeSlack  # noqa: E402
 from faultkit import FAST  # noqa: E402
 from slack_harness import BOT_TOKEN, SIGNING_SECRET  # noqa: E402
@@ -46,4 +47,23 @@ def child_env(fake, db_path) -> dict[str, str]:
     env.update(FAST)
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url,
                REDFLAG_DB=str(db_path))
+    return env
+
+
+@pytest.fixture
+async def discord_fake():
+    from adapters.discord import endpoints
+
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+    endpoints.apply({})
+
+
+@pytest.fixture
+def discord_env(child_env, discord_fake) -> dict[str, str]:
+    env = {k: v for k, v in child_env.items() if not k.startswith("SLACK_")}
+    env.update(DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord_fake.api_url,
+               DISCORD_GATEWAY_URL=discord_fake.gateway_url)
     return env

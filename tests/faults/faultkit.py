@@ -10,9 +10,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
 
 from bot.events import Address, Command  # noqa: E402
+from fake_discord import FakeDiscord  # noqa: E402
 from fake_slack import FakeSlack  # noqa: E402
 
 REDFLAG = Path(sys.executable).with_name("redflag")
+DISCORD_USERS = [f"6000000000000001{i:02d}" for i in range(1, 41)]
 AT = "2026-11-25T09:00:00+00:00"  # 10:00 in Amsterdam: inside the send window
 #: Short timings for every child process (production defaults are minutes).
 FAST = {
@@ -100,3 +102,28 @@ def assert_exactly_once(fake: FakeSlack, store, users: list[str], failed_ok: set
             continue
         assert got[user] == 0 and user in failed_ok, f"{user} got {got[user]}: {status.get(user)}"
         assert status[user][0] == "failed" and status[user][1], (user, status[user])
+
+
+def discord_received(fake: FakeDiscord) -> Counter:
+    """user -> reminder DM messages the fake Discord created for them (a repeat nonce creates none)."""
+    users: Counter = Counter()
+    for m in fake.dm_created:
+        if not str(m.get("nonce")).startswith("rf"):
+            continue  # a weekly digest or alert (`ra…`), a follow-up (`rg…`): not the reminder counted here
+        users[fake.dm_channels[m["channel_id"]]] += 1
+    return users
+
+
+def assert_discord_once(fake: FakeDiscord, store, users: list[str], failed_ok: set[str] = frozenset(),
+                        parts: int = 1) -> None:
+    """Each user got their DM's parts once each, or it is recorded as failed with a reason."""
+    got = discord_received(fake)
+    status = {r["owner"]: (r["status"], r["last_error"])
+              for r in store.database.query("SELECT owner, status, last_error FROM nudge_messages")}
+    for user in users:
+        if user in failed_ok and got[user] == 0:
+            assert status[user][0] == "failed" and status[user][1], (user, status[user])
+        else:
+            assert got[user] == parts and status[user][0] == "delivered", (user, got[user], status[user])
+    nonces = Counter(m.get("nonce") for m in fake.dm_created)
+    assert all(n == 1 for n in nonces.values()) and None not in nonces, nonces

@@ -5,6 +5,12 @@ live in a zone where it is mid-morning now. While it works through a slow
 Slack, an operator runs sweeps by hand; every user still gets one DM, and the
 bot answers a slash command quickly throughout. SIGTERM stops a sweep
 cleanly: the DMs in flight finish, the rest wait for the next sweep.
+
+For each fault with the running bot (a slow, a silent-after-accepting and a
+rate-limiting Slack or Discord), slash commands sent while the faulty sweep
+is still working are answered within the platform's 3 s deadline (Slack
+drops a slash command not acknowledged in 3 s; Discord an interaction not
+answered in 3 s). That is a protocol deadline, not a benchmark.
 """
 from __future__ import annotations
 
@@ -13,9 +19,15 @@ import socket
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from bot.events import Address, Command
-from faultkit import REDFLAG, Sweep, assert_exactly_once, start_sweep, sweep
+from fake_discord import GUILD, OTHER_USER
+from faultkit import DISCORD_USERS, REDFLAG, Sweep, assert_discord_once, assert_exactly_once, start_sweep, sweep
 from slack_harness import SlackSender
+
+#: Slack acknowledges a slash command, Discord an interaction, within 3 s or the user sees an error.
+DEADLINE = 3.0
 
 
 def morning_zone() -> str:
@@ -24,14 +36,15 @@ def morning_zone() -> str:
     return f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"  # Etc/GMT-2 is UTC+2
 
 
-def seed_now(core, users: int) -> list[str]:
+def seed_now(core, users: int, platform: str = "slack") -> list[str]:
     from zoneinfo import ZoneInfo
 
     tz = morning_zone()
     today = datetime.now(ZoneInfo(tz)).date()
-    ids = [f"U{i}" for i in range(1, users + 1)]
+    ids = [f"U{i}" for i in range(1, users + 1)] if platform == "slack" else DISCORD_USERS[:users]
+    workspace = "T1" if platform == "slack" else GUILD
     for user in ids:
-        who = Address(platform="slack", workspace="T1", user=user, channel="C1", locale="en-US", timezone=tz)
+        who = Address(platform=platform, workspace=workspace, user=user, channel="C1", locale="en-US", timezone=tz)
         core.handle(Command(who, "redflag", "settings hour=9"))
         core.handle(Command(who, "client", "add Acme currency=EUR"))
         due = (today - timedelta(days=20)).isoformat()
@@ -69,9 +82,9 @@ async def start_bot(env: dict[str, str]) -> tuple[Sweep, SlackSender, int]:
     return Sweep(proc), port
 
 
-async def timed_command(slack: SlackSender) -> float:
+async def timed_command(slack: SlackSender, **kw) -> float:  # type: ignore[no-untyped-def]
     started = time.monotonic()
-    status, reply = await slack.command("/redflag", "help")
+    status, reply = await slack.command("/redflag", "help", **kw)
     assert status == 200 and reply, reply
     return time.monotonic() - started
 
@@ -117,8 +130,9 @@ async def test_sigterm_finishes_the_dms_in_flight_and_leaves_the_rest(core, stor
 async def test_sigterm_to_the_bot_finishes_its_sweeps_dms_in_flight(core, store, fake, child_env):
     users = seed_now(core, 8)
     fake.slow("chat.postMessage", 0.6)
-    bot, _ = await start_bot({**child_env, "REDFLAG_NUDGE_CONCURRENCY": "2"})
+    bot, port = await start_bot({**child_env, "REDFLAG_NUDGE_CONCURRENCY": "2"})
     await fake.wait_for(lambda: fake.calls_to("chat.postMessage"), timeout=30)
+    assert await timed_command(SlackSender(_Service(port), fake), user="U40") < DEADLINE  # type: ignore[arg-type]
     started = time.monotonic()
     await bot.terminate()
     assert time.monotonic() - started < 10 and bot.proc.returncode == 0, bot.err
@@ -127,3 +141,76 @@ async def test_sigterm_to_the_bot_finishes_its_sweeps_dms_in_flight(core, store,
     assert 1 <= delivered < len(users) and delivered == len(fake.posted())
     await sweep(child_env, at=None)
     assert_exactly_once(fake, store, users)
+
+
+# -- the bot stays responsive under every fault ---------------------------------------------------
+SLACK_FAULTS = {
+    "slow": ({"REDFLAG_NUDGE_CONCURRENCY": "2", "REDFLAG_SLACK_DM_TIMEOUT": "5"},
+             lambda fake: fake.slow("chat.postMessage", 1.0)),
+    "silent": ({"REDFLAG_SLACK_DM_TIMEOUT": "4"}, lambda fake: fake.hang_after_accept("chat.postMessage", times=6)),
+    "rate-limited": ({"REDFLAG_NUDGE_MAX_INLINE_WAIT": "5"},
+                     lambda fake: fake.rate_limit("chat.postMessage", seconds=4, retry_after=1.5)),
+}
+
+
+@pytest.mark.parametrize("fault", list(SLACK_FAULTS))
+async def test_slack_commands_are_answered_in_time_during_a_faulty_sweep(core, store, fake, child_env, fault):
+    users = seed_now(core, 6)
+    extra, apply = SLACK_FAULTS[fault]
+    apply(fake)
+    bot, port = await start_bot({**child_env, **extra})
+    slack = SlackSender(_Service(port), fake)  # type: ignore[arg-type]
+    try:
+        await fake.wait_for(lambda: fake.calls_to("chat.postMessage"), timeout=30)  # the faulty sweep is under way
+        waits = [await timed_command(slack, user="U40") for _ in range(3)]  # someone without a reminder
+        delivered = store.database.one("SELECT count(*) AS n FROM nudge_messages WHERE status = 'delivered'")["n"]
+        assert delivered < len(users), "the sweep was over before the commands: they did not meet the fault"
+        assert max(waits) < DEADLINE, f"a slash command waited {max(waits):.2f} s during the {fault} sweep"
+    finally:
+        await bot.terminate()
+    fake.limits.clear()
+    fake.delays.clear()
+    fake.hangs.clear()
+    await asyncio.sleep(1.6)  # leases of anything cut short run out
+    await sweep(child_env, at=None)
+    assert_exactly_once(fake, store, users)
+
+
+DISCORD_FAULTS = {
+    "slow": ({"REDFLAG_NUDGE_CONCURRENCY": "2", "REDFLAG_DISCORD_DM_TIMEOUT": "5"},
+             lambda fake: setattr(fake, "dm_delay", 1.0)),
+    "silent": ({"REDFLAG_DISCORD_DM_TIMEOUT": "4"}, lambda fake: setattr(fake, "dm_hangs", 6)),
+    "rate-limited": ({}, lambda fake: (setattr(fake, "dm_limited_until", time.monotonic() + 8),
+                                       setattr(fake, "dm_retry_after", 1.0))),
+}
+
+
+@pytest.mark.parametrize("fault", list(DISCORD_FAULTS))
+async def test_discord_interactions_are_answered_in_time_during_a_faulty_sweep(core, store, discord_fake, discord_env, fault):
+    users = seed_now(core, 6, platform="discord")
+    extra, apply = DISCORD_FAULTS[fault]
+    apply(discord_fake)
+    proc = await asyncio.create_subprocess_exec(
+        str(REDFLAG), env={**discord_env, **extra}, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    bot = Sweep(proc)
+    try:
+        await discord_fake.wait_ready()
+        await discord_fake.wait_for(lambda: discord_fake.find("POST", r"^/channels/\d+/messages$"), timeout=30)
+        waits = []
+        for _ in range(3):
+            started = time.monotonic()
+            payload = await discord_fake.slash("invoice list", user=OTHER_USER)  # someone without a reminder
+            await asyncio.wait_for(discord_fake.callback_for(payload), 10)
+            waits.append(time.monotonic() - started)
+        delivered = store.database.one("SELECT count(*) AS n FROM nudge_messages WHERE status = 'delivered'")["n"]
+        assert delivered < len(users), "the sweep was over before the commands: they did not meet the fault"
+        assert max(waits) < DEADLINE, f"an interaction waited {max(waits):.2f} s during the {fault} sweep"
+    finally:
+        await bot.terminate()
+    discord_fake.dm_delay = discord_fake.dm_limited_until = 0.0
+    discord_fake.dm_hangs = 0
+    await asyncio.sleep(1.6)
+    await sweep(discord_env, at=None)
+    assert_discord_once(discord_fake, store, users)

@@ -167,3 +167,18 @@ async def test_an_unknown_outcome_that_cannot_be_verified_is_never_sent_blind(co
     assert [(r["status"], r["last_error"]) for r in rows] == [("failed", "cannot verify: missing_scope")] * 2
     await sweep(child_env)  # and no later sweep sends them either
     assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+async def test_a_history_check_that_may_pass_is_tried_again_not_failed(core, store, fake, child_env):
+    """README's rule, the other half: a look that failed for a reason that may pass keeps the DM unknown."""
+    users = seed(core, 2)
+    fake.hang_after_accept("chat.postMessage", times=2)  # both posts land, neither is answered
+    await sweep(child_env)
+    fake.hang_after_accept("conversations.history", times=2)  # the look gets no answer either
+    await sweep(child_env)
+    rows = store.database.query("SELECT status, attempts, last_error FROM nudge_messages")
+    assert [(r["status"], r["attempts"], r["last_error"]) for r in rows] == [("pending", 2, "cannot verify: no answer from Slack")] * 2
+    assert len(fake.calls_to("chat.postMessage")) == 2  # never posted blind
+    await sweep(child_env)  # Slack answers again: both found in the history
+    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert_exactly_once(fake, store, users)
