@@ -23,11 +23,17 @@ import asyncio
 import itertools
 import json
 import re
+import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 
 from aiohttp import WSMsgType, web
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # tests/, for the benches that load the fakes alone
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fakes_common import FakeServer  # noqa: E402
 
 TOKEN = "fake-bot-token.Abc123.secret-part-xyz"
 APP_ID = "900000000000000001"
@@ -73,8 +79,11 @@ class Call:
     status: int = 200
 
 
-class FakeDiscord:
+class FakeDiscord(FakeServer):
+    wait_timeout = 10.0
+
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.messages: dict[str, dict] = {}  # id -> message payload, as the bot last set it
         self.sockets: list[web.WebSocketResponse] = []
@@ -104,8 +113,6 @@ class FakeDiscord:
         self.dm_created: list[dict] = []  # every DM message actually created, in order
         self.history_has_nonce = False  # real Discord leaves the nonce out of fetched messages
         self._query: dict[str, str] = {}
-        self._closing = asyncio.Event()  # set on stop: slow and hanging answers give up at once
-        self._changed = asyncio.Condition()
         self._seq = 0
         self.runner: web.AppRunner | None = None
         self.port = 0
@@ -121,12 +128,6 @@ class FakeDiscord:
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def _pause(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._closing.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
 
     async def stop(self) -> None:
         self._closing.set()
@@ -146,19 +147,6 @@ class FakeDiscord:
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
-
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Wait until `predicate()` is truthy (a guard against hanging, not a timing assertion)."""
-
-        async def loop() -> Any:
-            async with self._changed:
-                while True:
-                    value = predicate()
-                    if value:
-                        return value
-                    await self._changed.wait()
-
-        return await asyncio.wait_for(loop(), timeout)
 
     async def wait_call(self, method: str, pattern: str, after: int = 0) -> Call:
         regex = re.compile(pattern)
@@ -550,3 +538,4 @@ def buttons(components: list[dict]) -> list[dict]:
 def modal_fields(components: list[dict]) -> dict[str, dict]:
     """A modal's inputs by custom_id (inside Label components), in order."""
     return {c["component"]["custom_id"]: c["component"] for c in components if c.get("type") == 18}
+

@@ -14,20 +14,11 @@ from collections import Counter
 
 import pytest
 
-from adapters.discord import endpoints
 from faultkit import seed, start_sweep, sweep
+from discord_fixtures import discord_fake  # noqa: F401  (a fixture)
 from fake_discord import GUILD, TOKEN, FakeDiscord
 
 USERS = [f"6000000000000001{i:02d}" for i in range(1, 6)]
-
-
-@pytest.fixture
-async def discord_fake():
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-    endpoints.apply({})
 
 
 @pytest.fixture

@@ -26,6 +26,29 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 APP_TOKEN = "xapp-1-A0APP-3333-SECRETAPPTOKEN"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "shhh-client-secret-42"
+#: The user most tests speak as: (id, locale, tz, name), as `started_fake` takes them.
+STEVE = ("U1", "en-US", "Europe/Amsterdam", "Steve")
+
+
+def service_env(api_url: str, db: str, bot_token: str = BOT_TOKEN, signing_secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """The environment of a Slack service in HTTP mode on a free localhost port, against the fake at `api_url`."""
+    return {
+        "SLACK_BOT_TOKEN": bot_token,
+        "SLACK_SIGNING_SECRET": signing_secret,
+        "SLACK_API_URL": api_url,
+        "REDFLAG_PORT": "0",
+        "REDFLAG_HOST": "127.0.0.1",
+        "REDFLAG_DB": db,
+    }
+
+
+async def started_fake(*users: tuple[str, str, str, str]) -> FakeSlack:
+    """A running fake Slack whose bot token belongs to team T1, knowing `users` as (id, locale, tz, name)."""
+    server = await FakeSlack().start()
+    for user, locale, tz, name in users:
+        server.user(user, locale=locale, tz=tz, name=name)
+    server.teams[BOT_TOKEN] = "T1"
+    return server
 
 
 def fixture_text(name: str) -> str:
