@@ -122,7 +122,7 @@ async def _serve(db: str) -> None:
     for user in USERS:
         core.handle(Command(Address("slack", TEAM, user, "C1"), "client", "add Acme"))
     _seed_slow_user(core, TEAM)
-    ours = await start(core, service_env(fake.url, db, BOT_TOKEN, SIGNING_SECRET))
+    ours = await start(core, service_env(fake.url, db, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET))
 
     ports = {"ours": ours.port}
     runners = []

@@ -30,16 +30,14 @@ CLIENT_SECRET = "shhh-client-secret-42"
 STEVE = ("U1", "en-US", "Europe/Amsterdam", "Steve")
 
 
-def service_env(api_url: str, db: str, bot_token: str = BOT_TOKEN, signing_secret: str = SIGNING_SECRET) -> dict[str, str]:
-    """The environment of a Slack service in HTTP mode on a free localhost port, against the fake at `api_url`."""
-    return {
-        "SLACK_BOT_TOKEN": bot_token,
-        "SLACK_SIGNING_SECRET": signing_secret,
-        "SLACK_API_URL": api_url,
-        "REDFLAG_PORT": "0",
-        "REDFLAG_HOST": "127.0.0.1",
-        "REDFLAG_DB": db,
-    }
+def service_env(api_url: str, db: str, **slack: str) -> dict[str, str]:
+    """The environment of a Slack service on a free localhost port, against the fake at `api_url`.
+
+    `slack` names the SLACK_* settings (`SLACK_APP_TOKEN=…`); without any, the
+    bot token and signing secret of these tests (HTTP mode).
+    """
+    settings = slack or {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    return {**settings, "SLACK_API_URL": api_url, "REDFLAG_PORT": "0", "REDFLAG_HOST": "127.0.0.1", "REDFLAG_DB": db}
 
 
 async def started_fake(*users: tuple[str, str, str, str]) -> FakeSlack:
