@@ -14,6 +14,7 @@ import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from babel.messages.pofile import PoFileError, read_po
@@ -240,6 +241,19 @@ def english_problems(locales: Path, domain: str) -> list[str]:
 DOMAINS = domains()
 
 
+def shipped(lang: str) -> Iterator[tuple[str, str, Message]]:
+    """`(domain, id, message)` of every catalog `lang` ships (a missing file is `problems`' to report)."""
+    for domain in DOMAINS:
+        path = po_path(LOCALES_DIR, lang, domain)
+        if path.exists():
+            for key, msg in read_catalog(path).messages.items():
+                yield domain, key, msg
+
+
+def english_ids() -> set[str]:
+    return {key for _, key, _ in shipped(REFERENCE)}
+
+
 def test_domains_are_found() -> None:
     assert "core" in DOMAINS
 
@@ -261,13 +275,10 @@ def test_domains_do_not_share_ids(lang: str) -> None:
     """The runtime merges all domains of a language; the same id twice would be ambiguous."""
     seen: dict[str, str] = {}
     clashes = []
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, lang, domain)
-        if path.exists():
-            for key in read_catalog(path).messages:
-                if key in seen:
-                    clashes.append(f"{key} in {seen[key]} and {domain}")
-                seen[key] = domain
+    for domain, key, _ in shipped(lang):
+        if key in seen:
+            clashes.append(f"{key} in {seen[key]} and {domain}")
+        seen[key] = domain
     assert clashes == []
     load_catalog.cache_clear()
     assert load_catalog(lang).entries  # the runtime loader reads it too
@@ -275,7 +286,7 @@ def test_domains_do_not_share_ids(lang: str) -> None:
 
 # -- incident kinds ---------------------------------------------------------------
 def test_every_kind_has_label_and_alias_in_every_language() -> None:
-    english = {k for d in DOMAINS for k in read_catalog(po_path(LOCALES_DIR, REFERENCE, d)).messages}
+    english = english_ids()
     for slug in KINDS:
         assert f"kind.{slug}" in english and f"kind.{slug}.word" in english, slug
 
@@ -331,11 +342,7 @@ def test_code_scan_finds_lookups(tmp_path: Path) -> None:
 
 
 def test_every_id_used_in_code_is_in_english() -> None:
-    english: set[str] = set()
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, REFERENCE, domain)
-        if path.exists():
-            english |= set(read_catalog(path).messages)
+    english = english_ids()
     missing = []
     for where, literal, is_f in code_ids():
         if is_f:
@@ -351,9 +358,7 @@ def test_every_id_used_in_code_is_in_english() -> None:
 
 def test_every_id_looking_literal_in_code_is_in_english() -> None:
     """Ids passed around before the look-up (`key = "…"`, `Reason("…")`, `L("…")`) exist too."""
-    english: set[str] = set()
-    for domain in DOMAINS:
-        english |= set(read_catalog(po_path(LOCALES_DIR, REFERENCE, domain)).messages)
+    english = english_ids()
     areas = "|".join(sorted({k.split(".", 1)[0] for k in english}))
     literal = re.compile(rf"""(["'])((?:{areas})\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\1""")
     missing = []
@@ -467,16 +472,12 @@ WRONG_REGISTER = {
 def test_register(lang: str) -> None:
     which, wrong = WRONG_REGISTER[lang]
     found = []
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, lang, domain)
-        if not path.exists():
-            continue
-        for key, msg in read_catalog(path).messages.items():
-            if which.search(key):
-                for form in msg.forms:
-                    hit = wrong.search(form)
-                    if hit:
-                        found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:80]!r}")
+    for domain, key, msg in shipped(lang):
+        if which.search(key):
+            for form in msg.forms:
+                hit = wrong.search(form)
+                if hit:
+                    found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:80]!r}")
     assert found == [], "\n".join(found)
 
 
@@ -491,15 +492,11 @@ USER_REGISTER = {
 @pytest.mark.parametrize("lang", sorted(USER_REGISTER))
 def test_bot_speaks_to_the_user_in_one_register(lang: str) -> None:
     found = []
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, lang, domain)
-        if not path.exists():
+    for domain, key, msg in shipped(lang):
+        if CLIENT_FACING.search(key):
             continue
-        for key, msg in read_catalog(path).messages.items():
-            if CLIENT_FACING.search(key):
-                continue
-            for form in msg.forms:
-                hit = USER_REGISTER[lang].search(form)
-                if hit:
-                    found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:90]!r}")
+        for form in msg.forms:
+            hit = USER_REGISTER[lang].search(form)
+            if hit:
+                found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:90]!r}")
     assert found == [], "\n".join(found)
