@@ -19,7 +19,6 @@ every event, as before.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sys

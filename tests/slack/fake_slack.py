@@ -16,7 +16,6 @@ each user received per reminder part.
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import sys
