@@ -16,29 +16,23 @@ from bot.typed import read_date
 from bot.context import Context
 from bot.errors import UserError
 from bot.kinds import KINDS, NAMES
-from bot.commands import fix_buttons
+from bot import fix_buttons
 from bot.commands.incident import INCIDENT_GROUP, kind_choices
 from bot.declare import CHOICE, DATE, TEXT, Args
 from bot.declare import Option as Param  # bot.replies.Option is a form's choice
 from bot.parser import MAX_NOTE, clean_text, parse_kind
 from bot.registry import action, form
-from bot.replies import Choice, Form, FormField, Option, Reply
+from bot.replies import Form, FormField, Option, Reply
 from storage.corrections import incident_snapshot
 from storage.records import Incident
 from storage.db import to_iso
 
-PREFIX = "incfix"
+PREFIX = fix_buttons.INCIDENT
 EDIT_FORM = "incfix-edit"
 _NUMBER = re.compile(r"#?(\d{1,9})")
 
 
-def label(incident: Incident) -> str:
-    return f"#{incident.number}"
-
-
-def line_choices(ctx: Context, incident: Incident) -> tuple[Choice, ...]:
-    """The Edit / Delete actions shown beside one incident line."""
-    return fix_buttons.line_choices(ctx, PREFIX, incident.number, label(incident))
+label = fix_buttons.incident_tag
 
 
 def find_incident(ctx: Context, text: str, usage: str) -> Incident:

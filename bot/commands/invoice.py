@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from bot import fmt
+from bot.fix_buttons import invoice_choices
 from bot.context import Context
 from bot.errors import UserError
 from bot.money import totals
@@ -250,8 +251,6 @@ def list_invoices(ctx: Context, args: Args) -> list[Reply]:
             return [Reply(text=ctx.t("invoice.none_overdue"))]
         return [Reply(text=ctx.t("invoice.none"), context=ctx.t("invoice.none_hint"))]
     failures = _delivery_failures(ctx)
-    from bot.commands.invoice_fix import line_choices
-
     lines = []
     for inv in invoices:
         status = _status(ctx, inv)
@@ -276,7 +275,7 @@ def list_invoices(ctx: Context, args: Args) -> list[Reply]:
         Reply(
             title=title,
             lines=tuple(lines),
-            line_choices=tuple(line_choices(ctx, inv) for inv in invoices),
+            line_choices=tuple(invoice_choices(ctx, inv) for inv in invoices),
             fields=(Field(ctx.t("field.outstanding"), totals(ctx, outstanding) if outstanding else ctx.t("value.nothing_owed")),),
         )
     ]

@@ -15,26 +15,22 @@ from bot import fmt
 from bot.typed import read_amount, read_date
 from bot.context import Context
 from bot.errors import UserError
-from bot.commands import fix_buttons
+from bot import fix_buttons
 from bot.commands.invoice import INVOICE_GROUP
 from bot.declare import AMOUNT, CURRENCY, DATE, INVOICE, TEXT, Args
 from bot.declare import Option as Param
 from bot.parser import MAX_REF, clean_text, parse_currency
 from bot.registry import action, form
-from bot.replies import Choice, Form, FormField, Reply
+from bot.replies import Form, FormField, Reply
 from storage.records import Invoice
 
-PREFIX = "invfix"
+PREFIX = fix_buttons.INVOICE
 EDIT_FORM = "invfix-edit"
 KEYS = ("amount", "currency", "due", "issued", "ref")
 #: How each editable part of an invoice is named.
 KEY_LABELS: dict[str, str] = {
     "amount": "field.amount", "currency": "field.currency", "due": "field.due", "issued": "field.issued", "ref": "field.ref",
 }
-
-
-def line_choices(ctx: Context, invoice: Invoice) -> tuple[Choice, ...]:
-    return fix_buttons.line_choices(ctx, PREFIX, invoice.id, invoice.ref)
 
 
 def _find(ctx: Context, ref: str, usage: str) -> Invoice:

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.replies import Choice, Reply
+from storage.records import Incident, Invoice
+
+#: The id prefixes of the correction buttons, here so that the lists that show them need not import the commands.
+INCIDENT = "incfix"
+INVOICE = "invfix"
+
+
+def incident_tag(incident: Incident) -> str:
+    """How an incident is named in a correction: by its number (`#3`)."""
+    return f"#{incident.number}"
 
 
 def line_choices(ctx: Context, prefix: str, key: int, tag: str) -> tuple[Choice, ...]:
@@ -17,6 +27,16 @@ def line_choices(ctx: Context, prefix: str, key: int, tag: str) -> tuple[Choice,
         Choice(f"{prefix}:edit:{key}", ctx.t("fix.edit_label", id=tag)),
         Choice(f"{prefix}:ask:{key}", ctx.t("fix.delete_label", id=tag), "danger"),
     )
+
+
+def incident_choices(ctx: Context, incident: Incident) -> tuple[Choice, ...]:
+    """Edit / Delete beside one listed incident (`/incident list`, the dossier)."""
+    return line_choices(ctx, INCIDENT, incident.number, incident_tag(incident))
+
+
+def invoice_choices(ctx: Context, invoice: Invoice) -> tuple[Choice, ...]:
+    """Edit / Delete beside one listed invoice (by id: a reference may contain anything)."""
+    return line_choices(ctx, INVOICE, invoice.id, invoice.ref)
 
 
 def confirm_choices(ctx: Context, prefix: str, key: int, tag: str) -> tuple[Choice, ...]:
