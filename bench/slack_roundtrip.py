@@ -105,6 +105,7 @@ async def _serve(db: str) -> None:
     sys.path.insert(0, str(REPO / "tests" / "slack"))
     from aiohttp import web
     from fake_slack import FakeSlack  # type: ignore[import-not-found]
+    from slack_harness import service_env  # type: ignore[import-not-found]
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
@@ -121,15 +122,7 @@ async def _serve(db: str) -> None:
     for user in USERS:
         core.handle(Command(Address("slack", TEAM, user, "C1"), "client", "add Acme"))
     _seed_slow_user(core, TEAM)
-    env = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "REDFLAG_PORT": "0",
-        "REDFLAG_HOST": "127.0.0.1",
-        "REDFLAG_DB": db,
-    }
-    ours = await start(core, env)
+    ours = await start(core, service_env(fake.url, db, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET))
 
     ports = {"ours": ours.port}
     runners = []

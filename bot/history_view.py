@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import fmt, kinds
+from bot.fix_buttons import incident_choices, invoice_choices
 from bot.replies import Choice
 from bot.timeline import TimelineEvent
 
@@ -26,14 +27,12 @@ def event_choices(ctx: "Context", event: TimelineEvent) -> tuple[Choice, ...]:
     kind, _, key = event.entity.partition(":")
     if not key.isdigit():
         return ()
-    from bot.commands import incident_fix, invoice_fix
-
     if kind == "incident":
         incident = ctx.store.incidents.by_number(ctx.owner, int(key))
-        return incident_fix.line_choices(ctx, incident) if incident else ()
+        return incident_choices(ctx, incident) if incident else ()
     if kind == "invoice":
         invoice = ctx.store.invoices.get(ctx.owner, int(key))
-        return invoice_fix.line_choices(ctx, invoice) if invoice and invoice.status != "deleted" else ()
+        return invoice_choices(ctx, invoice) if invoice and invoice.status != "deleted" else ()
     return ()
 
 

@@ -11,233 +11,30 @@ domain is checked the moment its English catalog lands.
 from __future__ import annotations
 
 import re
-import string
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
-from babel.messages.pofile import PoFileError, read_po
 
 from bot.i18n import LANGUAGES, LOCALES_DIR, load_catalog
 from bot.kinds import KINDS
-
-ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = "en"
-OTHERS = tuple(lang for lang in LANGUAGES if lang != REFERENCE)
-PLURAL_FORMS = {
-    "en": "nplurals=2; plural=(n != 1);",
-    "nl": "nplurals=2; plural=(n != 1);",
-    "vi": "nplurals=1; plural=0;",
-    "tr": "nplurals=2; plural=(n != 1);",
-}
-
-
-@dataclass(frozen=True)
-class Message:
-    forms: tuple[str, ...]
-    plural: bool
-    fuzzy: bool
-    #: Placeholders a language may use or leave out, declared on the English entry with an
-    #: extracted comment `#. optional placeholders: {you} {You}` (Vietnamese says "you" to a
-    #: company as "Quý công ty" and to a woman as "chị"; English, Dutch and Turkish need no slot).
-    optional: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class PoFile:
-    path: Path
-    headers: dict[str, str]
-    messages: dict[str, Message]
-
-
-def read_catalog(path: Path) -> PoFile:
-    with path.open("rb") as fh:
-        catalog = read_po(fh, abort_invalid=True)
-    messages: dict[str, Message] = {}
-    for m in catalog:
-        if not m.id:
-            continue
-        plural = isinstance(m.id, (tuple, list))
-        key = m.id[0] if plural else m.id
-        forms = tuple(m.string) if isinstance(m.string, (tuple, list)) else (m.string,)
-        optional = frozenset(
-            name
-            for comment in m.auto_comments
-            if comment.startswith("optional placeholders:")
-            for name in re.findall(r"\{(\w+)\}", comment)
-        )
-        messages[key] = Message(forms=forms, plural=plural, fuzzy=m.fuzzy, optional=optional)
-    # The header as written (Babel rewrites Plural-Forms from its own locale data when it knows the locale).
-    raw = path.read_text(encoding="utf-8")
-    headers = dict(re.findall(r'^"([A-Za-z-]+):\s*(.*?)\\n"$', raw, flags=re.M))
-    return PoFile(path, headers, messages)
-
-
-def domains(locales: Path = LOCALES_DIR) -> list[str]:
-    """Every domain any language ships (a domain without English is itself a problem)."""
-    return sorted({p.stem for p in locales.glob("*/LC_MESSAGES/*.po")})
-
-
-def po_path(locales: Path, lang: str, domain: str) -> Path:
-    return locales / lang / "LC_MESSAGES" / f"{domain}.po"
-
-
-# -- the rules -----------------------------------------------------------------
-def fields(text: str) -> set[str]:
-    """Placeholder fields, with any conversion or format spec (so `{n:>3}` differs from `{n}`)."""
-    out = set()
-    for _, name, spec, conv in string.Formatter().parse(text):
-        if name is not None:
-            out.add(name + ("!" + conv if conv else "") + (":" + spec if spec else ""))
-    return out
-
-
-_SUB = re.compile(r"(?<![\w/.])/([a-z][a-z-]*)(?: ([a-z|]+))?")
-_KEY = re.compile(r"(?<![\w-])([a-z_]+)=")
-
-
-def subcommand_words(english: dict[str, Message]) -> set[str]:
-    """Words that follow a command in English (`/client add|list`): they are grammar, not prose."""
-    words: set[str] = set()
-    for msg in english.values():
-        for form in msg.forms:
-            for _, sub in _SUB.findall(form):
-                if "|" in sub:
-                    words.update(w for w in sub.split("|") if w)
-    for key, msg in english.items():
-        if key.startswith("usage."):
-            for form in msg.forms:
-                for _, sub in _SUB.findall(form):
-                    words.update(w for w in sub.split("|") if w)
-    return words
-
-
-def grammar(text: str, subwords: set[str]) -> set[str]:
-    """The command names (with a known subcommand) and option keys a text mentions."""
-    found = set()
-    for cmd, sub in _SUB.findall(text):
-        first = sub.split("|")[0] if sub else ""
-        found.add(f"/{cmd} {first}".strip() if first in subwords else f"/{cmd}")
-        if "|" in sub:
-            found.update(f"/{cmd} {w}" for w in sub.split("|") if w)
-    found.update(k + "=" for k in _KEY.findall(text))
-    return found
-
-
-#: Words that are the same in the languages we ship (brand, file formats, loanwords in
-#: everyday freelance use) or that are typed grammar the parser accepts in any language.
-SAME_EVERYWHERE = {"redflag", "markdown", "csv", "pdf", "png", "slack", "discord", "acme", "corp", "overdue", "quit"}
-#: Loanwords a native freelancer writes unchanged in one language.
-SAME_IN = {"nl": {"dossier", "incident", "incidenten", "deadline", "freelancer", "logo", "status", "open", "oké"}, "vi": {"email", "logo"}, "tr": {"logo"}}
-_NOT_PROSE = [
-    re.compile(r"\{[^{}]*\}"),  # placeholders
-    re.compile(r"https?://\S+|\S+@\S+"),  # links, e-mail addresses
-    re.compile(r"(?<![\w/.])/[a-z][a-z-]*(?: [a-z|]+)?"),  # commands with their subcommand
-    re.compile(r"(?<![\w-])[a-z_]+=\S*"),  # options
-    re.compile(r"\b[A-Z][A-Za-z]+/[A-Za-z_/]+\b"),  # IANA zones
-    re.compile(r"\b[A-Z]{2,}\b"),  # codes: EUR, ISO, IANA
-    re.compile(r"\"[^\"]*\""),  # quoted sample names
-]
-
-
-def prose_words(text: str, lang: str) -> set[str]:
-    for pattern in _NOT_PROSE:
-        text = pattern.sub(" ", text)
-    words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)}
-    return words - SAME_EVERYWHERE - SAME_IN.get(lang, set())
-
-
-def plural_count(headers: dict[str, str]) -> int | None:
-    m = re.search(r"nplurals\s*=\s*(\d+)", headers.get("Plural-Forms", ""))
-    return int(m.group(1)) if m else None
-
-
-def problems(locales: Path, domain: str, lang: str) -> list[str]:
-    """Everything wrong with one language's catalog of one domain, measured against English."""
-    ref_path, path = po_path(locales, REFERENCE, domain), po_path(locales, lang, domain)
-    if not ref_path.exists():
-        return [f"{domain}: {lang} ships {path.name} but there is no English {ref_path.name}"]
-    if not path.exists():
-        return [f"{domain}: {lang} catalog {path} is missing"]
-    where = f"{lang}/{domain}"
-    try:
-        ref, cat = read_catalog(ref_path), read_catalog(path)
-    except PoFileError as exc:  # e.g. more plural forms than the header allows
-        return [f"{where}: unreadable catalog: {exc}"]
-    out: list[str] = []
-    if "charset=utf-8" not in cat.headers.get("Content-Type", "").lower().replace(" ", ""):
-        out.append(f"{where}: header lacks Content-Type charset=UTF-8")
-    if cat.headers.get("Plural-Forms", "").strip() != PLURAL_FORMS[lang]:
-        out.append(f"{where}: Plural-Forms is {cat.headers.get('Plural-Forms')!r}, expected {PLURAL_FORMS[lang]!r}")
-    nplurals = plural_count({"Plural-Forms": PLURAL_FORMS[lang]})
-    subwords = subcommand_words(ref.messages)
-    for key in sorted(set(ref.messages) - set(cat.messages)):
-        out.append(f"{where}: missing {key}")
-    for key in sorted(set(cat.messages) - set(ref.messages)):
-        out.append(f"{where}: {key} is not in the English catalog (stale or misspelt id)")
-    for key in sorted(set(ref.messages) & set(cat.messages)):
-        en, msg = ref.messages[key], cat.messages[key]
-        if msg.fuzzy:
-            out.append(f"{where}: {key} is fuzzy")
-        if en.plural != msg.plural:
-            out.append(f"{where}: {key} is {'plural' if en.plural else 'singular'} in English but not here")
-            continue
-        given = len(msg.forms)
-        while msg.plural and given > 1 and not msg.forms[given - 1]:
-            given -= 1  # Babel pads missing plural forms with empty strings
-        if msg.plural and given != nplurals:
-            out.append(f"{where}: {key} has {given} plural forms, {lang} needs {nplurals}")
-            continue
-        if any(not f.strip() for f in msg.forms):
-            out.append(f"{where}: {key} has an empty translation")
-            continue
-        try:
-            en_fields = set().union(*(fields(f) for f in en.forms))
-            got = [fields(f) for f in msg.forms]
-        except ValueError as exc:  # an unbalanced brace
-            out.append(f"{where}: {key} is not a valid format string: {exc}")
-            continue
-        if en.optional:
-            en_fields -= en.optional
-            got = [g - en.optional for g in got]
-        if msg.plural:
-            # Each form may drop a field English has ("one invoice"), but never add one, and
-            # together the forms must use them all (Vietnamese has a single form for everything).
-            if any(g - en_fields for g in got) or set().union(*got) != en_fields:
-                out.append(f"{where}: {key} placeholders {sorted(set().union(*got))} differ from English {sorted(en_fields)}")
-        elif got[0] != en_fields:
-            out.append(f"{where}: {key} placeholders {sorted(got[0])} differ from English {sorted(en_fields)}")
-        en_grammar = set().union(*(grammar(f, subwords) for f in en.forms))
-        got_grammar = set().union(*(grammar(f, subwords) for f in msg.forms))
-        if en_grammar != got_grammar:
-            out.append(f"{where}: {key} command grammar {sorted(got_grammar)} differs from English {sorted(en_grammar)}")
-        if msg.forms == en.forms[: len(msg.forms)] and any(prose_words(f, lang) for f in msg.forms):
-            out.append(f"{where}: {key} is untranslated (same as English): {msg.forms[0]!r}")
-    return out
-
-
-def english_problems(locales: Path, domain: str) -> list[str]:
-    path = po_path(locales, REFERENCE, domain)
-    if not path.exists():
-        return []
-    cat = read_catalog(path)
-    out = []
-    if cat.headers.get("Plural-Forms", "").strip() != PLURAL_FORMS[REFERENCE]:
-        out.append(f"en/{domain}: Plural-Forms is {cat.headers.get('Plural-Forms')!r}")
-    for key, msg in cat.messages.items():
-        if msg.fuzzy or any(not f.strip() for f in msg.forms):
-            out.append(f"en/{domain}: {key} is empty or fuzzy")
-        if msg.plural and len(msg.forms) != 2:
-            out.append(f"en/{domain}: {key} needs 2 plural forms")
-        try:
-            [fields(f) for f in msg.forms]
-        except ValueError as exc:
-            out.append(f"en/{domain}: {key} is not a valid format string: {exc}")
-    return out
-
+from catalog_checker import OTHERS, REFERENCE, ROOT, Message, domains, english_problems, grammar, po_path, problems, read_catalog
 
 # -- the catalogs we ship --------------------------------------------------------
 DOMAINS = domains()
+
+
+def shipped(lang: str) -> Iterator[tuple[str, str, Message]]:
+    """`(domain, id, message)` of every catalog `lang` ships (a missing file is `problems`' to report)."""
+    for domain in DOMAINS:
+        path = po_path(LOCALES_DIR, lang, domain)
+        if path.exists():
+            for key, msg in read_catalog(path).messages.items():
+                yield domain, key, msg
+
+
+def english_ids() -> set[str]:
+    return {key for _, key, _ in shipped(REFERENCE)}
 
 
 def test_domains_are_found() -> None:
@@ -261,13 +58,10 @@ def test_domains_do_not_share_ids(lang: str) -> None:
     """The runtime merges all domains of a language; the same id twice would be ambiguous."""
     seen: dict[str, str] = {}
     clashes = []
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, lang, domain)
-        if path.exists():
-            for key in read_catalog(path).messages:
-                if key in seen:
-                    clashes.append(f"{key} in {seen[key]} and {domain}")
-                seen[key] = domain
+    for domain, key, _ in shipped(lang):
+        if key in seen:
+            clashes.append(f"{key} in {seen[key]} and {domain}")
+        seen[key] = domain
     assert clashes == []
     load_catalog.cache_clear()
     assert load_catalog(lang).entries  # the runtime loader reads it too
@@ -275,7 +69,7 @@ def test_domains_do_not_share_ids(lang: str) -> None:
 
 # -- incident kinds ---------------------------------------------------------------
 def test_every_kind_has_label_and_alias_in_every_language() -> None:
-    english = {k for d in DOMAINS for k in read_catalog(po_path(LOCALES_DIR, REFERENCE, d)).messages}
+    english = english_ids()
     for slug in KINDS:
         assert f"kind.{slug}" in english and f"kind.{slug}.word" in english, slug
 
@@ -331,11 +125,7 @@ def test_code_scan_finds_lookups(tmp_path: Path) -> None:
 
 
 def test_every_id_used_in_code_is_in_english() -> None:
-    english: set[str] = set()
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, REFERENCE, domain)
-        if path.exists():
-            english |= set(read_catalog(path).messages)
+    english = english_ids()
     missing = []
     for where, literal, is_f in code_ids():
         if is_f:
@@ -351,9 +141,7 @@ def test_every_id_used_in_code_is_in_english() -> None:
 
 def test_every_id_looking_literal_in_code_is_in_english() -> None:
     """Ids passed around before the look-up (`key = "…"`, `Reason("…")`, `L("…")`) exist too."""
-    english: set[str] = set()
-    for domain in DOMAINS:
-        english |= set(read_catalog(po_path(LOCALES_DIR, REFERENCE, domain)).messages)
+    english = english_ids()
     areas = "|".join(sorted({k.split(".", 1)[0] for k in english}))
     literal = re.compile(rf"""(["'])((?:{areas})\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\1""")
     missing = []
@@ -467,16 +255,12 @@ WRONG_REGISTER = {
 def test_register(lang: str) -> None:
     which, wrong = WRONG_REGISTER[lang]
     found = []
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, lang, domain)
-        if not path.exists():
-            continue
-        for key, msg in read_catalog(path).messages.items():
-            if which.search(key):
-                for form in msg.forms:
-                    hit = wrong.search(form)
-                    if hit:
-                        found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:80]!r}")
+    for domain, key, msg in shipped(lang):
+        if which.search(key):
+            for form in msg.forms:
+                hit = wrong.search(form)
+                if hit:
+                    found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:80]!r}")
     assert found == [], "\n".join(found)
 
 
@@ -491,15 +275,11 @@ USER_REGISTER = {
 @pytest.mark.parametrize("lang", sorted(USER_REGISTER))
 def test_bot_speaks_to_the_user_in_one_register(lang: str) -> None:
     found = []
-    for domain in DOMAINS:
-        path = po_path(LOCALES_DIR, lang, domain)
-        if not path.exists():
+    for domain, key, msg in shipped(lang):
+        if CLIENT_FACING.search(key):
             continue
-        for key, msg in read_catalog(path).messages.items():
-            if CLIENT_FACING.search(key):
-                continue
-            for form in msg.forms:
-                hit = USER_REGISTER[lang].search(form)
-                if hit:
-                    found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:90]!r}")
+        for form in msg.forms:
+            hit = USER_REGISTER[lang].search(form)
+            if hit:
+                found.append(f"{lang}/{domain} {key}: “{hit.group(0)}” in {form[:90]!r}")
     assert found == [], "\n".join(found)

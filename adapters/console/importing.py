@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.events import Upload
-from bot.importing.progress import REPORTER
+from bot.importing.progress import watched
 
 if TYPE_CHECKING:
     from adapters.console.repl import Console
@@ -60,11 +60,9 @@ class Bar:
 
 def run_with_bar(console: "Console", event) -> list:
     bar = Bar(console)
-    token = REPORTER.set(bar)
     try:
-        return console.core.handle(event)
+        return watched(lambda: console.core.handle(event), bar)
     finally:
-        REPORTER.reset(token)
         bar.close()
 
 

@@ -8,13 +8,12 @@ read.
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.events import Upload
-from bot.importing.progress import REPORTER
+from bot.importing.progress import throttled, watched
 from bot.importing.reader import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -40,24 +39,12 @@ async def run_upload(bridge: "Bridge", interaction: discord.Interaction, attachm
         await bridge._safe(interaction.followup.send(content=t("discord.import_download_failed", file=attachment.filename), ephemeral=True))
         return
     loop = asyncio.get_running_loop()
-    last = [0.0]
 
-    def report(stage: str, done: int, total: int) -> None:  # runs on the worker thread
-        now = time.monotonic()
-        if done >= total or now - last[0] < UPDATE_EVERY:
-            return
-        last[0] = now
-        text = t("discord.import_progress", file=attachment.filename, percent=100 * done // max(total, 1))
+    def show(percent: int) -> None:  # runs on the worker thread
+        text = t("discord.import_progress", file=attachment.filename, percent=percent)
         asyncio.run_coroutine_threadsafe(bridge._safe(interaction.edit_original_response(content=text)), loop)
 
     event = Upload(address, attachment.filename, data, request_id=str(interaction.id), size=size or None)
-
-    def run():
-        reset = REPORTER.set(report)
-        try:
-            return bridge.core.handle(event)
-        finally:
-            REPORTER.reset(reset)
-
-    replies = await asyncio.to_thread(run)
+    report = throttled(show, UPDATE_EVERY)
+    replies = await asyncio.to_thread(watched, lambda: bridge.core.handle(event), report)
     await bridge.deliver(interaction, replies, target_of(interaction), t, can_edit=False)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from typing import TYPE_CHECKING
 
 import aiohttp
 
 from adapters.slack import delivery, render, teams
 from bot.events import Upload
-from bot.importing.progress import REPORTER
+from bot.importing.progress import throttled, watched
 from bot.importing.reader import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -82,26 +81,16 @@ async def import_file(bridge: "SlackBridge", client, token: str | None, who: tea
         await _show(bridge, client, channel, ts, [render.Message(t("slack.import_download_failed", file=name), [])])
         return
     loop = asyncio.get_running_loop()
-    last = [0.0]
 
-    def report(stage: str, done: int, total: int) -> None:  # runs on the core's worker thread
-        now = time.monotonic()
-        if ts is None or done >= total or now - last[0] < UPDATE_EVERY:
+    def show(percent: int) -> None:  # runs on the core's worker thread
+        if ts is None:
             return
-        last[0] = now
-        text = t("slack.import_progress", file=name, percent=100 * done // max(total, 1))
+        text = t("slack.import_progress", file=name, percent=percent)
         asyncio.run_coroutine_threadsafe(delivery.safe(client.chat_update(channel=channel, ts=ts, text=text), "chat.update"), loop)
 
     event = Upload(address, name, data, request_id=f"slack-file:{f.get('id')}", size=size or None)
-
-    def run():
-        reset = REPORTER.set(report)
-        try:
-            return bridge.core.handle(event)
-        finally:
-            REPORTER.reset(reset)
-
-    replies = await loop.run_in_executor(bridge.worker, run)
+    report = throttled(show, UPDATE_EVERY)
+    replies = await loop.run_in_executor(bridge.worker, watched, lambda: bridge.core.handle(event), report)
     await _show(bridge, client, channel, ts, render.messages(replies, for_user=user))
 
 

@@ -60,33 +60,25 @@ class ReusingInstallationStore(SQLite3InstallationStore):
         return await asyncio.get_running_loop().run_in_executor(self._thread, partial(fn, *args, **kwargs))
 
     # -- every write clears the bots kept in memory --------------------------
-    def save(self, installation):
+    def _writing(self, write, **kwargs):
+        """`write(**kwargs)` with the kept bots forgotten before (a reader mid-write) and after it."""
         self._forget()
         try:
-            return super().save(installation)
+            return write(**kwargs)
         finally:
             self._forget()
+
+    def save(self, installation):
+        return self._writing(super().save, installation=installation)
 
     def save_bot(self, bot):
-        self._forget()
-        try:
-            return super().save_bot(bot)
-        finally:
-            self._forget()
+        return self._writing(super().save_bot, bot=bot)
 
     def delete_bot(self, *, enterprise_id, team_id):
-        self._forget()
-        try:
-            return super().delete_bot(enterprise_id=enterprise_id, team_id=team_id)
-        finally:
-            self._forget()
+        return self._writing(super().delete_bot, enterprise_id=enterprise_id, team_id=team_id)
 
     def delete_installation(self, *, enterprise_id, team_id, user_id=None):
-        self._forget()
-        try:
-            return super().delete_installation(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
-        finally:
-            self._forget()
+        return self._writing(super().delete_installation, enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
 
     # -- async, as Bolt calls them ---------------------------------------------
     async def async_save(self, installation):

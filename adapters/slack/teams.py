@@ -32,11 +32,18 @@ class Who:
     stated: bool = False  # the payload itself named the user's own team (`user.team_id`, a modal's owner)
 
 
+def _id_of(value: Any) -> str:
+    """A payload names a thing either as `{"id": …}` or as the bare id string."""
+    if isinstance(value, dict) and value.get("id"):
+        return value["id"]
+    if isinstance(value, str) and value:
+        return value
+    return ""
+
+
 def _enterprise(body: dict) -> str:
-    org = body.get("enterprise")
-    if isinstance(org, dict) and org.get("id"):
-        return org["id"]
-    if isinstance(org, str) and org:
+    org = _id_of(body.get("enterprise"))
+    if org:
         return org
     team = body.get("team")
     if isinstance(team, dict) and team.get("enterprise_id"):
@@ -72,12 +79,7 @@ def installation(body: dict, context: Any = None) -> str:
 
 
 def user_id(body: dict) -> str:
-    user = body.get("user")
-    if isinstance(user, dict) and user.get("id"):
-        return user["id"]
-    if isinstance(user, str) and user:
-        return user
-    return body.get("user_id") or ""
+    return _id_of(body.get("user")) or body.get("user_id") or ""
 
 
 def person_team(body: dict) -> str:

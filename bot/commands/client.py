@@ -8,12 +8,15 @@ from bot.context import Context
 from bot.declare import CHOICE, CLIENT, CURRENCY, DATE, INTEGER, TEXT, Args, Option
 from bot.declare import Choice as DeclaredChoice
 from bot.errors import UserError
+from bot.history_view import event_choices
 from bot.money import default_currency, totals
 from bot.parsing.names import similar_client
 from bot.parser import clean_name, clean_text, find_client, parse_currency, parse_date
 from bot.registry import group
 from bot.replies import Field, Reply
 from bot.scoring import average_days_late, trouble_score
+from bot.since import client_since
+from bot.sorting import SORTS, sort_standings
 from bot.standings import standings
 from bot.timeline import timeline, when
 from storage.clients import DuplicateClient
@@ -94,16 +97,12 @@ SORT_LABELS: dict[str, str] = {
 
 def _sorts() -> tuple[DeclaredChoice, ...]:
     """`/client list sort=…`: by amount owed, trouble, lateness or name."""
-    from bot.sorting import SORTS
-
     return tuple(DeclaredChoice(order, SORT_LABELS[order]) for order in SORTS)
 
 
 @CLIENT_GROUP.sub("list", usage="usage.client_list_sort", help=("help.client_list",), slow=True,
         options=(Option("sort", CHOICE, choices=_sorts),))
 def list_clients(ctx: Context, args: Args) -> list[Reply]:
-    from bot.sorting import SORTS, sort_standings
-
     usage = "usage.client_list_sort"
     order = args.text("sort", "name").casefold()
     if order not in SORTS:
@@ -144,8 +143,6 @@ def show(ctx: Context, args: Args) -> list[Reply]:
         + (f" — {e.detail}" if e.detail else "")
         for e in shown
     ]
-    from bot.history_view import event_choices
-
     line_choices = [event_choices(ctx, e) for e in shown]
     if len(events) > len(shown):
         lines.insert(0, ctx.t.n("client.timeline_more", len(events) - len(shown), name=client.name))
@@ -190,8 +187,6 @@ def show(ctx: Context, args: Args) -> list[Reply]:
 
 
 def _since(ctx: Context, client, invoices) -> "date":
-    from bot.since import client_since
-
     # The earliest incident is the only one that can set the day (issue 20: not all 10 000 again).
     return client_since(client, invoices, ctx.store.incidents.earliest_for_client(ctx.owner, client.id), ctx.tz)
 

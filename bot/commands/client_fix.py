@@ -16,6 +16,7 @@ from bot.typed import read_amount
 from bot.context import Context
 from bot.errors import UserError
 from bot.commands.client import CLIENT_GROUP, MAX_CONTACT, ONE_CLIENT, TERMS, THE_CLIENT
+from bot.commands.client_export import export_for
 from bot.declare import CLIENT, CURRENCY, TEXT, Args, Option
 from bot.parser import clean_name, clean_text, find_client, parse_currency
 from bot.registry import action
@@ -218,8 +219,6 @@ def client_action(ctx: Context, action_id: str) -> list[Reply]:
     if client is None:
         return [Reply(text=ctx.t("client.deleted_already"), replaces=True)]
     if verb == "export":
-        from bot.commands.client_export import export_for
-
         return export_for(ctx, client)
     if verb == "delete":
         ctx.store.corrections.delete_client(ctx.owner, client, ctx.now, ctx.request_id)

@@ -17,6 +17,7 @@ import re
 from datetime import date, datetime, timezone
 
 from bot import fmt
+from bot.fix_buttons import incident_choices
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Capture
@@ -160,8 +161,6 @@ def list_incidents(ctx: Context, args: Args) -> list[Reply]:
     incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
     if not incidents:
         return [Reply(text=ctx.t("incident.none", name=client.name), context=ctx.t("incident.none_hint", name=client.name))]
-    from bot.commands.incident_fix import line_choices
-
     corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
     lines = tuple(
         ctx.t("incident.line_numbered", id=f"#{i.number}", when=fmt.day(ctx.language, i.occurred_on) if i.occurred_on else fmt.moment(ctx.language, ctx.tz, i.occurred_at), kind=ctx.t(NAMES[i.kind]))
@@ -173,7 +172,7 @@ def list_incidents(ctx: Context, args: Args) -> list[Reply]:
         Reply(
             title=ctx.t.n("incident.list_title", len(incidents), name=client.name),
             lines=lines,
-            line_choices=tuple(line_choices(ctx, i) for i in incidents),
+            line_choices=tuple(incident_choices(ctx, i) for i in incidents),
             context=ctx.t("incident.list_fix_hint", id=f"#{incidents[-1].number}"),
         )
     ]

@@ -16,32 +16,23 @@ from bot.typed import read_date
 from bot.context import Context
 from bot.errors import UserError
 from bot.kinds import KINDS, NAMES
+from bot import fix_buttons
 from bot.commands.incident import INCIDENT_GROUP, kind_choices
 from bot.declare import CHOICE, DATE, TEXT, Args
 from bot.declare import Option as Param  # bot.replies.Option is a form's choice
 from bot.parser import MAX_NOTE, clean_text, parse_kind
 from bot.registry import action, form
-from bot.replies import Choice, Form, FormField, Option, Reply
+from bot.replies import Form, FormField, Option, Reply
 from storage.corrections import incident_snapshot
 from storage.records import Incident
 from storage.db import to_iso
 
-PREFIX = "incfix"
+PREFIX = fix_buttons.INCIDENT
 EDIT_FORM = "incfix-edit"
 _NUMBER = re.compile(r"#?(\d{1,9})")
 
 
-def label(incident: Incident) -> str:
-    return f"#{incident.number}"
-
-
-def line_choices(ctx: Context, incident: Incident) -> tuple[Choice, ...]:
-    """The Edit / Delete actions shown beside one incident line."""
-    tag = label(incident)
-    return (
-        Choice(f"{PREFIX}:edit:{incident.number}", ctx.t("fix.edit_label", id=tag)),
-        Choice(f"{PREFIX}:ask:{incident.number}", ctx.t("fix.delete_label", id=tag), "danger"),
-    )
+label = fix_buttons.incident_tag
 
 
 def find_incident(ctx: Context, text: str, usage: str) -> Incident:
@@ -182,28 +173,23 @@ def ask_delete(ctx: Context, incident: Incident) -> list[Reply]:
                 when=fmt.moment(ctx.language, ctx.tz, incident.occurred_at),
             ),
             lines=(incident.note,) if incident.note else (),
-            choices=(
-                Choice(f"{PREFIX}:delete:{incident.number}", ctx.t("fix.delete_label", id=tag), "danger"),
-                Choice(f"{PREFIX}:keep:{incident.number}", ctx.t("fix.keep")),
-            ),
+            choices=fix_buttons.confirm_choices(ctx, PREFIX, incident.number, tag),
         )
     ]
 
 
 @action(PREFIX)
 def incident_action(ctx: Context, action_id: str) -> list[Reply]:
-    parts = action_id.split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
-        return [Reply(text=ctx.t("error.stale_button"), is_error=True)]
-    verb, number = parts[1], parts[2]
-    if verb == "keep":
-        return [Reply(text=ctx.t("fix.kept"), replaces=True)]
+    click = fix_buttons.read_click(ctx, action_id)
+    if isinstance(click, list):
+        return click
+    verb, number = click
     if verb == "delete":
-        gone = ctx.store.incidents.by_number(ctx.owner, int(number), include_deleted=True)
-        if gone is not None and gone.number and ctx.store.incidents.by_number(ctx.owner, int(number)) is None:
+        gone = ctx.store.incidents.by_number(ctx.owner, number, include_deleted=True)
+        if gone is not None and gone.number and ctx.store.incidents.by_number(ctx.owner, number) is None:
             # A second click, or a retry after the first one went through: nothing more to do.
             return [Reply(text=ctx.t("incident.deleted", id=f"#{number}", name=_client_name(ctx, gone)), replaces=True)]
-    incident = find_incident(ctx, number, "usage.incident_delete")
+    incident = find_incident(ctx, str(number), "usage.incident_delete")
     if verb == "edit":
         return [edit_form(ctx, incident)]
     if verb == "ask":

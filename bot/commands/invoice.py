@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from bot import fmt
+from bot.fix_buttons import invoice_choices
 from bot.context import Context
 from bot.errors import UserError
 from bot.money import totals
@@ -23,7 +24,7 @@ from bot.registry import form, group
 from bot.replies import Field, Form, FormField, Option, Reply
 from bot.scoring import days_late
 from storage.invoices import DuplicateInvoice
-from storage.records import Invoice
+from storage.records import Client, Invoice
 
 FORM_ID = "invoice"
 
@@ -61,16 +62,7 @@ def add(ctx: Context, args: Args) -> list[Reply]:
     if explicit and named and explicit != named:
         raise UserError("error.currency_conflict", usage=usage, first=named, second=explicit)
     currency = explicit or named or client.currency
-    return _create(
-        ctx,
-        client_id=client.id,
-        client_name=client.name,
-        client_terms=client.terms_days,
-        minor=minor,
-        currency=currency,
-        options=args.options("due", "terms", "ref", "issued"),
-        usage=usage,
-    )
+    return _create(ctx, client, minor=minor, currency=currency, options=args.options("due", "terms", "ref", "issued"), usage=usage)
 
 
 def _is_code(word: str) -> bool:
@@ -80,17 +72,9 @@ def _is_code(word: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z]{3}", word)) and is_currency(word)
 
 
-def _create(
-    ctx: Context,
-    *,
-    client_id: int,
-    client_name: str,
-    client_terms: int,
-    minor: int,
-    currency: str,
-    options: dict[str, str],
-    usage: str,
-) -> list[Reply]:
+def _create(ctx: Context, client: Client, *, minor: int, currency: str, options: dict[str, str], usage: str) -> list[Reply]:
+    """The one write behind `/invoice add` and its form: dates from the options or the client's terms."""
+    client_terms = client.terms_days
     if "due" in options and "terms" in options:
         raise UserError("error.due_and_terms", usage=usage)
     issued, due, inferred = invoice_dates(ctx, options, client_terms, usage)
@@ -102,12 +86,12 @@ def _create(
     else:
         ref = _next_ref(ctx)
     try:
-        invoice = ctx.store.invoices.add(ctx.owner, client_id, ref, minor, currency, issued, due, request_id=ctx.request_id)
+        invoice = ctx.store.invoices.add(ctx.owner, client.id, ref, minor, currency, issued, due, request_id=ctx.request_id)
     except DuplicateInvoice as dup:
         raise UserError("error.invoice_exists", usage=usage, ref=dup.existing.ref) from None
     return [
         Reply(
-            text=ctx.t("invoice.added", ref=invoice.ref, name=client_name),
+            text=ctx.t("invoice.added", ref=invoice.ref, name=client.name),
             fields=(
                 Field(ctx.t("field.amount"), fmt.money(ctx.language, invoice.amount_minor, invoice.currency)),
                 Field(ctx.t("field.issued"), fmt.day(ctx.language, invoice.issued_on)),
@@ -190,16 +174,7 @@ def invoice_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
         return [Reply(form_errors=tuple(errors), is_error=True)]
     options = {k: values[k] for k in ("due", "issued", "ref") if values.get(k, "").strip()}
     try:
-        return _create(
-            ctx,
-            client_id=client.id,
-            client_name=client.name,
-            client_terms=client.terms_days,
-            minor=minor,
-            currency=currency or client.currency,
-            options=options,
-            usage="usage.invoice_add",
-        )
+        return _create(ctx, client, minor=minor, currency=currency or client.currency, options=options, usage="usage.invoice_add")
     except Ambiguous as err:
         return [Reply(form_errors=(("due", ctx.t("error.form_ambiguous", text=values.get("due", ""), choices=ctx.t("ask.or").join(err.labels))),), is_error=True)]
     except UserError as err:
@@ -276,8 +251,6 @@ def list_invoices(ctx: Context, args: Args) -> list[Reply]:
             return [Reply(text=ctx.t("invoice.none_overdue"))]
         return [Reply(text=ctx.t("invoice.none"), context=ctx.t("invoice.none_hint"))]
     failures = _delivery_failures(ctx)
-    from bot.commands.invoice_fix import line_choices
-
     lines = []
     for inv in invoices:
         status = _status(ctx, inv)
@@ -302,7 +275,7 @@ def list_invoices(ctx: Context, args: Args) -> list[Reply]:
         Reply(
             title=title,
             lines=tuple(lines),
-            line_choices=tuple(line_choices(ctx, inv) for inv in invoices),
+            line_choices=tuple(invoice_choices(ctx, inv) for inv in invoices),
             fields=(Field(ctx.t("field.outstanding"), totals(ctx, outstanding) if outstanding else ctx.t("value.nothing_owed")),),
         )
     ]

@@ -15,28 +15,22 @@ from bot import fmt
 from bot.typed import read_amount, read_date
 from bot.context import Context
 from bot.errors import UserError
+from bot import fix_buttons
 from bot.commands.invoice import INVOICE_GROUP
 from bot.declare import AMOUNT, CURRENCY, DATE, INVOICE, TEXT, Args
 from bot.declare import Option as Param
 from bot.parser import MAX_REF, clean_text, parse_currency
 from bot.registry import action, form
-from bot.replies import Choice, Form, FormField, Reply
+from bot.replies import Form, FormField, Reply
 from storage.records import Invoice
 
-PREFIX = "invfix"
+PREFIX = fix_buttons.INVOICE
 EDIT_FORM = "invfix-edit"
 KEYS = ("amount", "currency", "due", "issued", "ref")
 #: How each editable part of an invoice is named.
 KEY_LABELS: dict[str, str] = {
     "amount": "field.amount", "currency": "field.currency", "due": "field.due", "issued": "field.issued", "ref": "field.ref",
 }
-
-
-def line_choices(ctx: Context, invoice: Invoice) -> tuple[Choice, ...]:
-    return (
-        Choice(f"{PREFIX}:edit:{invoice.id}", ctx.t("fix.edit_label", id=invoice.ref)),
-        Choice(f"{PREFIX}:ask:{invoice.id}", ctx.t("fix.delete_label", id=invoice.ref), "danger"),
-    )
 
 
 def _find(ctx: Context, ref: str, usage: str) -> Invoice:
@@ -182,23 +176,18 @@ def ask_delete(ctx: Context, invoice: Invoice) -> list[Reply]:
             text=ctx.t("invoice.delete_confirm", ref=invoice.ref, name=client.name if client else "?",
                        amount=fmt.money(ctx.language, invoice.amount_minor, invoice.currency)),
             context=ctx.t("invoice.delete_effect"),
-            choices=(
-                Choice(f"{PREFIX}:delete:{invoice.id}", ctx.t("fix.delete_label", id=invoice.ref), "danger"),
-                Choice(f"{PREFIX}:keep:{invoice.id}", ctx.t("fix.keep")),
-            ),
+            choices=fix_buttons.confirm_choices(ctx, PREFIX, invoice.id, invoice.ref),
         )
     ]
 
 
 @action(PREFIX)
 def invoice_action(ctx: Context, action_id: str) -> list[Reply]:
-    parts = action_id.split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
-        return [Reply(text=ctx.t("error.stale_button"), is_error=True)]
-    verb = parts[1]
-    if verb == "keep":
-        return [Reply(text=ctx.t("fix.kept"), replaces=True)]
-    invoice = ctx.store.invoices.get(ctx.owner, int(parts[2]))
+    click = fix_buttons.read_click(ctx, action_id)
+    if isinstance(click, list):
+        return click
+    verb, invoice_id = click
+    invoice = ctx.store.invoices.get(ctx.owner, invoice_id)
     if invoice is None:
         return [Reply(text=ctx.t("nudge.invoice_gone"), is_error=True)]
     if invoice.status == "deleted":

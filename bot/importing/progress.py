@@ -7,9 +7,11 @@ watching costs nothing.
 """
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
-from typing import Callable
+from typing import Callable, TypeVar
 
+T = TypeVar("T")
 Reporter = Callable[[str, int, int], None]
 REPORTER: ContextVar[Reporter | None] = ContextVar("import_progress", default=None)
 
@@ -20,3 +22,30 @@ def reporter(stage: str) -> Callable[[int, int], None] | None:
     if watcher is None:
         return None
     return lambda done, total: watcher(stage, done, total)
+
+
+def watched(handle: Callable[[], T], report: Reporter) -> T:
+    """`handle()` run with `report` watching: a surface wraps `core.handle` in this on the thread that runs it."""
+    token = REPORTER.set(report)
+    try:
+        return handle()
+    finally:
+        REPORTER.reset(token)
+
+
+def throttled(show: Callable[[int], None], every: float) -> Reporter:
+    """A reporter that calls `show(percent)` at most once per `every` seconds, and not for the last report.
+
+    A chat message can be edited about once a second; the last report is
+    followed by the answer itself, which replaces the progress message.
+    """
+    last = [0.0]
+
+    def report(stage: str, done: int, total: int) -> None:  # runs on the core's worker thread
+        now = time.monotonic()
+        if done >= total or now - last[0] < every:
+            return
+        last[0] = now
+        show(100 * done // max(total, 1))
+
+    return report

@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.discord import endpoints
 from adapters.discord.service import start
+from discord_fixtures import discord_fake  # noqa: F401  (a fixture)
 from fake_discord import TOKEN, FakeDiscord
 
 
 @pytest.fixture
-async def fake():
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-    endpoints.apply({})
+def fake(discord_fake: FakeDiscord) -> FakeDiscord:
+    return discord_fake
 
 
 @pytest.fixture

@@ -22,48 +22,27 @@ every event, as before.
 """
 from __future__ import annotations
 
-import asyncio
-import itertools
 import json
 import re
+import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
-TOKEN = "fake-bot-token.Abc123.secret-part-xyz"
-APP_ID = "900000000000000001"
-BOT_ID = "900000000000000002"
-GUILD = "800000000000000001"
-OTHER_GUILD = "800000000000000002"
-CHANNEL = "700000000000000001"
-USER = "600000000000000001"
-OTHER_USER = "600000000000000002"
-
-_ids = itertools.count(1_000_000_000_000_000_000)
-
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # tests/, for the benches that load the fakes alone
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fakes_common import FakeServer  # noqa: E402
+from discord_user import (  # noqa: E402,F401  (re-exported: tests import them from here)
+    APP_ID, BOT_ID, CHANNEL, GUILD, OTHER_GUILD, OTHER_USER, TOKEN, USER, UserActions, buttons, custom_ids, modal_fields,
+    snowflake, time_snowflake, user_payload,
+)
 
 def reply_json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """JSON with the bare content type Discord sends (discord.py compares it exactly)."""
     return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})})
-
-
-def snowflake() -> str:
-    return str(next(_ids))
-
-
-_low_bits = itertools.count()
-
-
-def time_snowflake() -> str:
-    """A snowflake made of the current time, as Discord makes them (history `after=` compares these)."""
-    ms = int(time.time() * 1000) - 1420070400000
-    return str((ms << 22) | (next(_low_bits) % (1 << 22)))
-
-
-def user_payload(user_id: str, name: str = "someone") -> dict:
-    return {"id": user_id, "username": name, "discriminator": "0", "global_name": name, "avatar": None, "bot": user_id == BOT_ID}
 
 
 @dataclass
@@ -76,8 +55,11 @@ class Call:
     status: int = 200
 
 
-class FakeDiscord:
+class FakeDiscord(UserActions, FakeServer):
+    wait_timeout = 10.0
+
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.messages: dict[str, dict] = {}  # id -> message payload, as the bot last set it
         self.sockets: list[web.WebSocketResponse] = []
@@ -113,8 +95,6 @@ class FakeDiscord:
         self.dm_created: list[dict] = []  # every DM message actually created, in order
         self.history_has_nonce = False  # real Discord leaves the nonce out of fetched messages
         self._query: dict[str, str] = {}
-        self._closing = asyncio.Event()  # set on stop: slow and hanging answers give up at once
-        self._changed = asyncio.Condition()
         self._seq = 0
         self.runner: web.AppRunner | None = None
         self.port = 0
@@ -130,12 +110,6 @@ class FakeDiscord:
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def _pause(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._closing.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
 
     async def stop(self) -> None:
         self._closing.set()
@@ -155,19 +129,6 @@ class FakeDiscord:
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
-
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Wait until `predicate()` is truthy (a guard against hanging, not a timing assertion)."""
-
-        async def loop() -> Any:
-            async with self._changed:
-                while True:
-                    value = predicate()
-                    if value:
-                        return value
-                    await self._changed.wait()
-
-        return await asyncio.wait_for(loop(), timeout)
 
     async def wait_call(self, method: str, pattern: str, after: int = 0) -> Call:
         regex = re.compile(pattern)
@@ -430,147 +391,7 @@ class FakeDiscord:
             return 200, [{k: v for k, v in msg.items() if k != "nonce" or self.history_has_nonce} for msg in found[:limit]]
         return 404, {"message": "Unknown route", "code": 0}
 
-    # -- interactions the "user" makes -----------------------------------------------
-    def interaction(
-        self,
-        kind: int,
-        data: dict,
-        *,
-        user: str = USER,
-        guild: str | None = GUILD,
-        channel: str = CHANNEL,
-        locale: str = "en-US",
-        message: dict | None = None,
-    ) -> dict:
-        payload: dict[str, Any] = {
-            "id": snowflake(),
-            "application_id": APP_ID,
-            "type": kind,
-            "data": data,
-            "token": "itoken-" + snowflake(),
-            "version": 1,
-            "locale": locale,
-            "app_permissions": "0",
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": guild} if guild else {"1": user},
-            "context": 0 if guild else 1,
-            "attachment_size_limit": 26214400,
-        }
-        if guild:
-            payload["guild_id"] = guild
-            payload["guild_locale"] = "en-US"
-            payload["channel_id"] = channel
-            payload["channel"] = {"id": channel, "type": 0, "guild_id": guild, "name": "general", "position": 0, "permission_overwrites": []}
-            payload["member"] = {
-                "user": user_payload(user), "roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False,
-                "mute": False, "flags": 0, "permissions": "2251799813685247",
-            }
-        else:
-            payload["channel_id"] = channel
-            payload["channel"] = {"id": channel, "type": 1, "recipients": [user_payload(user)]}
-            payload["user"] = user_payload(user)
-        if message is not None:
-            payload["message"] = message
-        return payload
-
-    @staticmethod
-    def _options(options: dict[str, Any], focused: str | None = None) -> list[dict]:
-        out = []
-        for name, value in options.items():
-            kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
-            option = {"name": name, "type": kind, "value": value}
-            if name == focused:
-                option["focused"] = True
-            out.append(option)
-        return out
-
-    def command_data(self, path: str, options: dict[str, Any] | None = None, focused: str | None = None) -> dict:
-        names = path.split()
-        opts = self._options(options or {}, focused)
-        data: dict[str, Any] = {"id": snowflake(), "name": names[0], "type": 1}
-        data["options"] = [{"name": names[1], "type": 1, "options": opts}] if len(names) > 1 else opts
-        return data
-
-    async def slash(self, path: str, options: dict[str, Any] | None = None, **kw: Any) -> dict:
-        payload = self.interaction(2, self.command_data(path, options), **kw)
-        if path.split()[0] in self.expired:
-            self._expired_ids.add(payload["id"])
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return payload
-
     async def _cdn(self, request: web.Request) -> web.Response:
         content = self.cdn.get(request.match_info["attachment"])
         self.calls.append(Call("GET", "/cdn/" + request.match_info["attachment"], None, [], {}))
         return web.Response(status=404) if content is None else web.Response(body=content, content_type="text/csv")
-
-    async def slash_with_file(self, path: str, option: str, filename: str, content: bytes, options: dict[str, Any] | None = None,
-                              **kw: Any) -> dict:
-        """A command with an attachment option: Discord sends the attachment's id and resolves it beside the options."""
-        attachment_id = snowflake()
-        self.cdn[attachment_id] = content
-        url = f"http://127.0.0.1:{self.port}/cdn/{attachment_id}/{filename}"
-        data = self.command_data(path, options)
-        target = data["options"][0]["options"] if len(path.split()) > 1 else data["options"]
-        target.append({"name": option, "type": 11, "value": attachment_id})
-        data["resolved"] = {"attachments": {attachment_id: {
-            "id": attachment_id, "filename": filename, "size": len(content), "url": url, "proxy_url": url,
-            "content_type": "text/csv; charset=utf-8"}}}
-        payload = self.interaction(2, data, **kw)
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return payload
-
-    async def autocomplete(self, path: str, options: dict[str, Any], focused: str, **kw: Any) -> dict:
-        payload = self.interaction(4, self.command_data(path, options, focused), **kw)
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return payload
-
-    async def click(self, message: dict, custom_id: str, *, values: list[str] | None = None, **kw: Any) -> dict:
-        component_type = 3 if values is not None else 2
-        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
-        if values is not None:
-            data["values"] = values
-        payload = self.interaction(3, data, message=message, **kw)
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return payload
-
-    async def submit_modal(self, custom_id: str, values: dict[str, str | list[str]], **kw: Any) -> dict:
-        components = []
-        for field_id, value in values.items():
-            if isinstance(value, list):
-                inner = {"type": 3, "custom_id": field_id, "values": value}
-            else:
-                inner = {"type": 4, "custom_id": field_id, "value": value}
-            components.append({"type": 18, "id": len(components) + 1, "component": inner})
-        payload = self.interaction(5, {"custom_id": custom_id, "components": components}, **kw)
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return payload
-
-    async def callback_for(self, payload: dict) -> Call:
-        return await self.wait_call("POST", rf"^/interactions/{payload['id']}/")
-
-    async def followups_for(self, payload: dict, count: int = 1) -> list[Call]:
-        token = re.escape(payload["token"])
-        return await self.wait_for(lambda: (found := self.find("POST", rf"^/webhooks/\d+/{token}$")) and len(found) >= count and found)
-
-
-def custom_ids(components: list[dict]) -> list[str]:
-    out: list[str] = []
-    for component in components:
-        if "custom_id" in component:
-            out.append(component["custom_id"])
-        out.extend(custom_ids(component.get("components", [])))
-    return out
-
-
-def buttons(components: list[dict]) -> list[dict]:
-    out: list[dict] = []
-    for component in components:
-        if component.get("type") == 2:
-            out.append(component)
-        out.extend(buttons(component.get("components", [])))
-    return out
-
-
-def modal_fields(components: list[dict]) -> dict[str, dict]:
-    """A modal's inputs by custom_id (inside Label components), in order."""
-    return {c["component"]["custom_id"]: c["component"] for c in components if c.get("type") == 18}

@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fake_discord import TOKEN as DISCORD_TOKEN, FakeDiscord  # noqa: E402
+from discord_fixtures import discord_fake  # noqa: E402,F401  (a fixture)
+from fake_discord import TOKEN as DISCORD_TOKEN  # noqa: E402
 from fake_slack import FakeSlack  # noqa: E402
 from faultkit import FAST  # noqa: E402
 from slack_harness import BOT_TOKEN, SIGNING_SECRET  # noqa: E402
@@ -48,17 +49,6 @@ def child_env(fake, db_path) -> dict[str, str]:
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url,
                REDFLAG_DB=str(db_path))
     return env
-
-
-@pytest.fixture
-async def discord_fake():
-    from adapters.discord import endpoints
-
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-    endpoints.apply({})
 
 
 @pytest.fixture

@@ -15,17 +15,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
 
 from bot.events import Address, Command  # noqa: E402
-from fake_slack import FakeSlack  # noqa: E402
-from slack_harness import BOT_TOKEN, SIGNING_SECRET  # noqa: E402
+from slack_harness import BOT_TOKEN, SIGNING_SECRET, STEVE, started_fake  # noqa: E402
 
 USER = Address(platform="slack", workspace="T1", user="U1", channel="C1", locale="en-US", timezone="Europe/Amsterdam")
 
 
 @pytest.fixture
 async def fake():
-    server = await FakeSlack().start()
-    server.user("U1", locale="en-US", tz="Europe/Amsterdam", name="Steve")
-    server.teams[BOT_TOKEN] = "T1"
+    server = await started_fake(STEVE)
     yield server
     await server.stop()
 

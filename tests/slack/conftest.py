@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.slack.service import start
-from fake_slack import FakeSlack
-from slack_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender
+from slack_harness import STEVE, SlackSender, service_env, started_fake
 
 @pytest.fixture(autouse=True)
 def _clean_slack_env(monkeypatch):
@@ -22,25 +21,14 @@ def _clean_slack_env(monkeypatch):
 
 @pytest.fixture
 async def fake():
-    server = await FakeSlack().start()
-    server.user("U1", locale="en-US", tz="Europe/Amsterdam", name="Steve")
-    server.user("U2", locale="nl-NL", tz="Europe/Amsterdam", name="Sanne")
-    server.user("U9", locale="en-GB", tz="Europe/London", name="Client Carl")
-    server.teams[BOT_TOKEN] = "T1"
+    server = await started_fake(STEVE, ("U2", "nl-NL", "Europe/Amsterdam", "Sanne"), ("U9", "en-GB", "Europe/London", "Client Carl"))
     yield server
     await server.stop()
 
 
 @pytest.fixture
 def env(fake, db_path) -> dict[str, str]:
-    return {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "REDFLAG_PORT": "0",
-        "REDFLAG_HOST": "127.0.0.1",
-        "REDFLAG_DB": str(db_path),
-    }
+    return service_env(fake.url, str(db_path))
 
 
 @pytest.fixture

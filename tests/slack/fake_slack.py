@@ -16,16 +16,21 @@ each user received per reminder part.
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # tests/, for the benches that load the fakes alone
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fakes_common import FakeServer  # noqa: E402
 
 
 @dataclass
@@ -55,8 +60,9 @@ def _decode(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class FakeSlack:
+class FakeSlack(FakeServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.responses: list[dict] = []  # what the app sent to response_urls
         self.uploads: dict[str, bytes] = {}
@@ -76,7 +82,6 @@ class FakeSlack:
         self.socket_acks: list[dict] = []  # what the app answered over Socket Mode
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
-        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.base = ""
         self.history: dict[str, list[dict]] = {}  # channel -> messages, oldest first
@@ -86,7 +91,6 @@ class FakeSlack:
         self.limits: dict[str, tuple[float, float]] = {}  # method -> (429 until monotonic, Retry-After)
         self.in_flight = 0
         self.max_in_flight = 0
-        self._closing = asyncio.Event()  # set on stop: slow and hanging answers give up at once
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> "FakeSlack":
@@ -104,12 +108,6 @@ class FakeSlack:
         port = self._runner.addresses[0][1]
         self.base = f"http://127.0.0.1:{port}"
         return self
-
-    async def _pause(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._closing.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
 
     async def stop(self) -> None:
         self._closing.set()
@@ -166,19 +164,6 @@ class FakeSlack:
 
     def methods(self) -> list[str]:
         return [c.method for c in self.calls]
-
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Wait until the app has made the calls a test expects (event-driven, no polling sleeps)."""
-
-        async def _wait() -> Any:
-            async with self._changed:
-                while True:
-                    result = predicate()
-                    if result:
-                        return result
-                    await self._changed.wait()
-
-        return await asyncio.wait_for(_wait(), timeout)
 
     async def _record(self, call: Call | None = None, response: dict | None = None, ack: dict | None = None) -> None:
         async with self._changed:  # with no arguments: just wake the waiters

@@ -26,6 +26,27 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 APP_TOKEN = "xapp-1-A0APP-3333-SECRETAPPTOKEN"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "shhh-client-secret-42"
+#: The user most tests speak as: (id, locale, tz, name), as `started_fake` takes them.
+STEVE = ("U1", "en-US", "Europe/Amsterdam", "Steve")
+
+
+def service_env(api_url: str, db: str, **slack: str) -> dict[str, str]:
+    """The environment of a Slack service on a free localhost port, against the fake at `api_url`.
+
+    `slack` names the SLACK_* settings (`SLACK_APP_TOKEN=…`); without any, the
+    bot token and signing secret of these tests (HTTP mode).
+    """
+    settings = slack or {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    return {**settings, "SLACK_API_URL": api_url, "REDFLAG_PORT": "0", "REDFLAG_HOST": "127.0.0.1", "REDFLAG_DB": db}
+
+
+async def started_fake(*users: tuple[str, str, str, str]) -> FakeSlack:
+    """A running fake Slack whose bot token belongs to team T1, knowing `users` as (id, locale, tz, name)."""
+    server = await FakeSlack().start()
+    for user, locale, tz, name in users:
+        server.user(user, locale=locale, tz=tz, name=name)
+    server.teams[BOT_TOKEN] = "T1"
+    return server
 
 
 def fixture_text(name: str) -> str:

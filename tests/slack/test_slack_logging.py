@@ -7,7 +7,7 @@ from adapters.slack import redact
 from adapters.slack.service import start
 from bot.notify import Recipient
 from bot.replies import Reply
-from slack_harness import APP_TOKEN, BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, SlackSender, grant, install
+from slack_harness import APP_TOKEN, BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, SlackSender, grant, install, service_env
 
 VERIFICATION_TOKEN = "gIkuvaNzQIHg97ATvDxqgjtO"  # the legacy token inside every recorded payload
 SECRETS = (VERIFICATION_TOKEN, "code-9-one-time", BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, CLIENT_SECRET, "xoxb-old-rotating", "xoxb-new-rotated", "xoxe-1-refresh-a", "xoxe-1-refresh-b")
@@ -46,16 +46,8 @@ async def test_http_session_and_dm_logs_are_clean(core, env, fake, caplog):
 
 async def test_oauth_and_socket_mode_logs_are_clean(core, fake, db_path, caplog):
     caplog.set_level(logging.DEBUG)
-    env = {
-        "SLACK_CLIENT_ID": CLIENT_ID,
-        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_APP_TOKEN": APP_TOKEN,
-        "SLACK_API_URL": fake.url,
-        "REDFLAG_PORT": "0",
-        "REDFLAG_HOST": "127.0.0.1",
-        "REDFLAG_DB": str(db_path),
-    }
+    env = service_env(fake.url, str(db_path), SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,
+                      SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_APP_TOKEN=APP_TOKEN)
     svc = await start(core, env)
     try:
         fake.oauth_grants["code-9-one-time"] = grant("xoxb-old-rotating", refresh="xoxe-1-refresh-a", expires_in=60)

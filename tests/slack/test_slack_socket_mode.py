@@ -7,20 +7,13 @@ import aiohttp
 import pytest
 
 from adapters.slack.service import start
-from slack_harness import APP_TOKEN, BOT_TOKEN, fixture_json, fixture_text, shown
+from slack_harness import APP_TOKEN, BOT_TOKEN, fixture_json, fixture_text, service_env, shown
 from storage.records import Owner
 
 
 @pytest.fixture
 async def socket_service(core, fake, db_path):
-    env = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_APP_TOKEN": APP_TOKEN,
-        "SLACK_API_URL": fake.url,
-        "REDFLAG_PORT": "0",
-        "REDFLAG_HOST": "127.0.0.1",
-        "REDFLAG_DB": str(db_path),
-    }
+    env = service_env(fake.url, str(db_path), SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN)
     svc = await start(core, env)
     yield svc
     await svc.stop()
@@ -79,7 +72,7 @@ async def test_http_events_path_is_closed_in_socket_mode(socket_service):
 
 async def test_socket_mode_invoice_replayed_after_a_restart_is_added_once(core, fake, db_path, store):
     """Issue 14: the retry memory and the request-id keys hold over Socket Mode and across a restart."""
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_API_URL": fake.url, "REDFLAG_PORT": "0", "REDFLAG_HOST": "127.0.0.1", "REDFLAG_DB": str(db_path)}
+    env = service_env(fake.url, str(db_path), SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN)
     svc = await start(core, env)
     try:
         await fake.wait_for(lambda: fake.sockets)
