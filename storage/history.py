@@ -89,14 +89,15 @@ class History:
         request_id: str | None,
     ) -> int:
         """Append one change (inside the caller's transaction, with the write it describes)."""
-        cur = self.db.execute(
+        row = self.db.one(
             "INSERT INTO changes (workspace, owner, entity, entity_id, client_id, action, before, after,"
-            " changed_at, changed_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " changed_at, changed_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (owner.workspace, owner.user, entity, entity_id, client_id, action,
              json.dumps(before, ensure_ascii=False, sort_keys=True), json.dumps(after, ensure_ascii=False, sort_keys=True),
              to_iso(at), owner.user, request_id),
         )
-        return cur.lastrowid  # type: ignore[return-value]
+        assert row is not None
+        return row["id"]
 
     def get(self, change_id: int) -> Change:
         row = self.db.one("SELECT * FROM changes WHERE id = ?", (change_id,))

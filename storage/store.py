@@ -41,10 +41,13 @@ class Store:
         database = None
         try:
             database = Database(path)
-            health.check_versions(database.conn, database.path, COMPONENTS)
-            health.check_size(database.conn, database.path)
-            for component, migrations in COMPONENTS:
-                database.migrate(component, migrations)
+            health.check_versions(database, database.path, COMPONENTS)
+            if database.dialect.sqlite:
+                health.check_size(database.conn, database.path)
+                for component, migrations in COMPONENTS:
+                    database.migrate(component, migrations)
+            else:
+                database.migrate_postgresql(COMPONENTS)
         except sqlite3.Error as err:
             if database is not None:
                 database.close()

@@ -158,9 +158,9 @@ class Users:
         with self.db.transaction():
             self.workspaces.ensure(owner.workspace, platform, now)
             self.db.execute(
-                "INSERT INTO users (workspace, user, platform, send_hour, platform_locale, platform_timezone, created_at)"
+                "INSERT INTO users (workspace, \"user\", platform, send_hour, platform_locale, platform_timezone, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(workspace, user) DO UPDATE SET"
+                " ON CONFLICT(workspace, \"user\") DO UPDATE SET"
                 " platform_locale = coalesce(excluded.platform_locale, users.platform_locale),"
                 " platform_timezone = coalesce(excluded.platform_timezone, users.platform_timezone)",
                 (owner.workspace, owner.user, platform, DEFAULT_SEND_HOUR, locale, timezone, now),
@@ -170,7 +170,7 @@ class Users:
         return found
 
     def get(self, owner: Owner) -> UserSettings | None:
-        row = self.db.one("SELECT * FROM users WHERE workspace = ? AND user = ?", (owner.workspace, owner.user))
+        row = self.db.one("SELECT * FROM users WHERE workspace = ? AND \"user\" = ?", (owner.workspace, owner.user))
         return _row(row) if row else None
 
     def update(
@@ -186,15 +186,15 @@ class Users:
         self.forget(owner)  # /redflag settings: the next request reads the new row
         with self.db.transaction():
             if display_name is not None:
-                self.db.execute("UPDATE users SET display_name = ? WHERE workspace = ? AND user = ?", (display_name, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET display_name = ? WHERE workspace = ? AND \"user\" = ?", (display_name, owner.workspace, owner.user))
             if signature is not None:
-                self.db.execute("UPDATE users SET signature = ? WHERE workspace = ? AND user = ?", (signature, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET signature = ? WHERE workspace = ? AND \"user\" = ?", (signature, owner.workspace, owner.user))
             if language is not None:
-                self.db.execute("UPDATE users SET language = ? WHERE workspace = ? AND user = ?", (language, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET language = ? WHERE workspace = ? AND \"user\" = ?", (language, owner.workspace, owner.user))
             if timezone is not None:
-                self.db.execute("UPDATE users SET timezone = ? WHERE workspace = ? AND user = ?", (timezone, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET timezone = ? WHERE workspace = ? AND \"user\" = ?", (timezone, owner.workspace, owner.user))
             if send_hour is not None:
-                self.db.execute("UPDATE users SET send_hour = ? WHERE workspace = ? AND user = ?", (send_hour, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET send_hour = ? WHERE workspace = ? AND \"user\" = ?", (send_hour, owner.workspace, owner.user))
         self.forget(owner)  # also what a request read meanwhile
         found = self.get(owner)
         assert found is not None
@@ -205,7 +205,7 @@ class Users:
         self.forget(owner)
         with self.db.transaction():
             cur = self.db.execute(
-                "UPDATE users SET letter_prompted = 1 WHERE workspace = ? AND user = ? AND coalesce(letter_prompted, 0) = 0",
+                "UPDATE users SET letter_prompted = 1 WHERE workspace = ? AND \"user\" = ? AND coalesce(letter_prompted, 0) = 0",
                 (owner.workspace, owner.user),
             )
         self.forget(owner)
@@ -213,4 +213,4 @@ class Users:
 
     def all(self) -> list[UserSettings]:
         """Every user (for the reminder sweep, which runs for everyone)."""
-        return [_row(r) for r in self.db.query("SELECT * FROM users ORDER BY workspace, user")]
+        return [_row(r) for r in self.db.query("SELECT * FROM users ORDER BY workspace, \"user\"")]

@@ -1,0 +1,80 @@
+"""What differs between SQLite and PostgreSQL, chosen here and nowhere else.
+
+The storage modules write each statement once, in the subset both engines
+read (`?` marks, `ON CONFLICT … DO UPDATE`, `RETURNING`, quoted `"user"`).
+Where the engines truly differ a repository asks its `Dialect` for the
+fragment: an index hint only SQLite takes, the days between two ISO dates,
+the larger of two values, a case-insensitive match. `Dialect.driver_sql`
+turns the shared statement into the driver's own parameter style.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_MARK = re.compile(r"'(?:[^']|'')*'|\?|%")
+
+
+@lru_cache(maxsize=4096)
+def _pyformat(sql: str) -> str:
+    """`?` -> `%s` and a literal `%` -> `%%` outside string literals (psycopg's style)."""
+    def swap(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        return token.replace("%", "%%")
+
+    return _MARK.sub(swap, sql)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """One engine's spelling of the few things SQLite and PostgreSQL say differently."""
+
+    name: str  # "sqlite" | "postgresql"
+
+    @property
+    def sqlite(self) -> bool:
+        return self.name == "sqlite"
+
+    def driver_sql(self, sql: str) -> str:
+        return sql if self.sqlite else _pyformat(sql)
+
+    def indexed_by(self, index: str) -> str:
+        """SQLite's planner hint (` INDEXED BY name`); PostgreSQL plans by statistics and takes none."""
+        return f" INDEXED BY {index}" if self.sqlite else ""
+
+    def days_between(self, later: str, earlier: str) -> str:
+        """Whole or fractional days from one ISO date column to another, as a number."""
+        if self.sqlite:
+            return f"(julianday({later}) - julianday({earlier}))"
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+
+    def greatest(self, a: str, b: str) -> str:
+        """The larger of two values (SQLite's two-argument max())."""
+        return f"max({a}, {b})" if self.sqlite else f"greatest({a}, {b})"
+
+    def like_ci(self, column: str) -> str:
+        """`column` matched case-insensitively against a `?` pattern (SQLite's LIKE already is, for ASCII)."""
+        return f"{column} LIKE ?" if self.sqlite else f"{column} ILIKE ?"
+
+    def lock_sql(self) -> str | None:
+        """A lock on one `?` key until the transaction ends; SQLite needs none (BEGIN IMMEDIATE holds the file)."""
+        return None if self.sqlite else "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"
+
+    def has_table(self) -> str:
+        """A row when the table named by the one `?` exists."""
+        if self.sqlite:
+            return "SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = ?"
+        return "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+
+    def integer(self, expr: str) -> str:
+        """An aggregate read back as a Python int (PostgreSQL's sum() of integers is numeric)."""
+        return expr if self.sqlite else f"CAST({expr} AS BIGINT)"
+
+
+SQLITE = Dialect("sqlite")
+POSTGRESQL = Dialect("postgresql")
