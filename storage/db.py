@@ -98,8 +98,7 @@ def _sqlite_engine(path: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        if conn.info.get("redflag_writing"):  # reads between transactions stay in autocommit
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock up front: no upgrade deadlock mid-transaction
 
     return engine
 
@@ -122,6 +121,7 @@ class Database:
             self.engine = create_engine(engine_url(target), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
             self.dialect = Dialect("postgresql")
             self._held: Connection | None = None
+            self._raw: sqlite3.Connection | None = None
             return
         if target.startswith("sqlite:///"):
             target = target[len("sqlite:///"):]
@@ -135,14 +135,15 @@ class Database:
         except exc.DBAPIError as err:
             self.engine.dispose()
             raise err.orig from None  # type: ignore[misc]
+        self._raw = self._held.connection.dbapi_connection
 
     # -- connections ----------------------------------------------------------
     @property
     def conn(self) -> sqlite3.Connection:
         """The raw SQLite connection (health checks, sqlite-utils, backups); SQLite only."""
-        if self._held is None:
+        if self._raw is None:
             raise RuntimeError("a PostgreSQL store has no single SQLite connection")
-        return self._held.connection.dbapi_connection  # type: ignore[return-value]
+        return self._raw
 
     @property
     def db(self) -> "sqlite_utils.Database":
@@ -218,14 +219,8 @@ class Database:
             with _driver_errors():
                 savepoint.commit()
             return
-        if conn.in_transaction():
-            conn.commit()  # SQLAlchemy's bookkeeping around an autocommit read (nothing open in SQLite)
-        conn.info["redflag_writing"] = True
-        try:
-            with _driver_errors():
-                tx = conn.begin()
-        finally:
-            conn.info["redflag_writing"] = False
+        with _driver_errors():
+            tx = conn.begin()
         self._writing = True
         try:
             try:
@@ -249,44 +244,49 @@ class Database:
             self._writing = False
 
     # -- statements -----------------------------------------------------------
-    def _run(self, conn: Connection, sql: str, params: Sequence | dict) -> Any:
-        params = tuple(params) if isinstance(params, list) else params
-        with _driver_errors():
-            return conn.exec_driver_sql(self.dialect.driver_sql(sql), params)
-
-    def _finish_read(self, conn: Connection) -> None:
-        """End SQLAlchemy's bookkeeping transaction around an autocommit statement (a no-op for the driver)."""
-        if self._held is not None and not self._writing and conn.in_transaction():
-            conn.commit()
-
+    # On SQLite a statement goes straight to the engine's one DBAPI connection: SQLAlchemy's result
+    # wrapping would cost the inline request path (issue 20) about a millisecond per `/incident`
+    # (bench/slack_roundtrip.py). The Engine still makes and configures that connection and runs
+    # every transaction (BEGIN IMMEDIATE, SAVEPOINT, COMMIT). On PostgreSQL statements run through
+    # the Connection (`exec_driver_sql`), in the driver's parameter style.
     def query(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
+        if self._raw is not None:
+            with self._lock:
+                cur = self._raw.execute(sql, params)
+                cols = [c[0] for c in cur.description] if cur.description else []
+                return [dict(zip(cols, row)) for row in cur.fetchall()]
         with self._connection() as conn:
             result = self._run(conn, sql, params)
-            cols = list(result.keys()) if result.returns_rows else []
-            rows = [dict(zip(cols, row)) for row in result.fetchall()] if cols else []
-            self._finish_read(conn)
-            return rows
+            if not result.returns_rows:
+                return []
+            cols = list(result.keys())
+            return [dict(zip(cols, row)) for row in result.fetchall()]
 
     def rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         """Plain tuples in the SELECT's column order: for long lists, where a dict per row shows."""
+        if self._raw is not None:
+            with self._lock:
+                return self._raw.execute(sql, params).fetchall()
         with self._connection() as conn:
-            result = self._run(conn, sql, params)
-            rows = [tuple(r) for r in result.fetchall()]
-            self._finish_read(conn)
-            return rows
+            return [tuple(r) for r in self._run(conn, sql, params).fetchall()]
 
     def one(self, sql: str, params: Sequence | dict = ()) -> dict | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
     def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+        if self._raw is not None:
+            with self._lock:
+                cur = self._raw.execute(sql, params)
+                return Cursor(cur.rowcount, cur.lastrowid, cur.fetchall() if cur.description else [])
         with self._connection() as conn:
             result = self._run(conn, sql, params)
-            rows = [tuple(r) for r in result.fetchall()] if result.returns_rows else []
-            lastrowid = getattr(result, "lastrowid", None) if self.dialect.sqlite else None
-            cursor = Cursor(result.rowcount, lastrowid, rows)
-            self._finish_read(conn)
-            return cursor
+            return Cursor(result.rowcount, None, [tuple(r) for r in result.fetchall()] if result.returns_rows else [])
+
+    def _run(self, conn: Connection, sql: str, params: Sequence | dict) -> Any:
+        params = tuple(params) if isinstance(params, list) else params
+        with _driver_errors():
+            return conn.exec_driver_sql(self.dialect.driver_sql(sql), params)
 
     def lock(self, *key: str) -> None:
         """Serialise one read-check-write (a counter, a token refresh) across connections, inside `transaction()`.

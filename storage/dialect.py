@@ -61,6 +61,13 @@ class Dialect:
         """`column` matched case-insensitively against a `?` pattern (SQLite's LIKE already is, for ASCII)."""
         return f"{column} LIKE ?" if self.sqlite else f"{column} ILIKE ?"
 
+    def for_update(self) -> str:
+        """Appended to a SELECT inside a transaction: lock the rows read until it ends (PostgreSQL).
+
+        SQLite takes no row locks and needs none: BEGIN IMMEDIATE already holds the only write lock.
+        """
+        return "" if self.sqlite else " FOR UPDATE"
+
     def lock_sql(self) -> str | None:
         """A lock on one `?` key until the transaction ends; SQLite needs none (BEGIN IMMEDIATE holds the file)."""
         return None if self.sqlite else "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"

@@ -72,7 +72,13 @@ class History:
         self.db = db
 
     def by_request(self, owner: Owner, request_id: str | None) -> Change | None:
-        """The change a request already made (call inside the writing transaction)."""
+        """The change a request already made (call inside the writing transaction).
+
+        Holds a lock on the request id until the transaction ends, so a retry racing the first
+        attempt on another connection waits and then finds its change instead of applying it twice.
+        """
+        if request_id is not None:
+            self.db.lock("change", owner.workspace, owner.user, request_id)
         row = by_key(self.db, "changes", owner, "request_id", request_id)
         return _change(row) if row else None
 

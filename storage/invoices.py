@@ -225,6 +225,10 @@ class Invoices:
         invoice raises `PaymentRefused` and writes nothing.
         """
         with self.db.transaction():
+            # The balance is read, checked and paid down under the invoice's row lock (PostgreSQL's READ
+            # COMMITTED would let two payments both see the old balance); a replay waits here too.
+            self.db.one("SELECT id FROM invoices WHERE id = ? AND workspace = ? AND owner = ?" + self.db.dialect.for_update(),
+                        (invoice_id, owner.workspace, owner.user))
             row = by_key(self.db, "payments", owner, "request_id", request_id)  # checks come after a replay
             if row:
                 invoice = self.get(owner, row["invoice_id"])

@@ -83,8 +83,10 @@ class Workspaces:
             (workspace, platform, now),
         )
 
-    def _settings(self, workspace: str) -> dict:
-        row = self.db.one("SELECT settings FROM workspaces WHERE id = ?", (workspace,))
+    def _settings(self, workspace: str, lock: bool = False) -> dict:
+        """The settings object; `lock` (inside a transaction) holds the row until the write (a read-modify-write)."""
+        row = self.db.one("SELECT settings FROM workspaces WHERE id = ?" + (self.db.dialect.for_update() if lock else ""),
+                          (workspace,))
         if not row or not row["settings"]:
             return {}
         try:
@@ -95,7 +97,7 @@ class Workspaces:
 
     def _set(self, workspace: str, key: str, value: object) -> None:
         with self.db.transaction():
-            settings = self._settings(workspace)
+            settings = self._settings(workspace, lock=True)  # two writers of different keys both keep theirs
             if value is None:
                 settings.pop(key, None)
             else:
