@@ -171,7 +171,7 @@ def _backup(path: str) -> int:
     try:
         result = backup(default_path(), path)
     except BackupRefused as refused:
-        print(t(f"report.backup.{refused.reason}", path=refused.path), file=sys.stderr)
+        print(t(f"report.backup.{refused.reason}", path=refused.path, **refused.values), file=sys.stderr)
         return 2
     from babel.numbers import format_decimal
 

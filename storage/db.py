@@ -63,6 +63,16 @@ def is_postgresql(target: str | Path) -> bool:
     return str(target).lower().startswith(POSTGRES_PREFIXES)
 
 
+def masked(url: str) -> str:
+    """A database URL fit to print: the password as *** (SQLAlchemy's own rendering)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: show nothing of it
+        return "(database URL)"
+
+
 def engine_url(target: str) -> str:
     """`postgres://` and `postgresql://` run on psycopg 3 (SQLAlchemy would pick psycopg2)."""
     scheme, _, rest = target.partition("://")
