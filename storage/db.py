@@ -127,7 +127,7 @@ class Database:
         self._db: "sqlite_utils.Database | None" = None
         self._writing = False  # SQLite: inside transaction(), on the one connection
         if is_postgresql(target):
-            self.path = target
+            self.path = masked(target)  # for messages; the password stays in the engine only
             self.engine = create_engine(engine_url(target), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
             self.dialect = Dialect("postgresql")
             self._held: Connection | None = None
@@ -166,11 +166,7 @@ class Database:
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
-        """The connection a statement runs on: the transaction's, SQLite's one, or a pooled one in autocommit."""
-        if self._held is not None:
-            with self._lock:
-                yield self._held
-            return
+        """PostgreSQL: the connection a statement runs on: the thread's transaction's, or a pooled one in autocommit."""
         current = getattr(self._local, "conn", None)
         if current is not None:
             yield current

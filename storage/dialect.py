@@ -4,8 +4,14 @@ The storage modules write each statement once, in the subset both engines
 read (`?` marks, `ON CONFLICT … DO UPDATE`, `RETURNING`, quoted `"user"`).
 Where the engines truly differ a repository asks its `Dialect` for the
 fragment: an index hint only SQLite takes, the days between two ISO dates,
-the larger of two values, a case-insensitive match. `Dialect.driver_sql`
-turns the shared statement into the driver's own parameter style.
+the larger of two values, a row lock. `Dialect.driver_sql` turns the shared
+statement into the driver's own parameter style.
+
+Case: names are matched on their casefolded `*_key` columns (`name_key`,
+`ref_key`), so `LIKE` with a casefolded pattern means the same on both
+(PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII). Booleans
+are summed as `CASE WHEN … THEN 1 ELSE 0 END`, since PostgreSQL sums no
+booleans.
 """
 from __future__ import annotations
 
@@ -57,10 +63,6 @@ class Dialect:
         """The larger of two values (SQLite's two-argument max())."""
         return f"max({a}, {b})" if self.sqlite else f"greatest({a}, {b})"
 
-    def like_ci(self, column: str) -> str:
-        """`column` matched case-insensitively against a `?` pattern (SQLite's LIKE already is, for ASCII)."""
-        return f"{column} LIKE ?" if self.sqlite else f"{column} ILIKE ?"
-
     def for_update(self) -> str:
         """Appended to a SELECT inside a transaction: lock the rows read until it ends (PostgreSQL).
 
@@ -77,10 +79,6 @@ class Dialect:
         if self.sqlite:
             return "SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = ?"
         return "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
-
-    def integer(self, expr: str) -> str:
-        """An aggregate read back as a Python int (PostgreSQL's sum() of integers is numeric)."""
-        return expr if self.sqlite else f"CAST({expr} AS BIGINT)"
 
 
 SQLITE = Dialect("sqlite")
