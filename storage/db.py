@@ -352,13 +352,37 @@ class Database:
                 )
 
     def copy_to(self, path: str | Path) -> None:
-        """A snapshot of the whole database in a new file (a dry run's throw-away copy); SQLite only."""
+        """A snapshot of the whole database in a new SQLite file (a dry run's throw-away copy).
+
+        SQLite: the backup API. PostgreSQL: the tables of `storage/schema.py` made in the file
+        and every row copied into them in one repeatable-read snapshot, versions included, so
+        `Store(path)` opens the copy as it would a file the migrations made.
+        """
+        if self._raw is None:
+            self._copy_postgresql(str(path))
+            return
         target = sqlite3.connect(str(path))
         try:
             with self._lock:
                 self.conn.backup(target)
         finally:
             target.close()
+
+    def _copy_postgresql(self, path: str) -> None:
+        from storage.schema import metadata
+
+        copy = _sqlite_engine(path)
+        try:
+            metadata.create_all(copy)
+            with self.engine.connect() as source, copy.begin() as target:
+                source = source.execution_options(isolation_level="REPEATABLE READ")
+                with _driver_errors(), source.begin():
+                    for table in metadata.sorted_tables:
+                        rows = [dict(r) for r in source.execute(table.select()).mappings()]
+                        if rows:
+                            target.execute(table.insert(), rows)
+        finally:
+            copy.dispose()
 
     def close(self) -> None:
         if self._held is not None:

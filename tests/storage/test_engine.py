@@ -53,3 +53,22 @@ def test_the_driver_raises_its_own_errors(store: Store) -> None:
             store.database.execute("INSERT INTO workspaces (id, platform, created_at) VALUES ('W9', 'x', 'now')")
             store.database.execute("INSERT INTO workspaces (id, platform, created_at) VALUES ('W9', 'x', 'now')")
     assert store.database.one("SELECT id FROM workspaces WHERE id = 'W9'") is None  # rolled back whole
+
+
+def test_a_copy_for_a_dry_run_is_a_sqlite_file_with_every_row(store: Store, tmp_path: Path) -> None:
+    from storage.records import Owner
+
+    owner = Owner("W1", "U1")
+    client = store.clients.add(owner, "Acme", 30, "EUR", None)
+    store.incidents.add(owner, client.id, "scope-creep", "again", request_id="r1")
+    copy_path = tmp_path / "copy.db"
+    store.database.copy_to(copy_path)
+    copy = Store(copy_path)
+    try:
+        assert copy.database.dialect.sqlite
+        assert [c.name for c in copy.clients.list(owner)] == ["Acme"]
+        assert [i.note for i in copy.incidents.for_client(owner, client.id)] == ["again"]
+        copy.incidents.add(owner, client.id, "scope-creep", "only in the copy", request_id="r2")
+    finally:
+        copy.close()
+    assert len(store.incidents.for_client(owner, client.id)) == 1
