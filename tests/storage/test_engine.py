@@ -72,3 +72,13 @@ def test_a_copy_for_a_dry_run_is_a_sqlite_file_with_every_row(store: Store, tmp_
     finally:
         copy.close()
     assert len(store.incidents.for_client(owner, client.id)) == 1
+
+
+def test_a_schema_newer_than_this_code_is_refused_on_both_engines(store: Store, store_url: str) -> None:
+    from storage.health import StoreUnusable
+
+    with store.database.transaction():
+        store.database.execute("UPDATE schema_versions SET version = version + 1 WHERE component = 'incidents'")
+    with pytest.raises(StoreUnusable) as refused:
+        Store(store_url)
+    assert refused.value.reason == "newer" and refused.value.values["component"] == "incidents"
