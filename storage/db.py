@@ -343,18 +343,13 @@ class Database:
             )
 
     def migrate_postgresql(self, components: Sequence[tuple[str, Sequence]]) -> None:
-        """PostgreSQL: every table and index of `storage/schema.py`, then each component at its latest version.
-
-        `create_all` skips what exists, and the whole step holds an advisory lock so two
-        workers starting together do not race. A later schema change needs a migration
-        for PostgreSQL too (issue 16's target: Alembic from this baseline).
-        """
-        from storage.schema import metadata
+        """PostgreSQL: the schema from `storage/schema.py` (`storage/pg_schema.py`), each component at its latest
+        version; under an advisory lock, so two workers starting together do not race."""
+        from storage import pg_schema
 
         with self.transaction() as conn:
-            self.execute("SELECT pg_advisory_xact_lock(7316001)")
-            with _driver_errors():
-                metadata.create_all(conn, checkfirst=True)
+            self.lock("redflag-schema")
+            pg_schema.create_tables(conn)
             for component, migrations in components:
                 self.execute(
                     "INSERT INTO schema_versions (component, version) VALUES (?, ?) ON CONFLICT(component) DO NOTHING",
@@ -369,7 +364,9 @@ class Database:
         `Store(path)` opens the copy as it would a file the migrations made.
         """
         if self._raw is None:
-            self._copy_postgresql(str(path))
+            from storage import pg_schema
+
+            pg_schema.copy_to_sqlite(self, str(path))
             return
         target = sqlite3.connect(str(path))
         try:
@@ -377,22 +374,6 @@ class Database:
                 self.conn.backup(target)
         finally:
             target.close()
-
-    def _copy_postgresql(self, path: str) -> None:
-        from storage.schema import metadata
-
-        copy = _sqlite_engine(path)
-        try:
-            metadata.create_all(copy)
-            with self.engine.connect() as source, copy.begin() as target:
-                source = source.execution_options(isolation_level="REPEATABLE READ")
-                with _driver_errors(), source.begin():
-                    for table in metadata.sorted_tables:
-                        rows = [dict(r) for r in source.execute(table.select()).mappings()]
-                        if rows:
-                            target.execute(table.insert(), rows)
-        finally:
-            copy.dispose()
 
     def close(self) -> None:
         if self._held is not None:
