@@ -8,7 +8,8 @@ Fixtures:
   `pg_url`      a fresh database for one test, from the template; dropped afterwards.
   `pg_store_url` likewise, from a second template that already holds Redflag's schema (made once per run).
   `engine`      "sqlite" or "postgresql": the store fixture's engine. `REDFLAG_TEST_ENGINES` (comma-separated,
-                default `sqlite`) chooses it for the whole suite; `tests/storage` always runs on both.
+                default `sqlite`) chooses it for the whole suite; `tests/storage` and the core's store-level
+                tests in `BOTH_ENGINES` always run on both.
 
 When PostgreSQL cannot be had, a test that asks for it is skipped with the
 reason, and the run ends with one line saying why; with `CI=true` it fails
@@ -73,6 +74,23 @@ def pg_url(pg_server: pg.PgServer, pg_template: str) -> Iterator[str]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for reason in _skipped:
         terminalreporter.write_line(f"PostgreSQL tests skipped: {reason}")
+
+
+#: Test files and folders (relative to tests/) whose `store` runs on SQLite and PostgreSQL in every run.
+BOTH_ENGINES = (
+    "test_commands.py", "test_corrections_core.py", "test_answers.py", "test_chat_capture_core.py", "test_who.py",
+    "alerts/", "importing/", "dialogue/", "nudges/test_delivery.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the fixture's own params are applied
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The files in BOTH_ENGINES take both engines whatever REDFLAG_TEST_ENGINES says (direct parametrisation wins)."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    path = metafunc.definition.path.as_posix()
+    if any(f"/tests/{name}" in path if name.endswith("/") else path.endswith(f"/tests/{name}") for name in BOTH_ENGINES):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"])
 
 
 def engines() -> list[str]:
