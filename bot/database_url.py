@@ -3,13 +3,14 @@
 `sqlite:///relative/path` and `sqlite:////absolute/path` (SQLAlchemy's form:
 what follows the third slash is the path) name the SQLite file; `REDFLAG_DB`
 keeps working, and when both are set they must name the same file.
-`postgresql://…` (also `postgres://`, `postgresql+psycopg://`) is recognised,
-but this build stores to SQLite only: start-up says so and stops rather than
-quietly using a local file nobody else can see.
+`postgresql://…` (also `postgres://`, `postgresql+psycopg://`) opens the store
+on PostgreSQL (psycopg 3, pooled; the schema is made on first start). Then
+`REDFLAG_DB` must not be set too: one setting names the database.
 
-`apply()` turns the URL into the `REDFLAG_DB` every SQLite reader already
+`apply()` turns a SQLite URL into the `REDFLAG_DB` every SQLite reader already
 uses (the store, the Slack installation store), so the rest of the program
-has one path to read.
+has one path to read; a PostgreSQL URL stays in `REDFLAG_DATABASE_URL`, where
+`storage.store.default_path()` reads it.
 """
 from __future__ import annotations
 
@@ -86,10 +87,7 @@ def resolve(env: MutableMapping[str, str] | dict[str, str]) -> DatabaseUrl:
     if found.engine == "postgresql":
         if path:
             raise DatabaseUrlError(f"{URL_VAR} names PostgreSQL ({found.shown}) and {PATH_VAR} a SQLite file ({path}): set only one")
-        raise DatabaseUrlError(
-            f"{URL_VAR} names PostgreSQL ({found.shown}), but PostgreSQL storage is not available in this build of Redflag: "
-            f"use a SQLite file (sqlite:///path or {PATH_VAR}) until a release that stores to PostgreSQL"
-        )
+        return found
     assert found.sqlite_path is not None
     if path and not _same_file(path, found.sqlite_path):
         raise DatabaseUrlError(f"{URL_VAR} ({found.shown}) and {PATH_VAR} ({path}) name different files: set only one, or the same file in both")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 from typing import Mapping
 
 SECRET_VARS = (
@@ -11,6 +12,7 @@ SECRET_VARS = (
     "SLACK_APP_TOKEN",
     "SLACK_CLIENT_SECRET",
     "DISCORD_TOKEN",
+    "REDFLAG_DATABASE_URL",  # a PostgreSQL URL may carry the password
 )
 #: Token shapes masked even when they did not come from the environment (OAuth installs, rotation).
 TOKEN_PATTERNS = re.compile(r"\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|xoxe\.[A-Za-z0-9.-]+)\b")
@@ -39,9 +41,20 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def _url_password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
 def install_log_redaction(env: Mapping[str, str]) -> RedactingFilter:
     """Mask every configured secret in every handler's output, including later-added loggers."""
-    flt = RedactingFilter([env[k] for k in SECRET_VARS if env.get(k)])
+    secrets = [env[k] for k in SECRET_VARS if env.get(k)]
+    password = _url_password(env.get("REDFLAG_DATABASE_URL") or "")
+    if password:
+        secrets.append(password)  # also where a driver or a message shows it without the rest of the URL
+    flt = RedactingFilter(secrets)
     root = logging.getLogger()
     for handler in root.handlers:
         handler.addFilter(flt)

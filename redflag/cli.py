@@ -70,6 +70,7 @@ BACKUP_REFUSALS: dict[str, str] = {
     "missing_source": "report.backup.missing_source",
     "no_folder": "report.backup.no_folder",
     "not_a_database": "report.backup.not_a_database",
+    "postgresql": "report.backup.postgresql",
 }
 #: Why `redflag restore` refused (`storage.restore.RestoreRefused.reason`).
 RESTORE_REFUSALS: dict[str, str] = {
@@ -80,7 +81,9 @@ RESTORE_REFUSALS: dict[str, str] = {
     "not_a_database": "report.restore.not_a_database",
     "not_redflag": "report.restore.not_redflag",
     "same_file": "report.restore.same_file",
+    "postgresql": "report.restore.postgresql",
 }
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -195,7 +198,7 @@ def _backup(path: str) -> int:
     try:
         result = backup(default_path(), path)
     except BackupRefused as refused:
-        print(t(BACKUP_REFUSALS[refused.reason], path=refused.path), file=sys.stderr)
+        print(t(BACKUP_REFUSALS[refused.reason], path=refused.path, **refused.values), file=sys.stderr)
         return 2
     from bot import fmt
 

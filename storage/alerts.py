@@ -129,10 +129,10 @@ class Alerts:
         says from when there is a week to tell about.
         """
         rows = self.db.rows(
-            "SELECT u.workspace, u.user, coalesce(s.digest_day, 'monday'), c.since FROM users u"
+            "SELECT u.workspace, u.\"user\", coalesce(s.digest_day, 'monday'), c.since FROM users u"
             " JOIN (SELECT workspace, owner, min(created_at) AS since FROM clients GROUP BY workspace, owner) c"
-            "   ON c.workspace = u.workspace AND c.owner = u.user"
-            " LEFT JOIN alert_settings s ON s.workspace = u.workspace AND s.owner = u.user"
+            "   ON c.workspace = u.workspace AND c.owner = u.\"user\""
+            " LEFT JOIN alert_settings s ON s.workspace = u.workspace AND s.owner = u.\"user\""
             " WHERE coalesce(s.digest_day, 'monday') != 'off'"
         )
         return [(Owner(r[0], r[1]), r[2], r[3]) for r in rows]
@@ -196,7 +196,8 @@ class Alerts:
         with self.db.transaction():
             self.db.execute(
                 "INSERT INTO alert_silences (workspace, owner, client_id, rule, until) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(workspace, owner, client_id, rule) DO UPDATE SET until = max(until, excluded.until)",
+                " ON CONFLICT(workspace, owner, client_id, rule) DO UPDATE SET until = "
+                + self.db.dialect.greatest("alert_silences.until", "excluded.until"),
                 (owner.workspace, owner.user, client_id, rule, to_iso(until)),
             )
 

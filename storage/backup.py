@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from storage.db import is_postgresql, masked
+
 #: Files SQLite keeps beside a live database; overwriting one corrupts it.
 _SIDECARS = ("", "-wal", "-shm", "-journal")
 
@@ -25,9 +27,10 @@ _SIDECARS = ("", "-wal", "-shm", "-journal")
 class BackupRefused(Exception):
     """Why no backup was written. `reason` is a stable code the CLI turns into a message."""
 
-    def __init__(self, reason: str, path: str) -> None:
+    def __init__(self, reason: str, path: str, **values: object) -> None:
         super().__init__(f"{reason}: {path}")
-        self.reason = reason  # "live_database" | "missing_source" | "no_folder" | "not_a_database"
+        self.values = values
+        self.reason = reason  # "live_database" | "missing_source" | "no_folder" | "not_a_database" | "postgresql"
         self.path = path
 
 
@@ -70,6 +73,9 @@ def backup(db_path: str | os.PathLike, dest_path: str | os.PathLike) -> BackupRe
     database or its `-wal`/`-shm` files, and never creates an empty database
     when the source does not exist.
     """
+    if is_postgresql(db_path):
+        raise BackupRefused("postgresql", masked(str(db_path)), tool="pg_dump",  # PostgreSQL's own tool's job
+                            example='pg_dump --format=custom --file=redflag.dump "$REDFLAG_DATABASE_URL"')
     source = Path(db_path)
     if not source.is_file():
         raise BackupRefused("missing_source", str(source))

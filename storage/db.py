@@ -1,22 +1,45 @@
-"""Opening the SQLite file: WAL, busy timeout, explicit transactions, migrations.
+"""Opening the database over a SQLAlchemy Engine: SQLite (the embedded default) or PostgreSQL.
+
+SQLite keeps what the file needs: WAL, a busy timeout, foreign keys, and
+`BEGIN IMMEDIATE` for every writing transaction (SQLAlchemy's documented
+pysqlite recipe: the driver's own transaction handling off, a `begin` event
+that emits the BEGIN), one connection in autocommit for reads between
+transactions. PostgreSQL (`postgresql+psycopg://…`) uses the engine's pool:
+a transaction holds one pooled connection for its thread until it ends;
+a read outside one borrows a connection in autocommit. On both, a nested
+`transaction()` is a SAVEPOINT.
+
+Statements are written once (see `storage/dialect.py`); errors reach callers
+as the driver's own exceptions (`sqlite3.Error`, `psycopg.Error`), as before.
 
 Each storage component (core, dialogue, nudges, slack, ...) keeps its own
 ordered list of migrations and its own version row in `schema_versions`, so
-features can add tables without renumbering each other's steps.
+features can add tables without renumbering each other's steps. On SQLite
+they run through sqlite-utils and upgrade an existing file in place; on
+PostgreSQL the schema is made from `storage/schema.py` and every component
+is recorded at its latest version (see `migrate_postgresql`).
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from storage.dialect import Dialect
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 Migration = Callable[["sqlite_utils.Database"], None]
+POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
 def utcnow() -> datetime:
@@ -36,26 +59,104 @@ def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text)
 
 
+def is_postgresql(target: str | Path) -> bool:
+    return str(target).lower().startswith(POSTGRES_PREFIXES)
+
+
+def masked(url: str) -> str:
+    """A database URL fit to print: the password as *** (SQLAlchemy's own rendering)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: show nothing of it
+        return "(database URL)"
+
+
+def engine_url(target: str) -> str:
+    """`postgres://` and `postgresql://` run on psycopg 3 (SQLAlchemy would pick psycopg2)."""
+    scheme, _, rest = target.partition("://")
+    return "postgresql+psycopg://" + rest if scheme.lower() in ("postgresql", "postgres") else target
+
+
+@dataclass
+class Cursor:
+    """What a statement left behind, read before its connection went back: rows, rowcount, lastrowid."""
+
+    rowcount: int
+    lastrowid: int | None
+    _rows: list[tuple] = field(default_factory=list)
+
+    def fetchone(self) -> tuple | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[tuple]:
+        return self._rows
+
+
+def _sqlite_engine(path: str) -> Engine:
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(path, check_same_thread=False, timeout=30),
+        poolclass=StaticPool,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: sqlite3.Connection, record: object) -> None:
+        dbapi_conn.isolation_level = None  # the recipe: pysqlite's own BEGIN handling off
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # The write lock up front (no upgrade deadlock mid-transaction), said to the DBAPI connection
+        # directly: the recipe's exec_driver_sql() would add ~15 µs to every transaction.
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+
+    return engine
+
+
 class Database:
-    """One connection in autocommit mode; `transaction()` opens BEGIN IMMEDIATE.
+    """The store's one connection point; `transaction()` opens a writing transaction.
 
     Writes go through `transaction()` so a read-check-write sequence is atomic
     even with a second process (the console beside the bot) on the same file.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
+    def __init__(self, path: str | Path, pool_size: int = 5) -> None:
+        target = str(path)
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._db: "sqlite_utils.Database | None" = None
+        self._writing = False  # SQLite: inside transaction(), on the one connection
+        self._depth = 0  # SQLite: savepoints open inside it
+        if is_postgresql(target):
+            self.path = masked(target)  # for messages; the password stays in the engine only
+            self.engine = create_engine(engine_url(target), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+            self.dialect = Dialect("postgresql")
+            self._held: Connection | None = None
+            self._raw: sqlite3.Connection | None = None
+            return
+        if target.startswith("sqlite:///"):
+            target = target[len("sqlite:///"):]
+        self.path = target
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=30000")
-        self.conn = conn
-        self._db: "sqlite_utils.Database | None" = None
-        self._lock = threading.RLock()
-        self._depth = 0  # savepoints open inside the current transaction
+        self.engine = _sqlite_engine(self.path)
+        self.dialect = Dialect("sqlite")
+        try:
+            self._held = self.engine.connect()
+        except exc.DBAPIError as err:
+            self.engine.dispose()
+            raise err.orig from None  # type: ignore[misc]
+        self._raw = self._held.connection.dbapi_connection
+
+    # -- connections ----------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The raw SQLite connection (health checks, sqlite-utils, backups); SQLite only."""
+        if self._raw is None:
+            raise RuntimeError("a PostgreSQL store has no single SQLite connection")
+        return self._raw
 
     @property
     def db(self) -> "sqlite_utils.Database":
@@ -67,66 +168,157 @@ class Database:
         return self._db
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT; inside another transaction a SAVEPOINT, so a failed inner
+    def _connection(self) -> Iterator[Connection]:
+        """PostgreSQL: the connection a statement runs on: the thread's transaction's, or a pooled one in autocommit."""
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """BEGIN (IMMEDIATE on SQLite) ... COMMIT; inside another transaction a SAVEPOINT, so a failed inner
         step undoes only its own writes (the request's outer transaction, issue 20, commits the rest)."""
-        with self._lock:
-            if self.conn.in_transaction:
-                self._depth += 1
-                name = f"sp{self._depth}"
-                self.conn.execute(f"SAVEPOINT {name}")
-                try:
-                    yield self.conn
-                except BaseException:
-                    if self.conn.in_transaction:  # SQLite may have rolled back all of it (a full disk)
-                        try:
-                            self.conn.execute(f"ROLLBACK TO {name}")
-                            self.conn.execute(f"RELEASE {name}")
-                        except sqlite3.Error:
-                            pass
-                    raise
-                else:
-                    self.conn.execute(f"RELEASE {name}")
-                finally:
-                    self._depth -= 1
-                return
-            self.conn.execute("BEGIN IMMEDIATE")
+        if self._held is not None:
+            with self._lock:
+                yield from self._sqlite_transaction(self._held)
+            return
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            with _driver_errors():
+                savepoint = current.begin_nested()
             try:
-                yield self.conn
+                yield current
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                savepoint.rollback()
+                raise
+            with _driver_errors():
+                savepoint.commit()
+            return
+        with self.engine.connect() as conn:
+            self._local.conn = conn
+            try:
+                with _driver_errors():
+                    tx = conn.begin()
+                try:
+                    yield conn
+                except BaseException:
+                    tx.rollback()
+                    raise
+                with _driver_errors():
+                    tx.commit()
+            finally:
+                self._local.conn = None
+
+    def _sqlite_transaction(self, conn: Connection) -> Iterator[Connection]:
+        if self._writing:
+            # The savepoint is said to the DBAPI connection itself: SQLAlchemy's begin_nested() costs
+            # ~130 µs more per savepoint, and the request path (issue 20) opens several per request.
+            raw = self.conn
+            self._depth += 1
+            name = f"sp{self._depth}"
+            raw.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException:
+                if raw.in_transaction:  # SQLite may have rolled back all of it (a full disk)
+                    try:
+                        raw.execute(f"ROLLBACK TO {name}")
+                        raw.execute(f"RELEASE {name}")
+                    except sqlite3.Error:
+                        pass
                 raise
             else:
+                raw.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+            return
+        with _driver_errors():
+            tx = conn.begin()
+        self._writing = True
+        try:
+            try:
+                yield conn
+            except BaseException:
+                with _driver_errors():
+                    tx.rollback()
+                raise
+            try:
+                with _driver_errors():
+                    tx.commit()
+            except BaseException:
+                if self.conn.in_transaction:  # e.g. the disk filled at commit: leave no half transaction
+                    self.conn.execute("ROLLBACK")
                 try:
-                    self.conn.execute("COMMIT")
-                except BaseException:
-                    if self.conn.in_transaction:  # e.g. the disk filled at commit: leave no half transaction
-                        self.conn.execute("ROLLBACK")
-                    raise
+                    tx.rollback()  # and SQLAlchemy's record of it, so the next statement may run
+                except exc.DBAPIError:
+                    pass
+                raise
+        finally:
+            self._writing = False
 
+    # -- statements -----------------------------------------------------------
+    # On SQLite a statement goes straight to the engine's one DBAPI connection: SQLAlchemy's result
+    # wrapping would cost the inline request path (issue 20) about a millisecond per `/incident`
+    # (bench/slack_roundtrip.py). The Engine still makes and configures that connection and runs
+    # every transaction (BEGIN IMMEDIATE, SAVEPOINT, COMMIT). On PostgreSQL statements run through
+    # the Connection (`exec_driver_sql`), in the driver's parameter style.
     def query(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
-        with self._lock:
-            cur = self.conn.execute(sql, params)
-            cols = [c[0] for c in cur.description] if cur.description else []
-            return [dict(zip(cols, row)) for row in cur.fetchall()]
+        if self._raw is not None:
+            with self._lock:
+                cur = self._raw.execute(sql, params)
+                cols = [c[0] for c in cur.description] if cur.description else []
+                return [dict(zip(cols, row)) for row in cur.fetchall()]
+        with self._connection() as conn:
+            result = self._run(conn, sql, params)
+            if not result.returns_rows:
+                return []
+            cols = list(result.keys())
+            return [dict(zip(cols, row)) for row in result.fetchall()]
 
     def rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         """Plain tuples in the SELECT's column order: for long lists, where a dict per row shows."""
-        with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+        if self._raw is not None:
+            with self._lock:
+                return self._raw.execute(sql, params).fetchall()
+        with self._connection() as conn:
+            return [tuple(r) for r in self._run(conn, sql, params).fetchall()]
 
     def one(self, sql: str, params: Sequence | dict = ()) -> dict | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
-    def execute(self, sql: str, params: Sequence | dict = ()) -> sqlite3.Cursor:
-        with self._lock:
-            return self.conn.execute(sql, params)
+    def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+        if self._raw is not None:
+            with self._lock:
+                cur = self._raw.execute(sql, params)
+                return Cursor(cur.rowcount, cur.lastrowid, cur.fetchall() if cur.description else [])
+        with self._connection() as conn:
+            result = self._run(conn, sql, params)
+            return Cursor(result.rowcount, None, [tuple(r) for r in result.fetchall()] if result.returns_rows else [])
 
+    def _run(self, conn: Connection, sql: str, params: Sequence | dict) -> Any:
+        params = tuple(params) if isinstance(params, list) else params
+        with _driver_errors():
+            return conn.exec_driver_sql(self.dialect.driver_sql(sql), params)
+
+    def lock(self, *key: str) -> None:
+        """Serialise one read-check-write (a counter, a token refresh) across connections, inside `transaction()`.
+
+        PostgreSQL's READ COMMITTED lets two transactions read the same max(); an advisory lock on the
+        key makes the second wait for the first's commit. SQLite's BEGIN IMMEDIATE already does.
+        """
+        sql = self.dialect.lock_sql()
+        if sql is not None:
+            self.execute(sql, ("\x1f".join(key),))
+
+    # -- schema ---------------------------------------------------------------
     def migrate(self, component: str, migrations: Sequence[Migration]) -> None:
-        """Run the component's migrations past its recorded version."""
+        """Run the component's migrations past its recorded version (SQLite; see `migrate_postgresql`)."""
         with self.transaction():
-            self.conn.execute(
+            self.execute(
                 "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
             )
         row = self.one("SELECT version FROM schema_versions WHERE component = ?", (component,))
@@ -139,15 +331,43 @@ class Database:
             # processes starting together may both run it.
             with self._lock:
                 migration(self.db)
-            with self.transaction():
-                self.conn.execute(
-                    "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
-                    "ON CONFLICT(component) DO UPDATE SET version = max(version, excluded.version)",
-                    (component, number),
+            self.record_version(component, number)
+
+    def record_version(self, component: str, number: int) -> None:
+        with self.transaction():
+            self.execute(
+                "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
+                "ON CONFLICT(component) DO UPDATE SET version = "
+                + self.dialect.greatest("schema_versions.version", "excluded.version"),
+                (component, number),
+            )
+
+    def migrate_postgresql(self, components: Sequence[tuple[str, Sequence]]) -> None:
+        """PostgreSQL: the schema from `storage/schema.py` (`storage/pg_schema.py`), each component at its latest
+        version; under an advisory lock, so two workers starting together do not race."""
+        from storage import pg_schema
+
+        with self.transaction() as conn:
+            self.lock("redflag-schema")
+            pg_schema.create_tables(conn)
+            for component, migrations in components:
+                self.execute(
+                    "INSERT INTO schema_versions (component, version) VALUES (?, ?) ON CONFLICT(component) DO NOTHING",
+                    (component, len(migrations)),
                 )
 
     def copy_to(self, path: str | Path) -> None:
-        """A snapshot of the whole database in a new file (a dry run's throw-away copy)."""
+        """A snapshot of the whole database in a new SQLite file (a dry run's throw-away copy).
+
+        SQLite: the backup API. PostgreSQL: the tables of `storage/schema.py` made in the file
+        and every row copied into them in one repeatable-read snapshot, versions included, so
+        `Store(path)` opens the copy as it would a file the migrations made.
+        """
+        if self._raw is None:
+            from storage import pg_schema
+
+            pg_schema.copy_to_sqlite(self, str(path))
+            return
         target = sqlite3.connect(str(path))
         try:
             with self._lock:
@@ -156,4 +376,20 @@ class Database:
             target.close()
 
     def close(self) -> None:
-        self.conn.close()
+        if self._held is not None:
+            try:
+                self._held.close()
+            except exc.DBAPIError:
+                pass
+        self.engine.dispose()
+
+
+@contextmanager
+def _driver_errors() -> Iterator[None]:
+    """SQLAlchemy wraps the driver's exception; callers (full disk, unique keys) read the driver's own."""
+    try:
+        yield
+    except exc.DBAPIError as err:
+        if err.orig is None:
+            raise
+        raise err.orig from None

@@ -138,12 +138,13 @@ class Dialogues:
                 " WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'",
                 (stamp, owner.workspace, owner.user, client_id),
             )
-            cur = self.db.execute(
+            inserted = self.db.one(
                 "INSERT INTO dialogues (workspace, owner, platform, client_id, status, step, step_no, answers, history,"
-                " last_action, started_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, 1, '{}', '[]', ?, ?, ?)",
+                " last_action, started_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, 1, '{}', '[]', ?, ?, ?) RETURNING id",
                 (owner.workspace, owner.user, platform, client_id, step, f"req:{request_id}" if request_id else None, stamp, stamp),
             )
-            new_id = cur.lastrowid
+            assert inserted is not None
+            new_id = inserted["id"]
         found = self.get(owner, new_id)  # type: ignore[arg-type]
         assert found is not None
         return found

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 
 class StoreUnusable(Exception):
@@ -30,13 +33,12 @@ def is_disk_full(err: BaseException) -> bool:
     return isinstance(err, OSError) and err.errno == 28  # ENOSPC
 
 
-def check_versions(conn: sqlite3.Connection, path: str, components: Sequence[tuple[str, Sequence]]) -> None:
-    """Refuse a file whose schema is newer than this code knows, naming both versions."""
-    exists = conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_versions'").fetchone()
-    if not exists:
+def check_versions(db: "Database", path: str, components: Sequence[tuple[str, Sequence]]) -> None:
+    """Refuse a database whose schema is newer than this code knows, naming both versions."""
+    if not db.one(db.dialect.has_table(), ("schema_versions",)):
         return
     known = {name: len(migrations) for name, migrations in components}
-    for component, version in conn.execute("SELECT component, version FROM schema_versions ORDER BY component"):
+    for component, version in db.rows("SELECT component, version FROM schema_versions ORDER BY component"):
         if component in known and int(version) > known[component]:
             raise StoreUnusable("newer", path, component=component, found=int(version), known=known[component])
 

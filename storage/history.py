@@ -72,7 +72,13 @@ class History:
         self.db = db
 
     def by_request(self, owner: Owner, request_id: str | None) -> Change | None:
-        """The change a request already made (call inside the writing transaction)."""
+        """The change a request already made (call inside the writing transaction).
+
+        Holds a lock on the request id until the transaction ends, so a retry racing the first
+        attempt on another connection waits and then finds its change instead of applying it twice.
+        """
+        if request_id is not None:
+            self.db.lock("change", owner.workspace, owner.user, request_id)
         row = by_key(self.db, "changes", owner, "request_id", request_id)
         return _change(row) if row else None
 
@@ -89,14 +95,15 @@ class History:
         request_id: str | None,
     ) -> int:
         """Append one change (inside the caller's transaction, with the write it describes)."""
-        cur = self.db.execute(
+        row = self.db.one(
             "INSERT INTO changes (workspace, owner, entity, entity_id, client_id, action, before, after,"
-            " changed_at, changed_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " changed_at, changed_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (owner.workspace, owner.user, entity, entity_id, client_id, action,
              json.dumps(before, ensure_ascii=False, sort_keys=True), json.dumps(after, ensure_ascii=False, sort_keys=True),
              to_iso(at), owner.user, request_id),
         )
-        return cur.lastrowid  # type: ignore[return-value]
+        assert row is not None
+        return row["id"]
 
     def get(self, change_id: int) -> Change:
         row = self.db.one("SELECT * FROM changes WHERE id = ?", (change_id,))

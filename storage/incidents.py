@@ -97,6 +97,7 @@ class Incidents:
         """Log one incident; returns (incident, created). A repeated request id returns the first one."""
         now = utcnow()
         with self.db.transaction():
+            self.db.lock("incident-number", owner.workspace, owner.user)  # READ COMMITTED: one numberer per owner
             # One statement: the next short number, the row, and the duplicate check (issue 20): a
             # repeated request id hits the unique index and inserts nothing.
             written = self.db.one(

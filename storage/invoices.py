@@ -98,10 +98,9 @@ _payment = mapper(Payment)
 _candidate = mapper(Candidate)
 
 #: The sweep's scan: open invoices in `next_nudge_on` order, through the index made for it.
-_SCAN = (
-    "SELECT id AS invoice_id, workspace, owner, client_id, due_on, snoozed_until, next_nudge_on FROM invoices"
-    " INDEXED BY idx_invoices_status_next_nudge_on"
-)
+def _scan(db: Database) -> str:
+    return ("SELECT id AS invoice_id, workspace, owner, client_id, due_on, snoozed_until, next_nudge_on FROM invoices"
+            + db.dialect.indexed_by("idx_invoices_status_next_nudge_on"))
 
 
 class DuplicateInvoice(Exception):
@@ -226,6 +225,10 @@ class Invoices:
         invoice raises `PaymentRefused` and writes nothing.
         """
         with self.db.transaction():
+            # The balance is read, checked and paid down under the invoice's row lock (PostgreSQL's READ
+            # COMMITTED would let two payments both see the old balance); a replay waits here too.
+            self.db.one("SELECT id FROM invoices WHERE id = ? AND workspace = ? AND owner = ?" + self.db.dialect.for_update(),
+                        (invoice_id, owner.workspace, owner.user))
             row = by_key(self.db, "payments", owner, "request_id", request_id)  # checks come after a replay
             if row:
                 invoice = self.get(owner, row["invoice_id"])
@@ -260,7 +263,8 @@ class Invoices:
     def snooze(self, owner: Owner, invoice_id: int, until: date) -> Invoice:
         with self.db.transaction():
             self.db.execute(
-                "UPDATE invoices SET snoozed_until = ?, next_nudge_on = max(coalesce(next_nudge_on, ''), ?), updated_at = ?"
+                "UPDATE invoices SET snoozed_until = ?, next_nudge_on = " + self.db.dialect.greatest("coalesce(next_nudge_on, '')", "?")
+                + ", updated_at = ?"
                 " WHERE id = ? AND workspace = ? AND owner = ?",
                 (until.isoformat(), until.isoformat(), to_iso(utcnow()), invoice_id, owner.workspace, owner.user),
             )
@@ -294,7 +298,7 @@ class Invoices:
     def candidates(self, horizon: date, after: tuple[str, int] | None = None, limit: int = 500) -> list[Candidate]:
         """Open invoices with `next_nudge_on <= horizon`, in index order, one page at a time."""
         params: list = [horizon.isoformat()]
-        sql = _SCAN + " WHERE status = 'open' AND next_nudge_on <= ?"
+        sql = _scan(self.db) + " WHERE status = 'open' AND next_nudge_on <= ?"
         if after is not None:
             sql += " AND (next_nudge_on, id) > (?, ?)"
             params += [after[0], after[1]]
@@ -305,7 +309,7 @@ class Invoices:
     def upcoming(self, limit: int = 20) -> list[Candidate]:
         """The next open invoices to be looked at, soonest first (for `redflag nudges preview`)."""
         rows = self.db.query(
-            _SCAN + " WHERE status = 'open' AND next_nudge_on IS NOT NULL ORDER BY next_nudge_on, id LIMIT ?", (limit,)
+            _scan(self.db) + " WHERE status = 'open' AND next_nudge_on IS NOT NULL ORDER BY next_nudge_on, id LIMIT ?", (limit,)
         )
         return [_candidate(r) for r in rows]
 
@@ -325,10 +329,11 @@ class Invoices:
     def payment_record(self, owner: Owner, client_id: int, today: date) -> PaymentRecord:
         """The client's payment record in one aggregate query (the DM's one-line history)."""
         row = self.db.one(
-            "SELECT sum(status = 'paid' AND paid_on IS NOT NULL) AS paid,"
-            " sum(status = 'paid' AND paid_on > due_on) AS late,"
-            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN julianday(paid_on) - julianday(due_on) END) AS late_days,"
-            " sum(status = 'open' AND due_on < ?) AS overdue"
+            "SELECT sum(CASE WHEN status = 'paid' AND paid_on IS NOT NULL THEN 1 ELSE 0 END) AS paid,"
+            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN 1 ELSE 0 END) AS late,"
+            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN "
+            + self.db.dialect.days_between("paid_on", "due_on") + " END) AS late_days,"
+            " sum(CASE WHEN status = 'open' AND due_on < ? THEN 1 ELSE 0 END) AS overdue"
             " FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ?",
             (today.isoformat(), owner.workspace, owner.user, client_id),
         ) or {}

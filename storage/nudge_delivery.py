@@ -110,7 +110,7 @@ class LeasedRows:
     def sent(self, item_id: int, token: str, part: int) -> None:
         with self.db.transaction():
             self.db.execute(
-                f"UPDATE {self.table} SET parts_done = max(parts_done, ?), inflight_part = NULL, inflight_at = NULL"
+                f"UPDATE {self.table} SET parts_done = {self.db.dialect.greatest('parts_done', '?')}, inflight_part = NULL, inflight_at = NULL"
                 f" WHERE {self.key} = ? AND lease_owner = ?",
                 (part + 1, item_id, token),
             )

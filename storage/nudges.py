@@ -270,7 +270,10 @@ class Nudges:
             # One DM per client per day: where both had a DM on the same day, the merged one's reminder
             # claims join the other's DM of that day (the claims are what keep each stage sent once).
             self.db.execute(
-                "UPDATE OR IGNORE nudge_messages SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?", params
+                "UPDATE nudge_messages SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?"
+                " AND NOT EXISTS (SELECT 1 FROM nudge_messages o WHERE o.workspace = nudge_messages.workspace"
+                " AND o.owner = nudge_messages.owner AND o.client_id = ? AND o.local_day = nudge_messages.local_day)",
+                params + (into_id,),
             )
             self.db.execute(
                 "UPDATE nudge_ledger SET message_id = (SELECT m2.id FROM nudge_messages m1 JOIN nudge_messages m2"

@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
+from storage.db import is_postgresql, masked
+
 #: Byte of the `-shm` file every connection in WAL mode holds a shared lock on (SQLite's "DMS" slot).
 _SHM_DMS_BYTE = 128
 _SIDECARS = ("-wal", "-shm", "-journal")
@@ -32,7 +34,7 @@ class RestoreRefused(Exception):
 
     def __init__(self, reason: str, path: str, **values: object) -> None:
         super().__init__(f"{reason}: {path}")
-        self.reason = reason  # "missing_backup" | "not_a_database" | "damaged" | "not_redflag" | "newer" | "in_use"
+        self.reason = reason  # "missing_backup" | "not_a_database" | "damaged" | "not_redflag" | "newer" | "in_use" | "postgresql"
         self.path = path
         self.values = values
 
@@ -130,6 +132,9 @@ def _aside_name(live: Path) -> Path:
 
 def restore(backup_path: str | os.PathLike, db_path: str | os.PathLike, known: Sequence[tuple[str, Sequence]]) -> RestoreResult:
     """Restore `backup_path` as the database at `db_path`; see the module docstring for the steps."""
+    if is_postgresql(db_path):
+        raise RestoreRefused("postgresql", masked(str(db_path)), tool="pg_restore",  # PostgreSQL's own tool's job
+                             example='pg_restore --clean --dbname="$REDFLAG_DATABASE_URL" redflag.dump')
     backup, live = Path(backup_path), Path(db_path)
     check_backup(backup, known)
     if live.exists() and os.path.samefile(backup, live):

@@ -60,14 +60,14 @@ class Routes:
 
     def team_of(self, platform: str, installation: str, user: str) -> str | None:
         row = self.db.one(
-            "SELECT team FROM people_teams WHERE platform = ? AND installation = ? AND user = ?", (platform, installation, user)
+            "SELECT team FROM people_teams WHERE platform = ? AND installation = ? AND \"user\" = ?", (platform, installation, user)
         )
         return row["team"] if row else None
 
     def learn_team(self, platform: str, installation: str, user: str, team: str, now: datetime) -> None:
         with self.db.transaction():
             self.db.execute(
-                "INSERT INTO people_teams (platform, installation, user, team, seen_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(platform, installation, user) DO UPDATE SET team = excluded.team, seen_at = excluded.seen_at",
+                "INSERT INTO people_teams (platform, installation, \"user\", team, seen_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(platform, installation, \"user\") DO UPDATE SET team = excluded.team, seen_at = excluded.seen_at",
                 (platform, installation, user, team, to_iso(now)),
             )

@@ -6,7 +6,7 @@ one place, so the PostgreSQL port and its Alembic baseline start from it.
 `tests/storage/test_schema.py` builds a fresh database through the migrations
 and compares it with these declarations (columns, type affinity, NULLs,
 defaults, primary keys, foreign keys, unique and other indexes): the two
-cannot drift apart. Nothing at run time imports this module yet.
+cannot drift apart. On PostgreSQL `storage/db.py` makes the schema from it (`create_all`).
 
 Names are today's: the indexes sqlite-utils made are `idx_<table>_<columns>`;
 the ones written by hand keep theirs. Text columns hold UTC ISO times, ISO

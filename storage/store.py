@@ -16,7 +16,7 @@ from storage import dialogues, followups
 from storage import health, requests, routes
 from storage import client_settings, corrections, history, imports
 from storage import alerts
-from storage.db import Database
+from storage.db import Database, is_postgresql
 
 #: (component name, migrations) in dependency order.
 COMPONENTS = [
@@ -41,10 +41,13 @@ class Store:
         database = None
         try:
             database = Database(path)
-            health.check_versions(database.conn, database.path, COMPONENTS)
-            health.check_size(database.conn, database.path)
-            for component, migrations in COMPONENTS:
-                database.migrate(component, migrations)
+            health.check_versions(database, database.path, COMPONENTS)
+            if database.dialect.sqlite:
+                health.check_size(database.conn, database.path)
+                for component, migrations in COMPONENTS:
+                    database.migrate(component, migrations)
+            else:
+                database.migrate_postgresql(COMPONENTS)
         except sqlite3.Error as err:
             if database is not None:
                 database.close()
@@ -86,6 +89,10 @@ class Store:
 
 
 def default_path() -> str:
+    """The database to open: `REDFLAG_DATABASE_URL` when it names PostgreSQL, else the SQLite file."""
+    url = (os.environ.get("REDFLAG_DATABASE_URL") or "").strip()
+    if is_postgresql(url):
+        return url
     return os.environ.get("REDFLAG_DB") or "./redflag.db"
 
 

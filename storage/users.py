@@ -88,8 +88,10 @@ class Workspaces:
             (workspace, platform, now),
         )
 
-    def _settings(self, workspace: str) -> dict:
-        row = self.db.one("SELECT settings FROM workspaces WHERE id = ?", (workspace,))
+    def _settings(self, workspace: str, lock: bool = False) -> dict:
+        """The settings object; `lock` (inside a transaction) holds the row until the write (a read-modify-write)."""
+        row = self.db.one("SELECT settings FROM workspaces WHERE id = ?" + (self.db.dialect.for_update() if lock else ""),
+                          (workspace,))
         if not row or not row["settings"]:
             return {}
         try:
@@ -100,7 +102,7 @@ class Workspaces:
 
     def _set(self, workspace: str, key: str, value: object) -> None:
         with self.db.transaction():
-            settings = self._settings(workspace)
+            settings = self._settings(workspace, lock=True)  # two writers of different keys both keep theirs
             if value is None:
                 settings.pop(key, None)
             else:
@@ -167,9 +169,9 @@ class Users:
         with self.db.transaction():
             self.workspaces.ensure(owner.workspace, platform, now)
             self.db.execute(
-                "INSERT INTO users (workspace, user, platform, send_hour, platform_locale, platform_timezone, created_at)"
+                "INSERT INTO users (workspace, \"user\", platform, send_hour, platform_locale, platform_timezone, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(workspace, user) DO UPDATE SET"
+                " ON CONFLICT(workspace, \"user\") DO UPDATE SET"
                 " platform_locale = coalesce(excluded.platform_locale, users.platform_locale),"
                 " platform_timezone = coalesce(excluded.platform_timezone, users.platform_timezone)",
                 (owner.workspace, owner.user, platform, DEFAULT_SEND_HOUR, locale, timezone, now),
@@ -179,7 +181,7 @@ class Users:
         return found
 
     def get(self, owner: Owner) -> UserSettings | None:
-        row = self.db.one("SELECT * FROM users WHERE workspace = ? AND user = ?", (owner.workspace, owner.user))
+        row = self.db.one("SELECT * FROM users WHERE workspace = ? AND \"user\" = ?", (owner.workspace, owner.user))
         return _row(row) if row else None
 
     def update(
@@ -195,15 +197,15 @@ class Users:
         self.forget(owner)  # /redflag settings: the next request reads the new row
         with self.db.transaction():
             if display_name is not None:
-                self.db.execute("UPDATE users SET display_name = ? WHERE workspace = ? AND user = ?", (display_name, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET display_name = ? WHERE workspace = ? AND \"user\" = ?", (display_name, owner.workspace, owner.user))
             if signature is not None:
-                self.db.execute("UPDATE users SET signature = ? WHERE workspace = ? AND user = ?", (signature, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET signature = ? WHERE workspace = ? AND \"user\" = ?", (signature, owner.workspace, owner.user))
             if language is not None:
-                self.db.execute("UPDATE users SET language = ? WHERE workspace = ? AND user = ?", (language, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET language = ? WHERE workspace = ? AND \"user\" = ?", (language, owner.workspace, owner.user))
             if timezone is not None:
-                self.db.execute("UPDATE users SET timezone = ? WHERE workspace = ? AND user = ?", (timezone, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET timezone = ? WHERE workspace = ? AND \"user\" = ?", (timezone, owner.workspace, owner.user))
             if send_hour is not None:
-                self.db.execute("UPDATE users SET send_hour = ? WHERE workspace = ? AND user = ?", (send_hour, owner.workspace, owner.user))
+                self.db.execute("UPDATE users SET send_hour = ? WHERE workspace = ? AND \"user\" = ?", (send_hour, owner.workspace, owner.user))
         self.forget(owner)  # also what a request read meanwhile
         found = self.get(owner)
         assert found is not None
@@ -214,7 +216,7 @@ class Users:
         self.forget(owner)
         with self.db.transaction():
             cur = self.db.execute(
-                "UPDATE users SET letter_prompted = 1 WHERE workspace = ? AND user = ? AND coalesce(letter_prompted, 0) = 0",
+                "UPDATE users SET letter_prompted = 1 WHERE workspace = ? AND \"user\" = ? AND coalesce(letter_prompted, 0) = 0",
                 (owner.workspace, owner.user),
             )
         self.forget(owner)
@@ -222,4 +224,4 @@ class Users:
 
     def all(self) -> list[UserSettings]:
         """Every user (for the reminder sweep, which runs for everyone)."""
-        return [_row(r) for r in self.db.query("SELECT * FROM users ORDER BY workspace, user")]
+        return [_row(r) for r in self.db.query("SELECT * FROM users ORDER BY workspace, \"user\"")]

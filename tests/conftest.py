@@ -22,8 +22,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path):
-    s = Store(db_path)
+def store(store_url: str):
+    """The test's store on the `engine` fixture's engine (SQLite unless REDFLAG_TEST_ENGINES says more)."""
+    s = Store(store_url)
     yield s
     s.close()
 

@@ -6,6 +6,10 @@ Fixtures:
   `pg_template` the name of the session's template database; every test database is copied from it
                 (override this fixture to put a schema in it once per run).
   `pg_url`      a fresh database for one test, from the template; dropped afterwards.
+  `pg_store_url` likewise, from a second template that already holds Redflag's schema (made once per run).
+  `engine`      "sqlite" or "postgresql": the store fixture's engine. `REDFLAG_TEST_ENGINES` (comma-separated,
+                default `sqlite`) chooses it for the whole suite; `tests/storage` and the core's store-level
+                tests in `BOTH_ENGINES` always run on both.
 
 When PostgreSQL cannot be had, a test that asks for it is skipped with the
 reason, and the run ends with one line saying why; with `CI=true` it fails
@@ -70,3 +74,60 @@ def pg_url(pg_server: pg.PgServer, pg_template: str) -> Iterator[str]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for reason in _skipped:
         terminalreporter.write_line(f"PostgreSQL tests skipped: {reason}")
+
+
+#: Test files and folders (relative to tests/) whose `store` runs on SQLite and PostgreSQL in every run.
+BOTH_ENGINES = (
+    "test_commands.py", "test_corrections_core.py", "test_answers.py", "test_chat_capture_core.py", "test_who.py",
+    "alerts/", "importing/", "dialogue/", "nudges/test_delivery.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the fixture's own params are applied
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The files in BOTH_ENGINES take both engines whatever REDFLAG_TEST_ENGINES says (direct parametrisation wins)."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    path = metafunc.definition.path.as_posix()
+    if any(f"/tests/{name}" in path if name.endswith("/") else path.endswith(f"/tests/{name}") for name in BOTH_ENGINES):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"])
+
+
+def engines() -> list[str]:
+    """The engines the `store` fixture runs on by default (`REDFLAG_TEST_ENGINES`, e.g. `sqlite,postgresql`)."""
+    chosen = [e.strip() for e in os.environ.get("REDFLAG_TEST_ENGINES", "sqlite").split(",") if e.strip()]
+    return chosen or ["sqlite"]
+
+
+@pytest.fixture(params=engines())
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def pg_store_template(pg_server: pg.PgServer) -> Iterator[str]:
+    """A template database holding Redflag's schema (made by the store itself, as in production)."""
+    from storage.store import Store
+
+    name = f"{TEMPLATE}_store_{os.getpid()}"
+    pg_server.drop_database(name)
+    pg_server.create_database(name)
+    try:
+        Store(pg_server.url_for(name)).close()
+        yield name
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_store_url(pg_server: pg.PgServer, pg_store_template: str) -> Iterator[str]:
+    with pg_server.database(template=pg_store_template) as url:
+        yield url
+
+
+@pytest.fixture
+def store_url(engine: str, request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """Where the test's store lives: a SQLite file (the `db_path` fixture's) or a fresh PostgreSQL database."""
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_store_url")
+    return str(request.getfixturevalue("db_path"))

@@ -13,9 +13,12 @@ ME = Owner("W1", "U1")
 
 def snapshot(store) -> dict:
     """Every row of every table: to prove a bad command changed nothing."""
+    from storage.schema import metadata
+
     db = store.database
-    tables = [r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-    return {t: db.query(f"SELECT * FROM [{t}] ORDER BY rowid") for t in sorted(tables) if t not in {"users", "workspaces"}}
+    tables = {t.name: t for t in metadata.sorted_tables if t.name not in {"users", "workspaces"}}
+    order = {name: ", ".join(f'"{c.name}"' for c in (t.primary_key.columns or t.columns)) for name, t in tables.items()}
+    return {name: db.query(f'SELECT * FROM "{name}" ORDER BY {order[name]}') for name in sorted(tables)}
 
 
 def test_client_add_defaults_and_options(say, store) -> None:

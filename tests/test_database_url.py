@@ -1,4 +1,4 @@
-"""`REDFLAG_DATABASE_URL`: SQLite by URL, agreement with `REDFLAG_DB`, and PostgreSQL refused clearly (not built yet)."""
+"""`REDFLAG_DATABASE_URL`: SQLite by URL, agreement with `REDFLAG_DB`, and PostgreSQL opened by the store."""
 from __future__ import annotations
 
 import os
@@ -62,11 +62,19 @@ def test_url_and_redflag_db_that_disagree_are_an_error() -> None:
         du.resolve({"REDFLAG_DATABASE_URL": "sqlite:///a.db", "REDFLAG_DB": "b.db"})
 
 
-def test_postgresql_is_refused_in_this_build_without_showing_the_password() -> None:
+def test_postgresql_is_accepted_and_stays_in_the_url() -> None:
+    env = {"REDFLAG_DATABASE_URL": "postgresql://redflag:s3cret@db.internal/redflag"}
+    found = du.apply(env)
+    assert (found.engine, found.sqlite_path) == ("postgresql", None)
+    assert found.shown == "postgresql://redflag:***@db.internal/redflag"
+    assert "REDFLAG_DB" not in env  # no SQLite file is named behind the operator's back
+
+
+def test_postgresql_and_a_sqlite_file_together_are_an_error_without_showing_the_password() -> None:
     with pytest.raises(du.DatabaseUrlError) as refused:
-        du.resolve({"REDFLAG_DATABASE_URL": "postgresql://redflag:s3cret@db.internal/redflag"})
+        du.resolve({"REDFLAG_DATABASE_URL": "postgresql://redflag:s3cret@db.internal/redflag", "REDFLAG_DB": "x.db"})
     message = str(refused.value)
-    assert "PostgreSQL storage is not available in this build" in message
+    assert "set only one" in message
     assert "postgresql://redflag:***@db.internal/redflag" in message and "s3cret" not in message
 
 
@@ -85,13 +93,27 @@ def test_redflag_opens_the_sqlite_file_the_url_names(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 5
 
 
-def test_redflag_refuses_postgresql_at_start_up_and_opens_nothing(tmp_path: Path) -> None:
-    for args in ((), ("nudges", "run"), ("backup", "b.db")):
-        run = redflag(tmp_path, *args, REDFLAG_DATABASE_URL="postgresql://redflag:pw@127.0.0.1:1/redflag")
+def test_redflag_opens_the_postgresql_database_the_url_names(tmp_path: Path, pg_url: str) -> None:
+    run = redflag(tmp_path, "nudges", "preview", REDFLAG_DATABASE_URL=pg_url)
+    assert run.returncode == 0, run.stderr
+    assert list(tmp_path.iterdir()) == []  # no SQLite file made beside it
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:  # the store made its tables and recorded their versions there
+        versions = dict(conn.execute("SELECT component, version FROM schema_versions").fetchall())
+    from storage.store import COMPONENTS
+
+    assert versions == {name: len(migrations) for name, migrations in COMPONENTS}
+
+
+def test_backup_and_restore_on_postgresql_say_it_is_pg_dumps_job(tmp_path: Path) -> None:
+    url = "postgresql://redflag:pw@127.0.0.1:1/redflag"
+    for args, command in ((("backup", "b.db"), "pg_dump"), (("restore", "b.db"), "pg_restore")):
+        run = redflag(tmp_path, *args, REDFLAG_DATABASE_URL=url)
         assert run.returncode == 2, (args, run.stdout, run.stderr)
-        assert run.stderr.startswith("redflag: REDFLAG_DATABASE_URL names PostgreSQL (postgresql://redflag:***@127.0.0.1:1/redflag), "
-                                     "but PostgreSQL storage is not available in this build of Redflag"), run.stderr
-        assert list(tmp_path.iterdir()) == []  # no SQLite file made as a fallback
+        assert "postgresql://redflag:***@127.0.0.1:1/redflag" in run.stderr and command in run.stderr, run.stderr
+        assert ":pw@" not in run.stderr + run.stdout
+        assert list(tmp_path.iterdir()) == []
 
 
 def test_redflag_refuses_a_url_and_redflag_db_that_disagree(tmp_path: Path) -> None:

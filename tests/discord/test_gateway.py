@@ -87,7 +87,7 @@ async def test_invoice_ref_autocomplete(bot, fake: FakeDiscord):
     assert [c["value"] for c in call.json["data"]["choices"]] == ["INV-7"]
 
 
-async def test_button_click_works_after_a_restart(core, env, fake: FakeDiscord, db_path):
+async def test_button_click_works_after_a_restart(core, env, fake: FakeDiscord, store_url):
     from adapters.discord.service import start
     from bot.core import Core
     from storage.store import Store
@@ -103,7 +103,7 @@ async def test_button_click_works_after_a_restart(core, env, fake: FakeDiscord, 
     await first.stop()
 
     # a new process: new Core on the same file, a new client, no memory of the message
-    second_store = Store(db_path)
+    second_store = Store(store_url)
     second = await start(Core(second_store, core.clock), env)
     try:
         await fake.wait_ready(2)

@@ -15,7 +15,7 @@ async def overdue_invoice(fake: FakeDiscord) -> None:
         assert (await fake.callback_for(payload)).json["type"] == 4
 
 
-async def test_nudge_dm_and_mark_paid_from_the_dm_after_a_restart(core, env, fake: FakeDiscord, db_path):
+async def test_nudge_dm_and_mark_paid_from_the_dm_after_a_restart(core, env, fake: FakeDiscord, store_url):
     from adapters.discord.service import start
     from bot.core import Core
     from storage.store import Store
@@ -34,7 +34,7 @@ async def test_nudge_dm_and_mark_paid_from_the_dm_after_a_restart(core, env, fak
     await first.stop()
     assert report
 
-    store = Store(db_path)
+    store = Store(store_url)
     second = await start(Core(store, core.clock), env)
     try:
         await fake.wait_ready(2)

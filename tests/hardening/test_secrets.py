@@ -187,3 +187,21 @@ def test_secrets_without_a_token_shape_are_masked_in_messages_arguments_and_trac
     assert "startup failed" in text and "RuntimeError" in text and "[redacted]" in text
     assert_clean(text)
     assert "xoxb-9999-8888-NEWTOKEN" not in text
+
+
+def test_the_database_url_and_its_password_are_masked() -> None:
+    url = "postgresql://redflag:Pg-s3cret-pw@db.internal:5432/redflag"
+    root = logging.getLogger()
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    root.addHandler(handler)
+    flt = install_log_redaction({"REDFLAG_DATABASE_URL": url})
+    try:
+        logging.getLogger("redflag").warning("opening %s", url)
+        logging.getLogger("redflag").warning("connection to db.internal failed: password Pg-s3cret-pw rejected")
+    finally:
+        root.removeHandler(handler)
+        root.removeFilter(flt)
+    text = buffer.getvalue()
+    assert "opening [redacted]" in text and "password [redacted] rejected" in text
+    assert "Pg-s3cret-pw" not in text

@@ -80,12 +80,12 @@ class CrashingNotifier(RecordingNotifier):
         raise Crash()
 
 
-async def test_crash_between_claim_and_delivery_delivers_later(overdue, db_path, notifier):
-    first = Store(db_path)
+async def test_crash_between_claim_and_delivery_delivers_later(overdue, store_url, notifier):
+    first = Store(store_url)
     with pytest.raises(Crash):
         await run_sweep(first, {"console": CrashingNotifier()}, AT, core=Core(first, lambda: AT))
     first.close()  # the process is gone; the claim is on disk, the delivery is not
-    second = Store(db_path)
+    second = Store(store_url)
     later = AT + timedelta(minutes=15)
     report = await run_sweep(second, {"console": notifier}, later, core=Core(second, lambda: later))
     assert report.claimed == 0 and report.count("delivered") == 1
@@ -116,7 +116,7 @@ async def test_no_notifier_for_the_platform_leaves_it_pending(overdue, store, co
     assert len(notifier.sent) == 1
 
 
-def test_two_sweeps_racing_on_one_file_send_each_nudge_once(books, db_path):
+def test_two_sweeps_racing_on_one_file_send_each_nudge_once(books, store_url):
     books.user("UTC", 9)
     for n in range(12):
         books.client(f"Client {n}")
@@ -127,7 +127,7 @@ def test_two_sweeps_racing_on_one_file_send_each_nudge_once(books, db_path):
     errors: list[BaseException] = []
 
     def worker() -> None:
-        store = Store(db_path)
+        store = Store(store_url)
         try:
             barrier.wait()
             asyncio.run(run_sweep(store, {"console": notifier}, AT, core=Core(store, lambda: AT)))
