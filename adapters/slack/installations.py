@@ -30,6 +30,7 @@ from typing import Any, AsyncIterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateIndex, CreateTable
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
@@ -111,7 +112,7 @@ def _convert_legacy(path: str, store: SQLAlchemyInstallationStore) -> None:
         conn.close()
 
 
-class SharedInstallationStore(SQLAlchemyInstallationStore):
+class SharedInstallationStore(SQLAlchemyInstallationStore, AsyncInstallationStore):
     """slack-sdk's SQLAlchemy store with async methods off the loop and a short memory of bots found."""
 
     def __init__(self, *, client_id: str, engine: Engine, logger: logging.Logger | None = None) -> None:
