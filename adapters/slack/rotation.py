@@ -38,9 +38,11 @@ class OnceRotator(AsyncTokenRotator):
             current = await self.store.async_read_bot(
                 enterprise_id=bot.enterprise_id, team_id=bot.team_id, is_enterprise_install=bot.is_enterprise_install
             )
-            if current is not None and current.bot_token != bot.bot_token and not due(current, minutes_before_expiration):
+            if current is None:
+                return None  # uninstalled meanwhile: a refresh saved now would bring the installation back
+            if current.bot_token != bot.bot_token and not due(current, minutes_before_expiration):
                 return current  # another worker (or task) refreshed it meanwhile
-            fresh = await super().perform_bot_token_rotation(bot=current or bot, minutes_before_expiration=minutes_before_expiration)
+            fresh = await super().perform_bot_token_rotation(bot=current, minutes_before_expiration=minutes_before_expiration)
             if fresh is not None:
                 await self.store.async_save_bot(fresh)
             return fresh
