@@ -59,8 +59,7 @@ def build_app(
     }
     if config.oauth:
         settings: AsyncOAuthSettings = oauth.oauth_settings(config, installation_store, state_store)
-        kwargs["oauth_settings"] = settings
-        kwargs["installation_store"] = settings.installation_store
+        kwargs["oauth_settings"] = settings  # its store and its authorize (with the once-per-team rotator) serve the app
     app = AsyncApp(**kwargs)
     bridge = SlackBridge(core, people)
 

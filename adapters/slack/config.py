@@ -24,6 +24,12 @@ class SlackConfig:
     host: str
     db_path: str
     redirect_uri: str | None = None
+    database_url: str | None = None  # REDFLAG_DATABASE_URL when it names PostgreSQL
+
+    @property
+    def database(self) -> str:
+        """Where installations and OAuth state live: the shared database (PostgreSQL), else the SQLite file."""
+        return self.database_url or self.db_path
 
     @property
     def oauth(self) -> bool:
@@ -73,6 +79,7 @@ class SlackConfig:
             host=get("REDFLAG_HOST") or "0.0.0.0",
             db_path=get("REDFLAG_DB") or "./redflag.db",
             redirect_uri=get("SLACK_REDIRECT_URI"),
+            database_url=get("REDFLAG_DATABASE_URL") if (get("REDFLAG_DATABASE_URL") or "").lower().startswith(("postgres://", "postgresql")) else None,
         )
 
 

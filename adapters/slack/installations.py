@@ -1,73 +1,153 @@
-"""slack-sdk's SQLite installation store, with one reusable connection per thread and off the loop.
+"""Slack installations and OAuth state in the shared database, through slack-sdk's SQLAlchemy stores.
 
-The stock store opens a new SQLite connection for every look-up and runs it
-on the event loop (its `async_*` methods are synchronous underneath): ~47x
-the raw query on every OAuth request (issue 20). Here each thread keeps its
-connection (WAL, busy timeout, like the rest of the file), and the async
-methods Bolt calls run on one thread of their own, so the loop never waits
-on SQLite for an installation. A bot found is kept for `BOT_TTL` seconds (Bolt
-asks for it on every request); any save or delete in this process clears that
-at once, and a change by another process shows within the TTL. Same tables,
-same rows, same behaviour.
+Every Slack worker reads the same installations: slack-sdk's
+`SQLAlchemyInstallationStore` and `SQLAlchemyOAuthStateStore` over an engine
+on `REDFLAG_DATABASE_URL` (PostgreSQL) or the `REDFLAG_DB` file (SQLite).
+Their sync methods run on threads of the store's own, so the event loop never
+waits on the database for an installation (issue 20); a bot found is kept
+for `BOT_TTL` seconds (Bolt asks for it on every request), any save or delete
+in this process clears that at once, and a change by another worker shows
+within the TTL (a token refresh re-reads past it: `rotation.py`).
+
+A SQLite file from before (slack-sdk's `SQLite3InstallationStore` tables: ''
+for "no team", expiry as epoch seconds) is converted once, in one write
+transaction, into the SQLAlchemy tables of the same names; the old rows stay
+in `slack_bots_sqlite3` / `slack_installations_sqlite3`.
 """
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import logging
+import os
 import sqlite3
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 import time
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any, AsyncIterator
 
 from cachetools import TTLCache
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.schema import CreateIndex, CreateTable
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from storage.db import engine_url, is_postgresql
+from storage.dialect import POSTGRESQL
 
 #: Seconds a found bot is answered from memory.
 BOT_TTL = 5.0
 #: At most this many workspaces' bots are kept.
 BOTS_KEPT = 10_000
+_LEGACY = ("slack_installations", "slack_bots")
 
 
-class ReusingInstallationStore(SQLite3InstallationStore):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-installations")
+def open_engine(database: str) -> Engine:
+    """The Slack stores' own small engine on the shared database (the core's store keeps its own)."""
+    if is_postgresql(database):
+        return create_engine(engine_url(database), pool_size=2, max_overflow=6, pool_pre_ping=True)
+    path = database[len("sqlite:///"):] if database.startswith("sqlite:///") else database
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _connect(conn: sqlite3.Connection, record: object) -> None:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+
+    return engine
+
+
+def create_tables(engine: Engine, metadata) -> None:
+    """slack-sdk's tables if missing; on PostgreSQL under an advisory lock, as two workers may start together."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(POSTGRESQL.driver_sql(POSTGRESQL.lock_sql() or ""), ("redflag-slack-schema",))
+        metadata.create_all(conn)
+
+
+def _sqlite_path(engine: Engine) -> str | None:
+    return engine.url.database if engine.dialect.name == "sqlite" else None
+
+
+def _convert_legacy(path: str, store: SQLAlchemyInstallationStore) -> None:
+    """slack-sdk's SQLite3 tables -> its SQLAlchemy tables, in one BEGIN IMMEDIATE (two workers may start together)."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            info = {r[1]: r[3] for r in conn.execute("PRAGMA table_info(slack_bots)")}
+            if not info.get("enterprise_id"):  # no table, or already the SQLAlchemy one (NULL allowed)
+                conn.execute("ROLLBACK")
+                return
+            dialect = sqlite_dialect.dialect()
+            for name in _LEGACY:
+                conn.execute(f"DROP INDEX IF EXISTS {name}_idx")
+                conn.execute(f"ALTER TABLE {name} RENAME TO {name}_sqlite3")
+            for table in (store.installations, store.bots):
+                conn.execute(str(CreateTable(table).compile(dialect=dialect)))
+                for index in table.indexes:
+                    conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
+
+            def stamp(col: str) -> str:  # epoch seconds or 'YYYY-MM-DD HH:MM:SS' -> SQLAlchemy's text form
+                return (f"CASE WHEN {col} IS NULL THEN NULL WHEN typeof({col}) IN ('integer', 'real') "
+                        f"THEN datetime({col}, 'unixepoch') || '.000000' WHEN length({col}) = 19 THEN {col} || '.000000' ELSE {col} END")
+
+            for name, table in (("slack_installations", store.installations), ("slack_bots", store.bots)):
+                cols = [c.name for c in table.columns if c.name != "id"]
+                picks = [
+                    f"NULLIF({c}, '')" if c in ("enterprise_id", "team_id")
+                    else stamp(c) if c in ("installed_at", "bot_token_expires_at", "user_token_expires_at")
+                    else c
+                    for c in cols
+                ]
+                conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {', '.join(picks)} FROM {name}_sqlite3 ORDER BY id")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+
+
+class SharedInstallationStore(SQLAlchemyInstallationStore, AsyncInstallationStore):
+    """slack-sdk's SQLAlchemy store with async methods off the loop and a short memory of bots found."""
+
+    def __init__(self, *, client_id: str, engine: Engine, logger: logging.Logger | None = None) -> None:
+        super().__init__(client_id=client_id, engine=engine, logger=logger or logging.getLogger(__name__))
+        path = _sqlite_path(engine)
+        if path:
+            _convert_legacy(path, self)
+        create_tables(engine, self.metadata)  # checkfirst: a no-op once they exist
+        self._thread = ThreadPoolExecutor(max_workers=2, thread_name_prefix="redflag-installations")
         self._bots: TTLCache[tuple, Any] = TTLCache(BOTS_KEPT, BOT_TTL, timer=time.monotonic)
-        self._bots_lock = threading.Lock()  # cleared from the store's thread, read on the loop
+        self._bots_lock = threading.Lock()  # cleared from the store's threads, read on the loop
         self._generation = 0  # bumped by every write, so a look-up that overlapped one is not kept
+        self._locks: dict[str, asyncio.Lock] = {}
 
     def _forget(self) -> None:
         with self._bots_lock:
             self._generation += 1
             self._bots.clear()
 
-    def connect(self) -> sqlite3.Connection:
-        if not self.init_called:
-            self.init()
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(database=self.database, timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
-            self._all.append(conn)
-        return conn
-
-    async def _off_loop(self, fn, /, *args: Any, **kwargs: Any):
-        return await asyncio.get_running_loop().run_in_executor(self._thread, partial(fn, *args, **kwargs))
-
-    # -- every write clears the bots kept in memory --------------------------
-    def _writing(self, write, **kwargs):
-        """`write(**kwargs)` with the kept bots forgotten before (a reader mid-write) and after it."""
+    def _writing(self, write, /, **kwargs: Any):
+        """A write, with the bots kept in memory cleared before and after (a look-up may overlap it)."""
         self._forget()
         try:
             return write(**kwargs)
         finally:
             self._forget()
 
+    async def _off_loop(self, fn, /, *args: Any, **kwargs: Any):
+        return await asyncio.get_running_loop().run_in_executor(self._thread, partial(fn, *args, **kwargs))
+
+    # -- every write clears the bots kept in memory --------------------------
     def save(self, installation):
         return self._writing(super().save, installation=installation)
 
@@ -90,9 +170,15 @@ class ReusingInstallationStore(SQLite3InstallationStore):
     async def async_find_bot(self, *, enterprise_id, team_id, is_enterprise_install=False):
         key = (enterprise_id, team_id, bool(is_enterprise_install))
         with self._bots_lock:
-            kept, generation = self._bots.get(key), self._generation
+            kept = self._bots.get(key)
         if kept is not None:
             return kept
+        return await self.async_read_bot(enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install)
+
+    async def async_read_bot(self, *, enterprise_id, team_id, is_enterprise_install=False):
+        """The bot as the database holds it now (past the memory), and kept for the next look-ups."""
+        key = (enterprise_id, team_id, bool(is_enterprise_install))
+        generation = self._generation
         bot = await self._off_loop(self.find_bot, enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install)
         with self._bots_lock:
             if bot is not None and generation == self._generation:
@@ -110,13 +196,56 @@ class ReusingInstallationStore(SQLite3InstallationStore):
     async def async_delete_installation(self, *, enterprise_id, team_id, user_id=None):
         return await self._off_loop(self.delete_installation, enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
 
-    def close(self) -> None:
-        """Close every thread's connection (at shutdown)."""
-        self._thread.shutdown(wait=False)
-        for conn in self._all:
+    # -- one worker at a time per team ------------------------------------------
+    @asynccontextmanager
+    async def team_lock(self, key: str) -> AsyncIterator[None]:
+        """Held by one worker (and one task in it) at a time for `key`, across processes.
+
+        PostgreSQL: an advisory lock in a transaction of its own (the store's `Dialect.lock_sql`).
+        SQLite: an flock on a file beside the database; SQLite's write lock would do too, but held
+        across the refresh's HTTP call it would stop every other write to the file meanwhile.
+        """
+        local = self._locks.setdefault(key, asyncio.Lock())
+        async with local:
+            release = await asyncio.to_thread(self._acquire, "slack-token" + "\x1f" + key)
             try:
+                yield
+            finally:
+                await asyncio.to_thread(release)
+
+    def _acquire(self, key: str):
+        path = _sqlite_path(self.engine)
+        if path:
+            fd = os.open(path + ".slack-tokens.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return lambda: os.close(fd)  # closing the descriptor releases the flock
+        conn = self.engine.connect()
+        tx = conn.begin()
+        conn.exec_driver_sql(POSTGRESQL.driver_sql(POSTGRESQL.lock_sql() or ""), (key,))
+
+        def release() -> None:
+            try:
+                tx.rollback()  # nothing was written on this connection: ending it frees the lock
+            finally:
                 conn.close()
-            except sqlite3.Error:
-                pass
-        self._all.clear()
-        self._local = threading.local()
+
+        return release
+
+    def close(self) -> None:
+        """Stop the store's threads and close its connections (at shutdown)."""
+        self._thread.shutdown(wait=False)
+        self.engine.dispose()
+
+
+class SharedStateStore(SQLAlchemyOAuthStateStore):
+    """slack-sdk's SQLAlchemy OAuth state store, its async methods off the loop (any worker may end an install)."""
+
+    def __init__(self, *, expiration_seconds: int, engine: Engine, logger: logging.Logger | None = None) -> None:
+        super().__init__(expiration_seconds=expiration_seconds, engine=engine, logger=logger or logging.getLogger(__name__))
+        create_tables(engine, self.metadata)
+
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        return await asyncio.to_thread(self.issue, *args, **kwargs)
+
+    async def async_consume(self, state: str) -> bool:
+        return await asyncio.to_thread(self.consume, state)

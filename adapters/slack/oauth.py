@@ -1,7 +1,11 @@
-"""Installations: one fixed bot token, or many workspaces through OAuth kept in the same SQLite file.
+"""Installations: one fixed bot token, or many workspaces through OAuth kept in the shared database.
 
-OAuth uses slack-sdk's own SQLite installation and state stores on the
-`REDFLAG_DB` file (their tables sit beside ours and never touch them).
+OAuth uses slack-sdk's own SQLAlchemy installation and state stores
+(`installations.py`) on the same database as the rest (PostgreSQL's
+`REDFLAG_DATABASE_URL` or the `REDFLAG_DB` file), so any worker serves any
+workspace; their tables sit beside ours and never touch them. Token rotation,
+on a request (Bolt's authorize) or outside one, goes through one
+`rotation.OnceRotator` per process: one refresh per workspace across workers.
 `BotTokens` is what runs outside a request (the scheduler's DMs): it finds a
 workspace's (or, for an org-wide Enterprise Grid install, the org's) bot token and rotates it when it is about to expire, so
 reminders keep going with token rotation switched on.
@@ -14,12 +18,11 @@ from typing import Callable, Protocol
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackClientError
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
-from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
-from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.client import api_error, web_client
 from adapters.slack.config import SlackConfig
+from adapters.slack.installations import SharedInstallationStore, SharedStateStore, open_engine
+from adapters.slack.rotation import OnceRotator
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +41,24 @@ ROTATE_BEFORE_MINUTES = 120
 STATE_EXPIRATION_SECONDS = 600
 
 
-def installation_store(config: SlackConfig) -> SQLite3InstallationStore:
-    from adapters.slack.installations import ReusingInstallationStore  # one connection per thread, off the loop
-
-    store = ReusingInstallationStore(database=config.db_path, client_id=config.client_id or "", logger=log)
-    store.init()
-    return store
+def installation_store(config: SlackConfig) -> SharedInstallationStore:
+    return SharedInstallationStore(client_id=config.client_id or "", engine=open_engine(config.database), logger=log)
 
 
-def state_store(config: SlackConfig) -> SQLite3OAuthStateStore:
-    store = SQLite3OAuthStateStore(database=config.db_path, expiration_seconds=STATE_EXPIRATION_SECONDS, logger=log)
-    store.init()
-    return store
+def state_store(config: SlackConfig, installations: SharedInstallationStore | None = None) -> SharedStateStore:
+    """On the installations' engine when there is one (one pool per process)."""
+    engine = installations.engine if installations is not None else open_engine(config.database)
+    return SharedStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine, logger=log)
+
+
+def rotator(config: SlackConfig, installations: SharedInstallationStore) -> OnceRotator:
+    return OnceRotator(store=installations, client_id=config.client_id or "", client_secret=config.client_secret or "",
+                       client=web_client(config.api_url))
 
 
 def oauth_settings(config: SlackConfig, installations=None, states=None) -> AsyncOAuthSettings:
-    return AsyncOAuthSettings(
+    installations = installations or installation_store(config)
+    settings = AsyncOAuthSettings(
         client_id=config.client_id,
         client_secret=config.client_secret,
         scopes=list(BOT_SCOPES),
@@ -62,12 +67,14 @@ def oauth_settings(config: SlackConfig, installations=None, states=None) -> Asyn
         install_path="/slack/install",
         redirect_uri_path="/slack/oauth_redirect",
         authorization_url=config.authorization_url,
-        installation_store=installations or installation_store(config),
+        installation_store=installations,
         installation_store_bot_only=True,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
-        state_store=states or state_store(config),
+        state_store=states or state_store(config, installations),
         logger=log,
     )
+    settings.authorize.token_rotator = rotator(config, installations)  # type: ignore[attr-defined]  (Bolt's, once per team)
+    return settings
 
 
 def add_revocation_listeners(app: AsyncApp, bridge) -> None:
@@ -109,9 +116,10 @@ class FixedToken:
 class StoredTokens:
     """OAuth mode: the workspace's bot from the installation store, rotated when near expiry."""
 
-    def __init__(self, config: SlackConfig, installations: SQLite3InstallationStore, route: Callable[[str], str | None] | None = None) -> None:
+    def __init__(self, config: SlackConfig, installations: SharedInstallationStore, route: Callable[[str], str | None] | None = None) -> None:
         self.config = config
         self.installations = installations
+        self.rotator = rotator(config, installations)
         self.route = route  # workspace -> the installation that serves its people (Slack Connect)
 
     async def _find(self, workspace: str):
@@ -129,20 +137,14 @@ class StoredTokens:
         if bot is None or not bot.bot_token:
             raise NotInstalled(workspace)
         if bot.bot_refresh_token:
-            rotator = AsyncTokenRotator(
-                client_id=self.config.client_id or "",
-                client_secret=self.config.client_secret or "",
-                client=web_client(self.config.api_url),
-            )
             try:
-                fresh = await rotator.perform_bot_token_rotation(bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES)
+                fresh = await self.rotator.perform_bot_token_rotation(bot=bot, minutes_before_expiration=ROTATE_BEFORE_MINUTES)
             except SlackClientError as err:
                 code = api_error(err)
                 log.warning("token rotation for team %s failed: %s", workspace, code)
                 if code in ("invalid_refresh_token", "invalid_client_id", "bad_client_secret", "token_revoked"):
                     raise NotInstalled(workspace) from None
                 raise
-            if fresh is not None:
-                await self.installations.async_save_bot(fresh)
+            if fresh is not None:  # saved by the rotator, under the team's lock
                 bot = fresh
         return bot.bot_token

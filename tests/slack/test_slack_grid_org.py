@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 import yaml
 from pathlib import Path
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from adapters.slack.installations import SharedInstallationStore, open_engine
 
 from adapters.slack.service import start
 from bot.notify import Recipient
@@ -63,7 +63,7 @@ def test_manifest_declares_org_wide_installs():
 
 
 async def test_org_install_is_stored_for_the_org(org, db_path):
-    bot = await SQLite3InstallationStore(database=str(db_path), client_id=CLIENT_ID).async_find_bot(
+    bot = await SharedInstallationStore(client_id=CLIENT_ID, engine=open_engine(str(db_path))).async_find_bot(
         enterprise_id="E1", team_id=None, is_enterprise_install=True
     )
     assert bot is not None and bot.bot_token == ORG_TOKEN and bot.is_enterprise_install

@@ -6,7 +6,7 @@ import time
 
 import aiohttp
 import pytest
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from adapters.slack.installations import SharedInstallationStore, open_engine
 
 from adapters.slack.service import start
 from bot.notify import DeliveryFailed, Recipient
@@ -48,7 +48,7 @@ async def test_install_serve_and_uninstall(oauth_service, fake, store, db_path):
     assert await install(base, fake, "code-1") == 200
     [access] = fake.calls_to("oauth.v2.access")
     assert access.params.get("code") == "code-1"
-    installations = SQLite3InstallationStore(database=str(db_path), client_id=CLIENT_ID)
+    installations = SharedInstallationStore(client_id=CLIENT_ID, engine=open_engine(str(db_path)))
     bot = await installations.async_find_bot(enterprise_id=None, team_id="T2")
     assert bot.bot_token == T2_TOKEN
 
@@ -99,6 +99,6 @@ async def test_expiring_token_is_rotated_for_scheduler_dms(oauth_service, fake, 
     refresh = [c for c in fake.calls_to("oauth.v2.access") if c.params.get("grant_type") == "refresh_token"]
     assert refresh and refresh[0].params["refresh_token"] == "xoxe-1-refresh-a"
     assert fake.calls_to("chat.postMessage")[-1].token == "xoxb-new-rotated"
-    bot = await SQLite3InstallationStore(database=str(db_path), client_id=CLIENT_ID).async_find_bot(enterprise_id=None, team_id="T2")
+    bot = await SharedInstallationStore(client_id=CLIENT_ID, engine=open_engine(str(db_path))).async_find_bot(enterprise_id=None, team_id="T2")
     assert bot.bot_token == "xoxb-new-rotated" and bot.bot_refresh_token == "xoxe-1-refresh-b"
     assert bot.bot_token_expires_at > int(time.time()) + 3600

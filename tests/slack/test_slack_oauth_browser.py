@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from adapters.slack.installations import SharedInstallationStore, open_engine
 
 import browser
 from adapters.slack.service import start
@@ -74,7 +74,7 @@ async def test_install_page_add_to_slack_and_success_page_in_a_real_browser(chro
 
     assert "/slack/oauth_redirect" in page["final_url"]
     assert page["final_text"].startswith("Thank you!")
-    bot = await SQLite3InstallationStore(database=str(db_path), client_id=CLIENT_ID).async_find_bot(enterprise_id=None, team_id="T2")
+    bot = await SharedInstallationStore(client_id=CLIENT_ID, engine=open_engine(str(db_path))).async_find_bot(enterprise_id=None, team_id="T2")
     assert bot is not None and bot.bot_token == TOKEN
 
 
@@ -90,4 +90,4 @@ async def test_a_forged_state_ends_on_the_failure_page(chrome, oauth_service, fa
     text = await asyncio.to_thread(_forged_state, chrome, f"http://127.0.0.1:{oauth_service.port}")
     assert "something went wrong" in text.lower() and "try again" in text.lower()
     assert fake.calls_to("oauth.v2.access") == []
-    assert await SQLite3InstallationStore(database=str(db_path), client_id=CLIENT_ID).async_find_bot(enterprise_id=None, team_id="T2") is None
+    assert await SharedInstallationStore(client_id=CLIENT_ID, engine=open_engine(str(db_path))).async_find_bot(enterprise_id=None, team_id="T2") is None

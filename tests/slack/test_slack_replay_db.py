@@ -83,7 +83,7 @@ async def test_the_invoice_modal_resubmitted_after_a_restart_adds_one_invoice(db
         core.store.close()
 
 
-async def test_a_retry_arriving_while_the_first_copy_runs_waits_for_its_answer(db_path, env, fake, clock, store):
+async def test_a_retry_arriving_while_the_first_copy_runs_waits_for_its_answer(db_path, env, fake, clock):
     core, svc = await _service(db_path, env, clock)
     try:
         sender = SlackSender(svc, fake)
@@ -92,11 +92,11 @@ async def test_a_retry_arriving_while_the_first_copy_runs_waits_for_its_answer(d
         # Another worker has started this very request and not answered yet.
         now = datetime.now(timezone.utc)
         key = request_key("command", trigger)
-        assert store.requests.claim("T1", key, now, ttl=3600, stale_after=30).action == "run"
+        assert core.store.requests.claim("T1", key, now, ttl=3600, stale_after=30).action == "run"
         retry = asyncio.ensure_future(sender.post(body, headers={"X-Slack-Retry-Num": "1"}))
         await asyncio.sleep(0.5)
         assert not retry.done()  # it waits instead of running the command again
-        store.requests.finish("T1", key, reply_codec.dumps([Reply(text="the first answer")]), now, 3600)
+        core.store.requests.finish("T1", key, reply_codec.dumps([Reply(text="the first answer")]), now, 3600)
         status, answer = await asyncio.wait_for(retry, 10)
         assert status == 200 and "the first answer" in shown(answer["blocks"])
         assert core.store.invoices.list(OWNER) == []  # the retry did not run the command itself
