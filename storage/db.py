@@ -103,7 +103,8 @@ def _sqlite_engine(path: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: sqlite3.Connection, record: object) -> None:
         dbapi_conn.isolation_level = None  # the recipe: pysqlite's own BEGIN handling off
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        # The busy timeout first: switching a new file to WAL takes a lock another process may hold.
+        for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
             dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")
@@ -113,6 +114,32 @@ def _sqlite_engine(path: str) -> Engine:
         conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
     return engine
+
+
+@contextmanager
+def opening(path: str | Path) -> Iterator[None]:
+    """One process at a time through opening and migrating a SQLite file.
+
+    Switching a new file to WAL takes a lock SQLite does not wait for, and
+    sqlite-utils commits its own DDL, so a migration cannot sit inside our
+    transaction: two processes opening a new file together (two workers, a
+    sweep beside the bot) would fail to switch it or add the same column
+    twice. A lock file beside the database makes the second wait and then
+    find the versions current. PostgreSQL has its own (an advisory lock).
+    """
+    target = str(path)
+    if target == ":memory:" or is_postgresql(target):
+        yield
+        return
+    import fcntl
+
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    with open(target + ".open-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class Database:

@@ -16,7 +16,7 @@ from storage import dialogues, followups
 from storage import health, requests, routes
 from storage import client_settings, corrections, history, imports
 from storage import alerts
-from storage.db import Database, is_postgresql
+from storage.db import Database, is_postgresql, opening
 
 #: (component name, migrations) in dependency order.
 COMPONENTS = [
@@ -40,14 +40,15 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         database = None
         try:
-            database = Database(path)
-            health.check_versions(database, database.path, COMPONENTS)
-            if database.dialect.sqlite:
-                health.check_size(database.conn, database.path)
-                for component, migrations in COMPONENTS:
-                    database.migrate(component, migrations)
-            else:
-                database.migrate_postgresql(COMPONENTS)
+            with opening(path):
+                database = Database(path)
+                health.check_versions(database, database.path, COMPONENTS)
+                if database.dialect.sqlite:
+                    health.check_size(database.conn, database.path)
+                    for component, migrations in COMPONENTS:
+                        database.migrate(component, migrations)
+                else:
+                    database.migrate_postgresql(COMPONENTS)
         except sqlite3.Error as err:
             if database is not None:
                 database.close()
