@@ -162,25 +162,8 @@ class Dialogues:
         now: datetime,
     ) -> Dialogue | None:
         """Move an active dialogue to `step` if it is still at `expected_step_no`; None if it has moved on."""
-        with self.db.transaction():
-            cur = self.db.execute(
-                "UPDATE dialogues SET step = ?, step_no = step_no + 1, answers = ?, history = ?, last_action = ?,"
-                " updated_at = ? WHERE id = ? AND workspace = ? AND owner = ? AND step_no = ? AND status = 'active'",
-                (
-                    step,
-                    json.dumps(answers, sort_keys=True),
-                    json.dumps(list(history)),
-                    action,
-                    to_iso(now),
-                    dialogue_id,
-                    owner.workspace,
-                    owner.user,
-                    expected_step_no,
-                ),
-            )
-            if cur.rowcount != 1:
-                return None
-        return self.get(owner, dialogue_id)
+        return self._move(owner, dialogue_id, expected_step_no, now, step=step, answers=json.dumps(answers, sort_keys=True),
+                          history=json.dumps(list(history)), last_action=action)
 
     def finish(
         self,
@@ -197,37 +180,25 @@ class Dialogues:
         now: datetime,
     ) -> Dialogue | None:
         """Close the dialogue with its verdict (kept for the timeline); None if it has moved on."""
-        stamp = to_iso(now)
-        with self.db.transaction():
-            cur = self.db.execute(
-                "UPDATE dialogues SET status = 'finished', step = ?, step_no = step_no + 1, answers = ?, history = ?,"
-                " last_action = ?, verdict = ?, outcome = ?, updated_at = ?, finished_at = ?"
-                " WHERE id = ? AND workspace = ? AND owner = ? AND step_no = ? AND status = 'active'",
-                (
-                    step,
-                    json.dumps(answers, sort_keys=True),
-                    json.dumps(list(history)),
-                    action,
-                    verdict,
-                    json.dumps(outcome, sort_keys=True),
-                    stamp,
-                    stamp,
-                    dialogue_id,
-                    owner.workspace,
-                    owner.user,
-                    expected_step_no,
-                ),
-            )
-            if cur.rowcount != 1:
-                return None
-        return self.get(owner, dialogue_id)
+        return self._move(owner, dialogue_id, expected_step_no, now, status="finished", step=step,
+                          answers=json.dumps(answers, sort_keys=True), history=json.dumps(list(history)),
+                          last_action=action, verdict=verdict, outcome=json.dumps(outcome, sort_keys=True),
+                          finished_at=to_iso(now))
 
     def cancel(self, owner: Owner, dialogue_id: int, expected_step_no: int, action: str | None, now: datetime) -> Dialogue | None:
+        return self._move(owner, dialogue_id, expected_step_no, now, status="cancelled", last_action=action)
+
+    def _move(self, owner: Owner, dialogue_id: int, expected_step_no: int, now: datetime, **columns: Any) -> Dialogue | None:
+        """One step of an active dialogue, only from `expected_step_no` (a double click moves it once).
+
+        `columns` are this dialogue's own column names, given by the methods above.
+        """
+        sets = ", ".join(f"{name} = ?" for name in columns)
         with self.db.transaction():
             cur = self.db.execute(
-                "UPDATE dialogues SET status = 'cancelled', step_no = step_no + 1, last_action = ?, updated_at = ?"
+                f"UPDATE dialogues SET {sets}, step_no = step_no + 1, updated_at = ?"
                 " WHERE id = ? AND workspace = ? AND owner = ? AND step_no = ? AND status = 'active'",
-                (action, to_iso(now), dialogue_id, owner.workspace, owner.user, expected_step_no),
+                (*columns.values(), to_iso(now), dialogue_id, owner.workspace, owner.user, expected_step_no),
             )
             if cur.rowcount != 1:
                 return None
