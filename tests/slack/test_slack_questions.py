@@ -16,5 +16,6 @@ async def test_ambiguous_amount_is_asked_with_buttons(slack, fake, store):
     assert store.invoices.list(OWNER) == []
     status, _ = await slack.click(button(body["blocks"], "€1,200.00"))
     assert status == 200
-    [invoice] = store.invoices.list(OWNER)
+    # A click is acked first and handled on the pool: wait for its write, as the other click tests do.
+    [invoice] = await fake.wait_for(lambda: store.invoices.list(OWNER))
     assert (invoice.amount_minor, invoice.currency) == (120000, "EUR")
