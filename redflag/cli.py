@@ -249,6 +249,9 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
     scheduler = start_scheduler(core, notifiers) if scheduler_wanted(env) else None
     freeze_start_up_heap()
+    from bot.report.chart import warm_in_background
+
+    warm_in_background()  # the first /client report does not pay matplotlib's import (issue 20)
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:
