@@ -99,17 +99,47 @@ def csv_bytes(rows: Iterable[Sequence[str]], header: Sequence[str] = CSV_COLUMNS
 
 
 def _events_csv(events: Sequence[TimelineEvent], client_name: str, tz: ZoneInfo) -> bytes:
-    """`csv_bytes` of the events' rows in one pass: only the cells that can hold someone's text are
-    neutralised (timestamps, "true"/"false" and the type never start a formula), the client's name once."""
+    """The same bytes as `csv_bytes(event_row(e, …) for e in events)`, in one pass (issue 20: 10 000 rows).
+
+    Only the cells that can hold someone's text are neutralised (timestamps, "true"/"false" and the
+    type never start a formula), the client's name once, and an instant's UTC text is made once
+    (an incident logged as it happened has the same `at` and `logged_at`).
+    """
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     name = csv_cell(client_name)
-    writer.writerows(
-        [row[0], row[1], row[2], name, row[4], csv_cell(row[5]), csv_cell(row[6]), csv_cell(row[7]),
-         csv_cell(row[8]), csv_cell(row[9]), csv_cell(row[10]), row[11]]
-        for row in (event_row(e, client_name, tz) for e in events)
-    )
+    start = _FORMULA_START
+    utc_text: dict[datetime, str] = {}
+
+    def utc(at: datetime) -> str:
+        text = utc_text.get(at)
+        if text is None:
+            text = utc_text[at] = _utc_iso(at)
+        return text
+
+    def cell(value: str) -> str:
+        return "'" + value if value.startswith(start) else value
+
+    rows = []
+    for e in events:
+        at, minor, currency = e.at, e.amount_minor, e.currency
+        amount = str(fmt.to_decimal(minor, currency)) if minor is not None and currency else ""
+        rows.append([
+            at.astimezone(tz).isoformat(timespec="seconds"),
+            utc(at),
+            "true" if e.date_only else "false",
+            name,
+            e.type,
+            cell(e.summary),
+            cell(e.detail) if e.detail else "",
+            cell(e.ref) if e.ref else "",
+            cell(amount) if amount else "",
+            cell(currency) if currency else "",
+            "" if minor is None else cell(str(minor)),
+            utc(e.logged_at) if e.logged_at else "",
+        ])
+    writer.writerows(rows)
     return buf.getvalue().encode("utf-8")
 
 
