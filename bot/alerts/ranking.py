@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from storage.records import Incident, Invoice
 
 #: Seconds an entry is trusted before everything is read again.
-TTL = 5.0
+TTL = 30.0
 #: How far back a client's incidents are kept: the longest rule window (repeat; urgent's 7 days are inside it), and a day.
 KEEP = rules.REPEAT_WINDOW + timedelta(days=1)
 
@@ -42,7 +42,9 @@ class _Entry:
     born: float
     today: date
     points: dict[int, float]
+    scores: dict[int, float]  # the points rounded as the score is
     revenue: dict[int, dict[str, int]]
+    totals: dict[str, int]  # every client's revenue, per currency
     invoices: dict[int, tuple["Invoice", ...]]
     recent: dict[int, list[rules.IncidentFact]] = field(default_factory=dict)
 
@@ -80,14 +82,14 @@ def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pa
                 bisect.insort(recent, fact, key=lambda f: (f.at, f.id))
         if added is not None and not fresh:
             entry.points[client_id] += incident_points(added.kind, added.occurred_at, ctx.today)
+            entry.scores[client_id] = round(entry.points[client_id], 1)
         invoices = tuple(
             rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)
             for i in entry.invoices.get(client_id, ())
         )
         standing = None
         if pareto:
-            rows = [(cid, round(p, 1), entry.revenue[cid]) for cid, p in entry.points.items()]
-            standing = rules.pareto_fact(rows, client_id)
+            standing = rules.standing_of(entry.scores, entry.totals, client_id, entry.revenue[client_id])
         return rules.Facts(client_id, tuple(recent), invoices, standing)
 
 
@@ -102,4 +104,6 @@ def _load(ctx: "Context") -> _Entry:
         points[cid] = row.points
         revenue[cid] = dict(per_currency((inv.currency, inv.paid_minor) for inv in row.invoices))
         invoices[cid] = row.invoices
-    return _Entry(time.monotonic(), ctx.today, points, revenue, invoices)
+    scores = {cid: round(p, 1) for cid, p in points.items()}
+    totals = dict(per_currency(pair for rev in revenue.values() for pair in rev.items()))
+    return _Entry(time.monotonic(), ctx.today, points, scores, revenue, totals, invoices)
