@@ -30,8 +30,10 @@ WORKERS = 4
 SWITCH_INTERVAL = 0.0005
 
 
-def share_the_gil() -> None:
-    """Let the loop take the GIL back quickly from a slow command's thread.
+def share_the_gil() -> float:
+    """Let the loop take the GIL back quickly from a slow command's thread; returns the interval before.
+
+    Set by the Slack service while it serves (`service.start`, undone by `stop`).
 
     Every SQLite call and socket operation on the loop releases the GIL; while an export or a
     report runs pure Python on a pool thread, the loop then waits up to the switch interval to
@@ -41,9 +43,11 @@ def share_the_gil() -> None:
     import os
     import sys
 
+    before = sys.getswitchinterval()
     wanted = float(os.environ.get("REDFLAG_SWITCH_INTERVAL", SWITCH_INTERVAL))
-    if sys.getswitchinterval() > wanted:
+    if before > wanted:
         sys.setswitchinterval(wanted)
+    return before
 
 
 class SlackBridge:
@@ -57,7 +61,6 @@ class SlackBridge:
         # slow ones (reports, exports, imports), buttons and forms. Several threads, so one long
         # report never queues another request behind it (issue 20).
         self.worker = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="redflag-core")
-        share_the_gil()
         # The retry memory lives in the database: shared by every process, kept over restarts.
         self.memory = RetryMemory(core.answers, self.worker, core.handle)
 
