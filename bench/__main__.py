@@ -21,7 +21,7 @@ from pathlib import Path
 from bench._common import REPO, Result, machine, parse, table
 
 #: In the order they run; `sweep` belongs to the reminders work.
-BENCHMARKS = ("slack_roundtrip", "core_throughput", "sweep", "delivery", "memory", "startup", "import_csv", "installations")
+BENCHMARKS = ("slack_roundtrip", "core_throughput", "sweep", "delivery", "memory", "startup", "startup_serve", "report_chart", "import_csv", "installations")
 
 
 def run_one(name: str, quick: bool) -> tuple[list[Result], str]:

@@ -21,7 +21,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -93,19 +93,70 @@ def csv_bytes(rows: Iterable[Sequence[str]], header: Sequence[str] = CSV_COLUMNS
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_cell(cell) for cell in row])
+    start = _FORMULA_START
+    writer.writerows([("'" + cell) if cell.startswith(start) else cell for cell in row] for row in rows)
     return buf.getvalue().encode("utf-8")
+
+
+def _events_csv(events: Sequence[TimelineEvent], client_name: str, tz: ZoneInfo) -> bytes:
+    """The same bytes as `csv_bytes(event_row(e, …) for e in events)`, in one pass (issue 20: 10 000 rows).
+
+    Only the cells that can hold someone's text are neutralised (timestamps, "true"/"false" and the
+    type never start a formula), the client's name once, and an instant's UTC text is made once
+    (an incident logged as it happened has the same `at` and `logged_at`).
+    """
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    name = csv_cell(client_name)
+    start = _FORMULA_START
+    utc_text: dict[datetime, str] = {}
+
+    def utc(at: datetime) -> str:
+        text = utc_text.get(at)
+        if text is None:
+            text = utc_text[at] = _utc_iso(at)
+        return text
+
+    def cell(value: str) -> str:
+        return "'" + value if value.startswith(start) else value
+
+    rows = []
+    for e in events:
+        at, minor, currency = e.at, e.amount_minor, e.currency
+        amount = str(fmt.to_decimal(minor, currency)) if minor is not None and currency else ""
+        rows.append([
+            at.astimezone(tz).isoformat(timespec="seconds"),
+            utc(at),
+            "true" if e.date_only else "false",
+            name,
+            e.type,
+            cell(e.summary),
+            cell(e.detail) if e.detail else "",
+            cell(e.ref) if e.ref else "",
+            cell(amount) if amount else "",
+            cell(currency) if currency else "",
+            "" if minor is None else cell(str(minor)),
+            utc(e.logged_at) if e.logged_at else "",
+        ])
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _utc_iso(at: datetime) -> str:
+    return (at if at.tzinfo is timezone.utc else at.astimezone(timezone.utc)).isoformat(timespec="seconds")
 
 
 def event_row(event: TimelineEvent, client_name: str, tz: ZoneInfo) -> list[str]:
     """One timeline event as CSV cells, in CSV_COLUMNS order."""
     amount = ""
-    if event.amount_minor is not None and event.currency:
-        amount = str(fmt.to_decimal(event.amount_minor, event.currency))
+    minor = event.amount_minor
+    if minor is not None and event.currency:
+        amount = str(fmt.to_decimal(minor, event.currency))
+    at = event.at
     return [
-        fmt.local_iso(tz, event.at),
-        event.at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        at.astimezone(tz).isoformat(timespec="seconds"),  # fmt.local_iso, inlined: once per row of 10 000
+        _utc_iso(at),
         "true" if event.date_only else "false",
         client_name,
         event.type,
@@ -114,8 +165,8 @@ def event_row(event: TimelineEvent, client_name: str, tz: ZoneInfo) -> list[str]
         event.ref or "",
         amount,
         event.currency or "",
-        "" if event.amount_minor is None else str(event.amount_minor),
-        event.logged_at.astimezone(timezone.utc).isoformat(timespec="seconds") if event.logged_at else "",
+        "" if minor is None else str(minor),
+        _utc_iso(event.logged_at) if event.logged_at else "",
     ]
 
 
@@ -160,18 +211,19 @@ class Dossier:
     def __init__(self, ctx: "Context", client: "Client") -> None:
         self.ctx = ctx
         self.client = client
-        self.events = timeline(ctx, client)
+        incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
+        self.events = timeline(ctx, client, incidents=incidents)
         self.invoices: list["Invoice"] = ctx.store.invoices.list(ctx.owner, client.id)
         by_id = {inv.id: inv for inv in self.invoices}
         self.payments: list[tuple["Invoice", "Payment"]] = [
             (by_id[p.invoice_id], p) for p in ctx.store.invoices.payments_for_client(ctx.owner, client.id)
         ]
-        # Kinds and times only: the notes are in the timeline already (issue 20: read 10 000 rows once, not twice).
-        self.marks = ctx.store.incidents.kinds_for_client(ctx.owner, client.id)
+        # The score's kinds and times from the same rows (issue 20: read 10 000 incidents once, not twice).
+        self.marks = [(i.kind, i.occurred_at) for i in incidents]
 
     # -- CSV -------------------------------------------------------------------
     def csv(self) -> bytes:
-        return csv_bytes(event_row(e, self.client.name, self.ctx.tz) for e in self.events)
+        return _events_csv(self.events, self.client.name, self.ctx.tz)
 
     # -- Markdown --------------------------------------------------------------
     def markdown(self) -> bytes:

@@ -40,14 +40,24 @@ def is_late(invoice: Invoice, today: date) -> bool:
     return days_late(invoice, today) > 0
 
 
-def trouble_score(incidents: Iterable[tuple[str, datetime]], invoices: Iterable[Invoice], today: date) -> float:
+def incident_points(kind: str, when: datetime, today: date) -> float:
+    """One incident's share of the score today (unrounded)."""
+    age = max((today - when.date()).days, 0)
+    return WEIGHTS.get(kind, 1.0) * 0.5 ** (age / HALF_LIFE_DAYS)
+
+
+def trouble_points(incidents: Iterable[tuple[str, datetime]], invoices: Iterable[Invoice], today: date) -> float:
+    """The score before rounding: the pattern checker adds one new incident's points to it (bot/alerts/ranking.py)."""
     score = 0.0
     for kind, when in incidents:
-        age = max((today - when.date()).days, 0)
-        score += WEIGHTS.get(kind, 1.0) * 0.5 ** (age / HALF_LIFE_DAYS)
+        score += incident_points(kind, when, today)
     for invoice in invoices:
         score += min(days_late(invoice, today), LATE_CAP_DAYS) / LATE_DAYS_PER_POINT
-    return round(score, 1)
+    return score
+
+
+def trouble_score(incidents: Iterable[tuple[str, datetime]], invoices: Iterable[Invoice], today: date) -> float:
+    return round(trouble_points(incidents, invoices, today), 1)
 
 
 def average_days_late(invoices: Iterable[Invoice], today: date) -> float | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.money import per_currency
 from bot.report.pareto import ClientTrouble
-from bot.scoring import average_days_late, trouble_score
+from bot.scoring import average_days_late, trouble_points
 from storage.records import Client, Invoice
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ class Standing:
     invoices: tuple[Invoice, ...]
     score: float
     average_days_late: float | None
+    points: float = 0.0  # the score before rounding
 
     @property
     def owed(self) -> list[tuple[int, str]]:
@@ -39,12 +40,14 @@ def standings(ctx: "Context") -> list[Standing]:
     for client in ctx.store.clients.list(ctx.owner):
         invoices = by_client.get(client.id, [])
         flat = [(kind, when) for kind, times in incidents.get(client.id, {}).items() for when in times]
+        points = trouble_points(flat, invoices, ctx.today)
         out.append(
             Standing(
                 client=client,
                 invoices=tuple(invoices),
-                score=trouble_score(flat, invoices, ctx.today),
+                score=round(points, 1),
                 average_days_late=average_days_late(invoices, ctx.today),
+                points=points,
             )
         )
     return out

@@ -17,7 +17,7 @@ from bot import fmt, kinds
 
 if TYPE_CHECKING:
     from bot.context import Context
-    from storage.records import Client
+    from storage.records import Client, Incident
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,36 @@ def sources() -> list[Source]:
     return [incidents, invoices, nudges_sent, decisions, corrections]
 
 
-def timeline(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+def timeline(ctx: "Context", client: "Client", *, incidents: "list[Incident] | None" = None) -> list[TimelineEvent]:
+    """Every source's events in time order; `incidents`, when the caller has read them already, are not read again."""
     events: list[TimelineEvent] = []
     for src in sources():
-        events.extend(src(ctx, client))
+        if src is incidents_source and incidents is not None:
+            events.extend(incident_events(ctx, client, incidents))
+        else:
+            events.extend(src(ctx, client))
     return sorted(events, key=lambda e: (e.at, e.type))
+
+
+def latest(ctx: "Context", client: "Client", incidents: "list[Incident]", count: int) -> tuple[int, list[TimelineEvent]]:
+    """How many events the timeline holds and its last `count`, as `timeline(...)[-count:]` gives them.
+
+    `/client show` shows ten lines of a history that may hold 10 000 incidents: they are ordered by
+    the same key and the same stable sort, but only the incidents shown become events (issue 20).
+    """
+    others: list[TimelineEvent] = []
+    for src in sources():
+        if src is not incidents_source:
+            others.extend(src(ctx, client))
+    keyed: list[tuple[datetime, str, object]] = [
+        (day_start(ctx, i.occurred_on) if i.occurred_on else i.occurred_at, "incident", i) for i in incidents
+    ]
+    keyed += [(e.at, e.type, e) for e in others]
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    tail = keyed[-count:] if count > 0 else []
+    shown = [k[2] for k in tail]
+    made = iter(incident_events(ctx, client, [r for r in shown if not isinstance(r, TimelineEvent)]))  # type: ignore[misc]
+    return len(keyed), [r if isinstance(r, TimelineEvent) else next(made) for r in shown]
 
 
 def when(ctx: "Context", event: TimelineEvent) -> str:
@@ -66,6 +91,11 @@ def day_start(ctx: "Context", d) -> datetime:
 
 
 def incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
+    return incident_events(ctx, client, ctx.store.incidents.for_client(ctx.owner, client.id))
+
+
+def incident_events(ctx: "Context", client: "Client", rows: "list[Incident]") -> list[TimelineEvent]:
+    """The client's incidents (already read, oldest first) as timeline events."""
     summaries: dict[str, str] = {}  # one translation per kind, not per incident (a dossier may hold thousands)
 
     def summary(kind: str) -> str:
@@ -86,8 +116,11 @@ def incidents(ctx: "Context", client: "Client") -> list[TimelineEvent]:
             date_only=i.occurred_on is not None,  # back-dated with on=<date>: the day, no invented time
             logged_at=i.logged_at,
         )
-        for i in ctx.store.incidents.for_client(ctx.owner, client.id)
+        for i in rows
     ]
+
+
+incidents_source = incidents
 
 
 def invoices(ctx: "Context", client: "Client") -> list[TimelineEvent]:

@@ -240,7 +240,6 @@ def serve(env: Mapping[str, str]) -> int:
 async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
     from adapters.surfaces import surface
     from bot.core import Core
-    from bot.nudges.scheduler import start_scheduler
     from bot.process_settings import scheduler_wanted
     from storage.store import open_store
 
@@ -249,9 +248,14 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
     for name in surfaces:
         services.append(await surface(name).start(core, env))
         log.warning("serving %s", name)
+    from bot.nudges.scheduler import start_scheduler  # APScheduler after the surfaces serve, not before (issue 20)
+
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
     scheduler = start_scheduler(core, notifiers) if scheduler_wanted(env) else None
     freeze_start_up_heap()
+    from bot.report.chart import warm_in_background
+
+    warm_in_background()  # the first /client report does not pay matplotlib's import (issue 20)
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:

@@ -25,6 +25,29 @@ from bot.replies import Reply
 ACK_BUDGET = 2.0
 #: Threads for slow commands, buttons and forms (short commands run on the loop).
 WORKERS = 4
+#: The interpreter's thread switch interval while slow commands share the process with the loop
+#: (CPython's default is 5 ms); see `share_the_gil`.
+SWITCH_INTERVAL = 0.0005
+
+
+def share_the_gil() -> float:
+    """Let the loop take the GIL back quickly from a slow command's thread; returns the interval before.
+
+    Set by the Slack service while it serves (`service.start`, undone by `stop`).
+
+    Every SQLite call and socket operation on the loop releases the GIL; while an export or a
+    report runs pure Python on a pool thread, the loop then waits up to the switch interval to
+    get it back, once per call: with CPython's 5 ms, an `/incident` beside an export took 2-3x
+    its time alone (issue 20). A shorter interval costs the slow thread a little throughput.
+    """
+    import os
+    import sys
+
+    before = sys.getswitchinterval()
+    wanted = float(os.environ.get("REDFLAG_SWITCH_INTERVAL", SWITCH_INTERVAL))
+    if before > wanted:
+        sys.setswitchinterval(wanted)
+    return before
 
 
 class SlackBridge:

@@ -150,6 +150,7 @@ class SlackService:
         self.runner = runner
         self.socket = socket
         self.config = config
+        self.switch_interval_before = 0.005  # CPython's default; `start` records the real one
 
     @property
     def port(self) -> int:
@@ -165,6 +166,9 @@ class SlackService:
         await self.runner.cleanup()
         await self.notifier.close()
         self.bridge.worker.shutdown(wait=False)  # a command still running finishes on its own
+        import sys
+
+        sys.setswitchinterval(self.switch_interval_before)
         close = getattr(self.app.installation_store, "close", None)
         if callable(close):  # the OAuth store's per-thread connections
             close()
@@ -194,6 +198,9 @@ async def start(core: Core, env: Mapping[str, str]) -> SlackService:
         socket = AsyncSocketModeHandler(app, config.app_token)
         await socket.connect_async()
     service = SlackService(app, bridge, notifier, runner, socket, config)
+    from adapters.slack.bridge import share_the_gil
+
+    service.switch_interval_before = share_the_gil()  # slow commands on the pool share the GIL with the loop
     log.info(
         "Slack serving on port %s (%s, %s)",
         service.port,

@@ -19,46 +19,47 @@ from bot.nudges import policy
 
 if TYPE_CHECKING:
     from bot.context import Context
+    from storage.records import Incident
 
 log = logging.getLogger(__name__)
 
 
-def facts_for(ctx: "Context", client_id: int) -> rules.Facts:
-    """The client's incidents and invoices, and where it stands among all clients (three queries)."""
-    from bot.standings import standings
+def facts_for(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pareto: bool = True) -> rules.Facts:
+    """The client's incidents and invoices, and where it stands among all clients (kept briefly: `bot/alerts/ranking.py`)."""
+    from bot.alerts import ranking
 
-    store = ctx.store
-    incidents = tuple(rules.IncidentFact(i.id, i.kind, i.occurred_at) for i in store.incidents.for_client(ctx.owner, client_id))
-    rows = []
-    invoices: tuple[rules.InvoiceFact, ...] = ()
-    for row in standings(ctx):
-        revenue = dict(per_currency((inv.currency, inv.paid_minor) for inv in row.invoices))
-        rows.append((row.client.id, row.score, revenue))
-        if row.client.id == client_id:
-            invoices = tuple(rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)
-                             for i in row.invoices)
-    return rules.Facts(client_id, incidents, invoices, rules.pareto_fact(rows, client_id))
+    return ranking.facts(ctx, client_id, added, pareto=pareto)
 
 
-def check_client(ctx: "Context", client_id: int) -> list[int]:
-    """Queue every alert that fires now for this client; returns the ids of rows written now."""
+def check_client(ctx: "Context", client_id: int, added: "Incident | None" = None) -> list[int]:
+    """Queue every alert that fires now for this client; returns the ids of rows written now.
+
+    `added` is the incident just written, when that is what the check follows; without it
+    (a payment) the user's kept ranking is read again.
+    """
+    if added is None:
+        from bot.alerts import ranking
+
+        ranking.forget(ctx)
     try:
-        return _check(ctx, client_id)
+        return _check(ctx, client_id, added)
     except Exception:
         log.exception("pattern check for client %s failed", client_id)
         return []
 
 
-def _check(ctx: "Context", client_id: int) -> list[int]:
+def _check(ctx: "Context", client_id: int, added: "Incident | None") -> list[int]:
     store = ctx.store
     if not store.alerts.settings(ctx.owner).alerts_on:
         return []
-    facts = facts_for(ctx, client_id)
+    known = store.alerts.keys_for_client(ctx.owner, client_id)
+    # The pareto alert's key is one per client: once it is on file, the ranking is not needed.
+    facts = facts_for(ctx, client_id, added, pareto=f"pareto:{client_id}" not in known)
     findings = rules.evaluate(
         facts, ctx.now, ctx.today,
         last_fired=store.alerts.last_fired(ctx.owner, client_id),
         silenced_until=store.alerts.silenced(ctx.owner, client_id),
-        known_keys=store.alerts.keys_for_client(ctx.owner, client_id),
+        known_keys=known,
     )
     written = []
     for f in findings:

@@ -210,12 +210,21 @@ def deliver_at(finding_urgent: bool, now: datetime, next_send_hour: datetime,
 def pareto_fact(rows: Iterable[tuple[int, float, Mapping[str, int]]], client_id: int) -> ParetoFact | None:
     """From (client id, trouble score, revenue per currency) of every client: where `client_id` stands."""
     rows = list(rows)
-    ordered = sorted(rows, key=lambda r: (-r[1], r[0]))
-    n = len(ordered)
-    top = -(-n // 5) if n else 0
     totals = dict(per_currency(pair for _, _, rev in rows for pair in rev.items()))
-    for rank, (cid, score, rev) in enumerate(ordered, start=1):
+    scores = {cid: score for cid, score, _ in rows}
+    for cid, _, rev in rows:
         if cid == client_id:
-            shares = tuple(sorted((cur, rev.get(cur, 0) / total) for cur, total in totals.items() if total > 0))
-            return ParetoFact(n, rank, top, score, shares)
+            return standing_of(scores, totals, client_id, rev)
     return None
+
+
+def standing_of(scores: Mapping[int, float], totals: Mapping[str, int], client_id: int,
+                revenue: Mapping[str, int]) -> ParetoFact:
+    """The client's place when ranked by score, highest first, ties by id; counted, not sorted
+    (the pattern check asks on every incident, with every client's score kept: bot/alerts/ranking.py)."""
+    score = scores[client_id]
+    rank = 1 + sum(1 for cid, s in scores.items() if s > score or (s == score and cid < client_id))
+    n = len(scores)
+    top = -(-n // 5) if n else 0
+    shares = tuple(sorted((cur, revenue.get(cur, 0) / total) for cur, total in totals.items() if total > 0))
+    return ParetoFact(n, rank, top, score, shares)

@@ -18,7 +18,7 @@ from bot.scoring import average_days_late, trouble_score
 from bot.since import client_since
 from bot.sorting import SORTS, sort_standings
 from bot.standings import standings
-from bot.timeline import timeline, when
+from bot.timeline import latest, when
 from storage.clients import DuplicateClient
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -131,23 +131,23 @@ def show(ctx: Context, args: Args) -> list[Reply]:
     usage = "usage.client_show"
     client = find_client(ctx, args.text("client"), usage)
     invoices = ctx.store.invoices.list(ctx.owner, client.id)
-    # Kinds and times only: the notes come once, through the timeline below.
-    marks = ctx.store.incidents.kinds_for_client(ctx.owner, client.id)
+    # Every incident read once: the score's kinds and times, and the timeline's last lines (issue 20).
+    incidents = ctx.store.incidents.for_client(ctx.owner, client.id)
+    marks = [(i.kind, i.occurred_at) for i in incidents]
     score = trouble_score(marks, invoices, ctx.today)
     avg = average_days_late(invoices, ctx.today)
     owed = [(i.balance_minor, i.currency) for i in invoices if i.status == "open" and i.balance_minor]
-    events = timeline(ctx, client)
-    shown = events[-SHOW_EVENTS:]
+    total, shown = latest(ctx, client, incidents, SHOW_EVENTS)
     lines = [
         ctx.t("client.timeline_line", when=when(ctx, e), summary=e.summary)
         + (f" — {e.detail}" if e.detail else "")
         for e in shown
     ]
     line_choices = [event_choices(ctx, e) for e in shown]
-    if len(events) > len(shown):
-        lines.insert(0, ctx.t.n("client.timeline_more", len(events) - len(shown), name=client.name))
+    if total > len(shown):
+        lines.insert(0, ctx.t.n("client.timeline_more", total - len(shown), name=client.name))
         line_choices.insert(0, ())
-    if not events:
+    if not total:
         lines = [ctx.t("client.timeline_empty")]
         line_choices = [()]
     by_kind: dict[str, int] = {}

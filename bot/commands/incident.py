@@ -139,7 +139,7 @@ def log(
     if created:
         from bot.alerts.check import check_client
 
-        check_client(ctx, client_id)  # a pattern alert, queued after the write
+        check_client(ctx, client_id, incident)  # a pattern alert, queued after the write
     count = ctx.store.incidents.count_for_client(ctx.owner, client_id)
     key = "incident.logged" if created else "incident.already_logged"
     lines = (incident.note,) if incident.note else ()

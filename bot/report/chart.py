@@ -233,3 +233,30 @@ def build_chart(p: Pareto, text: ChartText, formats: ChartFormats):  # -> matplo
     widest = max((label.get_window_extent(renderer).width for label in ax.get_yticklabels()), default=0.0)
     fig.subplots_adjust(left=min(0.45, (widest + 14) / CHART_PIXELS[0]))
     return fig
+
+
+def warm_in_background(delay: float = 2.0) -> None:
+    """Import matplotlib and draw one throw-away chart in a daemon thread, `delay` s after start-up.
+
+    The first chart in a fresh process paid matplotlib's import, its font cache and the Agg
+    renderer's first draw (about a second) on the request path. Started once the bot is serving,
+    so it neither delays start-up nor waits for a user; a `/client report` that comes first draws
+    as before (the imports are shared, whichever thread gets there first).
+    """
+    import threading
+    import time
+
+    def run() -> None:
+        time.sleep(delay)
+        try:
+            from bot.report.pareto import ClientTrouble, pareto
+
+            sample = pareto([ClientTrouble("A", 3.0, (("EUR", 100),), 1), ClientTrouble("B", 1.0, (("EUR", 300),), 2)])
+            words = ChartText(*(["x"] * len(ChartText.__dataclass_fields__)))
+            render_chart(sample, words, ChartFormats(lambda m, c: str(m), str, str, str))
+        except Exception:  # a warm-up that fails changes nothing: the first report draws as before
+            import logging
+
+            logging.getLogger(__name__).debug("chart warm-up failed", exc_info=True)
+
+    threading.Thread(target=run, name="chart-warm-up", daemon=True).start()

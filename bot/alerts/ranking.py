@@ -1,0 +1,109 @@
+"""What the pattern check needs about every client, kept a few seconds per user (issue 20).
+
+The pareto rule ranks a client among all the user's clients, so each check
+used to read every incident the user has (`bot.standings`) and every incident
+of the client, on every `/incident`: O(all incidents) on the request path
+(75 ms per incident with 20 000 on file). Here, per store and user, the
+ranking (each client's unrounded points, revenue and invoices) and each
+checked client's recent incidents are kept for `TTL` seconds. An incident
+written in this process is added to both (its points and its fact), so the
+client being checked is exact; a payment (revenue, lateness) drops the
+user's entry. What another client gained in another process, or through a
+write no check follows (an edit, an invoice added), shows within `TTL`
+seconds: the rules' windows are days (repeat 30, urgent 7) and the pareto
+rule is a 90-day pattern.
+"""
+from __future__ import annotations
+
+import bisect
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from bot.alerts import rules
+from bot.money import per_currency
+from bot.scoring import incident_points
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from storage.records import Incident, Invoice
+
+#: Seconds an entry is trusted before everything is read again.
+TTL = 30.0
+#: How far back a client's incidents are kept: the longest rule window (repeat; urgent's 7 days are inside it), and a day.
+KEEP = rules.REPEAT_WINDOW + timedelta(days=1)
+
+
+@dataclass
+class _Entry:
+    born: float
+    today: date
+    points: dict[int, float]
+    scores: dict[int, float]  # the points rounded as the score is
+    revenue: dict[int, dict[str, int]]
+    totals: dict[str, int]  # every client's revenue, per currency
+    invoices: dict[int, tuple["Invoice", ...]]
+    recent: dict[int, list[rules.IncidentFact]] = field(default_factory=dict)
+
+
+_entries: "WeakKeyDictionary[object, dict[object, _Entry]]" = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def forget(ctx: "Context") -> None:
+    """Drop the user's entry (after a payment: revenue and lateness changed)."""
+    with _lock:
+        _entries.get(ctx.store, {}).pop(ctx.owner, None)
+
+
+def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pareto: bool = True) -> rules.Facts:
+    """The client's facts for the rules; `added` is the incident just written (counted once)."""
+    with _lock:
+        per_store = _entries.setdefault(ctx.store, {})
+        entry = per_store.get(ctx.owner)
+        fresh = False
+        if entry is None or entry.today != ctx.today or time.monotonic() - entry.born > TTL or client_id not in entry.points:
+            entry = per_store[ctx.owner] = _load(ctx)
+            fresh = True
+        recent = entry.recent.get(client_id)
+        if recent is None:
+            since = ctx.now - KEEP
+            recent = entry.recent[client_id] = [
+                rules.IncidentFact(i.id, i.kind, i.occurred_at)
+                for i in ctx.store.incidents.for_client(ctx.owner, client_id)
+                if i.occurred_at >= since
+            ]
+        elif added is not None:
+            fact = rules.IncidentFact(added.id, added.kind, added.occurred_at)
+            if fact not in recent:
+                bisect.insort(recent, fact, key=lambda f: (f.at, f.id))
+        if added is not None and not fresh:
+            entry.points[client_id] += incident_points(added.kind, added.occurred_at, ctx.today)
+            entry.scores[client_id] = round(entry.points[client_id], 1)
+        invoices = tuple(
+            rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)
+            for i in entry.invoices.get(client_id, ())
+        )
+        standing = None
+        if pareto:
+            standing = rules.standing_of(entry.scores, entry.totals, client_id, entry.revenue[client_id])
+        return rules.Facts(client_id, tuple(recent), invoices, standing)
+
+
+def _load(ctx: "Context") -> _Entry:
+    from bot.standings import standings
+
+    points: dict[int, float] = {}
+    revenue: dict[int, dict[str, int]] = {}
+    invoices: dict[int, tuple["Invoice", ...]] = {}
+    for row in standings(ctx):
+        cid = row.client.id
+        points[cid] = row.points
+        revenue[cid] = dict(per_currency((inv.currency, inv.paid_minor) for inv in row.invoices))
+        invoices[cid] = row.invoices
+    scores = {cid: round(p, 1) for cid, p in points.items()}
+    totals = dict(per_currency(pair for rev in revenue.values() for pair in rev.items()))
+    return _Entry(time.monotonic(), ctx.today, points, scores, revenue, totals, invoices)
