@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench._common import REPO, Result, machine, parse, table
 
-#: In the order they run; `sweep` belongs to the reminders work.
-BENCHMARKS = ("slack_roundtrip", "core_throughput", "sweep", "delivery", "memory", "startup", "startup_serve", "report_chart", "import_csv", "installations")
+#: In the order they run; `sweep` belongs to the reminders work; the `pg_` ones start a throwaway PostgreSQL.
+BENCHMARKS = ("slack_roundtrip", "core_throughput", "sweep", "delivery", "memory", "startup", "startup_serve", "report_chart", "import_csv", "installations", "pg_sweepers", "pg_roundtrip")
 
 
 def run_one(name: str, quick: bool) -> tuple[list[Result], str]:
