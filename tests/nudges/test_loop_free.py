@@ -116,7 +116,9 @@ async def test_a_sweep_runs_no_sql_on_the_loop_and_keeps_nothing_per_reminder_al
     assert max(notifier.tasks) <= 3 * CONCURRENCY + 2 < 30
     for alive in notifier.alive:
         assert alive[Plan] == 0 and alive[Candidate] == 0, alive
-        assert alive[Job] <= CONCURRENCY and alive[Outcome] <= CONCURRENCY, alive
+        # An outcome lives from its DM's end until the report takes it as a row: one per worker, and on a
+        # busy machine one more per worker waiting to be taken. Bounded by the pool, never by the sweep's size.
+        assert alive[Job] <= CONCURRENCY and alive[Outcome] <= 2 * CONCURRENCY < 30, alive
 
     # The report keeps every outcome, as rows the collector does not traverse.
     gc.collect()
