@@ -35,6 +35,13 @@ BASELINE = "0001_baseline"
 NO_REVISION = "base"
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate leaves slack-sdk's tables (`slack_bots`, `slack_installations`, ...) alone: they are not ours."""
+    if type_ == "table" and reflected and compare_to is None:
+        return not str(name).startswith("slack_")
+    return True
+
+
 def config() -> "Config":
     """Alembic's configuration, made in code: the scripts beside this module wherever the package is installed."""
     from alembic.config import Config

@@ -15,15 +15,9 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from storage.db import engine_url
+from storage.migrations import include_object
 from storage.schema import metadata
 
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    """Autogenerate leaves slack-sdk's tables (`slack_bots`, `slack_installations`, ...) alone: they are not ours."""
-    if type_ == "table" and reflected and compare_to is None:
-        return not str(name).startswith("slack_")
-    return True
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
