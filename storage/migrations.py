@@ -104,18 +104,36 @@ def upgrade_database(database: "Database", components: Sequence[tuple[str, Seque
             return found
     else:
         database.migrate_postgresql(components)
-    from alembic import command
+    if database.dialect.sqlite and database.path != ":memory:":
+        # Alembic on a connection of its own (the caller holds the file lock), so the store's one
+        # connection is left exactly as the per-area steps left it.
+        from sqlalchemy import create_engine
 
+        engine = create_engine(f"sqlite:///{database.path}", connect_args={"timeout": 30})
+        try:
+            with engine.begin() as conn:
+                _revisions(database, conn)
+        finally:
+            engine.dispose()
+        return head()
     with database.transaction() as conn:
         database.lock("redflag-schema")
-        found = current(database)  # another process may have upgraded it while this one waited
-        _refuse_unknown(database, found)
-        cfg = config()
-        cfg.attributes["connection"] = conn
-        if found is None:
-            command.stamp(cfg, BASELINE)
-        command.upgrade(cfg, "head")
+        _revisions(database, conn)
     return head()
+
+
+def _revisions(database: "Database", conn: object) -> None:
+    """Stamp the baseline where no revision is recorded, then upgrade to head, in the caller's transaction."""
+    from alembic import command
+    from alembic.migration import MigrationContext
+
+    found = MigrationContext.configure(conn).get_current_revision()  # another process may have upgraded it meanwhile
+    _refuse_unknown(database, found)
+    cfg = config()
+    cfg.attributes["connection"] = conn
+    if found is None:
+        command.stamp(cfg, BASELINE)
+    command.upgrade(cfg, "head")
 
 
 def check_at_start(database: "Database", components: Sequence[tuple[str, Sequence]]) -> None:
