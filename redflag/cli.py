@@ -45,7 +45,27 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("path")
     restore = sub.add_parser("restore", help="put a backup back in place of the database (Redflag must be stopped)")
     restore.add_argument("backup")
+    db = sub.add_parser("db", help="the database's schema (Alembic revisions)")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    dbsub.add_parser("upgrade", help="bring the schema to this version's revision (a deploy step on PostgreSQL)")
+    dbsub.add_parser("current", help="the schema revision the database is at, and the one this version expects")
     return p
+
+
+def _db(command: str) -> int:
+    """`redflag db upgrade` / `redflag db current` (storage/migrations.py)."""
+    from bot.i18n import console_language, messages
+    from storage import migrations
+    from storage.db import masked
+    from storage.store import default_path
+
+    t, target = messages(console_language()), default_path()
+    if command == "upgrade":
+        print(t("report.db.upgraded", path=masked(target) if "://" in target else target, revision=migrations.upgrade(target)))
+    else:
+        print(t("report.db.current", path=masked(target) if "://" in target else target,
+                found=migrations.revision_of(target), expected=migrations.head()))
+    return 0
 
 
 def _at(value: str | None) -> datetime | None:
@@ -63,6 +83,8 @@ DB_PROBLEMS: dict[str, str] = {
     "damaged": "report.db.damaged",
     "disk_full": "report.db.disk_full",
     "newer": "report.db.newer",
+    "older": "report.db.older",
+    "revision_newer": "report.db.revision_newer",
 }
 #: Why `redflag backup` refused (`storage.backup.BackupRefused.reason`).
 BACKUP_REFUSALS: dict[str, str] = {
@@ -109,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace, env: dict[str, str]) -> int:
+    if args.command == "db":
+        return _db(args.db_command)
     if args.command == "backup":
         return _backup(args.path)
     if args.command == "restore":

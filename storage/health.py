@@ -21,7 +21,7 @@ class StoreUnusable(Exception):
 
     def __init__(self, reason: str, path: str, **values: object) -> None:
         super().__init__(f"{reason}: {path} {values or ''}".strip())
-        self.reason = reason  # "newer" | "damaged" | "disk_full"
+        self.reason = reason  # "newer" | "damaged" | "disk_full" | "older" | "revision_newer" (storage/migrations.py)
         self.path = path
         self.values = values
 

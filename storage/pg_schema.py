@@ -4,9 +4,8 @@ SQLite files keep their per-area migrations (an existing file upgrades in
 place); a PostgreSQL database is made whole from the declarations, and each
 area is recorded at its latest version in `schema_versions` (by
 `storage/db.py`, which owns that table), so the store's newer-schema check
-reads both engines the same way. A later schema change
-needs a PostgreSQL step too: the issue's target is Alembic with this schema
-as its baseline and `redflag db upgrade` (not built yet).
+reads both engines the same way. This schema is Alembic's baseline
+revision (`storage/migrations.py`); a later change is a new revision.
 """
 from __future__ import annotations
 

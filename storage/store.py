@@ -15,7 +15,7 @@ from storage import clients, incidents, invoices, nudges, users
 from storage import dialogues, followups
 from storage import health, requests, routes
 from storage import client_settings, corrections, history, imports
-from storage import alerts
+from storage import alerts, migrations
 from storage.db import Database, is_postgresql, opening
 
 #: (component name, migrations) in dependency order.
@@ -45,10 +45,7 @@ class Store:
                 health.check_versions(database, database.path, COMPONENTS)
                 if database.dialect.sqlite:
                     health.check_size(database.conn, database.path)
-                    for component, migrations in COMPONENTS:
-                        database.migrate(component, migrations)
-                else:
-                    database.migrate_postgresql(COMPONENTS)
+                migrations.check_at_start(database, COMPONENTS)
         except sqlite3.Error as err:
             if database is not None:
                 database.close()

@@ -46,6 +46,8 @@ def _built(path: Path) -> dict[str, dict[str, Any]]:
         insp = sa.inspect(engine)
         out: dict[str, dict[str, Any]] = {}
         for table in insp.get_table_names():
+            if table == "alembic_version":
+                continue  # Alembic's record of the schema revision (storage/migrations.py), not a declared table
             pk = insp.get_pk_constraint(table)["constrained_columns"]
             out[table] = {
                 "columns": [

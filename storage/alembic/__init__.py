@@ -1,0 +1,1 @@
+"""Alembic's environment for Redflag's schema (`env.py`, `versions/`); run through `storage/migrations.py`."""

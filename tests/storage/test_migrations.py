@@ -1,0 +1,187 @@
+"""Alembic migrations: a database from the previous release upgrades in place, stale or unknown revisions are
+refused at start with both revisions named, and `redflag db upgrade` is a real, repeatable, concurrent command.
+
+"The previous release" is the store's opening without Alembic: the per-area
+migrations on SQLite (`Database.migrate`), `Database.migrate_postgresql` on
+PostgreSQL, exactly what `Store` ran before `storage/migrations.py`.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storage import migrations
+from storage.db import Database
+from storage.health import StoreUnusable
+from storage.schema import metadata
+from storage.store import COMPONENTS, Store
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = "2026-11-01T09:00:00+00:00"
+
+
+def previous_release(target: str, versions: dict[str, int] | None = None) -> None:
+    """A database as the previous release's `Store` left it (optionally with some areas at an older version),
+    holding rows in several areas."""
+    database = Database(target)
+    try:
+        if database.dialect.sqlite:
+            for component, steps in COMPONENTS:
+                database.migrate(component, steps[: (versions or {}).get(component, len(steps))])
+        else:
+            database.migrate_postgresql(COMPONENTS)
+        with database.transaction():
+            for n in range(3):
+                database.execute("INSERT INTO workspaces (id, platform, name, created_at) VALUES (?, ?, ?, ?)",
+                                 (f"T{n}", "slack", f"Team {n}", NOW))
+                database.execute(
+                    "INSERT INTO clients (workspace, owner, name, name_key, terms_days, currency, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", (f"T{n}", "U1", f"Acme {n}", f"acme {n}", 30, "EUR", NOW))
+    finally:
+        database.close()
+
+
+def row_counts(target: str) -> dict[str, int]:
+    database = Database(target)
+    try:
+        return {t.name: database.one(f"SELECT count(*) AS n FROM {t.name}")["n"] for t in metadata.sorted_tables
+                if database.one(database.dialect.has_table(), (t.name,))}
+    finally:
+        database.close()
+
+
+def revision(target: str) -> str:
+    return migrations.revision_of(target)
+
+
+@pytest.fixture
+def target(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("pg_url") if engine == "postgresql" else str(tmp_path / "redflag.db")
+
+
+def redflag(*args: str, target: str, cwd: Path) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
+    env["REDFLAG_DATABASE_URL" if "://" in target else "REDFLAG_DB"] = target
+    env["LC_ALL"] = "en_US.UTF-8"  # the messages asserted are the English ones
+    return subprocess.Popen([sys.executable, "-m", "redflag", *args], cwd=cwd, env=env, text=True,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err
+
+
+def test_the_baseline_is_the_only_head() -> None:
+    assert migrations.head() == migrations.scripts_head() == migrations.BASELINE
+
+
+def test_a_previous_release_database_upgrades_in_place_without_losing_a_row(target: str, tmp_path: Path) -> None:
+    previous_release(target)
+    before = row_counts(target)
+    assert before["workspaces"] == 3 and before["clients"] == 3
+    assert revision(target) == migrations.NO_REVISION
+    code, out, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert f"schema revision {migrations.head()}" in out
+    assert revision(target) == migrations.head()
+    assert row_counts(target) == before
+    Store(target).close()  # and the bot starts on it
+
+
+def test_sqlite_areas_at_older_versions_run_their_steps_then_get_stamped(tmp_path: Path) -> None:
+    target = str(tmp_path / "redflag.db")
+    previous_release(target, versions={"users": 1, "alerts": 1})
+    before = row_counts(target)
+    Store(target).close()  # the embedded default upgrades itself at start
+    assert row_counts(target) == before
+    assert revision(target) == migrations.head()
+    database = Database(target)
+    try:
+        versions = dict(database.rows("SELECT component, version FROM schema_versions"))
+    finally:
+        database.close()
+    assert versions == {name: len(steps) for name, steps in COMPONENTS}
+
+
+def test_postgresql_from_the_previous_release_is_refused_until_db_upgrade(pg_url: str, tmp_path: Path) -> None:
+    previous_release(pg_url)
+    with pytest.raises(StoreUnusable) as refused:
+        Store(pg_url)
+    assert refused.value.reason == "older"
+    assert refused.value.values == {"found": migrations.NO_REVISION, "expected": migrations.head()}
+    code, _, err = finished(redflag("nudges", "preview", target=pg_url, cwd=tmp_path))
+    assert code == 3
+    assert f"schema revision {migrations.NO_REVISION}; this version of Redflag expects {migrations.head()}" in err
+    assert "redflag db upgrade" in err
+
+
+def test_an_unknown_revision_is_refused_naming_both(target: str, tmp_path: Path) -> None:
+    Store(target).close()
+    database = Database(target)
+    try:
+        with database.transaction():
+            database.execute("UPDATE alembic_version SET version_num = ?", ("9999_from_the_future",))
+    finally:
+        database.close()
+    with pytest.raises(StoreUnusable) as refused:
+        Store(target)
+    assert refused.value.reason == "revision_newer"
+    assert refused.value.values == {"found": "9999_from_the_future", "expected": migrations.head()}
+    code, _, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code == 3
+    assert f"schema revision 9999_from_the_future, which this version of Redflag does not know (it expects {migrations.head()})" in err
+    assert revision(target) == "9999_from_the_future"  # left as it was
+
+
+def test_db_upgrade_twice_and_by_two_processes_at_once(target: str, tmp_path: Path) -> None:
+    previous_release(target)
+    before = row_counts(target)
+    together = [redflag("db", "upgrade", target=target, cwd=tmp_path) for _ in range(2)]
+    for proc in together:
+        code, _, err = finished(proc)
+        assert code == 0, err
+    code, _, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert row_counts(target) == before
+    database = Database(target)
+    try:
+        assert database.one("SELECT count(*) AS n FROM alembic_version")["n"] == 1
+    finally:
+        database.close()
+    code, out, err = finished(redflag("db", "current", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert f"schema revision {migrations.head()}; this version of Redflag expects {migrations.head()}" in out
+
+
+def test_a_new_database_is_made_and_stamped(target: str) -> None:
+    Store(target).close()
+    assert revision(target) == migrations.head()
+
+
+def test_autogenerate_against_the_baseline_finds_nothing_to_do(target: str) -> None:
+    """The baseline equals today's schema: Alembic's autogenerate sees no change to write (on SQLite the one
+    difference it reports is its reading of primary-key columns as nullable, which SQLite's reflection gives)."""
+    import sqlalchemy as sa
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from storage.db import engine_url
+
+    Store(target).close()
+    engine = sa.create_engine(engine_url(target) if "://" in target else f"sqlite:///{target}")
+    try:
+        with engine.connect() as conn:
+            # slack-sdk's tables, made in the same database, stay out of the comparison
+            conn.exec_driver_sql("CREATE TABLE slack_bots (id INTEGER PRIMARY KEY)")
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"include_object": migrations.include_object}), metadata)
+    finally:
+        engine.dispose()
+    primary = {(t.name, c.name) for t in metadata.sorted_tables for c in t.primary_key.columns}
+    left = [d for d in diff if not (engine.dialect.name == "sqlite" and isinstance(d, list) and d[0][0] == "modify_nullable"
+                                     and (d[0][2], d[0][3]) in primary)]
+    assert left == []
