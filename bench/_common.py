@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import signal
+import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -137,3 +139,14 @@ def parse(output: str) -> list[Result] | None:
 
 def quick_flag(argv: Sequence[str]) -> bool:
     return "--quick" in argv
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, as an operator stops the bot; SIGKILL if it has not gone in 20 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

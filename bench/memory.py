@@ -30,7 +30,6 @@ import hmac
 import itertools
 import json
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -40,7 +39,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench._common import REPO, Result, emit, quick_flag
+from bench._common import REPO, Result, emit, quick_flag, stop
 
 BOT_TOKEN = "xoxb-1111-2222-MEMBENCHTOKEN"
 SIGNING_SECRET = "memory-bench-signing-secret-0123456789"
@@ -251,13 +250,8 @@ def run(quick: bool = False) -> list[Result]:
             fakes.stdin.close()
             fakes.wait(timeout=30)
         finally:
-            if bot is not None and bot.poll() is None:
-                bot.send_signal(signal.SIGTERM)
-                try:
-                    bot.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    bot.kill()
-                    bot.wait()
+            if bot is not None:
+                stop(bot)
             if fakes.poll() is None:
                 fakes.kill()
                 fakes.wait()

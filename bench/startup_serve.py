@@ -17,14 +17,13 @@ import asyncio
 import json
 import os
 import select
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench._common import REPO, Result, emit, median, quick_flag
+from bench._common import REPO, Result, emit, median, quick_flag, stop
 from bench.memory import BOT_TOKEN, SIGNING_SECRET, _free_port
 
 BARE = """
@@ -79,16 +78,6 @@ def _until(proc: subprocess.Popen, needles: list[bytes], start: float, timeout: 
     raise RuntimeError(f"not ready; it printed: {seen[-800:]!r}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def time_redflag(env: dict[str, str], cwd: str) -> float:
     redflag = Path(sys.executable).with_name("redflag")
     env = dict(env, REDFLAG_PORT=str(_free_port()))
@@ -97,7 +86,7 @@ def time_redflag(env: dict[str, str], cwd: str) -> float:
     try:
         return _until(proc, [b"serving slack", b"serving discord"], start)
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def time_bare(env: dict[str, str], cwd: str) -> float:
@@ -107,7 +96,7 @@ def time_bare(env: dict[str, str], cwd: str) -> float:
     try:
         return _until(proc, [b"serving"], start)
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -18,7 +18,7 @@ instead, so CI never passes without having run them.
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -54,15 +54,21 @@ def pg_server() -> Iterator[pg.PgServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def pg_template(pg_server: pg.PgServer) -> Iterator[str]:
-    name = f"{TEMPLATE}_{os.getpid()}"
+def _template(pg_server: pg.PgServer, name: str, prepare: Callable[[str], None] | None = None) -> Iterator[str]:
+    """A session's template database (dropped at the end); `prepare` fills it from its URL."""
     pg_server.drop_database(name)
     pg_server.create_database(name)
     try:
+        if prepare is not None:
+            prepare(pg_server.url_for(name))
         yield name
     finally:
         pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: pg.PgServer) -> Iterator[str]:
+    yield from _template(pg_server, f"{TEMPLATE}_{os.getpid()}")
 
 
 @pytest.fixture
@@ -109,14 +115,7 @@ def pg_store_template(pg_server: pg.PgServer) -> Iterator[str]:
     """A template database holding Redflag's schema (made by the store itself, as in production)."""
     from storage.store import Store
 
-    name = f"{TEMPLATE}_store_{os.getpid()}"
-    pg_server.drop_database(name)
-    pg_server.create_database(name)
-    try:
-        Store(pg_server.url_for(name)).close()
-        yield name
-    finally:
-        pg_server.drop_database(name)
+    yield from _template(pg_server, f"{TEMPLATE}_store_{os.getpid()}", lambda url: Store(url).close())
 
 
 @pytest.fixture
