@@ -131,15 +131,26 @@ def opening(path: str | Path) -> Iterator[None]:
     if target == ":memory:" or is_postgresql(target):
         yield
         return
-    import fcntl
-
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    with open(target + ".open-lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    release = lock_beside(target, "open-lock")
+    try:
+        yield
+    finally:
+        release()
+
+
+def lock_beside(database: str, name: str) -> Callable[[], None]:
+    """Wait for an exclusive lock on the file `<database>.<name>`, across processes; returns its release.
+
+    For what SQLite's own locks cannot hold: a schema step outside a transaction,
+    or a wait across a network call that must not block every other write.
+    """
+    import fcntl
+    import os
+
+    fd = os.open(f"{database}.{name}", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return lambda: os.close(fd)  # closing the descriptor releases the lock
 
 
 class Database:

@@ -17,9 +17,7 @@ in `slack_bots_sqlite3` / `slack_installations_sqlite3`.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -36,7 +34,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from storage.db import engine_url, is_postgresql
+from storage.db import engine_url, is_postgresql, lock_beside
 from storage.dialect import POSTGRESQL
 
 #: Seconds a found bot is answered from memory.
@@ -216,9 +214,7 @@ class SharedInstallationStore(SQLAlchemyInstallationStore, AsyncInstallationStor
     def _acquire(self, key: str):
         path = _sqlite_path(self.engine)
         if path:
-            fd = os.open(path + ".slack-tokens.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            return lambda: os.close(fd)  # closing the descriptor releases the flock
+            return lock_beside(path, "slack-tokens.lock")
         conn = self.engine.connect()
         tx = conn.begin()
         conn.exec_driver_sql(POSTGRESQL.driver_sql(POSTGRESQL.lock_sql() or ""), (key,))
