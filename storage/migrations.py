@@ -15,6 +15,11 @@ At start-up SQLite files upgrade themselves (the embedded default needs no
 set-up); PostgreSQL is made whole only when empty, and otherwise must be at
 this code's head: an older one waits for `redflag db upgrade` (a deploy
 step), a revision this code does not know was written by a newer Redflag.
+
+Slack's tables (`slack_installations`, `slack_bots`, `slack_oauth_states`,
+read and written by slack-sdk's SQLAlchemy stores) are revision
+`0002_slack_tables`; the Slack adapter checks they are there
+(`require_tables`) instead of letting slack-sdk make them.
 """
 from __future__ import annotations
 
@@ -22,24 +27,32 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from sqlalchemy import inspect
+
 from storage.health import StoreUnusable
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import Engine
 
     from storage.db import Database
 
 BASELINE = "0001_baseline"
 #: The newest revision in `storage/alembic/versions/`, said here too so a start-up on a current database does
 #: not import Alembic (about half a second); `tests/storage/test_migrations.py` fails when the two disagree.
-HEAD = "0001_baseline"
+HEAD = "0002_slack_tables"
 #: What `redflag db current` shows for a database with no revision recorded (Alembic's own word).
 NO_REVISION = "base"
 
 
+#: slack-sdk's tables, made by revision `0002_slack_tables` (the test holds the two lists together).
+SLACK_TABLES = ("slack_installations", "slack_bots", "slack_oauth_states")
+
+
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Autogenerate leaves slack-sdk's tables (`slack_bots`, `slack_installations`, ...) alone: they are not ours."""
+    """Autogenerate leaves slack-sdk's tables (`slack_bots`, `slack_installations`, ...) alone: their shape is
+    slack-sdk's, written out in `0002_slack_tables`, not `storage.schema.metadata`'s."""
     if type_ == "table" and reflected and compare_to is None:
         return not str(name).startswith("slack_")
     return True
@@ -149,6 +162,29 @@ def check_at_start(database: "Database", components: Sequence[tuple[str, Sequenc
         upgrade_database(database, components)  # an empty database: nothing in it to migrate
         return
     raise StoreUnusable("older", database.path, found=found or NO_REVISION, expected=head())
+
+
+def require_tables(engine: "Engine", names: Sequence[str] = SLACK_TABLES) -> None:
+    """Tables a platform library reads (slack-sdk's) are there before it runs; nothing is made here.
+
+    A SQLite file missing them upgrades itself, as at any start; on PostgreSQL
+    their absence means the database is older than this code (`redflag db
+    upgrade` has not run), refused the same way as in `check_at_start`.
+    """
+    inspector = inspect(engine)
+    if all(inspector.has_table(name) for name in names):
+        return
+    if engine.dialect.name == "sqlite":
+        upgrade(str(engine.url.database))
+        return
+    from storage.db import masked
+
+    with engine.connect() as conn:
+        found = None
+        if inspector.has_table("alembic_version"):
+            found = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    raise StoreUnusable("older", masked(engine.url.render_as_string(hide_password=False)),
+                        found=found or NO_REVISION, expected=head())
 
 
 def upgrade(target: str) -> str:

@@ -9,10 +9,11 @@ for `BOT_TTL` seconds (Bolt asks for it on every request), any save or delete
 in this process clears that at once, and a change by another worker shows
 within the TTL (a token refresh re-reads past it: `rotation.py`).
 
-A SQLite file from before (slack-sdk's `SQLite3InstallationStore` tables: ''
-for "no team", expiry as epoch seconds) is converted once, in one write
-transaction, into the SQLAlchemy tables of the same names; the old rows stay
-in `slack_bots_sqlite3` / `slack_installations_sqlite3`.
+Their tables are the schema's (revision `0002_slack_tables` in
+`storage/alembic/`, which also converts a SQLite file from before, written by
+slack-sdk's `SQLite3InstallationStore`); slack-sdk never makes them here. A
+store opened on a database without them upgrades a SQLite file (as any start
+does) and refuses PostgreSQL until `redflag db upgrade`.
 """
 from __future__ import annotations
 
@@ -29,19 +30,18 @@ from typing import Any, AsyncIterator
 from cachetools import TTLCache
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.schema import CreateIndex, CreateTable
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from storage.db import engine_url, is_postgresql, lock_beside
 from storage.dialect import POSTGRESQL
+from storage.migrations import require_tables
 
 #: Seconds a found bot is answered from memory.
 BOT_TTL = 5.0
 #: At most this many workspaces' bots are kept.
 BOTS_KEPT = 10_000
-_LEGACY = ("slack_installations", "slack_bots")
 
 
 def open_engine(database: str) -> Engine:
@@ -59,59 +59,8 @@ def open_engine(database: str) -> Engine:
     return engine
 
 
-def create_tables(engine: Engine, metadata) -> None:
-    """slack-sdk's tables if missing; on PostgreSQL under an advisory lock, as two workers may start together."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(POSTGRESQL.driver_sql(POSTGRESQL.lock_sql() or ""), ("redflag-slack-schema",))
-        metadata.create_all(conn)
-
-
 def _sqlite_path(engine: Engine) -> str | None:
     return engine.url.database if engine.dialect.name == "sqlite" else None
-
-
-def _convert_legacy(path: str, store: SQLAlchemyInstallationStore) -> None:
-    """slack-sdk's SQLite3 tables -> its SQLAlchemy tables, in one BEGIN IMMEDIATE (two workers may start together)."""
-    from sqlalchemy.dialects import sqlite as sqlite_dialect
-
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            info = {r[1]: r[3] for r in conn.execute("PRAGMA table_info(slack_bots)")}
-            if not info.get("enterprise_id"):  # no table, or already the SQLAlchemy one (NULL allowed)
-                conn.execute("ROLLBACK")
-                return
-            dialect = sqlite_dialect.dialect()
-            for name in _LEGACY:
-                conn.execute(f"DROP INDEX IF EXISTS {name}_idx")
-                conn.execute(f"ALTER TABLE {name} RENAME TO {name}_sqlite3")
-            for table in (store.installations, store.bots):
-                conn.execute(str(CreateTable(table).compile(dialect=dialect)))
-                for index in table.indexes:
-                    conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
-
-            def stamp(col: str) -> str:  # epoch seconds or 'YYYY-MM-DD HH:MM:SS' -> SQLAlchemy's text form
-                return (f"CASE WHEN {col} IS NULL THEN NULL WHEN typeof({col}) IN ('integer', 'real') "
-                        f"THEN datetime({col}, 'unixepoch') || '.000000' WHEN length({col}) = 19 THEN {col} || '.000000' ELSE {col} END")
-
-            for name, table in (("slack_installations", store.installations), ("slack_bots", store.bots)):
-                cols = [c.name for c in table.columns if c.name != "id"]
-                picks = [
-                    f"NULLIF({c}, '')" if c in ("enterprise_id", "team_id")
-                    else stamp(c) if c in ("installed_at", "bot_token_expires_at", "user_token_expires_at")
-                    else c
-                    for c in cols
-                ]
-                conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {', '.join(picks)} FROM {name}_sqlite3 ORDER BY id")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.close()
 
 
 class SharedInstallationStore(SQLAlchemyInstallationStore, AsyncInstallationStore):
@@ -119,10 +68,7 @@ class SharedInstallationStore(SQLAlchemyInstallationStore, AsyncInstallationStor
 
     def __init__(self, *, client_id: str, engine: Engine, logger: logging.Logger | None = None) -> None:
         super().__init__(client_id=client_id, engine=engine, logger=logger or logging.getLogger(__name__))
-        path = _sqlite_path(engine)
-        if path:
-            _convert_legacy(path, self)
-        create_tables(engine, self.metadata)  # checkfirst: a no-op once they exist
+        require_tables(engine)  # made by the schema's revisions (storage/alembic), never here
         self._thread = ThreadPoolExecutor(max_workers=2, thread_name_prefix="redflag-installations")
         self._bots: TTLCache[tuple, Any] = TTLCache(BOTS_KEPT, BOT_TTL, timer=time.monotonic)
         self._bots_lock = threading.Lock()  # cleared from the store's threads, read on the loop
@@ -238,7 +184,7 @@ class SharedStateStore(SQLAlchemyOAuthStateStore):
 
     def __init__(self, *, expiration_seconds: int, engine: Engine, logger: logging.Logger | None = None) -> None:
         super().__init__(expiration_seconds=expiration_seconds, engine=engine, logger=logger or logging.getLogger(__name__))
-        create_tables(engine, self.metadata)
+        require_tables(engine)
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         return await asyncio.to_thread(self.issue, *args, **kwargs)

@@ -76,8 +76,8 @@ def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
-def test_the_baseline_is_the_only_head() -> None:
-    assert migrations.head() == migrations.scripts_head() == migrations.BASELINE
+def test_head_is_the_scripts_head() -> None:
+    assert migrations.head() == migrations.scripts_head() == "0002_slack_tables"
 
 
 def test_a_previous_release_database_upgrades_in_place_without_losing_a_row(target: str, tmp_path: Path) -> None:
@@ -176,8 +176,8 @@ def test_autogenerate_against_the_baseline_finds_nothing_to_do(target: str) -> N
     engine = sa.create_engine(engine_url(target) if "://" in target else f"sqlite:///{target}")
     try:
         with engine.connect() as conn:
-            # slack-sdk's tables, made in the same database, stay out of the comparison
-            conn.exec_driver_sql("CREATE TABLE slack_bots (id INTEGER PRIMARY KEY)")
+            # slack-sdk's tables (revision 0002, in the same database) stay out of the comparison
+            assert sa.inspect(conn).has_table("slack_bots")
             diff = compare_metadata(MigrationContext.configure(conn, opts={"include_object": migrations.include_object}), metadata)
     finally:
         engine.dispose()
@@ -185,3 +185,165 @@ def test_autogenerate_against_the_baseline_finds_nothing_to_do(target: str) -> N
     left = [d for d in diff if not (engine.dialect.name == "sqlite" and isinstance(d, list) and d[0][0] == "modify_nullable"
                                      and (d[0][2], d[0][3]) in primary)]
     assert left == []
+
+
+# -- Slack's tables (revision 0002_slack_tables) --------------------------------------------------------------
+
+def slack_revision():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    path = REPO / "storage" / "alembic" / "versions" / "0002_slack_tables.py"
+    spec = importlib.util.spec_from_file_location("revision_0002", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_the_revision_declares_slack_sdks_tables_exactly() -> None:
+    """The tables written out in the revision compile to the same DDL as slack-sdk's own, on both engines."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    revision_module = slack_revision()
+    ours = revision_module.tables(sa.MetaData())
+    sdk = sa.MetaData()
+    theirs = (SQLAlchemyInstallationStore.build_installations_table(sdk, "slack_installations"),
+              SQLAlchemyInstallationStore.build_bots_table(sdk, "slack_bots"),
+              SQLAlchemyOAuthStateStore.build_oauth_states_table(sdk, "slack_oauth_states"))
+
+    def ddl(table: sa.Table, dialect: sa.Dialect) -> list[str]:
+        return [str(CreateTable(table).compile(dialect=dialect))] + sorted(
+            str(CreateIndex(i).compile(dialect=dialect)) for i in table.indexes)
+
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        assert [ddl(t, dialect) for t in ours] == [ddl(t, dialect) for t in theirs]
+    for mine, sdks in zip(ours, theirs):  # the Python-side defaults slack-sdk's inserts rely on
+        assert {c.name: (c.default is not None) for c in mine.columns} == {c.name: (c.default is not None) for c in sdks.columns}
+    assert tuple(t.name for t in ours) == revision_module.NAMES == migrations.SLACK_TABLES
+
+
+def slack_rows(target: str) -> dict[str, int]:
+    database = Database(target)
+    try:
+        return {name: database.one(f"SELECT count(*) AS n FROM {name}")["n"] for name in migrations.SLACK_TABLES}
+    finally:
+        database.close()
+
+
+def _install(team: str | None, token: str, enterprise: str | None = None):  # type: ignore[no-untyped-def]
+    from slack_sdk.oauth.installation_store import Installation
+
+    return Installation(app_id="A1", enterprise_id=enterprise, team_id=team, user_id="U1", bot_token=token, bot_id="B1",
+                        bot_user_id="UB", bot_scopes="commands", is_enterprise_install=team is None)
+
+
+def test_a_previous_release_database_with_slack_sdks_tables_upgrades_keeping_every_installation(target: str, tmp_path: Path) -> None:
+    """The previous release let slack-sdk make its tables (create_all): the revision keeps them and every row."""
+    import sqlalchemy as sa
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    from adapters.slack.installations import SharedInstallationStore, open_engine
+
+    previous_release(target)
+    engine = open_engine(target)
+    old = SQLAlchemyInstallationStore(client_id="C1", engine=engine)
+    old.create_tables()
+    states = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
+    states.metadata.create_all(engine)
+    old.save(_install("T1", "xoxb-t1-first"))
+    old.save(_install("T1", "xoxb-t1-latest"))
+    old.save(_install("T2", "xoxb-t2"))
+    old.save(_install(None, "xoxb-org", enterprise="E1"))
+    state = states.issue()
+    engine.dispose()
+    before, slack_before = row_counts(target), slack_rows(target)
+    assert slack_before == {"slack_installations": 4, "slack_bots": 4, "slack_oauth_states": 1}
+    if "://" in target:  # a PostgreSQL worker refuses to start on it until the deploy step ran
+        with pytest.raises(StoreUnusable) as refused:
+            Store(target)
+        assert refused.value.reason == "older" and refused.value.values["expected"] == migrations.head()
+
+    code, out, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert f"schema revision {migrations.head()}" in out
+    assert row_counts(target) == before and slack_rows(target) == slack_before
+    code, out, err = finished(redflag("db", "current", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert f"schema revision {migrations.head()}; this version of Redflag expects {migrations.head()}" in out
+
+    Store(target).close()
+    store = SharedInstallationStore(client_id="C1", engine=open_engine(target))
+    try:
+        assert store.find_bot(enterprise_id=None, team_id="T1").bot_token == "xoxb-t1-latest"
+        assert store.find_installation(enterprise_id=None, team_id="T2").bot_token == "xoxb-t2"
+        assert store.find_bot(enterprise_id="E1", team_id=None, is_enterprise_install=True).bot_token == "xoxb-org"
+        assert SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=store.engine).consume(state) is True
+        indexes = {i["name"] for t in ("slack_bots", "slack_installations") for i in sa.inspect(store.engine).get_indexes(t)}
+        assert indexes == {"slack_bots_idx", "slack_installations_idx"}
+    finally:
+        store.close()
+
+
+def test_slacks_stores_make_no_table_and_refuse_postgresql_without_them(pg_url: str) -> None:
+    """slack-sdk no longer makes its tables at start: on a PostgreSQL database without the revision the
+    installation and state stores refuse, naming both revisions, and leave the database as it was."""
+    from adapters.slack.installations import SharedInstallationStore, SharedStateStore, open_engine
+
+    previous_release(pg_url)
+    for make in (lambda e: SharedInstallationStore(client_id="C1", engine=e),
+                 lambda e: SharedStateStore(expiration_seconds=600, engine=e)):
+        engine = open_engine(pg_url)
+        try:
+            with pytest.raises(StoreUnusable) as refused:
+                make(engine)
+        finally:
+            engine.dispose()
+        assert refused.value.reason == "older"
+        assert refused.value.values == {"found": migrations.NO_REVISION, "expected": migrations.head()}
+    database = Database(pg_url)
+    try:
+        assert not any(database.one(database.dialect.has_table(), (name,)) for name in migrations.SLACK_TABLES)
+    finally:
+        database.close()
+
+
+def test_a_new_database_gets_slacks_tables_from_db_upgrade(target: str, tmp_path: Path) -> None:
+    from adapters.slack.installations import SharedInstallationStore, SharedStateStore, open_engine
+
+    code, out, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert slack_rows(target) == {name: 0 for name in migrations.SLACK_TABLES}
+    code, out, err = finished(redflag("db", "current", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert f"schema revision {migrations.head()}; this version of Redflag expects {migrations.head()}" in out
+    store = SharedInstallationStore(client_id="C1", engine=open_engine(target))
+    try:
+        store.save(_install("T9", "xoxb-t9"))
+        assert store.find_bot(enterprise_id=None, team_id="T9").bot_token == "xoxb-t9"
+        assert SharedStateStore(expiration_seconds=600, engine=store.engine).issue()
+    finally:
+        store.close()
+    assert slack_rows(target)["slack_bots"] == 1
+
+
+def test_a_slack_table_of_another_shape_stops_the_upgrade_and_changes_nothing(target: str, tmp_path: Path) -> None:
+    previous_release(target)
+    database = Database(target)
+    try:
+        with database.transaction():
+            database.execute("CREATE TABLE slack_bots (id INTEGER PRIMARY KEY, client_id VARCHAR(32))")
+    finally:
+        database.close()
+    code, _, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code != 0
+    assert "slack_bots is not slack-sdk's SQLAlchemy table" in err and "app_id" in err
+    assert revision(target) == migrations.NO_REVISION
+    database = Database(target)
+    try:
+        assert not database.one(database.dialect.has_table(), ("slack_installations",))
+    finally:
+        database.close()
