@@ -82,20 +82,42 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"PostgreSQL tests skipped: {reason}")
 
 
-#: Test files and folders (relative to tests/) whose `store` runs on SQLite and PostgreSQL in every run.
+#: Test files and folders (relative to tests/) whose `store` runs on SQLite and PostgreSQL in every run; an entry
+#: `file.py::test_name` picks one test of a file. The end-to-end ones (the Slack service fed signed HTTP, two workers,
+#: crash and concurrency, the CLI in a subprocess, faults) take `store_url` / `REDFLAG_DATABASE_URL` from the same
+#: fixture, so a representative set of them runs on both; the rest follow REDFLAG_TEST_ENGINES.
 BOTH_ENGINES = (
     "test_commands.py", "test_corrections_core.py", "test_answers.py", "test_chat_capture_core.py", "test_who.py",
     "alerts/", "importing/", "dialogue/", "nudges/test_delivery.py",
+    # end to end
+    "slack/test_slack_replay_db.py",
+    "slack/test_slack_http.py::test_recorded_command_body_adds_client_and_answers_ephemerally",
+    "slack/test_slack_http.py::test_missing_bad_or_stale_signature_is_401_and_writes_nothing",
+    "slack/test_slack_http.py::test_retry_of_the_same_command_logs_once",
+    "slack/test_slack_http.py::test_a_retry_while_the_first_is_still_running_waits_for_it",
+    "slack/test_slack_interactive.py::test_incident_without_text_opens_modal_and_submission_logs",
+    "slack/test_slack_interactive.py::test_double_submit_of_the_same_view_logs_once",
+    "slack/test_slack_interactive.py::test_invoice_add_without_text_opens_modal_and_saves",
+    "slack/test_slack_interactive.py::test_dialogue_buttons_update_the_message_in_place",
+    "slack/test_slack_interactive.py::test_app_home_shows_summary_and_fire_button",
+    "slack/test_slack_interactive.py::test_buttons_keep_working_after_a_restart",
 )
+
+
+def _on_both(metafunc: pytest.Metafunc) -> bool:
+    path = metafunc.definition.path.as_posix()
+    name = metafunc.function.__name__
+    for entry in BOTH_ENGINES:
+        where, _, test = entry.partition("::")
+        if (f"/tests/{where}" in path if where.endswith("/") else path.endswith(f"/tests/{where}")) and test in ("", name):
+            return True
+    return False
 
 
 @pytest.hookimpl(tryfirst=True)  # before the fixture's own params are applied
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """The files in BOTH_ENGINES take both engines whatever REDFLAG_TEST_ENGINES says (direct parametrisation wins)."""
-    if "engine" not in metafunc.fixturenames:
-        return
-    path = metafunc.definition.path.as_posix()
-    if any(f"/tests/{name}" in path if name.endswith("/") else path.endswith(f"/tests/{name}") for name in BOTH_ENGINES):
+    """The tests in BOTH_ENGINES take both engines whatever REDFLAG_TEST_ENGINES says (direct parametrisation wins)."""
+    if "engine" in metafunc.fixturenames and _on_both(metafunc):
         metafunc.parametrize("engine", ["sqlite", "postgresql"])
 
 

@@ -27,8 +27,10 @@ async def fake():
 
 
 @pytest.fixture
-def env(fake, db_path) -> dict[str, str]:
-    return service_env(fake.url, str(db_path))
+def env(fake, store_url) -> dict[str, str]:
+    """The service's environment, on the test's database: the `store` fixture's (a SQLite file, or PostgreSQL for
+    the tests in `pg_plugin.BOTH_ENGINES` and under REDFLAG_TEST_ENGINES=postgresql)."""
+    return service_env(fake.url, store_url)
 
 
 @pytest.fixture

@@ -31,13 +31,15 @@ STEVE = ("U1", "en-US", "Europe/Amsterdam", "Steve")
 
 
 def service_env(api_url: str, db: str, **slack: str) -> dict[str, str]:
-    """The environment of a Slack service on a free localhost port, against the fake at `api_url`.
+    """The environment of a Slack service on a free localhost port, against the fake at `api_url`, on `db`
+    (a SQLite file, or a PostgreSQL URL: then `REDFLAG_DATABASE_URL`).
 
     `slack` names the SLACK_* settings (`SLACK_APP_TOKEN=…`); without any, the
     bot token and signing secret of these tests (HTTP mode).
     """
     settings = slack or {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    return {**settings, "SLACK_API_URL": api_url, "REDFLAG_PORT": "0", "REDFLAG_HOST": "127.0.0.1", "REDFLAG_DB": db}
+    return {**settings, "SLACK_API_URL": api_url, "REDFLAG_PORT": "0", "REDFLAG_HOST": "127.0.0.1",
+            ("REDFLAG_DATABASE_URL" if "://" in db else "REDFLAG_DB"): db}
 
 
 async def started_fake(*users: tuple[str, str, str, str]) -> FakeSlack:

@@ -18,13 +18,13 @@ from storage.store import Store
 OWNER = Owner("T1", "U1")
 
 
-async def _service(db_path, env, clock):
-    core = Core(Store(db_path), clock)
+async def _service(store_url, env, clock):
+    core = Core(Store(store_url), clock)
     return core, await start(core, env)
 
 
-async def test_invoice_add_replayed_after_a_restart_creates_one_invoice_and_answers_the_same(db_path, env, fake, clock):
-    core, svc = await _service(db_path, env, clock)
+async def test_invoice_add_replayed_after_a_restart_creates_one_invoice_and_answers_the_same(store_url, env, fake, clock):
+    core, svc = await _service(store_url, env, clock)
     sender = SlackSender(svc, fake)
     await sender.command("/client", "add Acme currency=EUR")
     body, _ = sender.command_body("/invoice", "add Acme 1200")
@@ -33,7 +33,7 @@ async def test_invoice_add_replayed_after_a_restart_creates_one_invoice_and_answ
     await svc.stop()
     core.store.close()
 
-    core, svc = await _service(db_path, env, clock)  # a new process on the same database
+    core, svc = await _service(store_url, env, clock)  # a new process on the same database
     try:
         sender = SlackSender(svc, fake)
         status, again = await sender.post(body, headers={"X-Slack-Retry-Num": "1"})
@@ -45,9 +45,9 @@ async def test_invoice_add_replayed_after_a_restart_creates_one_invoice_and_answ
         core.store.close()
 
 
-async def test_a_retry_on_another_worker_gets_the_first_answer(db_path, env, fake, clock):
-    core_a, svc_a = await _service(db_path, env, clock)
-    core_b, svc_b = await _service(db_path, env, clock)
+async def test_a_retry_on_another_worker_gets_the_first_answer(store_url, env, fake, clock):
+    core_a, svc_a = await _service(store_url, env, clock)
+    core_b, svc_b = await _service(store_url, env, clock)
     try:
         a, b = SlackSender(svc_a, fake), SlackSender(svc_b, fake)
         await a.command("/client", "add Acme")
@@ -63,8 +63,8 @@ async def test_a_retry_on_another_worker_gets_the_first_answer(db_path, env, fak
         core_b.store.close()
 
 
-async def test_the_invoice_modal_resubmitted_after_a_restart_adds_one_invoice(db_path, env, fake, clock):
-    core, svc = await _service(db_path, env, clock)
+async def test_the_invoice_modal_resubmitted_after_a_restart_adds_one_invoice(store_url, env, fake, clock):
+    core, svc = await _service(store_url, env, clock)
     sender = SlackSender(svc, fake)
     await sender.command("/client", "add Acme currency=EUR")
     await sender.command("/invoice", "add")
@@ -74,7 +74,7 @@ async def test_the_invoice_modal_resubmitted_after_a_restart_adds_one_invoice(db
     await svc.stop()
     core.store.close()
 
-    core, svc = await _service(db_path, env, clock)
+    core, svc = await _service(store_url, env, clock)
     try:
         assert (await SlackSender(svc, fake).payload(payload, headers={"X-Slack-Retry-Num": "1"}))[0] == 200
         assert [i.ref for i in core.store.invoices.list(OWNER)] == ["INV-0001"]
@@ -83,8 +83,8 @@ async def test_the_invoice_modal_resubmitted_after_a_restart_adds_one_invoice(db
         core.store.close()
 
 
-async def test_a_retry_arriving_while_the_first_copy_runs_waits_for_its_answer(db_path, env, fake, clock):
-    core, svc = await _service(db_path, env, clock)
+async def test_a_retry_arriving_while_the_first_copy_runs_waits_for_its_answer(store_url, env, fake, clock):
+    core, svc = await _service(store_url, env, clock)
     try:
         sender = SlackSender(svc, fake)
         await sender.command("/client", "add Acme")
@@ -113,19 +113,19 @@ def test_invoices_and_clients_are_unique_on_the_request_id(store):
     first = store.invoices.add(OWNER, client.id, "INV-0001", 100, "EUR", date(2026, 1, 1), date(2026, 1, 31), request_id="trig-2")
     again = store.invoices.add(OWNER, client.id, "INV-0002", 100, "EUR", date(2026, 1, 1), date(2026, 1, 31), request_id="trig-2")
     assert again == first and len(store.invoices.list(OWNER)) == 1
-    conn = sqlite3.connect(store.path)
+    import psycopg
+
     try:
-        conn.execute(
-            "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on, due_on, status,"
-            " created_at, updated_at, request_id) VALUES ('T1','U1',?, 'X', 'x', 1, 'EUR', '2026-01-01', '2026-01-02', 'open', 'a', 'a', 'trig-2')",
-            (client.id,),
-        )
-    except sqlite3.IntegrityError:
+        with store.database.transaction():
+            store.database.execute(
+                "INSERT INTO invoices (workspace, owner, client_id, ref, ref_key, amount_minor, currency, issued_on, due_on, status,"
+                " created_at, updated_at, request_id) VALUES ('T1','U1',?, 'X', 'x', 1, 'EUR', '2026-01-01', '2026-01-02', 'open', 'a', 'a', 'trig-2')",
+                (client.id,),
+            )
+    except (sqlite3.IntegrityError, psycopg.IntegrityError):
         pass
     else:
         raise AssertionError("no unique index on invoices.request_id")
-    finally:
-        conn.close()
 
 
 def test_the_retry_memory_expires_and_takes_over_a_dead_copy(store):

@@ -33,7 +33,7 @@ def database(request, db_path) -> str:
 @pytest.fixture
 def worker_env(env, database) -> dict[str, str]:
     """What every worker is started with: the same OAuth app, the same database."""
-    out = {k: v for k, v in env.items() if k not in ("SLACK_BOT_TOKEN", "REDFLAG_DB")}
+    out = {k: v for k, v in env.items() if k not in ("SLACK_BOT_TOKEN", "REDFLAG_DB", "REDFLAG_DATABASE_URL")}
     out.update(SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET)
     out["REDFLAG_DATABASE_URL" if database.startswith("postgresql") else "REDFLAG_DB"] = database
     return out
