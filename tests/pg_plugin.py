@@ -101,6 +101,7 @@ BOTH_ENGINES = (
     "slack/test_slack_interactive.py::test_dialogue_buttons_update_the_message_in_place",
     "slack/test_slack_interactive.py::test_app_home_shows_summary_and_fire_button",
     "slack/test_slack_interactive.py::test_buttons_keep_working_after_a_restart",
+    "hardening/test_crash_safety.py", "hardening/test_concurrency.py",
 )
 
 

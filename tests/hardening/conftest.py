@@ -19,10 +19,11 @@ def slack_env_clean(monkeypatch):
 
 
 @pytest.fixture
-async def slack(core, db_path, slack_env_clean):
-    """A running Slack service (HTTP mode) with a user U1 who has a client called Acme."""
+async def slack(core, store_url, slack_env_clean):
+    """A running Slack service (HTTP mode) with a user U1 who has a client called Acme, on the `store` fixture's
+    database (a SQLite file, or PostgreSQL: see `pg_plugin.BOTH_ENGINES`)."""
     fake = await started_fake(*((f"U{i}", "en-US", "Europe/Amsterdam", f"User {i}") for i in range(60)))
-    service = await start(core, service_env(fake.url, str(db_path)))
+    service = await start(core, service_env(fake.url, store_url))
     sender = SlackSender(service, fake)
     status, _ = await sender.command("/client", "add Acme")
     assert status == 200

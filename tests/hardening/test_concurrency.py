@@ -65,8 +65,8 @@ def test_fifty_concurrent_users_each_adding_a_client_and_an_invoice(core, store)
         assert client.name == "Acme" and invoice.ref == "INV-1" and invoice.amount_minor == (100 + i) * 100
 
 
-def test_several_connections_to_one_file_lose_nothing(db_path, clock) -> None:
-    stores = [Store(db_path) for _ in range(5)]
+def test_several_connections_to_one_file_lose_nothing(store_url, clock) -> None:
+    stores = [Store(store_url) for _ in range(5)]
     cores = [Core(s, clock) for s in stores]
     try:
         me = Address("console", "W1", "U1", "C1")
@@ -80,7 +80,7 @@ def test_several_connections_to_one_file_lose_nothing(db_path, clock) -> None:
             assert_answered(replies)
             assert LOCKED not in text_of(replies).lower()
         assert sum(not is_error(r) for r in dup) == 1  # one added it; the others were told it exists
-        check = Store(db_path)
+        check = Store(store_url)
         owner = Owner("W1", "U1")
         acme = check.clients.by_name(owner, "Acme")
         assert len(check.incidents.for_client(owner, acme.id)) == N
@@ -105,20 +105,22 @@ async def test_fifty_slack_commands_in_flight_at_once(slack, store) -> None:
     assert notes == {f"slack note {i}" for i in range(N)}
 
 
-def test_bot_and_console_processes_share_one_file(db_path: Path) -> None:
+def test_bot_and_console_processes_share_one_file(store_url: str, tmp_path: Path) -> None:
     """The console (a real `redflag` process fed on stdin) and a bot process write at the same time."""
-    setup = Store(db_path)
+    setup = Store(store_url)
     Core(setup).handle(Command(Address("console", "local", "alice"), "client", "add Acme"))
     setup.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(REDFLAG_DB=str(db_path), LANG="C.UTF-8", TZ="UTC", USER="alice", LOGNAME="alice")
+    env.pop("REDFLAG_DATABASE_URL", None), env.pop("REDFLAG_DB", None)
+    env["REDFLAG_DATABASE_URL" if "://" in store_url else "REDFLAG_DB"] = store_url
+    env.update(LANG="C.UTF-8", TZ="UTC", USER="alice", LOGNAME="alice")
     bot_code = (
         "import sys\n"
         "from bot.core import Core\nfrom bot.events import Address, Command\nfrom storage.store import Store\n"
         "core = Core(Store(sys.argv[1]))\nme = Address('slack', 'T1', 'U1', 'C1')\n"
         "core.handle(Command(me, 'client', 'add Globex'))\n"
-        "import sqlite3, time\nwatch = sqlite3.connect(sys.argv[1])\nstart = time.monotonic()\n"
-        "while not watch.execute('SELECT count(*) FROM incidents').fetchone()[0] and time.monotonic() - start < 60:\n"
+        "import time\nfrom storage.db import Database\nwatch = Database(sys.argv[1])\nstart = time.monotonic()\n"
+        "while not watch.one('SELECT count(*) AS n FROM incidents')['n'] and time.monotonic() - start < 60:\n"
         "    time.sleep(0.002)  # start once the console is writing, so the two really overlap\n"
         "for i in range(150):\n"
         "    r = core.handle(Command(me, 'incident', f'Globex abuse bot note {i}', request_id=f'b{i}'))\n"
@@ -126,8 +128,8 @@ def test_bot_and_console_processes_share_one_file(db_path: Path) -> None:
     )
     console_input = "".join(f"/incident Acme haggling console note {i}\n" for i in range(150)) + "/incident list Acme\n"
     redflag = Path(sys.executable).with_name("redflag")
-    bot = subprocess.Popen([sys.executable, "-c", bot_code, str(db_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    console = subprocess.Popen([str(redflag)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=db_path.parent)
+    bot = subprocess.Popen([sys.executable, "-c", bot_code, store_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    console = subprocess.Popen([str(redflag)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
     console_out, console_err = console.communicate(console_input, timeout=120)
     bot_out, bot_err = bot.communicate(timeout=120)
     assert console.returncode == 0 and bot.returncode == 0, (console_err, bot_err)
@@ -136,7 +138,7 @@ def test_bot_and_console_processes_share_one_file(db_path: Path) -> None:
         assert "Traceback" not in text
     assert "ERROR" not in bot_out
     assert console_out.count("Logged") == 150
-    check = Store(db_path)
+    check = Store(store_url)
     alice = Owner("local", getpass_user(env))
     acme = check.clients.by_name(alice, "Acme")
     assert acme is not None, "the console wrote as another user than expected"
