@@ -1,7 +1,8 @@
 """Fault injection for reminders: real `redflag nudges run` processes against the fake Slack and Discord.
 
 The fakes run on this test's event loop (loopback only) while the sweeps run
-as child processes on the same SQLite file, so a sweep can be slowed down,
+as child processes on the same database (the SQLite file, or PostgreSQL for
+the tests in `pg_plugin.BOTH_ENGINES`), so a sweep can be slowed down,
 left without an answer, rate-limited or killed at a chosen step. Every
 timing is shortened through the environment (leases of a second or two,
 timeouts under a second), so each case takes seconds. What a user received
@@ -43,11 +44,12 @@ async def fake():
 
 
 @pytest.fixture
-def child_env(fake, db_path) -> dict[str, str]:
+def child_env(fake, store_url) -> dict[str, str]:
+    """The sweeps' environment, on the `store` fixture's database (REDFLAG_DATABASE_URL when it is PostgreSQL)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
     env.update(FAST)
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url,
-               REDFLAG_DB=str(db_path))
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url)
+    env["REDFLAG_DATABASE_URL" if "://" in store_url else "REDFLAG_DB"] = store_url
     return env
 
 
