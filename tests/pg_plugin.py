@@ -102,6 +102,7 @@ BOTH_ENGINES = (
     "slack/test_slack_interactive.py::test_app_home_shows_summary_and_fire_button",
     "slack/test_slack_interactive.py::test_buttons_keep_working_after_a_restart",
     "hardening/test_crash_safety.py", "hardening/test_concurrency.py",
+    "nudges/test_cli_sweep.py",
     "faults/test_slack_sweeps.py::test_concurrent_sweeps_with_the_same_at",
     "faults/test_slack_sweeps.py::test_killed_after_the_post_before_the_mark",
 )

@@ -116,6 +116,29 @@ def test_backup_and_restore_on_postgresql_say_it_is_pg_dumps_job(tmp_path: Path)
         assert list(tmp_path.iterdir()) == []
 
 
+def test_backup_and_restore_on_a_live_postgresql_database_point_to_pg_dump_and_change_nothing(tmp_path: Path, pg_store_url: str) -> None:
+    """On a real PostgreSQL database holding rows: the same refusal, nothing written beside it, every row kept."""
+    from bot.core import Core
+    from bot.events import Address, Command
+    from storage.records import Owner
+    from storage.store import Store
+
+    store = Store(pg_store_url)
+    Core(store).handle(Command(Address("console", "local", "alice"), "client", "add Acme"))
+    store.close()
+    (tmp_path / "b.db").write_bytes(b"")  # a file to restore from: refused before it is read
+    for args, command in ((("backup", "b.db"), "pg_dump"), (("restore", "b.db"), "pg_restore")):
+        run = redflag(tmp_path, *args, REDFLAG_DATABASE_URL=pg_store_url)
+        assert run.returncode == 2, (args, run.stdout, run.stderr)
+        assert command in run.stderr and "REDFLAG_DATABASE_URL" in run.stderr, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db"]
+    store = Store(pg_store_url)
+    try:
+        assert [c.name for c in store.clients.list(Owner("local", "alice"))] == ["Acme"]
+    finally:
+        store.close()
+
+
 def test_redflag_refuses_a_url_and_redflag_db_that_disagree(tmp_path: Path) -> None:
     run = redflag(tmp_path, "nudges", "preview", REDFLAG_DATABASE_URL="sqlite:///a.db", REDFLAG_DB="b.db")
     assert run.returncode == 2

@@ -28,15 +28,16 @@ async def fake():
 
 
 @pytest.fixture
-def env(fake, db_path) -> dict[str, str]:
+def env(fake, store_url) -> dict[str, str]:
+    """On the `store` fixture's database: the SQLite file, or PostgreSQL (`pg_plugin.BOTH_ENGINES`)."""
     return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.url,
-            "REDFLAG_DB": str(db_path)}
+            "REDFLAG_DATABASE_URL" if "://" in store_url else "REDFLAG_DB": store_url}
 
 
-async def test_nudges_run_sends_slack_dms(core, env, fake, db_path: Path) -> None:
+async def test_nudges_run_sends_slack_dms(core, env, fake) -> None:
     core.handle(Command(USER, "client", "add Acme currency=EUR"))
     core.handle(Command(USER, "invoice", "add Acme 400 issued=2026-10-01 due=2026-11-01 ref=LATE-1"))
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
     environ.update(env)
     redflag = Path(sys.executable).with_name("redflag")
     proc = await asyncio.create_subprocess_exec(
