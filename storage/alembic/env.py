@@ -4,8 +4,9 @@ Run through `storage/migrations.py` (`redflag db upgrade`), which opens the
 store's own connection inside a transaction and passes it in
 `config.attributes["connection"]`. Run by the `alembic` command (to write a
 revision with `--autogenerate`), the URL comes from `sqlalchemy.url` or
-`REDFLAG_DATABASE_URL`. Slack's own tables (slack-sdk makes them) are left out
-of autogenerate.
+`REDFLAG_DATABASE_URL`. Slack's tables (`slack_*`, made by `0002_slack_tables`
+in slack-sdk's shape, not declared in `storage.schema`) are left out of
+autogenerate.
 """
 from __future__ import annotations
 
