@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 from storage.records import Owner
 from storage.store import Store

@@ -347,3 +347,21 @@ def test_a_slack_table_of_another_shape_stops_the_upgrade_and_changes_nothing(ta
         assert not database.one(database.dialect.has_table(), ("slack_installations",))
     finally:
         database.close()
+
+
+def test_a_database_at_the_baseline_gets_the_missing_slack_tables_and_keeps_the_others(target: str, tmp_path: Path) -> None:
+    """The release with only the baseline: slack-sdk made the installation tables at start, no OAuth state yet."""
+    Store(target).close()
+    database = Database(target)
+    try:
+        with database.transaction():
+            database.execute("DROP TABLE slack_oauth_states")
+            database.execute("INSERT INTO slack_bots (client_id, app_id, team_id, bot_token, is_enterprise_install, installed_at) "
+                             "VALUES ('C1', 'A1', 'T1', 'xoxb-kept', ?, '2026-11-01 09:00:00.000000')", (False,))
+            database.execute("UPDATE alembic_version SET version_num = ?", (migrations.BASELINE,))
+    finally:
+        database.close()
+    code, _, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert revision(target) == migrations.head()
+    assert slack_rows(target) == {"slack_installations": 0, "slack_bots": 1, "slack_oauth_states": 0}
