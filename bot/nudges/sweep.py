@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 from contextlib import nullcontext
@@ -57,7 +58,15 @@ MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
 PAGE = 500
 #: Clients claimed per batch (one transaction on PostgreSQL; their DMs are delivered as the batch commits).
+#: `REDFLAG_NUDGE_BATCH` overrides it (tests make batches small to see several sweepers interleave).
 BATCH = 100
+
+
+def batch_size() -> int:
+    try:
+        return max(1, int(os.environ.get("REDFLAG_NUDGE_BATCH", "") or BATCH))
+    except ValueError:
+        return BATCH
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
@@ -278,7 +287,7 @@ def claim_batch(store: "Store", core: "Core", at: datetime, report: SweepReport,
     db = store.database
     opened: list[int] = []
     with (nullcontext() if db.dialect.sqlite else db.transaction()):
-        client_ids = store.invoices.due_clients(horizon, after, BATCH)
+        client_ids = store.invoices.due_clients(horizon, after, batch_size())
         if not client_ids:
             return None
         rows = _as_rows(store.invoices.candidates_of(client_ids, horizon))  # plain tuples: see `scan`
