@@ -208,11 +208,11 @@ class Alerts:
 
     # -- delivery (the reminder sweep) ----------------------------------------------
     def deliverable_ids(self, at: datetime, now: datetime, limit: int = 500) -> list[int]:
-        """Pending, due as of the sweep's `at`, retry time come on the real clock, not leased."""
+        """Pending, due as of the sweep's `at`, retry time come on the real clock, not leased (on the leases' clock)."""
         rows = self.db.rows(
             "SELECT id FROM alerts WHERE status = 'pending' AND due_at <= ? AND next_attempt_at <= ?"
             " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at, id LIMIT ?",
-            (to_iso(at), to_iso(now), to_iso(now), limit),
+            (to_iso(at), to_iso(now), to_iso(self.leases.lease_clock(now)), limit),
         )
         return [r[0] for r in rows]
 

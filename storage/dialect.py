@@ -4,7 +4,8 @@ The storage modules write each statement once, in the subset both engines
 read (`?` marks, `ON CONFLICT … DO UPDATE`, `RETURNING`, quoted `"user"`).
 Where the engines truly differ a repository asks its `Dialect` for the
 fragment: an index hint only SQLite takes, the days between two ISO dates,
-the larger of two values, a row lock. `Dialect.driver_sql` turns the shared
+the larger of two values, a row lock, rows locked
+by no one else (`skip_locked`), the database's clock (`clock_sql`). `Dialect.driver_sql` turns the shared
 statement into the driver's own parameter style.
 
 Case: names are matched on their casefolded `*_key` columns (`name_key`,
@@ -69,6 +70,23 @@ class Dialect:
         SQLite takes no row locks and needs none: BEGIN IMMEDIATE already holds the only write lock.
         """
         return "" if self.sqlite else " FOR UPDATE"
+
+    def skip_locked(self, table: str) -> str:
+        """Appended to a SELECT inside a transaction: lock the rows of `table` read, passing over rows another
+        transaction holds (PostgreSQL's `FOR NO KEY UPDATE … SKIP LOCKED`: several sweepers take disjoint
+        batches, none waits on another's; foreign-key checks on the rows still go through).
+
+        SQLite has one writer and no row locks: nothing to add, and nothing is ever skipped.
+        """
+        return "" if self.sqlite else f" FOR NO KEY UPDATE OF {table} SKIP LOCKED"
+
+    def clock_sql(self) -> str | None:
+        """The database's own clock now (a timestamp with zone), for leases several hosts must agree on.
+
+        PostgreSQL: `clock_timestamp()` (the time of the statement, not of the transaction's start). SQLite:
+        None, the process clock stands (one file, one host).
+        """
+        return None if self.sqlite else "SELECT clock_timestamp()"
 
     def lock_sql(self) -> str | None:
         """A lock on one `?` key until the transaction ends; SQLite needs none (BEGIN IMMEDIATE holds the file)."""

@@ -196,8 +196,12 @@ class Followups:
 
     # -- the sweep's lease (nudge_followup_leases) -----------------------------------
     def lease(self, followup_id: int, token: str, now: datetime, until: datetime) -> bool:
-        """Take (or take over an expired) lease on one follow-up; False while another sweep holds it."""
+        """Take (or take over an expired) lease on one follow-up; False while another sweep holds it.
+
+        On the leases' clock (the database's on PostgreSQL: `storage/nudge_delivery.py`).
+        """
         with self.db.transaction():
+            now, until = self.leases.on_lease_clock(now, until)
             cur = self.db.execute(
                 "INSERT INTO nudge_followup_leases (followup_id, lease_until, lease_owner) VALUES (?, ?, ?)"
                 " ON CONFLICT(followup_id) DO UPDATE SET lease_until = excluded.lease_until,"

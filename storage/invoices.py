@@ -306,6 +306,32 @@ class Invoices:
         params.append(limit)
         return [_candidate(r) for r in self.db.query(sql, params)]
 
+    def due_clients(self, horizon: date, after: int = 0, limit: int = 200) -> list[int]:
+        """The next clients (by id, after `after`) with an open invoice whose `next_nudge_on <= horizon`.
+
+        Called inside the claiming transaction: on PostgreSQL the clients' rows stay locked until it ends
+        and rows another sweeper holds are passed over (`Dialect.skip_locked`), so sweepers sharing one
+        database claim disjoint batches without waiting on each other. The due set comes from the
+        `(status, next_nudge_on)` index: a batch costs what is due, not what is stored.
+        """
+        rows = self.db.rows(
+            "SELECT c.id FROM clients c JOIN (SELECT DISTINCT client_id FROM invoices"
+            + self.db.dialect.indexed_by("idx_invoices_status_next_nudge_on")
+            + " WHERE status = 'open' AND next_nudge_on <= ? AND client_id > ?) d ON d.client_id = c.id"
+            " ORDER BY c.id LIMIT ?" + self.db.dialect.skip_locked("c"),
+            (horizon.isoformat(), after, limit),
+        )
+        return [r[0] for r in rows]
+
+    def candidates_of(self, client_ids: list[int], horizon: date) -> list[Candidate]:
+        """The open invoices of these clients with `next_nudge_on <= horizon`, client by client, in index order."""
+        if not client_ids:
+            return []
+        marks = ", ".join("?" for _ in client_ids)
+        sql = (_scan(self.db) + f" WHERE status = 'open' AND next_nudge_on <= ? AND client_id IN ({marks})"
+               " ORDER BY client_id, next_nudge_on, id")
+        return [_candidate(r) for r in self.db.query(sql, [horizon.isoformat(), *client_ids])]
+
     def upcoming(self, limit: int = 20) -> list[Candidate]:
         """The next open invoices to be looked at, soonest first (for `redflag nudges preview`)."""
         rows = self.db.query(

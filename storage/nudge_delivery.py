@@ -10,6 +10,13 @@ after the request was sent, a process killed between the post and the mark)
 is an *unknown* outcome: the sweep asks the platform whether it arrived
 before sending it again, and resumes at the first part that did not.
 
+Whose clock: on PostgreSQL, where sweepers on several hosts share the
+rows, a lease's start and expiry are on the *database's* clock
+(`database_now`), so a host whose clock runs ahead never takes a lease that
+is still alive; the lease's length is what the sweep asked for. The retry
+times (`next_attempt_at`) stay on the sweep's clock, as before. SQLite (one
+file, one host) keeps the process clock for both.
+
 The statements live here once, in `LeasedRows`, and each table's owner holds
 the instance for its own table: `storage/nudges.py` for `nudge_messages`,
 `storage/followups.py` for `nudge_followup_leases` (a follow-up's lease row),
@@ -19,7 +26,7 @@ the instance for its own table: `storage/nudges.py` for `nudge_messages`,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from storage.db import Database, from_iso, to_iso
@@ -53,6 +60,17 @@ def migrate_v4(db: "sqlite_utils.Database") -> None:
     _add_column(db, "nudge_messages", "error_kind", "TEXT")
 
 
+def database_now(db: Database) -> datetime | None:
+    """The database's clock now (PostgreSQL); None where the process clock is the clock (SQLite)."""
+    sql = db.dialect.clock_sql()
+    if sql is None:
+        return None
+    value = db.rows(sql)[0][0]
+    if isinstance(value, str):  # pragma: no cover - psycopg returns a datetime
+        value = datetime.fromisoformat(value)
+    return value.astimezone(timezone.utc)
+
+
 @dataclass(frozen=True)
 class Lease:
     """What a sweep learns when it takes a DM: where to resume and what is unknown."""
@@ -77,22 +95,39 @@ class LeasedRows:
         self.db, self.kind, self.table, self.key = db, kind, table, key
         self.expired = expired  # what `release` writes into lease_until ('' where the column is NOT NULL)
 
+    def lease_clock(self, now: datetime) -> datetime:
+        """Now on the leases' clock: the database's (PostgreSQL) or the caller's `now` (SQLite)."""
+        return database_now(self.db) or now
+
+    def on_lease_clock(self, now: datetime, until: datetime) -> tuple[datetime, datetime]:
+        """A lease from `now` to `until` on the caller's clock, moved onto the leases' clock (same length)."""
+        start = self.lease_clock(now)
+        return start, start + (until - now)
+
     def read(self, item_id: int, token: str) -> Lease:
         row = self.db.one(f"SELECT parts_done, inflight_part, inflight_at FROM {self.table} WHERE {self.key} = ?", (item_id,))
         assert row is not None
         return Lease(self.kind, item_id, token, int(row["parts_done"] or 0), row["inflight_part"], from_iso(row["inflight_at"]))
 
     def take(self, item_id: int, token: str, now: datetime, until: datetime) -> bool:
-        """The right to deliver one pending, due row until `until`; False if another sweep holds it."""
+        """The right to deliver one pending, due row until `until`; False if another sweep holds it.
+
+        Due on the caller's `now`; the lease itself (its expiry, and whether another's has run out) on the
+        leases' clock (`on_lease_clock`).
+        """
         with self.db.transaction():
+            start, until = self.on_lease_clock(now, until)
             cur = self.db.execute(
                 f"UPDATE {self.table} SET lease_until = ?, lease_owner = ? WHERE {self.key} = ? AND status = 'pending'"
                 " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)",
-                (to_iso(until), token, item_id, to_iso(now), to_iso(now)),
+                (to_iso(until), token, item_id, to_iso(now), to_iso(start)),
             )
         return cur.rowcount == 1
 
-    def renew(self, item_id: int, token: str, until: datetime) -> bool:
+    def renew(self, item_id: int, token: str, until: datetime, now: datetime | None = None) -> bool:
+        """Push the expiry to `until` (with `now`, the caller's clock: moved onto the leases' clock)."""
+        if now is not None:
+            until = self.on_lease_clock(now, until)[1]
         with self.db.transaction():
             cur = self.db.execute(
                 f"UPDATE {self.table} SET lease_until = ? WHERE {self.key} = ? AND lease_owner = ?",
@@ -184,9 +219,9 @@ class DeliveryState:
                 return None
             return self.read("followup", followup_id, token)
 
-    def renew(self, kind: str, item_id: int, token: str, until: datetime) -> bool:
-        """The heartbeat: push the expiry on while this sweep still holds the lease."""
-        return self.rows[kind].renew(item_id, token, until)
+    def renew(self, kind: str, item_id: int, token: str, until: datetime, now: datetime | None = None) -> bool:
+        """The heartbeat: push the expiry on while this sweep still holds the lease (from `now`, see `LeasedRows.renew`)."""
+        return self.rows[kind].renew(item_id, token, until, now)
 
     def sending(self, kind: str, item_id: int, token: str, part: int, now: datetime) -> None:
         """Written before the post: if nothing follows, the part's outcome is unknown."""

@@ -221,11 +221,11 @@ class Nudges:
         return [_message(r) for r in rows]
 
     def deliverable_ids(self, now: datetime, after: int, limit: int) -> list[int]:
-        """Pending DMs due on the real clock and not leased, by id (a cursor that never repeats)."""
+        """Pending DMs due on the real clock and not leased (on the leases' clock), by id (a cursor that never repeats)."""
         rows = self.db.rows(
             "SELECT id FROM nudge_messages WHERE status = 'pending' AND id > ? AND next_attempt_at <= ?"
             " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?",
-            (after, to_iso(now), to_iso(now), limit),
+            (after, to_iso(now), to_iso(self.leases.lease_clock(now)), limit),
         )
         return [r[0] for r in rows]
 
@@ -235,7 +235,7 @@ class Nudges:
             cur = self.db.execute(
                 "UPDATE nudge_messages SET next_attempt_at = ? WHERE status = 'pending' AND platform = ?"
                 " AND workspace = ? AND next_attempt_at < ? AND (lease_until IS NULL OR lease_until <= ?)",
-                (to_iso(until), platform, workspace, to_iso(until), to_iso(now)),
+                (to_iso(until), platform, workspace, to_iso(until), to_iso(self.leases.lease_clock(now))),
             )
         return cur.rowcount
 

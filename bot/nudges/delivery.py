@@ -1,8 +1,12 @@
 """Delivering claimed DMs: concurrent, polite, exactly once, on the real clock.
 
 A small pool of workers (`concurrency`, the bound on DMs in flight) takes
-pending DMs by id. For each one a worker takes a lease on the *real* clock
-(the injected `clock`, never the sweep's `--at`), keeps it alive with a
+pending DMs by id: first each batch the sweep claims, as it commits (so
+delivery starts with the first batch), then every other pending DM that is
+due. For each one a worker takes a lease (on the database's clock on
+PostgreSQL, so sweepers on hosts whose clocks disagree agree on who holds
+it; on the injected real `clock` on SQLite, never the sweep's `--at`),
+keeps it alive with a
 heartbeat while the platform works, renders the DM from the invoices as they
 are now and hands it to the platform's `Notifier` with a `Delivery`: the key
 naming the ledger entry, the first part not yet delivered and the part whose
@@ -26,7 +30,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Awaitable, Callable, Mapping
 
 from bot.notify import Delivery, DeliveryFailed, Notifier, Recipient
 from bot.nudges.report import Outcomes
@@ -41,6 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+#: The pool's first source of DMs (`bot/nudges/sweep.py`): called with `put`, awaited until it is done.
+Claims = Callable[[Callable[[int], Awaitable[None]]], Awaitable[None]]
 
 
 def real_clock() -> datetime:
@@ -157,10 +163,16 @@ class Deliverer:
         return self.notifiers.get(platform) or self.notifiers.get("*")
 
     # -- the pool ---------------------------------------------------------------------
-    async def run(self) -> "Outcomes":
+    async def run(self, claims: "Claims | None" = None) -> "Outcomes":
+        """Deliver until nothing is left: first what `claims` hands over (each claimed batch's DMs, as the
+        sweep claims them), then every other pending DM due, the follow-ups and the alerts.
+
+        An error while claiming stops the feeding; the DMs already in flight finish, then it is raised.
+        """
         queue: asyncio.Queue[tuple[str, int] | None] = asyncio.Queue(maxsize=self.settings.concurrency * 4)
         workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.settings.concurrency)]
-        feeder = asyncio.create_task(self._feed(queue))
+        failed: list[BaseException] = []
+        feeder = asyncio.create_task(self._feed(queue, claims, failed))
         try:
             await asyncio.gather(feeder, *workers)
         except BaseException:
@@ -169,15 +181,33 @@ class Deliverer:
             raise
         finally:
             self._db.shutdown(wait=False)
+        if failed:
+            raise failed[0]
         return self.outcomes
 
-    async def _feed(self, queue: asyncio.Queue) -> None:
+    async def _feed(self, queue: asyncio.Queue, claims: "Claims | None" = None,
+                    failed: list[BaseException] | None = None) -> None:
+        queued: set[int] = set()  # handed over by the claims: the pending pass below skips them
+
+        async def put_nudge(message_id: int) -> None:
+            if message_id not in queued:
+                queued.add(message_id)
+                await queue.put(("nudge", message_id))
+
         try:
+            if claims is not None:
+                try:
+                    await claims(put_nudge)
+                except Exception as err:
+                    if failed is None:
+                        raise
+                    failed.append(err)
+                    return
             after = 0
             while not self.stop.is_set():
                 ids = await self.db(self.store.nudges.delivery.deliverable_ids, self.clock(), after, 500)
                 for message_id in ids:
-                    await queue.put(("nudge", message_id))
+                    await put_nudge(message_id)
                 if len(ids) < 500:
                     break
                 after = ids[-1]
@@ -221,8 +251,9 @@ class Deliverer:
         interval = max(self.settings.heartbeat.total_seconds(), 0.05)
         while True:
             await asyncio.sleep(interval)
-            until = self.clock() + self.settings.lease
-            if not await self.db(self.store.nudges.delivery.renew, job.kind, job.id, self.token, until):
+            now = self.clock()
+            if not await self.db(self.store.nudges.delivery.renew, job.kind, job.id, self.token,
+                                 now + self.settings.lease, now):
                 log.warning("lost the lease on %s %s", job.kind, job.id)
                 return
 

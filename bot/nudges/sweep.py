@@ -1,15 +1,24 @@
-"""One reminder sweep: claim what is due, then deliver what is pending.
+"""One reminder sweep: claim what is due in batches, and deliver each batch as it is claimed.
 
 Claiming and delivering are separate steps on purpose. A claim (a ledger row
 per invoice stage, and one DM row per client per local day) is written with
-every re-check inside one `BEGIN IMMEDIATE` transaction, so two sweeps on one
-file never claim a stage twice; it runs in a worker thread, off the event
-loop. Delivery (`bot/nudges/delivery.py`) leases each pending DM on the real
-clock, renders it from the invoices as they are *now* and hands it to the
-platform's `Notifier` with the key of its ledger entry, so a DM whose outcome
-is unknown is looked for on the platform before it is sent again. Failures
-are retried with backoff and, after `MAX_ATTEMPTS` or a permanent error,
-recorded for `/invoice list`.
+every re-check inside one transaction, so two sweeps never claim a stage
+twice; it runs in a worker thread, off the event loop. Claims are made a
+batch of clients at a time (`BATCH`): on PostgreSQL the batch's client rows
+are locked `FOR NO KEY UPDATE SKIP LOCKED` for the batch's one transaction,
+so several sweepers on one database take disjoint batches and none waits on
+another's locks; on SQLite (one writer, no row locks) each client's claim
+is its own `BEGIN IMMEDIATE` transaction, as before. Each batch's DMs go to
+the delivery pool as soon as the batch commits, so delivery starts with the
+first batch and a second sweeper halves the work instead of repeating it.
+
+Delivery (`bot/nudges/delivery.py`) leases each pending DM (on the
+database's clock on PostgreSQL, the real clock on SQLite), renders it from
+the invoices as they are *now* and hands it to the platform's `Notifier`
+with the key of its ledger entry, so a DM whose outcome is unknown is looked
+for on the platform before it is sent again. Failures are retried with
+backoff and, after `MAX_ATTEMPTS` or a permanent error, recorded for
+`/invoice list`.
 
 The sweep's `at` only decides what is due. The scan reads only invoices whose
 indexed `next_nudge_on` has come, and each check moves that date to the next
@@ -19,10 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
+from contextlib import nullcontext
 from itertools import groupby
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterable, Iterator, Mapping
 
 from bot.context import Context
 from bot.events import Address
@@ -46,6 +57,16 @@ MAX_ATTEMPTS = 5
 #: Waits between attempts (the last one repeats); a platform's retry_after wins when longer.
 BACKOFF = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
 PAGE = 500
+#: Clients claimed per batch (one transaction on PostgreSQL; their DMs are delivered as the batch commits).
+#: `REDFLAG_NUDGE_BATCH` overrides it (tests make batches small to see several sweepers interleave).
+BATCH = 100
+
+
+def batch_size() -> int:
+    try:
+        return max(1, int(os.environ.get("REDFLAG_NUDGE_BATCH", "") or BATCH))
+    except ValueError:
+        return BATCH
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
@@ -185,8 +206,11 @@ def plan(store: "Store", core: "Core", at: datetime, grouped: Iterable[tuple[Key
         yield Plan(owner, client, ctx, policy.local_day(at, ctx.tz), tuple(decisions))
 
 
-def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) -> int:
-    """Claim one client's due stages in one transaction; returns how many were claimed."""
+def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None, opened: list[int] | None = None) -> int:
+    """Claim one client's due stages in one transaction; returns how many were claimed.
+
+    The DM the claim opened (if any stage was claimed) is appended to `opened`, for the delivery pool.
+    """
     db = store.database
     claimed = 0
     with db.transaction():
@@ -240,28 +264,89 @@ def claim(store: "Store", at: datetime, p: Plan, now: datetime | None = None) ->
             store.invoices.set_next_check(invoice.id, decision.next_check)
         if claimed == 0:
             store.nudges.drop_message(message_id)
+        elif opened is not None:
+            opened.append(message_id)
     return claimed
 
 
-# -- step 2: deliver (bot/nudges/delivery.py) -------------------------------------------
-def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime | None = None) -> None:
-    """Claim everything due as of `at`; `now` (the real clock) stamps the DMs' first attempt."""
-    rows = scan(store, at)
-    report.checked = len(rows)
-    for p in plan(store, core, at, groups(rows)):
-        report.claimed += claim(store, at, p, now)
-    from bot.alerts.deliver import queue_digests
+# -- claiming in batches ---------------------------------------------------------------
+def _as_rows(cands: Iterable[Candidate]) -> list[Row]:
+    return [tuple(getattr(c, name) for name in _FIELDS) for c in cands]
 
-    queue_digests(store, core, at, now or at)  # the weekly digests due by `at`, delivered below with the reminders
+
+def claim_batch(store: "Store", core: "Core", at: datetime, report: SweepReport, after: int,
+                now: datetime | None = None) -> tuple[int, list[int]] | None:
+    """Claim the next batch of clients with something due (ids after `after`); None when none is left.
+
+    Returns the last client id of the batch (the cursor for the next one) and the DMs it opened. On
+    PostgreSQL the whole batch is one transaction holding its clients' rows (`Invoices.due_clients`),
+    each client's claim a savepoint in it; on SQLite the batch is read without a lock and each client
+    claimed in a transaction of its own, so the bot's own writes never wait for a whole batch.
+    """
+    horizon = at.astimezone(timezone.utc).date() + timedelta(days=1)
+    db = store.database
+    opened: list[int] = []
+    with (nullcontext() if db.dialect.sqlite else db.transaction()):
+        client_ids = store.invoices.due_clients(horizon, after, batch_size())
+        if not client_ids:
+            return None
+        rows = _as_rows(store.invoices.candidates_of(client_ids, horizon))  # plain tuples: see `scan`
+        report.checked += len(rows)
+        for p in plan(store, core, at, groups(rows)):
+            report.claimed += claim(store, at, p, now, opened)
+    return client_ids[-1], opened
+
+
+def claim_batches(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime | None = None,
+                  stop: asyncio.Event | None = None) -> Iterator[list[int]]:
+    """Every batch due as of `at`, one after another (a generator: the caller delivers between batches)."""
+    after = 0
+    while stop is None or not stop.is_set():
+        batch = claim_batch(store, core, at, report, after, now)
+        if batch is None:
+            return
+        after, opened = batch
+        yield opened
+
+
+def claim_due(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime | None = None) -> None:
+    """Claim everything due as of `at` (no delivery); `now` (the real clock) stamps the DMs' first attempt."""
+    for _ in claim_batches(store, core, at, report, now):
+        pass
+    queue_digests(store, core, at, now)
+
+
+def queue_digests(store: "Store", core: "Core", at: datetime, now: datetime | None = None) -> None:
+    from bot.alerts.deliver import queue_digests as queue
+
+    queue(store, core, at, now or at)  # the weekly digests due by `at`, delivered below with the reminders
+
+
+# -- step 2: deliver (bot/nudges/delivery.py) -------------------------------------------
+def _claims(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime,
+            stop: asyncio.Event) -> Callable[[Callable[[int], Awaitable[None]]], Awaitable[None]]:
+    """The delivery pool's first source: each batch's DMs, handed over as the batch commits."""
+
+    async def feed(put: Callable[[int], Awaitable[None]]) -> None:
+        batches = claim_batches(store, core, at, report, now, stop)
+        done = object()
+        while (opened := await asyncio.to_thread(next, batches, done)) is not done:
+            for message_id in opened:  # type: ignore[union-attr]
+                await put(message_id)
+        if not stop.is_set():
+            await asyncio.to_thread(queue_digests, store, core, at, now)
+
+    return feed
 
 
 async def run_sweep(store: "Store", notifiers: Mapping[str, Notifier] | Iterable[Notifier], at: datetime,
                     core: "Core | None" = None, *, clock: "Clock | None" = None,
                     settings: "DeliverySettings | None" = None, stop: asyncio.Event | None = None) -> SweepReport:
-    """One full sweep as of `at` (UTC): claim (in a worker thread), then deliver nudges and follow-ups.
+    """One full sweep as of `at` (UTC): claim batch by batch (in a worker thread), delivering each batch's
+    DMs as it commits, then whatever else is pending (retries, follow-ups, alerts).
 
-    `at` decides only what is due. Leases, attempts and backoff use `clock`:
-    the real clock, or the core's clock when a core is given (tests inject one).
+    `at` decides only what is due. Attempts and backoff use `clock`: the real clock, or the core's clock
+    when a core is given (tests inject one); leases use the database's clock on PostgreSQL.
     """
     from bot.core import Core
     from bot.nudges.delivery import Deliverer, DeliverySettings, real_clock
@@ -274,9 +359,8 @@ async def run_sweep(store: "Store", notifiers: Mapping[str, Notifier] | Iterable
     core = core or Core(store, clock=lambda: at)
     table = as_table(notifiers)
     report = SweepReport(at=at)
-    await asyncio.to_thread(claim_due, store, core, at, report, clock())
     deliverer = Deliverer(store, core, table, at, clock, settings or DeliverySettings.from_env(), stop)
-    report.outcomes.extend(await deliverer.run())
+    report.outcomes.extend(await deliverer.run(_claims(store, core, at, report, clock(), deliverer.stop)))
     return report
 
 

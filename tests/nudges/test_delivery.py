@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.nudges import sweep as sweep_module
+from bot.nudges.delivery import DeliverySettings
 from bot.nudges.sweep import MAX_ATTEMPTS, run_sweep
 from bot.core import Core
 from storage.records import Owner
@@ -81,13 +82,16 @@ class CrashingNotifier(RecordingNotifier):
 
 
 async def test_crash_between_claim_and_delivery_delivers_later(overdue, store_url, notifier):
+    # A short lease: on PostgreSQL leases run on the database's clock, which the test's clock does not move.
+    settings = DeliverySettings(lease=timedelta(seconds=1), heartbeat=timedelta(seconds=5))
     first = Store(store_url)
     with pytest.raises(Crash):
-        await run_sweep(first, {"console": CrashingNotifier()}, AT, core=Core(first, lambda: AT))
+        await run_sweep(first, {"console": CrashingNotifier()}, AT, core=Core(first, lambda: AT), settings=settings)
     first.close()  # the process is gone; the claim is on disk, the delivery is not
+    await asyncio.sleep(1.5)  # the dead sweep's lease runs out, on every clock
     second = Store(store_url)
     later = AT + timedelta(minutes=15)
-    report = await run_sweep(second, {"console": notifier}, later, core=Core(second, lambda: later))
+    report = await run_sweep(second, {"console": notifier}, later, core=Core(second, lambda: later), settings=settings)
     assert report.claimed == 0 and report.count("delivered") == 1
     assert len(notifier.sent) == 1 and "INV-1" in notifier.texts[0]
     second.close()

@@ -87,9 +87,9 @@ async def test_a_sweep_runs_no_sql_on_the_loop_and_keeps_nothing_per_reminder_al
     claims: list[tuple[int, dict[type, int], int]] = []
     real_claim = sweep_module.claim
 
-    def watched_claim(store_, at, plan, now=None):  # type: ignore[no-untyped-def]
+    def watched_claim(store_, at, plan, now=None, opened=None):  # type: ignore[no-untyped-def]
         claims.append((threading.get_ident(), live(), len(plan.decisions)))
-        return real_claim(store_, at, plan, now)
+        return real_claim(store_, at, plan, now, opened)
 
     monkeypatch.setattr(sweep_module, "claim", watched_claim)
     notifier = WatchingNotifier()
@@ -105,17 +105,19 @@ async def test_a_sweep_runs_no_sql_on_the_loop_and_keeps_nothing_per_reminder_al
     assert sql_threads and loop_thread not in sql_threads
     assert len(claims) == n and all(thread != loop_thread for thread, _, _ in claims)
 
-    # Claiming: one client's plan at a time, never the whole sweep's plans or candidates at once.
+    # Claiming: one client's plan at a time, never the whole sweep's plans or candidates at once. Each
+    # batch is delivered while the next is claimed, so the DMs in flight (bounded by the pool) overlap it.
     for _, alive, decisions in claims:
         assert alive[Plan] <= 1, alive
         assert alive[Candidate] <= decisions, alive
-        assert alive[Outcome] == 0 and alive[Job] == 0, alive
+        assert alive[Job] <= CONCURRENCY and alive[Outcome] <= 2 * CONCURRENCY, alive
 
     # Delivering: a bounded pool, not a task per DM; only the DMs in flight are objects.
     # Workers, their heartbeats, the feeder and this test; a heartbeat just cancelled may linger one step.
     assert max(notifier.tasks) <= 3 * CONCURRENCY + 2 < 30
     for alive in notifier.alive:
-        assert alive[Plan] == 0 and alive[Candidate] == 0, alive
+        # at most the one plan being claimed meanwhile (each client here has one invoice)
+        assert alive[Plan] <= 1 and alive[Candidate] <= 1, alive
         # An outcome lives from its DM's end until the report takes it as a row: one per worker, and on a
         # busy machine one more per worker waiting to be taken. Bounded by the pool, never by the sweep's size.
         assert alive[Job] <= CONCURRENCY and alive[Outcome] <= 2 * CONCURRENCY < 30, alive
