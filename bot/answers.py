@@ -43,6 +43,10 @@ class Answers:
         self._store = store
         self._requests = store.requests
         self._handle = handle
+        #: Whether a short command may run its one transaction inline on an adapter's event loop:
+        #: yes on SQLite (an in-process file, microseconds per statement), no on PostgreSQL, where every
+        #: statement is a network round trip that would hold the loop (issue 16). See `bot/lanes.py`.
+        self.inline = store.database.dialect.sqlite
 
     def once(self, workspace: str, key: str, event: Event, now: datetime, *, ttl: float, stale_after: float,
              force: bool, purge: bool = False) -> Claimed:

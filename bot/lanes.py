@@ -6,6 +6,12 @@ costs less than the hand-off to a thread and back. A slow one (a report with
 its chart, an export, a dossier of thousands of incidents, an import) goes to
 a pool of threads, so it never holds up the short ones behind it. Which is
 which is declared on the subcommand (`slow=True`, see `bot/declare.py`).
+
+"Inline" holds on SQLite only: on PostgreSQL each statement is a network
+round trip, and a short command run on the loop would hold every other
+request behind those waits (3.7x SQLite's latency at concurrency 20,
+issue 16). There a short command keeps its one transaction but runs on a
+pool of its own (`runs_inline`), still never behind a slow one.
 """
 from __future__ import annotations
 
@@ -28,3 +34,11 @@ def is_short(event: Event) -> bool:
         if sub is None and declared.fallback is not None:
             sub = declared.sub(declared.fallback)
     return sub is None or not sub.slow
+
+
+def runs_inline(event: Event, inline_store: bool) -> bool:
+    """True when the event may run on the adapter's event loop: short, and on a store that answers in-process.
+
+    `inline_store` is the core's `answers.inline` (SQLite yes, PostgreSQL no).
+    """
+    return inline_store and is_short(event)

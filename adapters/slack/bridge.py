@@ -15,6 +15,7 @@ from adapters.slack import teams
 from adapters.slack.addresses import Addresses
 from adapters.slack.people import People
 from adapters.slack.replay import RetryMemory
+from bot import lanes
 from bot.core import Core
 from bot.events import Address, Event
 from bot.i18n import Messages
@@ -25,6 +26,9 @@ from bot.replies import Reply
 ACK_BUDGET = 2.0
 #: Threads for slow commands, buttons and forms (short commands run on the loop).
 WORKERS = 4
+#: PostgreSQL only: threads for short commands, whose round trips must not hold the loop (issue 16).
+#: Slow pool + short pool stay inside the store's connection pool (5 + 10 overflow).
+SHORT_WORKERS = 8
 #: The interpreter's thread switch interval while slow commands share the process with the loop
 #: (CPython's default is 5 ms); see `share_the_gil`.
 SWITCH_INTERVAL = 0.0005
@@ -50,6 +54,19 @@ def share_the_gil() -> float:
     return before
 
 
+class CorePool(ThreadPoolExecutor):
+    """The pool of slow commands, owning (and shutting down with it) the short commands' pool, if any."""
+
+    def __init__(self, short: bool) -> None:
+        super().__init__(max_workers=WORKERS, thread_name_prefix="redflag-core")
+        self.short = ThreadPoolExecutor(max_workers=SHORT_WORKERS, thread_name_prefix="redflag-short") if short else None
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self.short is not None:
+            self.short.shutdown(wait=wait, cancel_futures=cancel_futures)
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 class SlackBridge:
     """Turns Bolt requests into core events; the listeners in `listeners/` deliver the replies."""
 
@@ -60,9 +77,10 @@ class SlackBridge:
         # Short commands run inline on the loop (bot/lanes.py, replay.py); this pool takes only the
         # slow ones (reports, exports, imports), buttons and forms. Several threads, so one long
         # report never queues another request behind it (issue 20).
-        self.worker = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="redflag-core")
+        # On PostgreSQL short commands get a pool of their own (bot/lanes.py `runs_inline`).
+        self.worker = CorePool(short=not core.answers.inline)
         # The retry memory lives in the database: shared by every process, kept over restarts.
-        self.memory = RetryMemory(core.answers, self.worker, core.handle)
+        self.memory = RetryMemory(core.answers, self.worker, core.handle, short_pool=self.worker.short)
 
     @property
     def people(self) -> People:
@@ -74,6 +92,10 @@ class SlackBridge:
     def t(self, address: Address) -> Messages:
         """The person's language for the adapter's own words (as the core picks it for its replies)."""
         return self.core.context(address).t
+
+    def runs_inline(self, event: Event) -> bool:
+        """Whether the event runs on the loop, answered well inside the ack budget (short, on SQLite)."""
+        return lanes.runs_inline(event, self.core.answers.inline)
 
     async def handle(self, key: str | None, event: Event, ttl: float = 3600.0) -> list[Reply]:
         """One event through the core, once per request key (retries get the first answer)."""

@@ -13,7 +13,7 @@ reminders keep going with token rotation switched on.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -21,8 +21,10 @@ from slack_sdk.errors import SlackClientError
 
 from adapters.slack.client import api_error, web_client
 from adapters.slack.config import SlackConfig
-from adapters.slack.installations import SharedInstallationStore, SharedStateStore, open_engine
-from adapters.slack.rotation import OnceRotator
+
+if TYPE_CHECKING:  # imported when OAuth is configured: slack-sdk's SQLAlchemy stores load the ORM (start-up, issue 20)
+    from adapters.slack.installations import SharedInstallationStore, SharedStateStore
+    from adapters.slack.rotation import OnceRotator
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +44,22 @@ STATE_EXPIRATION_SECONDS = 600
 
 
 def installation_store(config: SlackConfig) -> SharedInstallationStore:
+    from adapters.slack.installations import SharedInstallationStore, open_engine
+
     return SharedInstallationStore(client_id=config.client_id or "", engine=open_engine(config.database), logger=log)
 
 
 def state_store(config: SlackConfig, installations: SharedInstallationStore | None = None) -> SharedStateStore:
     """On the installations' engine when there is one (one pool per process)."""
+    from adapters.slack.installations import SharedStateStore, open_engine
+
     engine = installations.engine if installations is not None else open_engine(config.database)
     return SharedStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine, logger=log)
 
 
 def rotator(config: SlackConfig, installations: SharedInstallationStore) -> OnceRotator:
+    from adapters.slack.rotation import OnceRotator
+
     return OnceRotator(store=installations, client_id=config.client_id or "", client_secret=config.client_secret or "",
                        client=web_client(config.api_url))
 

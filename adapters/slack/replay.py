@@ -16,6 +16,14 @@ hand-off. While that transaction holds SQLite's write lock no other process
 can claim the key, so no `running` row is needed. Slow commands run on a pool
 of threads with the claim / finish rows of above, so a long report never holds
 the write lock nor the loop, and never queues a short command behind it.
+
+On PostgreSQL (`answers.inline` false) a short command keeps its one
+transaction but runs it on a pool of its own (`short_pool`): each statement
+there is a network round trip, and inline it would hold the loop, and every
+other request, through those waits (issue 16). The guarantees are the
+inline ones: the answer is kept in the transaction of the writes, and the
+writes are keyed on the request id, so a copy on another worker writes
+nothing twice.
 """
 from __future__ import annotations
 
@@ -53,11 +61,17 @@ def request_key(*parts: object) -> str:
     return "|".join(out)
 
 
+async def _now(fn, *args):  # type: ignore[no-untyped-def]
+    """Run `fn` here, on the loop (a short command on SQLite)."""
+    return fn(*args)
+
+
 class RetryMemory:
     def __init__(self, answers: Answers, worker: Executor, handle: Callable[[Event], list[Reply]],
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, short_pool: Executor | None = None) -> None:
         self.answers = answers
         self.worker = worker
+        self.short_pool = short_pool if short_pool is not None else worker
         self.handle = handle
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self._finished = 0
@@ -69,20 +83,31 @@ class RetryMemory:
 
     async def answer(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
         if lanes.is_short(event):
-            return await self.inline(workspace, key, event, ttl)
+            if self.answers.inline:
+                return await self.inline(workspace, key, event, ttl)
+            return await self.inline(workspace, key, event, ttl, pool=self.short_pool)
         return await self.threaded(workspace, key, event, ttl)
 
-    # -- short commands: inline, one transaction -----------------------------
-    async def inline(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
+    # -- short commands: inline (or on the short pool), one transaction --------
+    async def inline(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL,
+                     pool: Executor | None = None) -> list[Reply]:
+        """One transaction per request; on the loop itself unless a `pool` is given (PostgreSQL)."""
+        if pool is None:
+            call = _now
+        else:
+            loop = asyncio.get_running_loop()
+
+            def call(fn, *args):  # type: ignore[no-untyped-def]
+                return loop.run_in_executor(pool, fn, *args)
         if key is None:
-            return self.handle(event)
+            return await call(self.handle, event)
         deadline = time.monotonic() + STALE_AFTER
         while True:
             try:
-                replies = self._once(workspace, key, event, ttl, force=time.monotonic() > deadline)
+                replies = await call(self._once, workspace, key, event, ttl, time.monotonic() > deadline)
             except Exception as err:  # e.g. a full disk at commit: the core answers (and says so) without the memory
                 log.error("retry memory unavailable: %s", type(err).__name__)
-                return self.handle(event)
+                return await call(self.handle, event)
             if replies is not None:
                 return replies
             await asyncio.sleep(POLL)  # another process runs this very request (its slow path): wait for its answer

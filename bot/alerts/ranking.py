@@ -53,6 +53,10 @@ _entries: "WeakKeyDictionary[object, dict[object, _Entry]]" = WeakKeyDictionary(
 _lock = threading.Lock()
 
 
+def _order(fact: rules.IncidentFact) -> tuple[datetime, int]:
+    return fact.at, fact.id
+
+
 def forget(ctx: "Context") -> None:
     """Drop the user's entry (after a payment: revenue and lateness changed)."""
     with _lock:
@@ -78,8 +82,10 @@ def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pa
             ]
         elif added is not None:
             fact = rules.IncidentFact(added.id, added.kind, added.occurred_at)
-            if fact not in recent:
-                bisect.insort(recent, fact, key=lambda f: (f.at, f.id))
+            # Kept sorted by (at, id): a binary search, not a scan comparing every kept fact (issue 20).
+            at = bisect.bisect_left(recent, (fact.at, fact.id), key=_order)
+            if at == len(recent) or recent[at] != fact:
+                recent.insert(at, fact)
         if added is not None and not fresh:
             entry.points[client_id] += incident_points(added.kind, added.occurred_at, ctx.today)
             entry.scores[client_id] = round(entry.points[client_id], 1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
+
 from slack_harness import shown
 from storage.records import Owner
 
@@ -55,6 +57,37 @@ async def test_a_short_command_and_its_answer_are_one_transaction(slack, store):
     assert rows and all(r["state"] == "done" for r in rows)  # never left `running`
     acme = store.clients.by_name(OWNER, "acme")
     assert store.incidents.count_for_client(OWNER, acme.id) == 1
+
+
+@pytest.mark.parametrize("engine", ["postgresql"])
+async def test_on_postgresql_a_short_command_waiting_on_the_database_leaves_the_loop_free(slack, monkeypatch, store, engine):
+    """Issue 16: on PostgreSQL a short command's round trips run on the short pool, not on the loop."""
+    from bot import registry
+
+    await slack.command("/client", "add Acme")
+    started, release = threading.Event(), threading.Event()
+    original = registry.COMMANDS["incident"]
+
+    def incident(ctx, text):
+        if not started.is_set():  # the first one stalls, as on a slow network to the database
+            started.set()
+            release.wait(30)
+        return original(ctx, text)
+
+    monkeypatch.setitem(registry.COMMANDS, "incident", incident)
+    stalled = asyncio.ensure_future(slack.command("/incident", "Acme haggling again"))
+    try:
+        assert await asyncio.to_thread(started.wait, 10)
+        status, ack = await slack.command("/incident", "Acme haggling once more")
+        assert status == 200 and "Logged" in shown(ack["blocks"])  # answered while the first still waits
+        assert not stalled.done()
+    finally:
+        release.set()
+    status, ack = await stalled
+    assert status == 200 and "Logged" in shown(ack["blocks"])
+    acme = store.clients.by_name(OWNER, "acme")
+    assert store.incidents.count_for_client(OWNER, acme.id) == 2
+    assert {r["state"] for r in store.database.query("SELECT state FROM request_answers")} == {"done"}
 
 
 def test_lanes_send_only_slow_commands_to_the_pool():

@@ -10,7 +10,6 @@ from adapters.slack import delivery, modals, render, teams
 from adapters.slack.payloads import channel_of
 from adapters.slack.replay import request_key
 from adapters.slack.responses import ResponseUrl
-from bot import lanes
 from bot.events import Command
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ def listener(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
         name = (body.get("command") or "").lstrip("/")
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
         key = request_key("command", trigger) if trigger else None
-        if lanes.is_short(event):  # answered inline, well inside the ack budget: no timer
+        if bridge.runs_inline(event):  # answered inline, well inside the ack budget: no timer
             replies, late = await bridge.handle(key, event), False
         else:
             pending = asyncio.ensure_future(bridge.handle(key, event))
