@@ -19,7 +19,9 @@ The INSERT of an upsert is each dialect's own (`ON CONFLICT … DO NOTHING /
 DO UPDATE` and `excluded` are per dialect in SQLAlchemy): `upsert(build)`
 hands `build` the engine's `insert`, chosen here and nowhere else. A
 function the engines spell differently is a construct compiled per dialect
-here (`greatest`).
+here (`greatest`). SQLite's planner hint is a table hint for SQLite alone,
+`.with_hint(table, "INDEXED BY idx", "sqlite")` (PostgreSQL plans by
+statistics and gets none).
 """
 from __future__ import annotations
 
@@ -44,9 +46,17 @@ Params = Mapping[str, Any]
 def _dialect(name: str) -> Dialect:
     """The compiler for one engine, in the positional style its driver takes (`?`, `%s`); made on first use."""
     if name == "sqlite":
+        from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
         from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
-        return SQLiteDialect_pysqlite(paramstyle="qmark")
+        class Compiler(SQLiteCompiler):
+            def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+                return text  # `with_hint(t, "INDEXED BY idx", "sqlite")`: SQLAlchemy's SQLite compiler drops hints
+
+        class SQLite(SQLiteDialect_pysqlite):
+            statement_compiler = Compiler
+
+        return SQLite(paramstyle="qmark")
     from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
     return PGDialect_psycopg(paramstyle="format")
