@@ -12,8 +12,9 @@ into the driver's SQL text plus the order its values go in, and keeps both:
 `Database.query(statement, {"name": value, ...})` then costs a dict look-up
 and a tuple, and goes straight to the DBAPI connection as before (issue 20:
 SQLAlchemy's own execution path would cost the inline `/incident` about a
-millisecond). Literal values written into the expression (`status == 'active'`)
-travel as bound constants.
+millisecond). Literal values written into the expression (`status == 'active'`,
+`LIMIT 1`) are rendered into the SQL as literals, as a hand-written statement
+has them, so the planner sees them (a partial index needs that).
 
 The INSERT of an upsert is each dialect's own (`ON CONFLICT … DO NOTHING /
 DO UPDATE` and `excluded` are per dialect in SQLAlchemy): `upsert(build)`
@@ -42,6 +43,18 @@ from storage.records import Owner
 Params = Mapping[str, Any]
 
 
+class _Literals:
+    """A value written into the expression (`status == 'active'`, `LIMIT 1`) goes into the SQL text as a
+    literal, as a hand-written statement has it: the planner sees it. SQLite uses a partial index
+    (`dialogues_one_active … WHERE status = 'active'`) only for a literal, never for a `?`."""
+
+    def visit_bindparam(self, bindparam: Any, **kw: Any) -> str:
+        if (not bindparam.required and bindparam.callable is None and not bindparam.expanding
+                and type(bindparam.value) in (str, int, float)):
+            kw["literal_binds"] = True
+        return super().visit_bindparam(bindparam, **kw)  # type: ignore[misc]
+
+
 @cache
 def _dialect(name: str) -> Dialect:
     """The compiler for one engine, in the positional style its driver takes (`?`, `%s`); made on first use."""
@@ -49,17 +62,23 @@ def _dialect(name: str) -> Dialect:
         from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
         from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
-        class Compiler(SQLiteCompiler):
+        class SQLiteStatements(_Literals, SQLiteCompiler):
             def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
                 return text  # `with_hint(t, "INDEXED BY idx", "sqlite")`: SQLAlchemy's SQLite compiler drops hints
 
         class SQLite(SQLiteDialect_pysqlite):
-            statement_compiler = Compiler
+            statement_compiler = SQLiteStatements
 
         return SQLite(paramstyle="qmark")
-    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+    from sqlalchemy.dialects.postgresql.psycopg import PGCompiler_psycopg, PGDialect_psycopg
 
-    return PGDialect_psycopg(paramstyle="format")
+    class PostgreSQLStatements(_Literals, PGCompiler_psycopg):
+        pass
+
+    class PostgreSQL(PGDialect_psycopg):
+        statement_compiler = PostgreSQLStatements
+
+    return PostgreSQL(paramstyle="format")
 
 
 def _insert(name: str) -> Callable[[Table], Any]:

@@ -22,10 +22,18 @@ def test_a_statement_is_compiled_once_per_engine_in_each_drivers_style() -> None
     assert _EUROS.compiled("sqlite") is sqlite and _EUROS.compiled("postgresql") is postgresql
     assert "clients.workspace = ?" in sqlite.sql and "%s" not in sqlite.sql
     assert "clients.workspace = %s" in postgresql.sql and "?" not in postgresql.sql
-    # The literal travels as a bound constant; the caller passes only its own values, by name.
-    assert sqlite.args(of(OWNER)) == ("W1", "U1", "EUR") == postgresql.args(of(OWNER))
+    # The caller passes only its own values, by name; the literal is written into the SQL, where the planner
+    # sees it (SQLite uses a partial index such as `dialogues_one_active` only for a literal).
+    assert sqlite.args(of(OWNER)) == ("W1", "U1") == postgresql.args(of(OWNER))
+    assert "clients.currency = 'EUR'" in sqlite.sql and "clients.currency = 'EUR'" in postgresql.sql
     with pytest.raises(KeyError, match="owner"):
         sqlite.args({"workspace": "W1"})
+
+
+def test_a_literal_is_escaped_for_each_driver() -> None:
+    odd = Statement(select(_clients.c.id).where(_clients.c.name == "it's 50% off"))
+    assert odd.sql("sqlite").endswith("clients.name = 'it''s 50% off'")
+    assert odd.sql("postgresql").endswith("clients.name = 'it''s 50%% off'")  # psycopg reads %% as one %
 
 
 def test_what_the_engines_say_differently_is_the_compilers_business() -> None:
