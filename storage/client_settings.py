@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+from sqlalchemy import bindparam, delete, select
+
+from storage import schema
 from storage.db import Database
 from storage.records import Owner
 from storage.rows import mapper
+from storage.statements import Statement, of, owned, upsert
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -46,15 +50,28 @@ _fee = mapper(LateFee, columns={"percent": "late_fee_percent", "fixed_minor": "l
                                  "currency": "late_fee_currency"})
 
 
+_t = schema.client_settings
+_OF_CLIENT = owned(_t) & (_t.c.client_id == bindparam("client_id"))
+_FEE_COLUMNS = ("late_fee_percent", "late_fee_minor", "late_fee_currency")
+
+
+def _set_fee(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
+    stmt = insert(_t).values({c: bindparam(c) for c in ("workspace", "owner", "client_id", *_FEE_COLUMNS)})
+    return stmt.on_conflict_do_update(index_elements=[_t.c.workspace, _t.c.owner, _t.c.client_id],
+                                      set_={c: stmt.excluded[c] for c in _FEE_COLUMNS})
+
+
+_GET = Statement(select(_t).where(_OF_CLIENT))
+_SET = upsert(_set_fee)
+_FORGET = Statement(delete(_t).where(_OF_CLIENT))
+
+
 class ClientSettings:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def late_fee(self, owner: Owner, client_id: int) -> LateFee | None:
-        row = self.db.one(
-            "SELECT * FROM client_settings WHERE workspace = ? AND owner = ? AND client_id = ?",
-            (owner.workspace, owner.user, client_id),
-        )
+        row = self.db.one(_GET, of(owner, client_id=client_id))
         if not row or (row["late_fee_percent"] is None and row["late_fee_minor"] is None):
             return None
         return _fee(row)
@@ -63,16 +80,10 @@ class ClientSettings:
         """Store the fee (inside the caller's transaction when there is one); None clears it."""
         fee = fee or LateFee()
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO client_settings (workspace, owner, client_id, late_fee_percent, late_fee_minor, late_fee_currency)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(workspace, owner, client_id) DO UPDATE SET"
-                " late_fee_percent = excluded.late_fee_percent, late_fee_minor = excluded.late_fee_minor,"
-                " late_fee_currency = excluded.late_fee_currency",
-                (owner.workspace, owner.user, client_id, fee.percent, fee.fixed_minor, fee.currency),
-            )
+            self.db.execute(_SET, of(owner, client_id=client_id, late_fee_percent=fee.percent,
+                                     late_fee_minor=fee.fixed_minor, late_fee_currency=fee.currency))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         """The client is gone (merged into another, or deleted): its settings go with it."""
         with self.db.transaction():
-            self.db.execute("DELETE FROM client_settings WHERE workspace = ? AND owner = ? AND client_id = ?",
-                            (owner.workspace, owner.user, client_id))
+            self.db.execute(_FORGET, of(owner, client_id=client_id))

@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+from sqlalchemy import bindparam, delete, select, update
+
+from storage import schema
 from storage.db import Database, to_iso, utcnow
 from storage.records import Client, Owner
 from storage.rows import blank_none, insert_or_find, mapper
+from storage.statements import Statement, of, owned
 
 
 def name_key(name: str) -> str:
@@ -59,6 +63,20 @@ MIGRATIONS = [_v1, _v2, _v3]
 
 _row = mapper(Client, contact=blank_none)
 
+_t = schema.clients
+_THIS = (_t.c.id == bindparam("id")) & owned(_t)
+_GET = Statement(select(_t).where(_THIS))
+_BY_NAME = Statement(select(_t).where(owned(_t), _t.c.name_key == bindparam("name_key")))
+_LIST = Statement(select(_t).where(owned(_t)).order_by(_t.c.name_key))
+# `name_key` is casefolded, so LIKE with a casefolded pattern means the same on both engines
+# (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII).
+_NAMES = Statement(select(_t.c.name).where(owned(_t), _t.c.name_key.like(bindparam("like")))
+                   .order_by(_t.c.name_key).limit(bindparam("limit")))
+_SET_PAUSED = Statement(update(_t).where(_THIS).values(paused=bindparam("paused"), paused_until=bindparam("until")))
+_SET_CONTACT = Statement(update(_t).where(_THIS).values(contact=bindparam("contact")))
+_EDIT = Statement(update(_t).where(_THIS).values({c: bindparam(c) for c in ("name", "name_key", "terms_days", "currency")}))
+_REMOVE = Statement(delete(_t).where(_THIS))
+
 
 class DuplicateClient(Exception):
     def __init__(self, existing: Client) -> None:
@@ -84,7 +102,7 @@ class Clients:
         """Add a client; the same `request_id` again returns the client it added."""
         key = name_key(name)
         with self.db.transaction():
-            client_id, _ = insert_or_find(self.db, "clients", owner, {
+            client_id, _ = insert_or_find(self.db, _t, owner, {
                 "workspace": owner.workspace, "owner": owner.user, "name": name, "name_key": key,
                 "terms_days": terms_days, "currency": currency, "email": email, "paused": 0,
                 "created_at": to_iso(created_at or utcnow()), "contact": contact, "request_id": request_id,
@@ -98,42 +116,25 @@ class Clients:
         return found
 
     def get(self, owner: Owner, client_id: int) -> Client | None:
-        row = self.db.one(
-            "SELECT * FROM clients WHERE id = ? AND workspace = ? AND owner = ?",
-            (client_id, owner.workspace, owner.user),
-        )
+        row = self.db.one(_GET, of(owner, id=client_id))
         return _row(row) if row else None
 
     def by_name(self, owner: Owner, name: str) -> Client | None:
-        row = self.db.one(
-            "SELECT * FROM clients WHERE workspace = ? AND owner = ? AND name_key = ?",
-            (owner.workspace, owner.user, name_key(name)),
-        )
+        row = self.db.one(_BY_NAME, of(owner, name_key=name_key(name)))
         return _row(row) if row else None
 
     def list(self, owner: Owner) -> list[Client]:
-        rows = self.db.query(
-            "SELECT * FROM clients WHERE workspace = ? AND owner = ? ORDER BY name_key",
-            (owner.workspace, owner.user),
-        )
-        return [_row(r) for r in rows]
+        return [_row(r) for r in self.db.query(_LIST, of(owner))]
 
     def names(self, owner: Owner, prefix: str = "", limit: int = 25) -> list[str]:
         """Names starting with (or containing) `prefix`, for autocomplete and pickers."""
         like = "%" + prefix.casefold().replace("%", "").replace("_", "") + "%"
-        rows = self.db.query(
-            "SELECT name FROM clients WHERE workspace = ? AND owner = ? AND name_key LIKE ?"
-            " ORDER BY name_key LIMIT ?",
-            (owner.workspace, owner.user, like, limit),
-        )
-        return [r["name"] for r in rows]
+        return [r[0] for r in self.db.rows(_NAMES, of(owner, like=like, limit=limit))]
 
     def set_paused(self, owner: Owner, client_id: int, paused: bool, until: date | None) -> Client:
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE clients SET paused = ?, paused_until = ? WHERE id = ? AND workspace = ? AND owner = ?",
-                (int(paused), until.isoformat() if until else None, client_id, owner.workspace, owner.user),
-            )
+            self.db.execute(_SET_PAUSED, of(owner, id=client_id, paused=int(paused),
+                                            until=until.isoformat() if until else None))
         found = self.get(owner, client_id)
         assert found is not None
         return found
@@ -141,10 +142,7 @@ class Clients:
     def set_contact(self, owner: Owner, client_id: int, contact: str | None) -> Client:
         """Who letters to this client are addressed to (None: the company, formally)."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE clients SET contact = ? WHERE id = ? AND workspace = ? AND owner = ?",
-                (contact or None, client_id, owner.workspace, owner.user),
-            )
+            self.db.execute(_SET_CONTACT, of(owner, id=client_id, contact=contact or None))
         found = self.get(owner, client_id)
         assert found is not None
         return found
@@ -153,13 +151,10 @@ class Clients:
     def apply_edit(self, owner: Owner, client_id: int, name: str, terms_days: int, currency: str) -> None:
         """Rename, or change terms and currency."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE clients SET name = ?, name_key = ?, terms_days = ?, currency = ? WHERE id = ? AND workspace = ? AND owner = ?",
-                (name, name_key(name), terms_days, currency, client_id, owner.workspace, owner.user),
-            )
+            self.db.execute(_EDIT, of(owner, id=client_id, name=name, name_key=name_key(name), terms_days=terms_days,
+                                      currency=currency))
 
     def remove(self, owner: Owner, client_id: int) -> None:
         """The row itself (a merge or a deletion has moved or removed what pointed to it)."""
         with self.db.transaction():
-            self.db.execute("DELETE FROM clients WHERE id = ? AND workspace = ? AND owner = ?",
-                            (client_id, owner.workspace, owner.user))
+            self.db.execute(_REMOVE, of(owner, id=client_id))

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam, func, select
+
+from storage import schema
 from storage.client_settings import ClientSettings
 from storage.clients import Clients
 from storage.db import Database, to_iso
@@ -25,6 +28,7 @@ from storage.incidents import Incidents
 from storage.invoices import Invoices
 from storage.nudges import Nudges
 from storage.records import Client, Incident, Invoice, Owner
+from storage.statements import Statement, of, owned
 
 
 def incident_snapshot(i: Incident) -> dict[str, Any]:
@@ -49,6 +53,23 @@ def client_snapshot(c: Client) -> dict[str, Any]:
     return {"name": c.name, "terms_days": c.terms_days, "currency": c.currency}
 
 
+def _count(table, *where) -> Statement:  # noqa: ANN001 - a table of storage/schema.py
+    return Statement(select(func.count().label("n")).select_from(table)
+                     .where(owned(table), table.c.client_id == bindparam("client_id"), *where))
+
+
+_i, _p = schema.invoices, schema.payments
+#: What a merge moves or a deletion removes, by kind (live rows only), in the order it is told.
+_ON_FILE = {
+    "incidents": _count(schema.incidents, schema.incidents.c.deleted_at.is_(None)),
+    "invoices": _count(_i, _i.c.status != "deleted"),
+    "payments": Statement(select(func.count().label("n")).select_from(_p.join(_i, _i.c.id == _p.c.invoice_id))
+                          .where(owned(_p), _i.c.client_id == bindparam("client_id"))),
+    "reminders": _count(schema.nudge_ledger),
+    "dialogues": _count(schema.dialogues),
+}
+
+
 @dataclass(frozen=True)
 class Owners:
     """The repositories whose rows a correction changes (each writes only its own tables)."""
@@ -70,20 +91,13 @@ class Corrections:
 
     def on_file(self, owner: Owner, client_id: int) -> dict[str, int]:
         """What a merge moves or a deletion removes, by kind (live rows only), in the order it is told."""
-        o = (owner.workspace, owner.user, client_id)
+        params = of(owner, client_id=client_id)
 
-        def n(sql: str) -> int:
-            row = self.db.one(sql, o)
+        def n(statement: Statement) -> int:
+            row = self.db.one(statement, params)
             return int(row["n"]) if row else 0
 
-        return {
-            "incidents": n("SELECT count(*) AS n FROM incidents WHERE workspace = ? AND owner = ? AND client_id = ? AND deleted_at IS NULL"),
-            "invoices": n("SELECT count(*) AS n FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ? AND status != 'deleted'"),
-            "payments": n("SELECT count(*) AS n FROM payments p JOIN invoices i ON i.id = p.invoice_id"
-                          " WHERE p.workspace = ? AND p.owner = ? AND i.client_id = ?"),
-            "reminders": n("SELECT count(*) AS n FROM nudge_ledger WHERE workspace = ? AND owner = ? AND client_id = ?"),
-            "dialogues": n("SELECT count(*) AS n FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ?"),
-        }
+        return {kind: n(statement) for kind, statement in _ON_FILE.items()}
 
     # -- incidents ---------------------------------------------------------------
     def edit_incident(self, owner: Owner, incident: Incident, changes: dict[str, Any], at: datetime,

@@ -9,8 +9,11 @@ a transaction holds one pooled connection for its thread until it ends;
 a read outside one borrows a connection in autocommit. On both, a nested
 `transaction()` is a SAVEPOINT.
 
-Statements are written once (see `storage/dialect.py`); errors reach callers
-as the driver's own exceptions (`sqlite3.Error`, `psycopg.Error`), as before.
+Statements are SQLAlchemy Core expressions written once on the tables of
+`storage/schema.py` and compiled once per engine (`storage/statements.py`);
+a few modules still pass SQL text in the shared subset (`storage/dialect.py`).
+Errors reach callers as the driver's own exceptions (`sqlite3.Error`,
+`psycopg.Error`), as before.
 
 Each storage component (core, dialogue, nudges, slack, ...) keeps its own
 ordered list of migrations and its own version row in `schema_versions`, so
@@ -27,18 +30,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, Union
 
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.sql.elements import ClauseElement
+
+from storage import schema
 from storage.dialect import Dialect
+from storage.statements import Statement, compile_for, greatest, upsert
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 Migration = Callable[["sqlite_utils.Database"], None]
+#: A statement: a Core `Statement` (values by name), an ad-hoc Core expression, or SQL text (`?` marks).
+SQL = Union[Statement, ClauseElement, str]
+#: Its values: a mapping of bind names for Core, a sequence (or a mapping) for SQL text.
+Params = Union[Sequence, Mapping[str, Any]]
 POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
@@ -298,49 +310,66 @@ class Database:
             self._writing = False
 
     # -- statements -----------------------------------------------------------
-    # On SQLite a statement goes straight to the engine's one DBAPI connection: SQLAlchemy's result
-    # wrapping would cost the inline request path (issue 20) about a millisecond per `/incident`
-    # (bench/slack_roundtrip.py). The Engine still makes and configures that connection and runs
-    # every transaction (BEGIN IMMEDIATE, SAVEPOINT, COMMIT). On PostgreSQL statements run through
-    # the Connection (`exec_driver_sql`), in the driver's parameter style.
-    def query(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
+    # A statement is a Core `Statement` (storage/statements.py: compiled once per engine, values by
+    # name) or, for the modules not ported yet, SQL text in the shared subset with `?` marks
+    # (storage/dialect.py turns it into psycopg's style). On SQLite it goes straight to the engine's
+    # one DBAPI connection: SQLAlchemy's result wrapping would cost the inline request path (issue 20)
+    # about a millisecond per `/incident` (bench/slack_roundtrip.py). The Engine still makes and
+    # configures that connection and runs every transaction (BEGIN IMMEDIATE, SAVEPOINT, COMMIT). On
+    # PostgreSQL statements run through the Connection (`exec_driver_sql`), in the driver's style.
+    def _driver(self, sql: SQL, params: Params) -> tuple[str, Any]:
+        """The driver's SQL and values for a statement (compiled once per engine) or for SQL text."""
+        if isinstance(sql, Statement):
+            compiled = sql.compiled(self.dialect.name)
+            return compiled.sql, compiled.args(params or {})  # type: ignore[arg-type]
+        if isinstance(sql, ClauseElement):  # an ad-hoc expression: compiled on every call
+            compiled = compile_for(sql, self.dialect.name)
+            return compiled.sql, compiled.args(params or {})  # type: ignore[arg-type]
+        if self._raw is not None:
+            return sql, params
+        return self.dialect.driver_sql(sql), tuple(params) if isinstance(params, list) else params
+
+    def query(self, sql: SQL, params: Params = ()) -> list[dict]:
+        text, values = self._driver(sql, params)
         if self._raw is not None:
             with self._lock:
-                cur = self._raw.execute(sql, params)
+                cur = self._raw.execute(text, values)
                 cols = [c[0] for c in cur.description] if cur.description else []
                 return [dict(zip(cols, row)) for row in cur.fetchall()]
         with self._connection() as conn:
-            result = self._run(conn, sql, params)
+            result = self._run(conn, text, values)
             if not result.returns_rows:
                 return []
             cols = list(result.keys())
             return [dict(zip(cols, row)) for row in result.fetchall()]
 
-    def rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+    def rows(self, sql: SQL, params: Params = ()) -> list[tuple]:
         """Plain tuples in the SELECT's column order: for long lists, where a dict per row shows."""
+        text, values = self._driver(sql, params)
         if self._raw is not None:
             with self._lock:
-                return self._raw.execute(sql, params).fetchall()
+                return self._raw.execute(text, values).fetchall()
         with self._connection() as conn:
-            return [tuple(r) for r in self._run(conn, sql, params).fetchall()]
+            return [tuple(r) for r in self._run(conn, text, values).fetchall()]
 
-    def one(self, sql: str, params: Sequence | dict = ()) -> dict | None:
+    def one(self, sql: SQL, params: Params = ()) -> dict | None:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
-    def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+    def execute(self, sql: SQL, params: Params = ()) -> Cursor:
+        text, values = self._driver(sql, params)
         if self._raw is not None:
             with self._lock:
-                cur = self._raw.execute(sql, params)
+                cur = self._raw.execute(text, values)
                 return Cursor(cur.rowcount, cur.lastrowid, cur.fetchall() if cur.description else [])
         with self._connection() as conn:
-            result = self._run(conn, sql, params)
+            result = self._run(conn, text, values)
             return Cursor(result.rowcount, None, [tuple(r) for r in result.fetchall()] if result.returns_rows else [])
 
-    def _run(self, conn: Connection, sql: str, params: Sequence | dict) -> Any:
-        params = tuple(params) if isinstance(params, list) else params
+    def _run(self, conn: Connection, sql: str, params: Any) -> Any:
+        """PostgreSQL: driver SQL (already in psycopg's style) on the connection."""
         with _driver_errors():
-            return conn.exec_driver_sql(self.dialect.driver_sql(sql), params)
+            return conn.exec_driver_sql(sql, params)
 
     def lock(self, *key: str) -> None:
         """Serialise one read-check-write (a counter, a token refresh) across connections, inside `transaction()`.
@@ -359,7 +388,7 @@ class Database:
             self.execute(
                 "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
             )
-        row = self.one("SELECT version FROM schema_versions WHERE component = ?", (component,))
+        row = self.one(_VERSION, {"component": component})
         current = row["version"] if row else 0
         for number, migration in enumerate(migrations, start=1):
             if number <= current:
@@ -373,12 +402,7 @@ class Database:
 
     def record_version(self, component: str, number: int) -> None:
         with self.transaction():
-            self.execute(
-                "INSERT INTO schema_versions (component, version) VALUES (?, ?) "
-                "ON CONFLICT(component) DO UPDATE SET version = "
-                + self.dialect.greatest("schema_versions.version", "excluded.version"),
-                (component, number),
-            )
+            self.execute(_RECORD_VERSION, {"component": component, "version": number})
 
     def migrate_postgresql(self, components: Sequence[tuple[str, Sequence]]) -> None:
         """PostgreSQL: the schema from `storage/schema.py` (`storage/pg_schema.py`), each component at its latest
@@ -389,10 +413,7 @@ class Database:
             self.lock("redflag-schema")
             pg_schema.create_tables(conn)
             for component, migrations in components:
-                self.execute(
-                    "INSERT INTO schema_versions (component, version) VALUES (?, ?) ON CONFLICT(component) DO NOTHING",
-                    (component, len(migrations)),
-                )
+                self.execute(_FIRST_VERSION, {"component": component, "version": len(migrations)})
 
     def copy_to(self, path: str | Path) -> None:
         """A snapshot of the whole database in a new SQLite file (a dry run's throw-away copy).
@@ -420,6 +441,22 @@ class Database:
             except exc.DBAPIError:
                 pass
         self.engine.dispose()
+
+
+_versions = schema.schema_versions
+_VERSION = Statement(select(_versions.c.version).where(_versions.c.component == bindparam("component")))
+
+
+def _record_version(insert: Callable) -> Any:
+    stmt = insert(_versions).values(component=bindparam("component"), version=bindparam("version"))
+    return stmt.on_conflict_do_update(index_elements=[_versions.c.component],
+                                      set_={"version": greatest(_versions.c.version, stmt.excluded.version)})
+
+
+#: A component's version, never lowered (two processes may record the same step).
+_RECORD_VERSION = upsert(_record_version)
+_FIRST_VERSION = upsert(lambda insert: insert(_versions).values(
+    component=bindparam("component"), version=bindparam("version")).on_conflict_do_nothing(index_elements=[_versions.c.component]))
 
 
 @contextmanager

@@ -25,9 +25,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
     import sqlite_utils
 
+from functools import lru_cache
+
+from sqlalchemy import bindparam, delete, exists, insert, select, update
+
+from storage import schema
 from storage.db import Database, to_iso
 from storage.records import Owner
 from storage.rows import mapper
+from storage.statements import Statement, of, owned
 
 ACTIVE, FINISHED, CANCELLED = "active", "finished", "cancelled"
 
@@ -95,31 +101,55 @@ class Dialogue:
 _row = mapper(Dialogue)
 
 
+_t = schema.dialogues
+_OF_CLIENT = owned(_t) & (_t.c.client_id == bindparam("client_id"))
+_ACTIVE = _t.c.status == ACTIVE
+_GET = Statement(select(_t).where(_t.c.id == bindparam("id"), owned(_t)))
+_ACTIVE_FOR = Statement(select(_t).where(_OF_CLIENT, _ACTIVE))
+_LATEST_ACTIVE = Statement(select(_t).where(owned(_t), _ACTIVE).order_by(_t.c.updated_at.desc(), _t.c.id.desc()).limit(1))
+_CANCEL_ACTIVE = Statement(update(_t).where(_OF_CLIENT, _ACTIVE).values(
+    status=CANCELLED, step_no=_t.c.step_no + 1, updated_at=bindparam("stamp")))
+_START = Statement(insert(_t).values(
+    workspace=bindparam("workspace"), owner=bindparam("owner"), platform=bindparam("platform"),
+    client_id=bindparam("client_id"), status=ACTIVE, step=bindparam("step"), step_no=1, answers="{}", history="[]",
+    last_action=bindparam("last_action"), started_at=bindparam("stamp"), updated_at=bindparam("stamp"),
+).returning(_t.c.id))
+_FINISHED_FOR = Statement(select(_t).where(_OF_CLIENT, _t.c.status == FINISHED).order_by(_t.c.finished_at, _t.c.id))
+_other = _t.alias("d")
+#: A merge: the merged client's active dialogue ends when the one it goes into has its own.
+_CANCEL_MERGED = Statement(update(_t).where(
+    owned(_t), _t.c.client_id == bindparam("from_id"), _ACTIVE,
+    exists().where(_other.c.workspace == _t.c.workspace, _other.c.owner == _t.c.owner,
+                   _other.c.client_id == bindparam("into_id"), _other.c.status == ACTIVE),
+).values(status=CANCELLED))
+_MOVE = Statement(update(_t).where(owned(_t), _t.c.client_id == bindparam("from_id")).values(client_id=bindparam("into_id")))
+_FORGET = Statement(delete(_t).where(_OF_CLIENT))
+
+
+@lru_cache(maxsize=16)
+def _step(columns: tuple[str, ...]) -> Statement:
+    """One step of an active dialogue, only from `expected`: a compare-and-swap on `step_no`."""
+    return Statement(update(_t).where(
+        _t.c.id == bindparam("id"), owned(_t), _t.c.step_no == bindparam("expected"), _ACTIVE,
+    ).values({**{c: bindparam(c) for c in columns}, "step_no": _t.c.step_no + 1, "updated_at": bindparam("stamp")}))
+
+
 class Dialogues:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def get(self, owner: Owner, dialogue_id: int) -> Dialogue | None:
         """The dialogue if it belongs to this owner (another user's id reads as None)."""
-        row = self.db.one(
-            "SELECT * FROM dialogues WHERE id = ? AND workspace = ? AND owner = ?",
-            (dialogue_id, owner.workspace, owner.user),
-        )
+        row = self.db.one(_GET, of(owner, id=dialogue_id))
         return _row(row) if row else None
 
     def active_for(self, owner: Owner, client_id: int) -> Dialogue | None:
-        row = self.db.one(
-            "SELECT * FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'",
-            (owner.workspace, owner.user, client_id),
-        )
+        row = self.db.one(_ACTIVE_FOR, of(owner, client_id=client_id))
         return _row(row) if row else None
 
     def latest_active(self, owner: Owner) -> Dialogue | None:
         """The owner's open dialogue touched most recently (to point back to it from other commands)."""
-        row = self.db.one(
-            "SELECT * FROM dialogues WHERE workspace = ? AND owner = ? AND status = 'active' ORDER BY updated_at DESC, id DESC LIMIT 1",
-            (owner.workspace, owner.user),
-        )
+        row = self.db.one(_LATEST_ACTIVE, of(owner))
         return _row(row) if row else None
 
     def start(
@@ -133,16 +163,9 @@ class Dialogues:
         """
         stamp = to_iso(now)
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE dialogues SET status = 'cancelled', step_no = step_no + 1, updated_at = ?"
-                " WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'",
-                (stamp, owner.workspace, owner.user, client_id),
-            )
-            inserted = self.db.one(
-                "INSERT INTO dialogues (workspace, owner, platform, client_id, status, step, step_no, answers, history,"
-                " last_action, started_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, 1, '{}', '[]', ?, ?, ?) RETURNING id",
-                (owner.workspace, owner.user, platform, client_id, step, f"req:{request_id}" if request_id else None, stamp, stamp),
-            )
+            self.db.execute(_CANCEL_ACTIVE, of(owner, client_id=client_id, stamp=stamp))
+            inserted = self.db.one(_START, of(owner, platform=platform, client_id=client_id, step=step, stamp=stamp,
+                                              last_action=f"req:{request_id}" if request_id else None))
             assert inserted is not None
             new_id = inserted["id"]
         found = self.get(owner, new_id)  # type: ignore[arg-type]
@@ -193,40 +216,24 @@ class Dialogues:
 
         `columns` are this dialogue's own column names, given by the methods above.
         """
-        sets = ", ".join(f"{name} = ?" for name in columns)
         with self.db.transaction():
-            cur = self.db.execute(
-                f"UPDATE dialogues SET {sets}, step_no = step_no + 1, updated_at = ?"
-                " WHERE id = ? AND workspace = ? AND owner = ? AND step_no = ? AND status = 'active'",
-                (*columns.values(), to_iso(now), dialogue_id, owner.workspace, owner.user, expected_step_no),
-            )
+            cur = self.db.execute(_step(tuple(columns)), of(owner, **columns, stamp=to_iso(now), id=dialogue_id,
+                                                             expected=expected_step_no))
             if cur.rowcount != 1:
                 return None
         return self.get(owner, dialogue_id)
 
     def finished_for(self, owner: Owner, client_id: int) -> list[Dialogue]:
         """Every decision taken about a client, oldest first (for the timeline)."""
-        rows = self.db.query(
-            "SELECT * FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'finished'"
-            " ORDER BY finished_at, id",
-            (owner.workspace, owner.user, client_id),
-        )
-        return [_row(r) for r in rows]
+        return [_row(r) for r in self.db.query(_FINISHED_FOR, of(owner, client_id=client_id))]
 
     # -- corrections (inside the correction's transaction, storage/corrections.py) ---
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         """A merge: one active dialogue per client, so the merged one's ends; finished ones move."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE dialogues SET status = 'cancelled' WHERE workspace = ? AND owner = ? AND client_id = ? AND status = 'active'"
-                " AND EXISTS (SELECT 1 FROM dialogues d WHERE d.workspace = dialogues.workspace AND d.owner = dialogues.owner"
-                " AND d.client_id = ? AND d.status = 'active')",
-                (owner.workspace, owner.user, from_id, into_id),
-            )
-            self.db.execute("UPDATE dialogues SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?",
-                            (into_id, owner.workspace, owner.user, from_id))
+            self.db.execute(_CANCEL_MERGED, of(owner, from_id=from_id, into_id=into_id))
+            self.db.execute(_MOVE, of(owner, from_id=from_id, into_id=into_id))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         with self.db.transaction():
-            self.db.execute("DELETE FROM dialogues WHERE workspace = ? AND owner = ? AND client_id = ?",
-                            (owner.workspace, owner.user, client_id))
+            self.db.execute(_FORGET, of(owner, client_id=client_id))

@@ -12,8 +12,17 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from sqlalchemy import select
+
+from storage import schema
+from storage.statements import Statement
+
 if TYPE_CHECKING:
     from storage.db import Database
+
+
+_VERSIONS = Statement(select(schema.schema_versions.c.component, schema.schema_versions.c.version)
+                      .order_by(schema.schema_versions.c.component))
 
 
 class StoreUnusable(Exception):
@@ -38,7 +47,7 @@ def check_versions(db: "Database", path: str, components: Sequence[tuple[str, Se
     if not db.one(db.dialect.has_table(), ("schema_versions",)):
         return
     known = {name: len(migrations) for name, migrations in components}
-    for component, version in db.rows("SELECT component, version FROM schema_versions ORDER BY component"):
+    for component, version in db.rows(_VERSIONS):
         if component in known and int(version) > known[component]:
             raise StoreUnusable("newer", path, component=component, found=int(version), known=known[component])
 

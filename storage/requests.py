@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+from sqlalchemy import bindparam, delete, select, update
+
+from storage import schema
 from storage.db import Database, to_iso
+from storage.statements import Statement, upsert
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -37,6 +41,33 @@ def _v1(db: "sqlite_utils.Database") -> None:
 MIGRATIONS = [_v1]
 
 
+_t = schema.request_answers
+_THIS = (_t.c.workspace == bindparam("workspace")) & (_t.c.request_key == bindparam("key"))
+_READ = Statement(select(_t.c.state, _t.c.answer, _t.c.started_at, _t.c.expires_at).where(_THIS))
+_PEEK = Statement(select(_t.c.state, _t.c.answer, _t.c.started_at).where(_THIS, _t.c.expires_at > bindparam("now")))
+
+
+def _write(state: str, answer: bool):  # noqa: ANN202 - an upsert statement
+    """The request's row, new or over an old one: `state`, with the answer (`done`) or none (`running`)."""
+    def build(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
+        stmt = insert(_t).values(workspace=bindparam("workspace"), request_key=bindparam("key"), state=state,
+                                 answer=bindparam("answer") if answer else None, started_at=bindparam("started"),
+                                 expires_at=bindparam("expires"))
+        return stmt.on_conflict_do_update(index_elements=[_t.c.workspace, _t.c.request_key], set_={
+            "state": state, "answer": stmt.excluded.answer,
+            "started_at": stmt.excluded.started_at, "expires_at": stmt.excluded.expires_at,
+        })
+
+    return upsert(build)
+
+
+_RUNNING = _write("running", answer=False)
+_DONE = _write("done", answer=True)
+_FINISH = Statement(update(_t).where(_THIS).values(state="done", answer=bindparam("answer"), expires_at=bindparam("expires")))
+_RELEASE = Statement(delete(_t).where(_THIS))
+_PURGE = Statement(delete(_t).where(_t.c.expires_at <= bindparam("now")))
+
+
 @dataclass(frozen=True)
 class Claim:
     """What to do with a request: `run` it (this copy is first), `wait` for the copy running, or reuse `answer`."""
@@ -53,23 +84,15 @@ class Requests:
         """Mark the request as running unless another copy already is or has answered it."""
         stamp = to_iso(now)
         with self.db.transaction():
-            row = self.db.one(
-                "SELECT state, answer, started_at, expires_at FROM request_answers WHERE workspace = ? AND request_key = ?",
-                (workspace, key),
-            )
+            row = self.db.one(_READ, {"workspace": workspace, "key": key})
             if row is not None and row["expires_at"] > stamp:
                 if row["state"] == "done":
                     return Claim("done", row["answer"])
                 if row["started_at"] > to_iso(now - timedelta(seconds=stale_after)):
                     return Claim("wait")
             # New, expired, or left running by a process that died: this copy runs it.
-            self.db.execute(
-                "INSERT INTO request_answers (workspace, request_key, state, answer, started_at, expires_at)"
-                " VALUES (?, ?, 'running', NULL, ?, ?)"
-                " ON CONFLICT(workspace, request_key) DO UPDATE SET state = 'running', answer = NULL,"
-                " started_at = excluded.started_at, expires_at = excluded.expires_at",
-                (workspace, key, stamp, to_iso(now + timedelta(seconds=ttl))),
-            )
+            self.db.execute(_RUNNING, {"workspace": workspace, "key": key, "started": stamp,
+                                       "expires": to_iso(now + timedelta(seconds=ttl))})
         return Claim("run")
 
     def peek(self, workspace: str, key: str, now: datetime, *, stale_after: float) -> Claim:
@@ -80,10 +103,7 @@ class Requests:
         no `running` row is needed, only `keep` of the answer in the same transaction.
         """
         stamp = to_iso(now)
-        row = self.db.one(
-            "SELECT state, answer, started_at FROM request_answers WHERE workspace = ? AND request_key = ? AND expires_at > ?",
-            (workspace, key, stamp),
-        )
+        row = self.db.one(_PEEK, {"workspace": workspace, "key": key, "now": stamp})
         if row is None:
             return Claim("run")
         if row["state"] == "done":
@@ -94,28 +114,21 @@ class Requests:
 
     def keep(self, workspace: str, key: str, answer: str, now: datetime, ttl: float) -> None:
         """Store a finished answer in one statement (inside the caller's transaction)."""
-        self.db.execute(
-            "INSERT INTO request_answers (workspace, request_key, state, answer, started_at, expires_at)"
-            " VALUES (?, ?, 'done', ?, ?, ?)"
-            " ON CONFLICT(workspace, request_key) DO UPDATE SET state = 'done', answer = excluded.answer,"
-            " started_at = excluded.started_at, expires_at = excluded.expires_at",
-            (workspace, key, answer, to_iso(now), to_iso(now + timedelta(seconds=ttl))),
-        )
+        self.db.execute(_DONE, {"workspace": workspace, "key": key, "answer": answer, "started": to_iso(now),
+                                "expires": to_iso(now + timedelta(seconds=ttl))})
 
     def finish(self, workspace: str, key: str, answer: str, now: datetime, ttl: float) -> None:
         """Store the answer a retry of this request will get, until `ttl` seconds from now."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE request_answers SET state = 'done', answer = ?, expires_at = ? WHERE workspace = ? AND request_key = ?",
-                (answer, to_iso(now + timedelta(seconds=ttl)), workspace, key),
-            )
+            self.db.execute(_FINISH, {"answer": answer, "expires": to_iso(now + timedelta(seconds=ttl)),
+                                      "workspace": workspace, "key": key})
 
     def release(self, workspace: str, key: str) -> None:
         """Forget the request (its answer is not kept, e.g. a refusal the user will correct)."""
         with self.db.transaction():
-            self.db.execute("DELETE FROM request_answers WHERE workspace = ? AND request_key = ?", (workspace, key))
+            self.db.execute(_RELEASE, {"workspace": workspace, "key": key})
 
     def purge(self, now: datetime) -> int:
         """Drop expired rows; returns how many."""
         with self.db.transaction():
-            return self.db.execute("DELETE FROM request_answers WHERE expires_at <= ?", (to_iso(now),)).rowcount
+            return self.db.execute(_PURGE, {"now": to_iso(now)}).rowcount

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+from sqlalchemy import bindparam, select
+
+from storage import schema
 from storage.db import Database, to_iso
+from storage.statements import Statement, upsert
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -39,6 +43,29 @@ def _v2(db: "sqlite_utils.Database") -> None:
 MIGRATIONS = [_v1, _v2]
 
 
+_r, _p = schema.workspace_routes, schema.people_teams
+
+
+def _remember(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
+    stmt = insert(_r).values({c: bindparam(c) for c in ("platform", "workspace", "installation", "seen_at")})
+    return stmt.on_conflict_do_update(index_elements=[_r.c.platform, _r.c.workspace], set_={
+        "installation": stmt.excluded.installation, "seen_at": stmt.excluded.seen_at})
+
+
+def _learn(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
+    stmt = insert(_p).values({c: bindparam(c) for c in ("platform", "installation", "user", "team", "seen_at")})
+    return stmt.on_conflict_do_update(index_elements=[_p.c.platform, _p.c.installation, _p.c.user], set_={
+        "team": stmt.excluded.team, "seen_at": stmt.excluded.seen_at})
+
+
+_REMEMBER = upsert(_remember)
+_INSTALLATION = Statement(select(_r.c.installation).where(
+    _r.c.platform == bindparam("platform"), _r.c.workspace == bindparam("workspace")))
+_TEAM = Statement(select(_p.c.team).where(
+    _p.c.platform == bindparam("platform"), _p.c.installation == bindparam("installation"), _p.c.user == bindparam("user")))
+_LEARN = upsert(_learn)
+
+
 class Routes:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -48,26 +75,18 @@ class Routes:
         if self.installation_for(platform, workspace) == installation:
             return
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO workspace_routes (platform, workspace, installation, seen_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(platform, workspace) DO UPDATE SET installation = excluded.installation, seen_at = excluded.seen_at",
-                (platform, workspace, installation, to_iso(now)),
-            )
+            self.db.execute(_REMEMBER, {"platform": platform, "workspace": workspace, "installation": installation,
+                                        "seen_at": to_iso(now)})
 
     def installation_for(self, platform: str, workspace: str) -> str | None:
-        row = self.db.one("SELECT installation FROM workspace_routes WHERE platform = ? AND workspace = ?", (platform, workspace))
+        row = self.db.one(_INSTALLATION, {"platform": platform, "workspace": workspace})
         return row["installation"] if row else None
 
     def team_of(self, platform: str, installation: str, user: str) -> str | None:
-        row = self.db.one(
-            "SELECT team FROM people_teams WHERE platform = ? AND installation = ? AND \"user\" = ?", (platform, installation, user)
-        )
+        row = self.db.one(_TEAM, {"platform": platform, "installation": installation, "user": user})
         return row["team"] if row else None
 
     def learn_team(self, platform: str, installation: str, user: str, team: str, now: datetime) -> None:
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO people_teams (platform, installation, \"user\", team, seen_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(platform, installation, \"user\") DO UPDATE SET team = excluded.team, seen_at = excluded.seen_at",
-                (platform, installation, user, team, to_iso(now)),
-            )
+            self.db.execute(_LEARN, {"platform": platform, "installation": installation, "user": user, "team": team,
+                                     "seen_at": to_iso(now)})

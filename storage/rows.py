@@ -16,7 +16,8 @@ the default. A field that needs something else names its own converter:
 name says which: `mapper(Batch, columns={"table": "table_json"})`.
 
 `insert_once` is the idempotent write of the store: `INSERT … ON CONFLICT DO
-NOTHING RETURNING id` (SQLite and PostgreSQL alike). It returns the new id, or
+NOTHING RETURNING id` (SQLite and PostgreSQL alike; one statement per table
+and column set, compiled once per engine). It returns the new id, or
 None when a unique key (a request id, a name, a follow-up key) already holds a
 row; `insert_or_find` then reads the row the same request id or key made
 (`by_key`), so a retry answers with the first write.
@@ -28,10 +29,15 @@ import json
 import types
 import typing
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Callable, Mapping, TypeVar
 
+from sqlalchemy import Table, bindparam, select
+
+from storage import schema
 from storage.db import Database, from_iso
 from storage.records import Owner
+from storage.statements import Statement, of, owned, upsert
 
 T = TypeVar("T")
 Convert = Callable[[Any], Any]
@@ -101,31 +107,38 @@ def mapper(cls: type[T], columns: Mapping[str, str] | None = None,
     return build
 
 
-def insert_once(db: Database, table: str, values: Mapping[str, Any]) -> int | None:
+def _table(table: str | Table) -> Table:
+    return table if isinstance(table, Table) else schema.metadata.tables[table]
+
+
+@lru_cache(maxsize=256)
+def _insert_once(table: Table, columns: tuple[str, ...]) -> Statement:
+    return upsert(lambda insert: insert(table).values({c: bindparam(c) for c in columns})
+                  .on_conflict_do_nothing().returning(table.c.id))
+
+
+@lru_cache(maxsize=256)
+def _by_key(table: Table, column: str) -> Statement:
+    return Statement(select(table).where(owned(table), table.c[column] == bindparam("key_value")))
+
+
+def insert_once(db: Database, table: str | Table, values: Mapping[str, Any]) -> int | None:
     """Insert one row unless a unique key already holds one; the new row's id, or None.
 
     Call inside the writing transaction, then read the existing row when it returns None.
     """
-    columns = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    row = db.one(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING RETURNING id",
-        tuple(values.values()),
-    )
+    row = db.one(_insert_once(_table(table), tuple(values)), values)
     return row["id"] if row else None
 
 
-def by_key(db: Database, table: str, owner: Owner, column: str, value: Any) -> dict | None:
+def by_key(db: Database, table: str | Table, owner: Owner, column: str, value: Any) -> dict | None:
     """The owner's row whose `column` (a request id, a key) is `value`; None for no value or no row."""
     if value is None:
         return None
-    return db.one(
-        f"SELECT * FROM {table} WHERE workspace = ? AND owner = ? AND {column} = ?",
-        (owner.workspace, owner.user, value),
-    )
+    return db.one(_by_key(_table(table), column), of(owner, key_value=value))
 
 
-def insert_or_find(db: Database, table: str, owner: Owner, values: Mapping[str, Any],
+def insert_or_find(db: Database, table: str | Table, owner: Owner, values: Mapping[str, Any],
                    key: str = "request_id") -> tuple[int | None, bool]:
     """(id, created): a new row, or the one `values[key]` already made; (None, False) when another
     unique key (a name, a reference) holds a row. Call inside the writing transaction."""

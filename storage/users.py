@@ -17,9 +17,13 @@ from cachetools import TTLCache
 if TYPE_CHECKING:
     import sqlite_utils
 
+from sqlalchemy import bindparam, func, select, update
+
+from storage import schema
 from storage.db import Database, to_iso, utcnow
 from storage.records import Owner, UserSettings
 from storage.rows import blank_none, mapper
+from storage.statements import Statement, upsert
 
 DEFAULT_SEND_HOUR = 9
 
@@ -75,6 +79,39 @@ SETTINGS_TTL = 2.0
 SETTINGS_KEPT = 10_000
 
 
+_ws, _users = schema.workspaces, schema.users
+
+_ENSURE_WORKSPACE = upsert(lambda insert: insert(_ws).values(
+    id=bindparam("id"), platform=bindparam("platform"), created_at=bindparam("created_at"),
+).on_conflict_do_nothing(index_elements=[_ws.c.id]))
+_SETTINGS = Statement(select(_ws.c.settings).where(_ws.c.id == bindparam("id")))
+#: The same read holding the row until the transaction ends (a read-modify-write; PostgreSQL only needs it).
+_SETTINGS_LOCKED = Statement(select(_ws.c.settings).where(_ws.c.id == bindparam("id")).with_for_update())
+_SET_SETTINGS = Statement(update(_ws).where(_ws.c.id == bindparam("id")).values(settings=bindparam("settings")))
+
+
+def _ensure_user(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
+    stmt = insert(_users).values({c: bindparam(c) for c in (
+        "workspace", "user", "platform", "send_hour", "platform_locale", "platform_timezone", "created_at")})
+    return stmt.on_conflict_do_update(index_elements=[_users.c.workspace, _users.c.user], set_={
+        "platform_locale": func.coalesce(stmt.excluded.platform_locale, _users.c.platform_locale),
+        "platform_timezone": func.coalesce(stmt.excluded.platform_timezone, _users.c.platform_timezone),
+    })
+
+
+_ENSURE_USER = upsert(_ensure_user)
+_THE_USER = (_users.c.workspace == bindparam("workspace")) & (_users.c.user == bindparam("user"))
+_GET_USER = Statement(select(_users).where(_THE_USER))
+#: A statement for each setting /redflag settings may change.
+_SET_USER = {
+    column: Statement(update(_users).where(_THE_USER).values({column: bindparam("value")}))
+    for column in ("display_name", "signature", "language", "timezone", "send_hour")
+}
+_MARK_PROMPTED = Statement(update(_users).where(_THE_USER, func.coalesce(_users.c.letter_prompted, 0) == 0)
+                           .values(letter_prompted=1))
+_ALL_USERS = Statement(select(_users).order_by(_users.c.workspace, _users.c.user))
+
+
 class Workspaces:
     """The `workspaces` rows and each workspace's own settings."""
 
@@ -83,15 +120,11 @@ class Workspaces:
 
     def ensure(self, workspace: str, platform: str, now: str) -> None:
         """The workspace's row, made on first contact (inside the caller's transaction)."""
-        self.db.execute(
-            "INSERT INTO workspaces (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
-            (workspace, platform, now),
-        )
+        self.db.execute(_ENSURE_WORKSPACE, {"id": workspace, "platform": platform, "created_at": now})
 
     def _settings(self, workspace: str, lock: bool = False) -> dict:
         """The settings object; `lock` (inside a transaction) holds the row until the write (a read-modify-write)."""
-        row = self.db.one("SELECT settings FROM workspaces WHERE id = ?" + (self.db.dialect.for_update() if lock else ""),
-                          (workspace,))
+        row = self.db.one(_SETTINGS_LOCKED if lock else _SETTINGS, {"id": workspace})
         if not row or not row["settings"]:
             return {}
         try:
@@ -107,7 +140,7 @@ class Workspaces:
                 settings.pop(key, None)
             else:
                 settings[key] = value
-            self.db.execute("UPDATE workspaces SET settings = ? WHERE id = ?", (json.dumps(settings, sort_keys=True), workspace))
+            self.db.execute(_SET_SETTINGS, {"settings": json.dumps(settings, sort_keys=True), "id": workspace})
 
     def offsets(self, workspace: str) -> dict[str, int] | None:
         """The workspace's own reminder stage offsets, or None for the defaults."""
@@ -168,20 +201,16 @@ class Users:
         now = to_iso(utcnow())
         with self.db.transaction():
             self.workspaces.ensure(owner.workspace, platform, now)
-            self.db.execute(
-                "INSERT INTO users (workspace, \"user\", platform, send_hour, platform_locale, platform_timezone, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(workspace, \"user\") DO UPDATE SET"
-                " platform_locale = coalesce(excluded.platform_locale, users.platform_locale),"
-                " platform_timezone = coalesce(excluded.platform_timezone, users.platform_timezone)",
-                (owner.workspace, owner.user, platform, DEFAULT_SEND_HOUR, locale, timezone, now),
-            )
+            self.db.execute(_ENSURE_USER, {
+                "workspace": owner.workspace, "user": owner.user, "platform": platform, "send_hour": DEFAULT_SEND_HOUR,
+                "platform_locale": locale, "platform_timezone": timezone, "created_at": now,
+            })
         found = self.get(owner)
         assert found is not None
         return found
 
     def get(self, owner: Owner) -> UserSettings | None:
-        row = self.db.one("SELECT * FROM users WHERE workspace = ? AND \"user\" = ?", (owner.workspace, owner.user))
+        row = self.db.one(_GET_USER, {"workspace": owner.workspace, "user": owner.user})
         return _row(row) if row else None
 
     def update(
@@ -196,16 +225,10 @@ class Users:
     ) -> UserSettings:
         self.forget(owner)  # /redflag settings: the next request reads the new row
         with self.db.transaction():
-            if display_name is not None:
-                self.db.execute("UPDATE users SET display_name = ? WHERE workspace = ? AND \"user\" = ?", (display_name, owner.workspace, owner.user))
-            if signature is not None:
-                self.db.execute("UPDATE users SET signature = ? WHERE workspace = ? AND \"user\" = ?", (signature, owner.workspace, owner.user))
-            if language is not None:
-                self.db.execute("UPDATE users SET language = ? WHERE workspace = ? AND \"user\" = ?", (language, owner.workspace, owner.user))
-            if timezone is not None:
-                self.db.execute("UPDATE users SET timezone = ? WHERE workspace = ? AND \"user\" = ?", (timezone, owner.workspace, owner.user))
-            if send_hour is not None:
-                self.db.execute("UPDATE users SET send_hour = ? WHERE workspace = ? AND \"user\" = ?", (send_hour, owner.workspace, owner.user))
+            for column, value in (("display_name", display_name), ("signature", signature), ("language", language),
+                                  ("timezone", timezone), ("send_hour", send_hour)):
+                if value is not None:
+                    self.db.execute(_SET_USER[column], {"value": value, "workspace": owner.workspace, "user": owner.user})
         self.forget(owner)  # also what a request read meanwhile
         found = self.get(owner)
         assert found is not None
@@ -215,13 +238,10 @@ class Users:
         """Record that we asked for the name and signature; True only the first time (so we ask once)."""
         self.forget(owner)
         with self.db.transaction():
-            cur = self.db.execute(
-                "UPDATE users SET letter_prompted = 1 WHERE workspace = ? AND \"user\" = ? AND coalesce(letter_prompted, 0) = 0",
-                (owner.workspace, owner.user),
-            )
+            cur = self.db.execute(_MARK_PROMPTED, {"workspace": owner.workspace, "user": owner.user})
         self.forget(owner)
         return bool(cur.rowcount)
 
     def all(self) -> list[UserSettings]:
         """Every user (for the reminder sweep, which runs for everyone)."""
-        return [_row(r) for r in self.db.query("SELECT * FROM users ORDER BY workspace, \"user\"")]
+        return [_row(r) for r in self.db.query(_ALL_USERS)]
