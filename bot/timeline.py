@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
+from operator import attrgetter
 from typing import TYPE_CHECKING, Callable
 
 from bot import fmt, kinds
@@ -34,6 +35,9 @@ class TimelineEvent:
     logged_at: datetime | None = None  # when it was put on file, if that differs in kind from `at` (an incident)
 
 
+#: The timeline's order: time, then type (C-level key: a dossier sorts 10 000 events, issue 20).
+_ORDER = attrgetter("at", "type")
+
 Source = Callable[["Context", "Client"], list[TimelineEvent]]
 
 
@@ -54,7 +58,7 @@ def timeline(ctx: "Context", client: "Client", *, incidents: "list[Incident] | N
             events.extend(incident_events(ctx, client, incidents))
         else:
             events.extend(src(ctx, client))
-    return sorted(events, key=lambda e: (e.at, e.type))
+    return sorted(events, key=_ORDER)
 
 
 def latest(ctx: "Context", client: "Client", incidents: "list[Incident]", count: int) -> tuple[int, list[TimelineEvent]]:
@@ -105,19 +109,35 @@ def incident_events(ctx: "Context", client: "Client", rows: "list[Incident]") ->
 
     corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
     mark = ctx.t("fix.corrected_mark") if corrected else ""
-    return [
-        TimelineEvent(
-            at=day_start(ctx, i.occurred_on) if i.occurred_on else i.occurred_at,
+    events: list[TimelineEvent] = []
+    append = events.append
+    for i in rows:
+        kind_line = summaries.get(i.kind) or summary(i.kind)
+        on = i.occurred_on
+        append(_made(
+            at=day_start(ctx, on) if on else i.occurred_at,
             type="incident",
-            summary=summary(i.kind) + f" (#{i.number})" + (f" {mark}" if i.id in corrected else ""),
+            summary=f"{kind_line} (#{i.number}) {mark}" if i.id in corrected else f"{kind_line} (#{i.number})",
             detail=i.note,
             ref=i.source_ref,  # the captured chat message's permalink, when there is one
+            amount_minor=None,
+            currency=None,
+            date_only=on is not None,  # back-dated with on=<date>: the day, no invented time
             entity=f"incident:{i.number}",
-            date_only=i.occurred_on is not None,  # back-dated with on=<date>: the day, no invented time
             logged_at=i.logged_at,
-        )
-        for i in rows
-    ]
+        ))
+    return events
+
+
+def _made(**fields: object) -> TimelineEvent:
+    """A `TimelineEvent` from every one of its fields, without the frozen `__init__`'s ten `object.__setattr__`s.
+
+    Equal to `TimelineEvent(**fields)` (same fields, same frozen instance); about 3× cheaper, which
+    is a tenth of an export of 10 000 incidents (issue 20). Every field must be given.
+    """
+    event = object.__new__(TimelineEvent)
+    event.__dict__.update(fields)
+    return event
 
 
 incidents_source = incidents
