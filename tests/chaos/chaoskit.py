@@ -122,9 +122,11 @@ class Killer:
     seed: int
     workers: list[Proc]
     sweepers: list[Sweeper]
-    pause: tuple[float, float] = (2.0, 4.0)
+    pause: tuple[float, float] = (3.0, 6.0)
     #: A worker is killed again only after it has had this long to start (a start costs seconds here).
-    settle: float = 4.0
+    settle: float = 8.0
+    #: How often the victim is a sweep when one can be killed: a restart costs CPU, a sweep's kill finds bugs.
+    sweeps_first: float = 0.6
     log: list[tuple[float, str, bool]] = field(default_factory=list)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -144,7 +146,8 @@ class Killer:
                        or any(s.name == n and s.killable for s in self.sweepers)]
             if not choices:
                 continue
-            victim = rng.choice(choices)
+            sweeps = [n for n in choices if any(s.name == n for s in self.sweepers)]
+            victim = rng.choice(sweeps if sweeps and rng.random() < self.sweeps_first else choices)
             for w in self.workers:
                 if w.name == victim:
                     hit = await w.kill()
