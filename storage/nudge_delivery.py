@@ -135,12 +135,20 @@ class LeasedRows:
             )
         return cur.rowcount == 1
 
-    def sending(self, item_id: int, token: str, part: int, now: datetime) -> None:
+    def sending(self, item_id: int, token: str, part: int, now: datetime, until: datetime | None = None) -> bool:
+        """Mark the part in flight (and push the lease to `until`); False if this token no longer holds the lease.
+
+        `until` is on the caller's clock, like `now`; it is moved onto the leases' clock as `renew` does.
+        """
+        lease = ", lease_until = ?" if until is not None else ""
         with self.db.transaction():
-            self.db.execute(
-                f"UPDATE {self.table} SET inflight_part = ?, inflight_at = ? WHERE {self.key} = ? AND lease_owner = ?",
-                (part, to_iso(now), item_id, token),
+            if until is not None:
+                until = self.on_lease_clock(now, until)[1]
+            cur = self.db.execute(
+                f"UPDATE {self.table} SET inflight_part = ?, inflight_at = ?{lease} WHERE {self.key} = ? AND lease_owner = ?",
+                (part, to_iso(now), *((to_iso(until),) if until is not None else ()), item_id, token),
             )
+        return cur.rowcount == 1
 
     def sent(self, item_id: int, token: str, part: int) -> None:
         with self.db.transaction():
@@ -223,9 +231,15 @@ class DeliveryState:
         """The heartbeat: push the expiry on while this sweep still holds the lease (from `now`, see `LeasedRows.renew`)."""
         return self.rows[kind].renew(item_id, token, until, now)
 
-    def sending(self, kind: str, item_id: int, token: str, part: int, now: datetime) -> None:
-        """Written before the post: if nothing follows, the part's outcome is unknown."""
-        self.rows[kind].sending(item_id, token, part, now)
+    def sending(self, kind: str, item_id: int, token: str, part: int, now: datetime,
+                until: datetime | None = None) -> bool:
+        """Written before the post: if nothing follows, the part's outcome is unknown.
+
+        False when another sweep has taken the lease meanwhile (this one was slow past its expiry): the
+        caller must not post, or both would. With `until` the lease is pushed on in the same statement,
+        so a sweep taking over later finds the post either answered or given up (lease > request timeout).
+        """
+        return self.rows[kind].sending(item_id, token, part, now, until)
 
     def sent(self, kind: str, item_id: int, token: str, part: int) -> None:
         """The platform confirmed (or we found) this part: resume after it."""

@@ -10,7 +10,10 @@ keeps it alive with a
 heartbeat while the platform works, renders the DM from the invoices as they
 are now and hands it to the platform's `Notifier` with a `Delivery`: the key
 naming the ledger entry, the first part not yet delivered and the part whose
-outcome is unknown. Database work runs in a worker thread, so the event loop
+outcome is unknown. The part is marked in flight, and the lease pushed on, in one
+statement that also checks the lease is still this sweep's: a sweep slower than
+its lease (its heartbeat starved) whose DM another sweep took over never posts
+beside it (`LeaseLost`). Database work runs in a worker thread, so the event loop
 that also serves Slack and Discord only waits on the network.
 
 Rate limits are per workspace: a `Retry-After` pauses that workspace's DMs
@@ -113,6 +116,10 @@ class RateGate:
             except asyncio.TimeoutError:
                 pass
         return not stop.is_set()
+
+
+class LeaseLost(Exception):
+    """This sweep's lease was taken over (it was slower than the lease): it must not post the DM."""
 
 
 @dataclass
@@ -261,7 +268,9 @@ class Deliverer:
         state = self.store.nudges.delivery
 
         async def sending(part: int) -> None:
-            await self.db(state.sending, job.kind, job.id, self.token, part, self.clock())
+            now = self.clock()
+            if not await self.db(state.sending, job.kind, job.id, self.token, part, now, now + self.settings.lease):
+                raise LeaseLost(f"{job.kind} {job.id}")  # another sweep delivers it now: never post beside it
 
         async def sent(part: int) -> None:
             await self.db(state.sent, job.kind, job.id, self.token, part)
@@ -291,6 +300,9 @@ class Deliverer:
                 return await self.db(prepare.leave, self, job, "stopped")
             try:
                 await self._send(job)
+            except LeaseLost:
+                log.warning("lease on %s %s taken over before posting: left to its new holder", job.kind, job.id)
+                return await self.db(prepare.leave, self, job, "lease lost")
             except DeliveryFailed as err:
                 if err.retry_after is not None and not err.permanent:
                     # every DM to this workspace waits, not only this one (to every workspace, if the bot's own)
