@@ -8,11 +8,13 @@ was still its own.
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 from typing import Sequence
 
 import pytest
 
+from storage.db import from_iso, to_iso
 from bot.notify import Delivery, Recipient
 from bot.replies import Reply
 from tests.nudges.conftest import utc
@@ -42,6 +44,9 @@ class SlowNotifier:
         assert delivery is not None
         message_id = int(delivery.key.split("-")[1])
         later = self.clock.now + timedelta(hours=1)  # past this sweep's lease: the heartbeat never ran
+        # ...on both clocks: PostgreSQL's leases run on the database's, which the test clock does not move
+        await asyncio.to_thread(self.store.database.execute, "UPDATE nudge_messages SET lease_until = ? WHERE id = ?",
+                                (to_iso(self.clock.now - timedelta(hours=1)), message_id))
         taken = await asyncio.to_thread(self.store.nudges.delivery.lease_nudge, message_id, "other-sweep",
                                         later, later + timedelta(minutes=10))
         assert taken is not None, "the expired lease should be free to take"
@@ -66,9 +71,15 @@ def test_sending_is_refused_to_a_token_that_no_longer_holds_the_lease(overdue, s
     claim_due(store, core, AT, SweepReport(at=AT))
     message_id = store.database.one("SELECT id FROM nudge_messages")["id"]
     state = store.nudges.delivery
-    assert state.lease_nudge(message_id, "A", AT, AT + timedelta(seconds=1)) is not None
+    # A's lease runs out: on SQLite by the caller's clock (B comes 2 s later), on PostgreSQL by the
+    # database's own clock, which only real time moves (hence the short lease and the sleep).
+    assert state.lease_nudge(message_id, "A", AT, AT + timedelta(seconds=0.3)) is not None
+    time.sleep(0.5)
     assert state.lease_nudge(message_id, "B", AT + timedelta(seconds=2), AT + timedelta(seconds=3)) is not None
+    before = from_iso(store.database.one("SELECT lease_until FROM nudge_messages")["lease_until"])
     assert state.sending("nudge", message_id, "A", 0, AT + timedelta(seconds=2)) is False
     assert state.sending("nudge", message_id, "B", 0, AT + timedelta(seconds=2), AT + timedelta(seconds=9)) is True
     row = store.database.one("SELECT lease_owner, inflight_part, lease_until FROM nudge_messages")
-    assert (row["lease_owner"], row["inflight_part"]) == ("B", 0) and row["lease_until"].startswith("2026-11-25T09:00:09")
+    assert (row["lease_owner"], row["inflight_part"]) == ("B", 0)
+    pushed = (from_iso(row["lease_until"]) - before).total_seconds()
+    assert 6 <= pushed < 8, pushed  # pushed on by the 6 s asked for, on the leases' clock
