@@ -161,10 +161,15 @@ class Deliverer:
         # One thread for the sweep's database work: SQLite serialises writes anyway, and fewer threads
         # competing for the GIL keep the event loop's waits short.
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-sweep")
+        self._claiming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redflag-claim")
 
     async def db(self, fn: Callable, *args: object):  # type: ignore[no-untyped-def]
         """Run one piece of database work off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
+
+    async def claiming(self, fn: Callable, *args: object):  # type: ignore[no-untyped-def]
+        """The sweep's claims, on a thread of their own beside the deliveries' (both end with `run`)."""
+        return await asyncio.get_running_loop().run_in_executor(self._claiming, fn, *args)
 
     def notifier_for(self, platform: str) -> Notifier | None:
         return self.notifiers.get(platform) or self.notifiers.get("*")
@@ -185,9 +190,13 @@ class Deliverer:
         except BaseException:
             for task in (feeder, *workers):
                 task.cancel()
+            await asyncio.gather(feeder, *workers, return_exceptions=True)
             raise
         finally:
-            self._db.shutdown(wait=False)
+            # No database call of this sweep outlives it: the caller may close the store next, and a
+            # connection closed under a running query can crash the process (SQLite).
+            for pool in (self._claiming, self._db):
+                await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
         if failed:
             raise failed[0]
         return self.outcomes
@@ -222,7 +231,7 @@ class Deliverer:
                 for f in await self.db(self.store.followups.due, self.at, 500):
                     await queue.put(("followup", f.id))
             if not self.stop.is_set():
-                for alert_id in await asyncio.to_thread(self.store.alerts.deliverable_ids, self.at, self.clock(), 500):
+                for alert_id in await self.db(self.store.alerts.deliverable_ids, self.at, self.clock(), 500):
                     await queue.put(("alert", alert_id))
         finally:
             for _ in range(self.settings.concurrency):

@@ -324,17 +324,20 @@ def queue_digests(store: "Store", core: "Core", at: datetime, now: datetime | No
 
 # -- step 2: deliver (bot/nudges/delivery.py) -------------------------------------------
 def _claims(store: "Store", core: "Core", at: datetime, report: SweepReport, now: datetime,
-            stop: asyncio.Event) -> Callable[[Callable[[int], Awaitable[None]]], Awaitable[None]]:
-    """The delivery pool's first source: each batch's DMs, handed over as the batch commits."""
+            stop: asyncio.Event, db: Callable[..., Awaitable]) -> Callable[[Callable[[int], Awaitable[None]]], Awaitable[None]]:
+    """The delivery pool's first source: each batch's DMs, handed over as the batch commits.
+
+    The claims run on the pool's claiming thread (`db`), which the pool waits for before it returns.
+    """
 
     async def feed(put: Callable[[int], Awaitable[None]]) -> None:
         batches = claim_batches(store, core, at, report, now, stop)
         done = object()
-        while (opened := await asyncio.to_thread(next, batches, done)) is not done:
+        while (opened := await db(next, batches, done)) is not done:
             for message_id in opened:  # type: ignore[union-attr]
                 await put(message_id)
         if not stop.is_set():
-            await asyncio.to_thread(queue_digests, store, core, at, now)
+            await db(queue_digests, store, core, at, now)
 
     return feed
 
@@ -360,7 +363,7 @@ async def run_sweep(store: "Store", notifiers: Mapping[str, Notifier] | Iterable
     table = as_table(notifiers)
     report = SweepReport(at=at)
     deliverer = Deliverer(store, core, table, at, clock, settings or DeliverySettings.from_env(), stop)
-    report.outcomes.extend(await deliverer.run(_claims(store, core, at, report, clock(), deliverer.stop)))
+    report.outcomes.extend(await deliverer.run(_claims(store, core, at, report, clock(), deliverer.stop, deliverer.claiming)))
     return report
 
 
