@@ -22,25 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from discord_fixtures import discord_fake  # noqa: E402,F401  (a fixture)
 from fake_discord import TOKEN as DISCORD_TOKEN  # noqa: E402
-from fake_slack import FakeSlack  # noqa: E402
 from faultkit import FAST  # noqa: E402
+from sweep_fixtures import _clean_env, fake  # noqa: E402,F401  (fixtures)
 from slack_harness import BOT_TOKEN, SIGNING_SECRET  # noqa: E402
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith(("SLACK_", "DISCORD_")):
-            monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def fake():
-    server = await FakeSlack().start()
-    for i in range(1, 41):
-        server.user(f"U{i}", locale="en-US", tz="Europe/Amsterdam", name=f"User {i}")
-    server.teams[BOT_TOKEN] = "T1"
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
