@@ -83,9 +83,8 @@ class RetryMemory:
 
     async def answer(self, workspace: str, key: str | None, event: Event, ttl: float = ANSWER_TTL) -> list[Reply]:
         if lanes.is_short(event):
-            if self.answers.inline:
-                return await self.inline(workspace, key, event, ttl)
-            return await self.inline(workspace, key, event, ttl, pool=self.short_pool)
+            pool = None if self.answers.inline else self.short_pool
+            return await self.inline(workspace, key, event, ttl, pool=pool)
         return await self.threaded(workspace, key, event, ttl)
 
     # -- short commands: inline (or on the short pool), one transaction --------
