@@ -21,6 +21,7 @@ def check_settings(env: MutableMapping[str, str]) -> None:
     try:
         database_url.apply(env)
         process_settings.scheduler_enabled(env)
+        process_settings.nudge_batch(env)
         shards.from_env(env)
     except (database_url.DatabaseUrlError, process_settings.SettingError, shards.ShardSettingsError) as err:
         print(f"redflag: {err}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Which parts of Redflag one process runs: the in-process reminder scheduler, or not.
+"""Which parts of Redflag one process runs, and how: the in-process reminder scheduler, the sweep's batch.
 
 Past one machine, chat workers run with `REDFLAG_SCHEDULER=off` (or
 `redflag serve --no-scheduler`) and one sweeper runs `redflag nudges run`
@@ -13,6 +13,9 @@ from typing import Mapping
 log = logging.getLogger("redflag")
 
 SCHEDULER_VAR = "REDFLAG_SCHEDULER"
+BATCH_VAR = "REDFLAG_NUDGE_BATCH"
+#: Clients a sweep claims per batch (one transaction on PostgreSQL; their DMs go out as the batch commits).
+DEFAULT_BATCH = 100
 _ON = ("on", "true", "yes", "1")
 _OFF = ("off", "false", "no", "0")
 
@@ -37,3 +40,21 @@ def scheduler_wanted(env: Mapping[str, str]) -> bool:
         return True
     log.warning("reminder scheduler off in this process (%s=off): run `redflag nudges run` on a schedule", SCHEDULER_VAR)
     return False
+
+
+def nudge_batch(env: Mapping[str, str]) -> int:
+    """Clients per claimed batch (`REDFLAG_NUDGE_BATCH`, default 100): a whole number of at least 1, or an error.
+
+    Smaller batches let several sweepers interleave sooner (the tests use 2); larger ones cost fewer
+    transactions, but on PostgreSQL hold more client rows while a batch is claimed.
+    """
+    value = (env.get(BATCH_VAR) or "").strip()
+    if not value:
+        return DEFAULT_BATCH
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise SettingError(f"{BATCH_VAR} takes a whole number of clients, 1 or more, not {env.get(BATCH_VAR)!r}")
+    return size

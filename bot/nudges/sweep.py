@@ -4,7 +4,7 @@ Claiming and delivering are separate steps on purpose. A claim (a ledger row
 per invoice stage, and one DM row per client per local day) is written with
 every re-check inside one transaction, so two sweeps never claim a stage
 twice; it runs in a worker thread, off the event loop. Claims are made a
-batch of clients at a time (`BATCH`): on PostgreSQL the batch's client rows
+batch of clients at a time (`REDFLAG_NUDGE_BATCH`, see `bot/process_settings.py`): on PostgreSQL the batch's client rows
 are locked `FOR NO KEY UPDATE SKIP LOCKED` for the batch's one transaction,
 so several sweepers on one database take disjoint batches and none waits on
 another's locks; on SQLite (one writer, no row locks) each client's claim
@@ -39,6 +39,7 @@ from bot.context import Context
 from bot.events import Address
 from bot.i18n import messages
 from bot.notify import Notifier
+from bot import process_settings
 from bot.nudges import policy
 from bot.nudges.report import Outcome, Outcomes, SweepReport  # noqa: F401  (where callers have found them)
 from bot.who import who
@@ -57,16 +58,11 @@ MAX_ATTEMPTS = 5
 #: Waits between attempts (the last one repeats); a platform's retry_after wins when longer.
 BACKOFF = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
 PAGE = 500
-#: Clients claimed per batch (one transaction on PostgreSQL; their DMs are delivered as the batch commits).
-#: `REDFLAG_NUDGE_BATCH` overrides it (tests make batches small to see several sweepers interleave).
-BATCH = 100
 
 
 def batch_size() -> int:
-    try:
-        return max(1, int(os.environ.get("REDFLAG_NUDGE_BATCH", "") or BATCH))
-    except ValueError:
-        return BATCH
+    """Clients per claimed batch: `REDFLAG_NUDGE_BATCH`, checked at start-up (`bot/process_settings.py`)."""
+    return process_settings.nudge_batch(os.environ)
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
