@@ -118,6 +118,9 @@ def offsets_for(store: "Store", workspace: str, cache: dict[str, dict[str, int]]
 def scan(store: "Store", at: datetime) -> list[Row]:
     """Every open invoice whose next check has come, client by client (in the order each client first appears).
 
+    This is the preview's read (`redflag nudges preview`), not the sweep's: it
+    takes no lock and skips nothing, so it shows the clients a running sweeper
+    holds too, where the sweep's `claim_batches` skips them (`SKIP LOCKED`).
     The horizon is tomorrow in UTC: no zone's local date is later than that.
     The rows are kept as plain tuples of strings, numbers and dates, which the
     garbage collector stops tracking: ten thousand due invoices held as
