@@ -13,9 +13,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, case, delete, func, null, select, tuple_, update
+
+from storage import schema
 from storage.db import Database, to_iso, utcnow
 from storage.records import Candidate, Invoice, Owner, Payment, PaymentRecord
 from storage.rows import by_key, insert_once, insert_or_find, mapper
+from storage.statements import Statement, days_between, greatest, of, owned
 
 
 def ref_key(ref: str) -> str:
@@ -83,24 +89,119 @@ def _v2(db: "sqlite_utils.Database") -> None:
 
 MIGRATIONS = [_v1, _v2]
 
+_t = schema.invoices
+_p = schema.payments
+_c = schema.clients.alias("c")
 #: Invoices still on the books: a deleted one (issue 19) keeps its row, status 'deleted', and a
 #: ref_key no look-up matches, so its reference is free again; storage/history.py keeps what it was.
-_LIVE = " AND i.status != 'deleted'"
+_LIVE = _t.c.status != "deleted"
+_OPEN = _t.c.status == "open"
+_THIS = (_t.c.id == bindparam("id")) & owned(_t)
+_BY_ID = _t.c.id == bindparam("id")
+_paid_minor = func.coalesce(select(func.sum(_p.c.amount_minor)).where(_p.c.invoice_id == _t.c.id).scalar_subquery(),
+                            0).label("paid_minor")
+#: An invoice with what has been paid on it.
+_READ = select(_t, _paid_minor)
+_GET = Statement(_READ.where(_THIS))
+_BY_REF = Statement(_READ.where(owned(_t), _t.c.ref_key == bindparam("ref_key")))
+_LIST = Statement(_READ.where(owned(_t), _LIVE).order_by(_t.c.due_on, _t.c.id))
+_LIST_FOR_CLIENT = Statement(_READ.where(owned(_t), _t.c.client_id == bindparam("client_id"), _LIVE)
+                             .order_by(_t.c.due_on, _t.c.id))
+# `ref_key` is casefolded, so LIKE with a casefolded pattern means the same on both engines.
+_refs = select(_t.c.ref).where(owned(_t), _t.c.ref_key.like(bindparam("like")))
+_REFS = {open_only: Statement(_refs.where(_OPEN if open_only else _LIVE).order_by(_t.c.due_on.desc())
+                              .limit(bindparam("limit"))) for open_only in (False, True)}
+_COUNT = Statement(select(func.count().label("n")).select_from(_t).where(owned(_t)))
+_PAYMENTS = Statement(select(_p).where(_p.c.invoice_id == bindparam("id"), owned(_p)).order_by(_p.c.paid_on, _p.c.id))
+_PAYMENTS_FOR_CLIENT = Statement(select(_p).join(_t, _t.c.id == _p.c.invoice_id)
+                                 .where(_t.c.client_id == bindparam("client_id"), owned(_p), _LIVE)
+                                 .order_by(_p.c.paid_on, _p.c.id))
+_PAYMENT = Statement(select(_p).where(_p.c.id == bindparam("id")))
+#: The invoice's row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the only write lock).
+_LOCK = Statement(select(_t.c.id).where(_THIS).with_for_update())
+_SETTLE = Statement(update(_t).where(_BY_ID).values(status="paid", paid_on=bindparam("paid_on"),
+                                                   updated_at=bindparam("at")))
+_TOUCH = Statement(update(_t).where(_BY_ID).values(updated_at=bindparam("at")))
+_SNOOZE = Statement(update(_t).where(_THIS).values(
+    snoozed_until=bindparam("until"), next_nudge_on=greatest(func.coalesce(_t.c.next_nudge_on, ""), bindparam("until")),
+    updated_at=bindparam("at")))
+_SET_DUE = Statement(update(_t).where(_THIS).values(due_on=bindparam("due_on"), next_nudge_on=bindparam("due_on"),
+                                                    snoozed_until=null(), updated_at=bindparam("at")))
+_SET_STATUS = Statement(update(_t).where(_THIS).values(status=bindparam("status"), updated_at=bindparam("at")))
 
-_SELECT = (
-    "SELECT i.*, coalesce((SELECT sum(p.amount_minor) FROM payments p WHERE p.invoice_id = i.id), 0) AS paid_minor"
-    " FROM invoices i"
-)
+#: The sweep's scan: open invoices in `next_nudge_on` order, through the index made for it (SQLite is told).
+_NEXT_NUDGE_INDEX = "INDEXED BY idx_invoices_status_next_nudge_on"
+_scan = (select(_t.c.id.label("invoice_id"), _t.c.workspace, _t.c.owner, _t.c.client_id, _t.c.due_on,
+                _t.c.snoozed_until, _t.c.next_nudge_on).with_hint(_t, _NEXT_NUDGE_INDEX, "sqlite"))
+_DUE = _OPEN & (_t.c.next_nudge_on <= bindparam("horizon"))
+_CANDIDATES = Statement(_scan.where(_DUE).order_by(_t.c.next_nudge_on, _t.c.id).limit(bindparam("limit")))
+_CANDIDATES_AFTER = Statement(_scan.where(
+    _DUE, tuple_(_t.c.next_nudge_on, _t.c.id) > tuple_(bindparam("after_on"), bindparam("after_id")),
+).order_by(_t.c.next_nudge_on, _t.c.id).limit(bindparam("limit")))
+_due_clients = (select(_t.c.client_id).distinct().with_hint(_t, _NEXT_NUDGE_INDEX, "sqlite")
+                .where(_DUE, _t.c.client_id > bindparam("after")).subquery("d"))
+#: Rows another sweeper holds are passed over (PostgreSQL's `FOR NO KEY UPDATE OF c SKIP LOCKED`).
+_DUE_CLIENTS = Statement(select(_c.c.id).join_from(_c, _due_clients, _due_clients.c.client_id == _c.c.id)
+                         .order_by(_c.c.id).limit(bindparam("limit"))
+                         .with_for_update(key_share=True, skip_locked=True, of=_c))
+_UPCOMING = Statement(_scan.where(_OPEN, _t.c.next_nudge_on.is_not(None)).order_by(_t.c.next_nudge_on, _t.c.id)
+                      .limit(bindparam("limit")))
+
+
+@lru_cache(maxsize=64)
+def _candidates_of(count: int) -> Statement:
+    """`client_id IN (…)` with `count` values: one statement per batch size, compiled once per engine."""
+    return Statement(_scan.where(_DUE, _t.c.client_id.in_([bindparam(f"c{n}") for n in range(count)]))
+                     .order_by(_t.c.client_id, _t.c.next_nudge_on, _t.c.id))
+
+
+_next_check = update(_t).where(_BY_ID, _OPEN).values(next_nudge_on=bindparam("day"))
+_SET_NEXT_CHECK = Statement(_next_check)
+_MOVE_NEXT_CHECK = Statement(_next_check.where(_t.c.next_nudge_on == bindparam("expected")))
+_NEXT_CHECK_OF = Statement(select(_t.c.next_nudge_on).where(_BY_ID))
+_PAID = (_t.c.status == "paid")
+_LATE = _PAID & (_t.c.paid_on > _t.c.due_on)
+_PAYMENT_RECORD = Statement(select(
+    func.sum(case((_PAID & _t.c.paid_on.is_not(None), 1), else_=0)).label("paid"),
+    func.sum(case((_LATE, 1), else_=0)).label("late"),
+    func.sum(case((_LATE, days_between(_t.c.paid_on, _t.c.due_on)))).label("late_days"),
+    func.sum(case((_OPEN & (_t.c.due_on < bindparam("today")), 1), else_=0)).label("overdue"),
+).where(owned(_t), _t.c.client_id == bindparam("client_id")))
+_IMPORTED = {
+    "amount_minor": bindparam("amount_minor"), "currency": bindparam("currency"), "issued_on": bindparam("issued_on"),
+    "due_on": bindparam("due_on"), "status": bindparam("status"),
+    "paid_on": case((and_(bindparam("status") == "paid", _t.c.paid_on.is_(None)), bindparam("paid_on")),
+                    else_=_t.c.paid_on),
+    "updated_at": bindparam("at"),
+}
+#: An imported change; with `replan`, the ladder re-armed on the new due date.
+_APPLY_IMPORT = {
+    False: Statement(update(_t).where(_THIS).values(_IMPORTED)),
+    True: Statement(update(_t).where(_THIS).values({**_IMPORTED, "next_nudge_on": bindparam("due_on"),
+                                                    "snoozed_until": null()})),
+}
+_EDITED = {c: bindparam(c) for c in ("ref", "ref_key", "amount_minor", "currency", "issued_on", "due_on", "status",
+                                     "paid_on")} | {"updated_at": bindparam("at")}
+_APPLY_EDIT = {
+    False: Statement(update(_t).where(_THIS).values(_EDITED)),
+    True: Statement(update(_t).where(_THIS).values({**_EDITED, "snoozed_until": null()})),
+}
+#: SET reads the old row, so an edit's new due date becomes the next check in a second step.
+_REPLAN = Statement(update(_t).where(_BY_ID).values(next_nudge_on=_t.c.due_on))
+_DELETED_MARK = "\x1fdeleted:"  # refs never hold control characters
+_MARK_DELETED = Statement(update(_t).where(_THIS).values(
+    status="deleted", ref_key=_t.c.ref_key.concat(bindparam("mark")).concat(_t.c.id), next_nudge_on=null(),
+    updated_at=bindparam("at")))
+_MOVE = Statement(update(_t).where(owned(_t), _t.c.client_id == bindparam("from_id"))
+                  .values(client_id=bindparam("into_id")))
+_FORGET_PAYMENTS = Statement(delete(_p).where(
+    owned(_p), _p.c.invoice_id.in_(select(_t.c.id).where(_t.c.client_id == bindparam("client_id")))))
+_FORGET = Statement(delete(_t).where(owned(_t), _t.c.client_id == bindparam("client_id")))
 
 
 _row = mapper(Invoice)
 _payment = mapper(Payment)
 _candidate = mapper(Candidate)
-
-#: The sweep's scan: open invoices in `next_nudge_on` order, through the index made for it.
-def _scan(db: Database) -> str:
-    return ("SELECT id AS invoice_id, workspace, owner, client_id, due_on, snoozed_until, next_nudge_on FROM invoices"
-            + db.dialect.indexed_by("idx_invoices_status_next_nudge_on"))
 
 
 class DuplicateInvoice(Exception):
@@ -154,7 +255,7 @@ class Invoices:
         """Add an invoice; the same `request_id` again returns the invoice it created, unchanged."""
         now = to_iso(utcnow())
         with self.db.transaction():
-            invoice_id, _ = insert_or_find(self.db, "invoices", owner, _invoice(
+            invoice_id, _ = insert_or_find(self.db, _t, owner, _invoice(
                 owner, client_id, ref, amount_minor, currency, issued_on, due_on, now, request_id=request_id))
             if invoice_id is None:  # not this request's invoice: another one has the reference
                 existing = self.by_ref(owner, ref)
@@ -165,50 +266,33 @@ class Invoices:
         return found
 
     def get(self, owner: Owner, invoice_id: int) -> Invoice | None:
-        row = self.db.one(_SELECT + " WHERE i.id = ? AND i.workspace = ? AND i.owner = ?", (invoice_id, owner.workspace, owner.user))
+        row = self.db.one(_GET, of(owner, id=invoice_id))
         return _row(row) if row else None
 
     def by_ref(self, owner: Owner, ref: str) -> Invoice | None:
-        row = self.db.one(_SELECT + " WHERE i.workspace = ? AND i.owner = ? AND i.ref_key = ?", (owner.workspace, owner.user, ref_key(ref)))
+        row = self.db.one(_BY_REF, of(owner, ref_key=ref_key(ref)))
         return _row(row) if row else None
 
     def refs(self, owner: Owner, prefix: str = "", limit: int = 25, open_only: bool = False) -> list[str]:
         like = "%" + prefix.casefold().replace("%", "").replace("_", "") + "%"
-        status = " AND status = 'open'" if open_only else " AND status != 'deleted'"
-        rows = self.db.query(
-            "SELECT ref FROM invoices WHERE workspace = ? AND owner = ? AND ref_key LIKE ?" + status + " ORDER BY due_on DESC LIMIT ?",
-            (owner.workspace, owner.user, like, limit),
-        )
-        return [r["ref"] for r in rows]
+        return [r[0] for r in self.db.rows(_REFS[open_only], of(owner, like=like, limit=limit))]
 
     def list(self, owner: Owner, client_id: int | None = None) -> list[Invoice]:
         if client_id is None:
-            rows = self.db.query(_SELECT + " WHERE i.workspace = ? AND i.owner = ?" + _LIVE + " ORDER BY i.due_on, i.id", (owner.workspace, owner.user))
+            rows = self.db.query(_LIST, of(owner))
         else:
-            rows = self.db.query(
-                _SELECT + " WHERE i.workspace = ? AND i.owner = ? AND i.client_id = ?" + _LIVE + " ORDER BY i.due_on, i.id",
-                (owner.workspace, owner.user, client_id),
-            )
+            rows = self.db.query(_LIST_FOR_CLIENT, of(owner, client_id=client_id))
         return [_row(r) for r in rows]
 
     def count_for_owner(self, owner: Owner) -> int:
-        row = self.db.one("SELECT count(*) AS n FROM invoices WHERE workspace = ? AND owner = ?", (owner.workspace, owner.user))
+        row = self.db.one(_COUNT, of(owner))
         return row["n"] if row else 0
 
     def payments(self, owner: Owner, invoice_id: int) -> list[Payment]:
-        rows = self.db.query(
-            "SELECT * FROM payments WHERE invoice_id = ? AND workspace = ? AND owner = ? ORDER BY paid_on, id",
-            (invoice_id, owner.workspace, owner.user),
-        )
-        return [_payment(r) for r in rows]
+        return [_payment(r) for r in self.db.query(_PAYMENTS, of(owner, id=invoice_id))]
 
     def payments_for_client(self, owner: Owner, client_id: int) -> list[Payment]:
-        rows = self.db.query(
-            "SELECT p.* FROM payments p JOIN invoices i ON i.id = p.invoice_id"
-            " WHERE i.client_id = ? AND p.workspace = ? AND p.owner = ?" + _LIVE + " ORDER BY p.paid_on, p.id",
-            (client_id, owner.workspace, owner.user),
-        )
-        return [_payment(r) for r in rows]
+        return [_payment(r) for r in self.db.query(_PAYMENTS_FOR_CLIENT, of(owner, client_id=client_id))]
 
     def pay(
         self,
@@ -227,9 +311,8 @@ class Invoices:
         with self.db.transaction():
             # The balance is read, checked and paid down under the invoice's row lock (PostgreSQL's READ
             # COMMITTED would let two payments both see the old balance); a replay waits here too.
-            self.db.one("SELECT id FROM invoices WHERE id = ? AND workspace = ? AND owner = ?" + self.db.dialect.for_update(),
-                        (invoice_id, owner.workspace, owner.user))
-            row = by_key(self.db, "payments", owner, "request_id", request_id)  # checks come after a replay
+            self.db.one(_LOCK, of(owner, id=invoice_id))
+            row = by_key(self.db, _p, owner, "request_id", request_id)  # checks come after a replay
             if row:
                 invoice = self.get(owner, row["invoice_id"])
                 assert invoice is not None
@@ -245,29 +328,21 @@ class Invoices:
             if amount > invoice.balance_minor:
                 raise PaymentRefused("too_much", invoice)
             now = to_iso(utcnow())
-            payment_id = insert_once(self.db, "payments", _paid(owner, invoice.id, amount, invoice.currency, paid_on, now,
-                                                                request_id))
+            payment_id = insert_once(self.db, _p, _paid(owner, invoice.id, amount, invoice.currency, paid_on, now,
+                                                        request_id))
             assert payment_id is not None  # the request id was looked up above, in this transaction
             if amount == invoice.balance_minor:
-                self.db.execute(
-                    "UPDATE invoices SET status = 'paid', paid_on = ?, updated_at = ? WHERE id = ?",
-                    (paid_on.isoformat(), now, invoice.id),
-                )
+                self.db.execute(_SETTLE, {"id": invoice.id, "paid_on": paid_on.isoformat(), "at": now})
             else:
-                self.db.execute("UPDATE invoices SET updated_at = ? WHERE id = ?", (now, invoice.id))
+                self.db.execute(_TOUCH, {"id": invoice.id, "at": now})
             after = self.get(owner, invoice.id)
-            payment = self.db.one("SELECT * FROM payments WHERE id = ?", (payment_id,))
+            payment = self.db.one(_PAYMENT, {"id": payment_id})
         assert after is not None and payment is not None
         return after, _payment(payment), True
 
     def snooze(self, owner: Owner, invoice_id: int, until: date) -> Invoice:
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE invoices SET snoozed_until = ?, next_nudge_on = " + self.db.dialect.greatest("coalesce(next_nudge_on, '')", "?")
-                + ", updated_at = ?"
-                " WHERE id = ? AND workspace = ? AND owner = ?",
-                (until.isoformat(), until.isoformat(), to_iso(utcnow()), invoice_id, owner.workspace, owner.user),
-            )
+            self.db.execute(_SNOOZE, of(owner, id=invoice_id, until=until.isoformat(), at=to_iso(utcnow())))
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
@@ -275,21 +350,14 @@ class Invoices:
     def set_due(self, owner: Owner, invoice_id: int, due_on: date) -> Invoice:
         """A new due date re-arms the reminder ladder: the next check is the new due date."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE invoices SET due_on = ?, next_nudge_on = ?, snoozed_until = NULL, updated_at = ?"
-                " WHERE id = ? AND workspace = ? AND owner = ?",
-                (due_on.isoformat(), due_on.isoformat(), to_iso(utcnow()), invoice_id, owner.workspace, owner.user),
-            )
+            self.db.execute(_SET_DUE, of(owner, id=invoice_id, due_on=due_on.isoformat(), at=to_iso(utcnow())))
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
 
     def set_status(self, owner: Owner, invoice_id: int, status: str) -> Invoice:
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE invoices SET status = ?, updated_at = ? WHERE id = ? AND workspace = ? AND owner = ?",
-                (status, to_iso(utcnow()), invoice_id, owner.workspace, owner.user),
-            )
+            self.db.execute(_SET_STATUS, of(owner, id=invoice_id, status=status, at=to_iso(utcnow())))
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
@@ -297,72 +365,51 @@ class Invoices:
     # -- the reminder sweep's side --------------------------------------------------
     def candidates(self, horizon: date, after: tuple[str, int] | None = None, limit: int = 500) -> list[Candidate]:
         """Open invoices with `next_nudge_on <= horizon`, in index order, one page at a time."""
-        params: list = [horizon.isoformat()]
-        sql = _scan(self.db) + " WHERE status = 'open' AND next_nudge_on <= ?"
-        if after is not None:
-            sql += " AND (next_nudge_on, id) > (?, ?)"
-            params += [after[0], after[1]]
-        sql += " ORDER BY next_nudge_on, id LIMIT ?"
-        params.append(limit)
-        return [_candidate(r) for r in self.db.query(sql, params)]
+        if after is None:
+            rows = self.db.query(_CANDIDATES, {"horizon": horizon.isoformat(), "limit": limit})
+        else:
+            rows = self.db.query(_CANDIDATES_AFTER, {"horizon": horizon.isoformat(), "after_on": after[0],
+                                                     "after_id": after[1], "limit": limit})
+        return [_candidate(r) for r in rows]
 
     def due_clients(self, horizon: date, after: int = 0, limit: int = 200) -> list[int]:
         """The next clients (by id, after `after`) with an open invoice whose `next_nudge_on <= horizon`.
 
         Called inside the claiming transaction: on PostgreSQL the clients' rows stay locked until it ends
-        and rows another sweeper holds are passed over (`Dialect.skip_locked`), so sweepers sharing one
-        database claim disjoint batches without waiting on each other. The due set comes from the
-        `(status, next_nudge_on)` index: a batch costs what is due, not what is stored.
+        and rows another sweeper holds are passed over (`FOR NO KEY UPDATE … SKIP LOCKED`), so sweepers
+        sharing one database claim disjoint batches without waiting on each other. The due set comes from
+        the `(status, next_nudge_on)` index: a batch costs what is due, not what is stored.
         """
-        rows = self.db.rows(
-            "SELECT c.id FROM clients c JOIN (SELECT DISTINCT client_id FROM invoices"
-            + self.db.dialect.indexed_by("idx_invoices_status_next_nudge_on")
-            + " WHERE status = 'open' AND next_nudge_on <= ? AND client_id > ?) d ON d.client_id = c.id"
-            " ORDER BY c.id LIMIT ?" + self.db.dialect.skip_locked("c"),
-            (horizon.isoformat(), after, limit),
-        )
+        rows = self.db.rows(_DUE_CLIENTS, {"horizon": horizon.isoformat(), "after": after, "limit": limit})
         return [r[0] for r in rows]
 
     def candidates_of(self, client_ids: list[int], horizon: date) -> list[Candidate]:
         """The open invoices of these clients with `next_nudge_on <= horizon`, client by client, in index order."""
         if not client_ids:
             return []
-        marks = ", ".join("?" for _ in client_ids)
-        sql = (_scan(self.db) + f" WHERE status = 'open' AND next_nudge_on <= ? AND client_id IN ({marks})"
-               " ORDER BY client_id, next_nudge_on, id")
-        return [_candidate(r) for r in self.db.query(sql, [horizon.isoformat(), *client_ids])]
+        params = {f"c{n}": client_id for n, client_id in enumerate(client_ids)}
+        params["horizon"] = horizon.isoformat()
+        return [_candidate(r) for r in self.db.query(_candidates_of(len(client_ids)), params)]
 
     def upcoming(self, limit: int = 20) -> list[Candidate]:
         """The next open invoices to be looked at, soonest first (for `redflag nudges preview`)."""
-        rows = self.db.query(
-            _scan(self.db) + " WHERE status = 'open' AND next_nudge_on IS NOT NULL ORDER BY next_nudge_on, id LIMIT ?", (limit,)
-        )
-        return [_candidate(r) for r in rows]
+        return [_candidate(r) for r in self.db.query(_UPCOMING, {"limit": limit})]
 
     def set_next_check(self, invoice_id: int, day: date | None, expected: date | None = None) -> None:
         """Advance the invoice's `next_nudge_on`; with `expected`, only if nobody moved it meanwhile."""
-        sql = "UPDATE invoices SET next_nudge_on = ? WHERE id = ? AND status = 'open'"
-        params: list = [day.isoformat() if day else None, invoice_id]
-        if expected is not None:
-            sql += " AND next_nudge_on = ?"
-            params.append(expected.isoformat())
-        self.db.execute(sql, params)
+        params = {"id": invoice_id, "day": day.isoformat() if day else None}
+        if expected is None:
+            self.db.execute(_SET_NEXT_CHECK, params)
+        else:
+            self.db.execute(_MOVE_NEXT_CHECK, {**params, "expected": expected.isoformat()})
 
     def next_check_of(self, invoice_id: int) -> date | None:
-        row = self.db.one("SELECT next_nudge_on FROM invoices WHERE id = ?", (invoice_id,))
+        row = self.db.one(_NEXT_CHECK_OF, {"id": invoice_id})
         return date.fromisoformat(row["next_nudge_on"]) if row and row["next_nudge_on"] else None
 
     def payment_record(self, owner: Owner, client_id: int, today: date) -> PaymentRecord:
         """The client's payment record in one aggregate query (the DM's one-line history)."""
-        row = self.db.one(
-            "SELECT sum(CASE WHEN status = 'paid' AND paid_on IS NOT NULL THEN 1 ELSE 0 END) AS paid,"
-            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN 1 ELSE 0 END) AS late,"
-            " sum(CASE WHEN status = 'paid' AND paid_on > due_on THEN "
-            + self.db.dialect.days_between("paid_on", "due_on") + " END) AS late_days,"
-            " sum(CASE WHEN status = 'open' AND due_on < ? THEN 1 ELSE 0 END) AS overdue"
-            " FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ?",
-            (today.isoformat(), owner.workspace, owner.user, client_id),
-        ) or {}
+        row = self.db.one(_PAYMENT_RECORD, of(owner, client_id=client_id, today=today.isoformat())) or {}
         return PaymentRecord(
             paid=int(row.get("paid") or 0),
             late=int(row.get("late") or 0),
@@ -374,63 +421,46 @@ class Invoices:
     def add_imported(self, owner: Owner, client_id: int, ref: str, amount_minor: int, currency: str, issued_on: date,
                      due_on: date, paid_on: date | None, at: str) -> int:
         """A new invoice from a file: settled (`paid_on`) or open and handed to the ladder on its due date."""
-        invoice_id = insert_once(self.db, "invoices", _invoice(owner, client_id, ref, amount_minor, currency, issued_on,
-                                                               due_on, at, paid_on))
+        invoice_id = insert_once(self.db, _t, _invoice(owner, client_id, ref, amount_minor, currency, issued_on,
+                                                       due_on, at, paid_on))
         assert invoice_id is not None  # the preview was checked against the books in this transaction
         return invoice_id
 
     def add_imported_payment(self, owner: Owner, invoice_id: int, amount_minor: int, currency: str, paid_on: date,
                              at: str) -> None:
-        insert_once(self.db, "payments", _paid(owner, invoice_id, amount_minor, currency, paid_on, at))
+        insert_once(self.db, _p, _paid(owner, invoice_id, amount_minor, currency, paid_on, at))
 
     def apply_import(self, owner: Owner, invoice_id: int, after: dict, paid_on: date, at: str, replan: bool) -> None:
         """An invoice the file changed (`after`: its snapshot); `replan` re-arms the ladder on the new due date."""
-        status = after["status"]
-        self.db.execute(
-            "UPDATE invoices SET amount_minor = ?, currency = ?, issued_on = ?, due_on = ?, status = ?,"
-            " paid_on = CASE WHEN ? = 'paid' AND paid_on IS NULL THEN ? ELSE paid_on END, updated_at = ?"
-            + (", next_nudge_on = ?, snoozed_until = NULL" if replan else "")
-            + " WHERE id = ? AND workspace = ? AND owner = ?",
-            (after["amount_minor"], after["currency"], after["issued_on"], after["due_on"], status, status,
-             paid_on.isoformat(), at, *((after["due_on"],) if replan else ()), invoice_id, owner.workspace, owner.user),
-        )
+        self.db.execute(_APPLY_IMPORT[replan], of(
+            owner, id=invoice_id, amount_minor=after["amount_minor"], currency=after["currency"],
+            issued_on=after["issued_on"], due_on=after["due_on"], status=after["status"], paid_on=paid_on.isoformat(),
+            at=at,
+        ))
 
     # -- corrections (inside the correction's transaction, storage/corrections.py) ---
     def apply_edit(self, owner: Owner, invoice_id: int, after: dict, paid_on: date | None, at: str, replan: bool) -> None:
         """Write an edited invoice (`after`: the snapshot of storage/corrections.py); `replan` re-arms the ladder."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE invoices SET ref = ?, ref_key = ?, amount_minor = ?, currency = ?, issued_on = ?, due_on = ?,"
-                " status = ?, paid_on = ?, updated_at = ?"
-                + (", snoozed_until = NULL" if replan else "")
-                + " WHERE id = ? AND workspace = ? AND owner = ?",
-                (after["ref"], ref_key(after["ref"]), after["amount_minor"], after["currency"], after["issued_on"],
-                 after["due_on"], after["status"], paid_on.isoformat() if paid_on else None, at,
-                 invoice_id, owner.workspace, owner.user),
-            )
+            self.db.execute(_APPLY_EDIT[replan], of(
+                owner, id=invoice_id, ref=after["ref"], ref_key=ref_key(after["ref"]),
+                amount_minor=after["amount_minor"], currency=after["currency"], issued_on=after["issued_on"],
+                due_on=after["due_on"], status=after["status"], paid_on=paid_on.isoformat() if paid_on else None, at=at,
+            ))
             if replan:  # SET reads the old row, so the new due date becomes the next check in a second step
-                self.db.execute("UPDATE invoices SET next_nudge_on = due_on WHERE id = ?", (invoice_id,))
+                self.db.execute(_REPLAN, {"id": invoice_id})
 
     def mark_deleted(self, owner: Owner, invoice_id: int, at: str) -> None:
         """Off the books: the row stays, status 'deleted', with a ref_key no look-up matches."""
         with self.db.transaction():
-            self.db.execute(
-                "UPDATE invoices SET status = 'deleted', ref_key = ref_key || ? || id, next_nudge_on = NULL, updated_at = ?"
-                " WHERE id = ? AND workspace = ? AND owner = ?",
-                ("\x1fdeleted:", at, invoice_id, owner.workspace, owner.user),  # refs never hold control characters
-            )
+            self.db.execute(_MARK_DELETED, of(owner, id=invoice_id, mark=_DELETED_MARK, at=at))
 
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         with self.db.transaction():
-            self.db.execute("UPDATE invoices SET client_id = ? WHERE workspace = ? AND owner = ? AND client_id = ?",
-                            (into_id, owner.workspace, owner.user, from_id))
+            self.db.execute(_MOVE, of(owner, from_id=from_id, into_id=into_id))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         """A client deleted on purpose: its invoices and their payments go with it."""
-        cid = (owner.workspace, owner.user, client_id)
         with self.db.transaction():
-            self.db.execute(
-                "DELETE FROM payments WHERE workspace = ? AND owner = ? AND invoice_id IN"
-                " (SELECT id FROM invoices WHERE client_id = ?)", cid,
-            )
-            self.db.execute("DELETE FROM invoices WHERE workspace = ? AND owner = ? AND client_id = ?", cid)
+            self.db.execute(_FORGET_PAYMENTS, of(owner, client_id=client_id))
+            self.db.execute(_FORGET, of(owner, client_id=client_id))

@@ -20,9 +20,14 @@ The INSERT of an upsert is each dialect's own (`ON CONFLICT … DO NOTHING /
 DO UPDATE` and `excluded` are per dialect in SQLAlchemy): `upsert(build)`
 hands `build` the engine's `insert`, chosen here and nowhere else. A
 function the engines spell differently is a construct compiled per dialect
-here (`greatest`). SQLite's planner hint is a table hint for SQLite alone,
-`.with_hint(table, "INDEXED BY idx", "sqlite")` (PostgreSQL plans by
-statistics and gets none).
+here (`greatest`, `days_between`), and so is the database's clock
+(`database_clock`: PostgreSQL's, none on SQLite). SQLite's planner hint is a
+table hint for SQLite alone, `.with_hint(table, "INDEXED BY idx", "sqlite")`
+(PostgreSQL plans by statistics and gets none). Row locks are SQLAlchemy's
+own, compiled per dialect: `.with_for_update()` is `FOR UPDATE` on
+PostgreSQL, and `.with_for_update(key_share=True, skip_locked=True, of=t)`
+its `FOR NO KEY UPDATE OF t SKIP LOCKED` (sweepers take disjoint batches);
+SQLite (one writer, BEGIN IMMEDIATE) gets neither.
 """
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ from typing import Any, Callable, Mapping
 
 from functools import cache
 
-from sqlalchemy import Table, and_, bindparam
+from sqlalchemy import Float, Table, and_, bindparam, func, select
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement
@@ -182,3 +187,34 @@ def _greatest(element: greatest, compiler: Any, **kw: Any) -> str:
 @compiles(greatest, "sqlite")
 def _greatest_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
     return f"max({compiler.process(element.clauses, **kw)})"
+
+
+class days_between(FunctionElement):  # noqa: N801 - named like what it says
+    """Whole or fractional days from one ISO date column to another (later, earlier), as a number:
+    SQLite's `julianday()` difference, PostgreSQL's difference of two dates."""
+
+    name = "days_between"
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element: days_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+#: PostgreSQL's clock now: `clock_timestamp()`, the time of the statement, not of the transaction's start.
+_CLOCK = Statement(select(func.clock_timestamp()))
+
+
+def database_clock(dialect: str) -> Statement | None:
+    """The statement that reads the database's own clock (a timestamp with zone), for leases several hosts
+    must agree on: PostgreSQL's. None on SQLite: one file, one host, the process clock stands."""
+    return None if dialect == "sqlite" else _CLOCK
