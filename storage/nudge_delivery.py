@@ -17,8 +17,10 @@ is still alive; the lease's length is what the sweep asked for. The retry
 times (`next_attempt_at`) stay on the sweep's clock, as before. SQLite (one
 file, one host) keeps the process clock for both.
 
-The statements live here once, in `LeasedRows`, and each table's owner holds
-the instance for its own table: `storage/nudges.py` for `nudge_messages`,
+The statements live here once, in `LeasedRows`: Core statements built once
+per table (and per variant) on the tables of `storage/schema.py` and cached
+for the process, so each engine compiles each of them once. Each table's
+owner holds the instance for its own table: `storage/nudges.py` for `nudge_messages`,
 `storage/followups.py` for `nudge_followup_leases` (a follow-up's lease row),
 `storage/alerts.py` for `alerts`. `DeliveryState` (reached as
 `store.nudges.delivery`) picks the owner's rows by kind for the sweep.
@@ -27,9 +29,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from sqlalchemy import ColumnElement, Table, bindparam, func, literal, null, select, union_all, update
+
+from storage import schema
 from storage.db import Database, from_iso, to_iso
+from storage.statements import Statement, database_clock, greatest
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -62,10 +69,10 @@ def migrate_v4(db: "sqlite_utils.Database") -> None:
 
 def database_now(db: Database) -> datetime | None:
     """The database's clock now (PostgreSQL); None where the process clock is the clock (SQLite)."""
-    sql = db.dialect.clock_sql()
-    if sql is None:
+    clock = database_clock(db.dialect.name)
+    if clock is None:
         return None
-    value = db.rows(sql)[0][0]
+    value = db.rows(clock)[0][0]
     if isinstance(value, str):  # pragma: no cover - psycopg returns a datetime
         value = datetime.fromisoformat(value)
     return value.astimezone(timezone.utc)
@@ -83,17 +90,106 @@ class Lease:
     inflight_at: datetime | None
 
 
+#: What `release` writes into `lease_until`, as the owners say it: NULL, or '' where the column is NOT NULL.
+_EXPIRED = {"NULL": None, "''": ""}
+#: The outcomes `finish` writes; anything else is a retry (the row stays pending).
+_OUTCOMES = ("delivered", "failed", "cancelled")
+
+
+def _this(table: str, key: str) -> tuple[Table, ColumnElement[bool]]:
+    t = schema.metadata.tables[table]
+    return t, t.c[key] == bindparam("id")
+
+
+def _held(table: str, key: str) -> tuple[Table, ColumnElement[bool]]:
+    """The row, only while this token holds its lease."""
+    t, this = _this(table, key)
+    return t, this & (t.c.lease_owner == bindparam("token"))
+
+
+@lru_cache(maxsize=None)
+def _read(table: str, key: str) -> Statement:
+    t, this = _this(table, key)
+    return Statement(select(t.c.parts_done, t.c.inflight_part, t.c.inflight_at).where(this))
+
+
+@lru_cache(maxsize=None)
+def _take(table: str, key: str) -> Statement:
+    """Pending, due on the caller's `now`, and not leased on the leases' clock (`start`)."""
+    t, this = _this(table, key)
+    return Statement(update(t).where(
+        this, t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"),
+        t.c.lease_until.is_(None) | (t.c.lease_until <= bindparam("start")),
+    ).values(lease_until=bindparam("until"), lease_owner=bindparam("token")))
+
+
+@lru_cache(maxsize=None)
+def _renew(table: str, key: str) -> Statement:
+    t, held = _held(table, key)
+    return Statement(update(t).where(held).values(lease_until=bindparam("until")))
+
+
+@lru_cache(maxsize=None)
+def _sending(table: str, key: str, push: bool) -> Statement:
+    """The part in flight; with `push`, the lease pushed to `until` in the same statement."""
+    t, held = _held(table, key)
+    values = {"inflight_part": bindparam("part"), "inflight_at": bindparam("at")}
+    if push:
+        values["lease_until"] = bindparam("until")
+    return Statement(update(t).where(held).values(values))
+
+
+@lru_cache(maxsize=None)
+def _sent(table: str, key: str) -> Statement:
+    t, held = _held(table, key)
+    return Statement(update(t).where(held).values(
+        parts_done=greatest(t.c.parts_done, bindparam("next")), inflight_part=null(), inflight_at=null()))
+
+
+@lru_cache(maxsize=None)
+def _not_sent(table: str, key: str) -> Statement:
+    t, held = _held(table, key)
+    return Statement(update(t).where(held).values(inflight_part=null(), inflight_at=null()))
+
+
+@lru_cache(maxsize=None)
+def _release(table: str, key: str, expired: str | None) -> Statement:
+    t, held = _held(table, key)
+    return Statement(update(t).where(held).values(lease_until=null() if expired is None else expired,
+                                                  lease_owner=null()))
+
+
+@lru_cache(maxsize=None)
+def _finish(table: str, key: str, status: str, count_attempt: bool, error_kind: bool) -> Statement:
+    """One outcome (`status` in `_OUTCOMES`, or "pending": a retry at `next_at`), by the lease holder only."""
+    t, held = _held(table, key)
+    values: dict[str, object] = {"lease_until": null(), "lease_owner": null(),
+                                 "attempts": t.c.attempts + (1 if count_attempt else 0)}
+    if status == "delivered":
+        values |= {"status": "delivered", "delivered_at": bindparam("at"), "last_error": null()}
+    elif status == "failed":
+        values |= {"status": "failed", "failed_at": bindparam("at"), "last_error": bindparam("error")}
+        if error_kind:  # only the reminders' table keeps it (migrate_v4)
+            values["error_kind"] = bindparam("error_kind")
+    elif status == "cancelled":
+        values["status"] = "cancelled"
+    else:
+        values |= {"next_attempt_at": bindparam("next_at"),
+                   "last_error": func.coalesce(bindparam("error"), t.c.last_error)}
+    return Statement(update(t).where(held, t.c.status == "pending").values(values))
+
+
 class LeasedRows:
     """The lease, part and outcome statements on one table with the delivery columns.
 
     `lease_until`, `lease_owner`, `parts_done`, `inflight_part`, `inflight_at`; tables with a
     `status` (reminder DMs, alerts) also take `take` and `finish`. Built by the table's owner
-    with its own table name: the names are module constants, never user input.
+    with its own table name (a table of `storage/schema.py`), never user input.
     """
 
     def __init__(self, db: Database, kind: str, table: str, key: str = "id", expired: str = "NULL") -> None:
         self.db, self.kind, self.table, self.key = db, kind, table, key
-        self.expired = expired  # what `release` writes into lease_until ('' where the column is NOT NULL)
+        self.expired = _EXPIRED[expired]  # what `release` writes into lease_until ('' where the column is NOT NULL)
 
     def lease_clock(self, now: datetime) -> datetime:
         """Now on the leases' clock: the database's (PostgreSQL) or the caller's `now` (SQLite)."""
@@ -105,7 +201,7 @@ class LeasedRows:
         return start, start + (until - now)
 
     def read(self, item_id: int, token: str) -> Lease:
-        row = self.db.one(f"SELECT parts_done, inflight_part, inflight_at FROM {self.table} WHERE {self.key} = ?", (item_id,))
+        row = self.db.one(_read(self.table, self.key), {"id": item_id})
         assert row is not None
         return Lease(self.kind, item_id, token, int(row["parts_done"] or 0), row["inflight_part"], from_iso(row["inflight_at"]))
 
@@ -117,11 +213,8 @@ class LeasedRows:
         """
         with self.db.transaction():
             start, until = self.on_lease_clock(now, until)
-            cur = self.db.execute(
-                f"UPDATE {self.table} SET lease_until = ?, lease_owner = ? WHERE {self.key} = ? AND status = 'pending'"
-                " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)",
-                (to_iso(until), token, item_id, to_iso(now), to_iso(start)),
-            )
+            cur = self.db.execute(_take(self.table, self.key), {
+                "id": item_id, "token": token, "until": to_iso(until), "now": to_iso(now), "start": to_iso(start)})
         return cur.rowcount == 1
 
     def renew(self, item_id: int, token: str, until: datetime, now: datetime | None = None) -> bool:
@@ -129,10 +222,7 @@ class LeasedRows:
         if now is not None:
             until = self.on_lease_clock(now, until)[1]
         with self.db.transaction():
-            cur = self.db.execute(
-                f"UPDATE {self.table} SET lease_until = ? WHERE {self.key} = ? AND lease_owner = ?",
-                (to_iso(until), item_id, token),
-            )
+            cur = self.db.execute(_renew(self.table, self.key), {"id": item_id, "token": token, "until": to_iso(until)})
         return cur.rowcount == 1
 
     def sending(self, item_id: int, token: str, part: int, now: datetime, until: datetime | None = None) -> bool:
@@ -140,38 +230,24 @@ class LeasedRows:
 
         `until` is on the caller's clock, like `now`; it is moved onto the leases' clock as `renew` does.
         """
-        lease = ", lease_until = ?" if until is not None else ""
+        params = {"id": item_id, "token": token, "part": part, "at": to_iso(now)}
         with self.db.transaction():
             if until is not None:
-                until = self.on_lease_clock(now, until)[1]
-            cur = self.db.execute(
-                f"UPDATE {self.table} SET inflight_part = ?, inflight_at = ?{lease} WHERE {self.key} = ? AND lease_owner = ?",
-                (part, to_iso(now), *((to_iso(until),) if until is not None else ()), item_id, token),
-            )
+                params["until"] = to_iso(self.on_lease_clock(now, until)[1])
+            cur = self.db.execute(_sending(self.table, self.key, until is not None), params)
         return cur.rowcount == 1
 
     def sent(self, item_id: int, token: str, part: int) -> None:
         with self.db.transaction():
-            self.db.execute(
-                f"UPDATE {self.table} SET parts_done = {self.db.dialect.greatest('parts_done', '?')}, inflight_part = NULL, inflight_at = NULL"
-                f" WHERE {self.key} = ? AND lease_owner = ?",
-                (part + 1, item_id, token),
-            )
+            self.db.execute(_sent(self.table, self.key), {"id": item_id, "token": token, "next": part + 1})
 
     def not_sent(self, item_id: int, token: str) -> None:
         with self.db.transaction():
-            self.db.execute(
-                f"UPDATE {self.table} SET inflight_part = NULL, inflight_at = NULL WHERE {self.key} = ? AND lease_owner = ?",
-                (item_id, token),
-            )
+            self.db.execute(_not_sent(self.table, self.key), {"id": item_id, "token": token})
 
     def release(self, item_id: int, token: str) -> None:
         with self.db.transaction():
-            self.db.execute(
-                f"UPDATE {self.table} SET lease_until = {self.expired}, lease_owner = NULL"
-                f" WHERE {self.key} = ? AND lease_owner = ?",
-                (item_id, token),
-            )
+            self.db.execute(_release(self.table, self.key, self.expired), {"id": item_id, "token": token})
 
     def finish(self, item_id: int, token: str, status: str, now: datetime, *, error: str | None = None,
                next_at: datetime | None = None, count_attempt: bool = True, error_kind: str | None = None) -> bool:
@@ -179,27 +255,18 @@ class LeasedRows:
 
         delivered | failed | cancelled | pending (retry at `next_at`).
         """
-        sets = ["lease_until = NULL", "lease_owner = NULL", f"attempts = attempts + {1 if count_attempt else 0}"]
-        params: list = []
+        if status not in _OUTCOMES:
+            status = "pending"
+        params: dict[str, object] = {"id": item_id, "token": token}
         if status == "delivered":
-            sets += ["status = 'delivered'", "delivered_at = ?", "last_error = NULL"]
-            params.append(to_iso(now))
+            params["at"] = to_iso(now)
         elif status == "failed":
-            sets += ["status = 'failed'", "failed_at = ?", "last_error = ?"]
-            params += [to_iso(now), (error or "")[:500]]
-            if error_kind is not None:  # only the reminders' table keeps it (migrate_v4)
-                sets.append("error_kind = ?")
-                params.append(error_kind)
-        elif status == "cancelled":
-            sets += ["status = 'cancelled'"]
-        else:
-            sets += ["next_attempt_at = ?", "last_error = coalesce(?, last_error)"]
-            params += [to_iso(next_at or now), error[:500] if error else None]
+            params |= {"at": to_iso(now), "error": (error or "")[:500], "error_kind": error_kind}
+        elif status == "pending":
+            params |= {"next_at": to_iso(next_at or now), "error": error[:500] if error else None}
+        statement = _finish(self.table, self.key, status, count_attempt, status == "failed" and error_kind is not None)
         with self.db.transaction():
-            cur = self.db.execute(
-                f"UPDATE {self.table} SET {', '.join(sets)} WHERE {self.key} = ? AND status = 'pending' AND lease_owner = ?",
-                (*params, item_id, token),
-            )
+            cur = self.db.execute(statement, params)
         return cur.rowcount == 1
 
 
@@ -270,8 +337,12 @@ class DeliveryState:
 
     def unknown(self) -> list[tuple[str, int]]:
         """Every DM whose last part's outcome is still unknown (for operators' reports and tests)."""
-        rows = self.db.rows(
-            "SELECT 'nudge', id FROM nudge_messages WHERE status = 'pending' AND inflight_part IS NOT NULL"
-            " UNION ALL SELECT 'followup', followup_id FROM nudge_followup_leases WHERE inflight_part IS NOT NULL"
-        )
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], r[1]) for r in self.db.rows(_UNKNOWN)]
+
+
+_m, _f = schema.nudge_messages, schema.nudge_followup_leases
+#: Every DM and follow-up whose last part's outcome is still unknown.
+_UNKNOWN = Statement(union_all(
+    select(literal("nudge").label("kind"), _m.c.id).where(_m.c.status == "pending", _m.c.inflight_part.is_not(None)),
+    select(literal("followup"), _f.c.followup_id).where(_f.c.inflight_part.is_not(None)),
+))
