@@ -10,27 +10,36 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+#: Each process opens the same new files in turn, both starting on each file at the same instant
+#: (`start + n * GAP`), so one interpreter start per process covers every attempt.
 OPEN = (
     "import sys, time\n"
     "from storage.store import Store\n"
-    "start = float(sys.argv[2])\n"
-    "while time.time() < start: pass\n"  # both start their migrations together
-    "Store(sys.argv[1]).database.close()\n"
+    "start, gap = float(sys.argv[1]), float(sys.argv[2])\n"
+    "for n, path in enumerate(sys.argv[3:]):\n"
+    "    while time.time() < start + n * gap: pass\n"  # both start their migrations together
+    "    Store(path).database.close()\n"
 )
+ATTEMPTS = 6
+#: Longer than one open of a new file takes on a loaded machine, so each attempt starts level.
+GAP = 0.6
 
 
 def test_two_processes_open_a_new_file_together(tmp_path: Path) -> None:
+    import sqlite3
     import time
 
-    for attempt in range(6):
-        db = tmp_path / f"redflag{attempt}.db"
-        start = str(time.time() + 1.0)
-        procs = [subprocess.Popen([sys.executable, "-c", OPEN, str(db), start], cwd=REPO,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        for proc in procs:
-            _, err = proc.communicate(timeout=120)
-            assert proc.returncode == 0, err
-        versions = subprocess.run([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
-                                   "print(c.execute('PRAGMA journal_mode').fetchone()[0])", str(db)],
-                                  capture_output=True, text=True, check=True)
-        assert versions.stdout.strip() == "wal"
+    dbs = [tmp_path / f"redflag{attempt}.db" for attempt in range(ATTEMPTS)]
+    # The processes import first; the first file's moment is far enough ahead for both to be ready.
+    start = str(time.time() + 4.0)
+    procs = [subprocess.Popen([sys.executable, "-c", OPEN, start, str(GAP), *map(str, dbs)], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    for db in dbs:
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal", db
+        finally:
+            conn.close()
