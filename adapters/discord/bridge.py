@@ -2,8 +2,8 @@
 
 The core is synchronous and fast (SQLite on local disk), so most interactions
 are answered directly. Commands marked slow (reports, exports) are deferred
-first so Discord's 3-second window never runs out, and run in a worker thread
-so the loop keeps serving everyone else meanwhile. Every reply is sent with
+first so Discord's 3-second window never runs out, and run in a worker process
+(`bot/slow_process.py`) so the loop keeps serving everyone else meanwhile. Every reply is sent with
 its own ephemerality; an expired interaction (10062) is logged and dropped.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from adapters.discord.render import Outgoing, render
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
 from bot.i18n import Messages, messages
 from bot.replies import Form, Reply
+from bot.slow_process import WorkerDied, died_reply, lane_for
 from storage.records import Owner
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class Bridge:
     def __init__(self, core: "Core") -> None:
         self.core = core
         self.forms = Forms()
+        self.lane = lane_for(core)  # the worker processes of slow commands, shared with Slack in one process
 
     # -- language for the adapter's own words ----------------------------------
     def messages_for(self, address: Address) -> Messages:
@@ -164,9 +166,13 @@ class Bridge:
         offload: bool = False,
     ) -> None:
         if offload:
-            # slow work (charts, exports) runs beside the loop, so other users' clicks and the
-            # gateway heartbeat are not held up; the store serialises its own access
-            replies = await asyncio.to_thread(self.core.handle, event)
+            # slow work (charts, exports) runs in a worker process (bot/slow_process.py), this
+            # thread only waiting on it, so other users' clicks and the gateway heartbeat are not
+            # held up, not even by the GIL; its writes are keyed on the interaction id
+            try:
+                replies = await asyncio.to_thread(self.lane.handle, event)
+            except WorkerDied:
+                replies = [died_reply(self.core, event.address)]
         else:
             replies = self.core.handle(event)
         t = self.messages_for(event.address)
