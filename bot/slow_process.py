@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from bot import lanes
 from bot.events import Address, Event
-from bot.replies import Reply
+from bot.replies import Attachment, Later, Reply
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 #: Worker processes for slow commands (the machine this was measured on has two cores).
 PROCESSES = 2
 ENV = "REDFLAG_SLOW_PROCESSES"
+#: How much lower than the adapter's the workers' CPU priority is (`nice`), `REDFLAG_SLOW_NICE` to change it.
+NICE = 10
+NICE_ENV = "REDFLAG_SLOW_NICE"
 #: Imported once by the forkserver, so a worker forked from it starts with the core loaded.
 PRELOAD = ["bot.core", "bot.commands", "storage.store", "bot.report.chart"]
 
@@ -84,6 +87,18 @@ def configured_processes(env: "os._Environ[str] | dict[str, str] | None" = None)
 
 
 # -- in the worker process ---------------------------------------------------------
+def _be_nice(environ: dict[str, str]) -> None:
+    """A lower CPU priority than the adapter's: on a busy machine the loop serving `/incident` runs first.
+
+    A slow command keeps a core busy for as long as it runs; at the same priority, on a
+    machine with no core to spare, it took CPU time from the loop it was moved away from.
+    """
+    try:
+        os.nice(max(0, int(environ.get(NICE_ENV, NICE))))
+    except (ValueError, OSError, AttributeError):  # not a number, or no nice() (Windows): as it is
+        pass
+
+
 _core: "Core | None" = None
 
 
@@ -93,6 +108,7 @@ def _open(target: str, environ: dict[str, str]) -> None:
 
     global _core
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the adapter's to handle; it stops us
+    _be_nice(environ)
     os.environ.clear()
     os.environ.update(environ)
     from bot.core import Core
@@ -103,11 +119,18 @@ def _open(target: str, environ: dict[str, str]) -> None:
     warm_in_background(0.0)  # matplotlib's first draw before the first report needs it
 
 
-def _run(event: Event, now: datetime) -> list[Reply]:
+def _run(event: Event, now: datetime, later: bool) -> list[Reply]:
     """One slow command, at the time it arrived in the adapter (the adapter's clock, which tests may set)."""
     assert _core is not None, "worker not opened"
     _core.clock = lambda: now
-    return _core.handle(event)
+    return _core.handle(event, later=later)
+
+
+def _make(order: Later) -> tuple[Attachment, ...]:
+    """The files a reply promised (the report's chart): matplotlib's work, here too."""
+    from bot.later import make
+
+    return make(order)
 
 
 def _pid() -> int:
@@ -153,23 +176,37 @@ class SlowLane:
     def enabled(self) -> bool:
         return self.processes > 0
 
-    def handle(self, event: Event) -> list[Reply]:
+    def handle(self, event: Event, later: bool = False) -> list[Reply]:
         """The core's answer: a slow command in a worker process, anything else here.
 
+        `later`: files that may follow the reply stay orders (`Reply.later`, see `make`).
         Raises `WorkerDied` when the worker ended before answering (the caller answers with
         `died_reply` and lets the request key go, so a retry runs it again).
         """
         if not self.enabled or not lanes.is_slow(event) or not _crosses(event):
-            return self.core.handle(event)
+            return self.core.handle(event, later=later)
+        return self._in_worker(_run, event, self.core.clock(), later)
+
+    def make(self, order: Later) -> tuple[Attachment, ...]:
+        """The files a reply promised (`bot/later.py`), made in a worker process when there are any.
+
+        Raises `WorkerDied` like `handle` (nothing was written: making files writes nothing).
+        """
+        if not self.enabled:
+            from bot.later import make
+
+            return make(order)
+        return self._in_worker(_make, order)
+
+    def _in_worker(self, fn, *args):  # type: ignore[no-untyped-def]
         slot, worker = self._take()
         try:
-            future = worker.pool.submit(_run, event, self.core.clock())
+            future = worker.pool.submit(fn, *args)
             try:
                 return future.result()
             except BrokenProcessPool:
                 self._replace(slot, worker)
-                log.error("the worker process of a slow %s command died; a fresh one takes its place",
-                          getattr(event, "command", "?"))
+                log.error("a slow commands' worker process died (%s); a fresh one takes its place", fn.__name__)
                 raise WorkerDied() from None
         finally:
             with self._lock:

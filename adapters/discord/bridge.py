@@ -170,7 +170,7 @@ class Bridge:
             # thread only waiting on it, so other users' clicks and the gateway heartbeat are not
             # held up, not even by the GIL; its writes are keyed on the interaction id
             try:
-                replies = await asyncio.to_thread(self.lane.handle, event)
+                replies = await asyncio.to_thread(self.lane.handle, event, True)  # files that follow: `_follow`
             except WorkerDied:
                 replies = [died_reply(self.core, event.address)]
         else:
@@ -211,6 +211,23 @@ class Bridge:
                 await self._safe(interaction.response.defer())
             else:
                 await self._send(interaction, render(Reply(text=t("discord.done")), target, t)[0])
+        await self._follow(interaction, replies, target, t)
+
+    async def _follow(self, interaction: discord.Interaction, replies: Sequence[Reply], target: Target, t: Messages) -> None:
+        """Files a reply promised (the report's chart, `bot/later.py`): made in the slow lane once its text
+        is out, then sent as a follow-up message of their own."""
+        for reply in replies:
+            for order in reply.later:
+                try:
+                    files = await asyncio.to_thread(self.lane.make, order)
+                    body = Reply(files=files, private=reply.private)
+                except Exception as err:  # its worker died, or drawing failed: the text is out, say what is missing
+                    log.warning("a file that follows a reply could not be made: %s", type(err).__name__)
+                    name = str(getattr(order.order, "filename", order.kind))
+                    body = Reply(text=t("error.file_not_made", files=name), private=reply.private, is_error=True)
+                for out in render(body, target, t):
+                    if not await self._send(interaction, out):
+                        return
 
     def _form_button(self, reply: Reply, target: Target, t: Messages, prefill: dict[str, str] | None = None) -> list[Outgoing]:
         """A modal can only be the first answer: otherwise offer a button that opens it."""

@@ -7,6 +7,8 @@ a resubmitted modal gets the first answer. The listeners themselves live in
 """
 from __future__ import annotations
 
+import asyncio
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,7 +21,7 @@ from bot import lanes
 from bot.core import Core
 from bot.events import Address, Event
 from bot.i18n import Messages
-from bot.replies import Reply
+from bot.replies import Attachment, Later, Reply
 from bot.slow_process import SlowLane, WorkerDied, died_reply, lane_for
 
 #: How long a command may take before the ack goes out with a "working on it" line
@@ -89,7 +91,13 @@ class SlackBridge:
         self.worker = CorePool(short=not core.answers.inline, lane=self.lane)
         # The retry memory lives in the database: shared by every process, kept over restarts.
         # It claims a slow command's key here, before the worker runs it, and keeps its answer after.
-        self.memory = RetryMemory(core.answers, self.worker, self.lane.handle, short_pool=self.worker.short)
+        # Files that may follow a reply (the report's chart) stay orders, made after the text is out (`make`).
+        self.memory = RetryMemory(core.answers, self.worker, functools.partial(self.lane.handle, later=True),
+                                  short_pool=self.worker.short)
+
+    async def make(self, order: Later) -> tuple[Attachment, ...]:
+        """The files a reply promised (the report's chart), made in the slow lane after its text went out."""
+        return await asyncio.get_running_loop().run_in_executor(self.worker, self.lane.make, order)
 
     @property
     def people(self) -> People:

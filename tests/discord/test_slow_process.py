@@ -13,8 +13,8 @@ from test_flows import add_client_with_invoice
 async def _worker(bot, fake: FakeDiscord) -> int:
     """The slow lane's worker, started by a first report (it runs in a process of its own)."""
     payload = await fake.slash("client report")
-    (followup,) = await fake.followups_for(payload)
-    assert "Acme Corp" in str(followup.json["embeds"])
+    text, chart = await fake.followups_for(payload, count=2)  # the text, then the chart (made in the worker too)
+    assert "Acme Corp" in str(text.json["embeds"]) and chart.files
     [pid] = bot.client.bridge.lane.worker_pids()
     assert pid != os.getpid()
     return pid
@@ -52,7 +52,19 @@ async def test_a_killed_worker_is_answered_with_an_error_then_a_fresh_one_serves
     (followup,) = await fake.followups_for(payload)
     assert "interrupted on our side" in str(followup.json) and "nothing will be saved twice" in str(followup.json)
     again = await fake.slash("client report")
-    (answer,) = await fake.followups_for(again)
-    assert "Acme Corp" in str(answer.json["embeds"])
+    answer, chart = await fake.followups_for(again, count=2)
+    assert "Acme Corp" in str(answer.json["embeds"]) and chart.files
     [fresh] = bot.client.bridge.lane.worker_pids()
     assert fresh != pid
+
+
+async def test_the_report_answers_with_its_text_then_its_chart_in_a_follow_up(bot, fake: FakeDiscord):
+    """Issue 20 (b): the text follow-up first, drawn without the chart; the chart after it, a message of its own."""
+    await add_client_with_invoice(fake)
+    payload = await fake.slash("client report")
+    assert (await fake.callback_for(payload)).json["type"] == 5
+    text, chart = await fake.followups_for(payload, count=2)
+    assert "Acme Corp" in str(text.json["embeds"]) and not text.files  # the text, on its own
+    [(name, content)] = chart.files
+    assert name.startswith("redflag-report-") and name.endswith(".png") and content.startswith(b"\x89PNG")
+    assert chart.json["flags"] & 64  # only for them, like the text

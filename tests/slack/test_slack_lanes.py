@@ -17,8 +17,10 @@ OWNER = Owner("T1", "U1")
 
 async def _a_started_worker(slack) -> int:
     """The pid of the slow lane's worker, started by a first slow command (it runs in a process of its own)."""
-    status, _ = await slack.command("/client", "list")
+    responses = len(slack.fake.responses)
+    status, ack = await slack.command("/client", "list")
     assert status == 200
+    await _answer(slack.fake, ack, responses)  # answered (after "working on it" when the worker took long to start)
     [pid] = slack.service.bridge.lane.worker_pids()
     assert pid != os.getpid()
     return pid
@@ -153,3 +155,28 @@ def test_lanes_send_only_slow_commands_to_the_pool():
     assert not is_short(Command(who, "client", "export Acme"))
     assert not is_short(Command(who, "invoice", "import"))
     assert not is_short(Action(who, "page:2"))
+
+
+async def test_the_report_answers_with_its_text_and_its_chart_follows_as_a_file(slack, fake, store):
+    """Issue 20 (b): the report's text is the ack; the chart is drawn after it, in the worker, and uploaded to the DM."""
+    from redflag_testkit import frozen
+
+    await slack.command("/client", "add Acme")
+    await slack.command("/incident", "Acme late-payment paid late")
+    pid = await _a_started_worker(slack)
+    before = len(fake.uploads)
+    status, ack = await slack.command("/client", "report")
+    assert status == 200
+    text = shown(ack["blocks"])  # the text, in the ack itself
+    assert "Trouble against revenue" in text and "Acme" in text
+    with frozen(pid):  # the chart is drawn in the worker (a fresh one draws for a few hundred ms): held there
+        await asyncio.sleep(0.2)
+        assert len(fake.uploads) == before  # the text is out, the chart is not yet
+    completed = await fake.wait_for(lambda: [c for c in fake.calls if c.method == "files.completeUploadExternal"] or None)
+    [upload] = completed
+    assert upload.params["channel_id"].startswith("D")  # the user's DM: files cannot be ephemeral
+    [png] = [content for content in fake.uploads.values() if content.startswith(b"\x89PNG")]
+    assert len(png) > 10_000
+    assert "Pareto chart" in str(upload.params)  # its title
+    notes = await fake.wait_for(lambda: [r for r in fake.responses if "redflag-report-" in str(r)] or None)
+    assert notes  # and a line where the command was typed says where it went
