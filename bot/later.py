@@ -24,7 +24,7 @@ def _report_chart(order: object) -> tuple[Attachment, ...]:
 
 
 #: What each kind of order makes.
-MAKERS: dict[str, Callable[[object], tuple[Attachment, ...]]] = {"report.chart": _report_chart}
+MAKERS: dict[str, Callable[[object], tuple[Attachment, ...]]] = {"pareto_chart": _report_chart}
 
 
 def make(later: Later) -> tuple[Attachment, ...]:

@@ -26,7 +26,7 @@ def client_report(ctx: Context, args: Args) -> list[Reply]:
     p = pareto(rows)
     headline, lines = report_text.summary_lines(ctx, p)
     # the chart follows the text (bot/later.py): drawn after the text is out, never before it
-    later = (Later("report.chart", report_text.chart_order(ctx, p)),) if p.top_share is not None else ()
+    later = (Later("pareto_chart", report_text.chart_order(ctx, p)),) if p.top_share is not None else ()
     return [
         Reply(
             title=ctx.t("report.title"),
