@@ -180,3 +180,25 @@ async def test_the_report_answers_with_its_text_and_its_chart_follows_as_a_file(
     assert "Pareto chart" in str(upload.params)  # its title
     notes = await fake.wait_for(lambda: [r for r in fake.responses if "redflag-report-" in str(r)] or None)
     assert notes  # and a line where the command was typed says where it went
+
+
+async def test_a_chart_whose_worker_dies_is_said_to_be_missing_and_the_text_stays(slack, fake):
+    """The report's text is out; its chart's worker killed while drawing: a line says the file did not come."""
+    import signal as signals
+
+    from redflag_testkit import frozen
+
+    await slack.command("/client", "add Acme")
+    await slack.command("/incident", "Acme late-payment paid late")
+    pid = await _a_started_worker(slack)
+    before = len(fake.uploads)
+    status, ack = await slack.command("/client", "report")
+    assert status == 200 and "Trouble against revenue" in shown(ack["blocks"])  # the text, at once
+    with frozen(pid):  # the chart is being drawn in it
+        os.kill(pid, signals.SIGKILL)
+    said = await fake.wait_for(lambda: [r for r in fake.responses if "could not be made" in str(r)] or None)
+    assert "redflag-report-" in shown(said[-1]["blocks"]) and "text above" in shown(said[-1]["blocks"])
+    assert len(fake.uploads) == before  # no chart uploaded
+    status, ack = await slack.command("/client", "report")  # and the next report gets a fresh worker, and its chart
+    assert "Trouble against revenue" in shown(ack["blocks"])
+    await fake.wait_for(lambda: len(fake.uploads) > before or None)
