@@ -27,6 +27,10 @@ alone, and again while a second client keeps one slow command in flight at a
 time (`/client report` with its chart, `/client export` of a client with
 thousands of incidents), blocks interleaved.
 
+`python -m bench.slack_roundtrip --beside-slow` runs only that row (and the
+rows-written check); `REDFLAG_SLOW_PROCESSES=0` in the environment keeps the
+slow commands on the server's threads, as before the fourth pass, for an A/B.
+
 Goals (issue 20): median <= 1.1x durable and p99 <= 1.2x durable at
 concurrency 20; median <= 1.2x durable at 50; median <= 1.1x at 1;
 `/incident` beside slow commands <= 1.2x `/incident` alone.
@@ -266,6 +270,8 @@ async def _load(ports: dict, concurrencies: list[int], total: int, block: int, w
             if failed:
                 raise RuntimeError(f"{name}: {failed} failed warm-up requests")
             out[f"sent_{name}"] = out.get(f"sent_{name}", 0) + warmup
+        for i, text in enumerate(("report", "export Acme")):  # the slow lane warm too (its worker, its first chart)
+            await _post(session, urls["ours"], command_body(SLOW_USER, 900_000 + i, "/client", text))
         for c in concurrencies:
             lat: dict[str, list[float]] = {name: [] for name in APPS}
             fails = {name: 0 for name in APPS}
@@ -338,12 +344,13 @@ def _one_server(concurrencies: list[int], total: int, block: int, slow_total: in
 GOALS = ((1, "median", 1.1), (1, "p99", None), (20, "median", 1.1), (20, "p99", 1.2), (50, "median", 1.2), (50, "p99", None))
 
 
-def run(quick: bool = False) -> list[Result]:
+def run(quick: bool = False, beside_slow_only: bool = False) -> list[Result]:
+    """Every row; `beside_slow_only` (`--beside-slow`): only `/incident` beside slow commands (issue 20, fourth pass)."""
     repetitions = 1 if quick else 2
     total = 300 if quick else 1_000  # per app, per concurrency, per repetition
     block = 100 if quick else 200
     slow_total = 100 if quick else 400
-    concurrencies = [1, 20, 50]
+    concurrencies = [] if beside_slow_only else [1, 20, 50]
     runs = [_one_server(concurrencies, total, block, slow_total) for _ in range(repetitions)]
 
     def pooled(c, name: str) -> list[float]:
@@ -351,7 +358,7 @@ def run(quick: bool = False) -> list[Result]:
 
     stats = {"median": median, "p99": lambda v: percentile(v, 99)}
     results: list[Result] = []
-    for c, stat, limit in GOALS:
+    for c, stat, limit in GOALS if concurrencies else ():
         ours, durable, bare = (stats[stat](pooled(c, n)) * 1e3 for n in APPS)
         fails = {n: sum(r[c]["fails"][n] for r in runs) for n in APPS}
         note = ""
@@ -429,4 +436,4 @@ if __name__ == "__main__":
     if "--serve" in sys.argv:
         asyncio.run(_serve(sys.argv[sys.argv.index("--serve") + 1]))
     else:
-        emit(run(quick_flag(sys.argv)))
+        emit(run(quick_flag(sys.argv), beside_slow_only="--beside-slow" in sys.argv))

@@ -25,9 +25,10 @@ def remember(replies: Sequence[Reply]) -> bool:
     """Whether a retry should get these replies again instead of asking the core.
 
     Refusals are not kept (the user corrects and sends again), nor files
-    (exports can be large and a second export writes nothing).
+    (exports can be large and a second export writes nothing), nor replies
+    whose files follow (`later`: the report, which writes nothing either).
     """
-    return not any(r.form_errors or r.files for r in replies)
+    return not any(r.form_errors or r.files or r.later for r in replies)
 
 
 @dataclass(frozen=True)

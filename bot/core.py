@@ -80,7 +80,17 @@ class Core:
         self.store.ping()
 
     # -- the entry point -----------------------------------------------------
-    def handle(self, event: Event) -> list[Reply]:
+    def handle(self, event: Event, later: bool = False) -> list[Reply]:
+        """The replies to one event. A reply's files that may follow it (the report's chart, `bot/later.py`)
+        are made now and put in it, unless the surface sends them after the text (`later=True`)."""
+        replies = self._handle(event)
+        if later:
+            return replies
+        from bot.later import resolve
+
+        return resolve(replies)
+
+    def _handle(self, event: Event) -> list[Reply]:
         if not event.address.workspace.strip() or not event.address.user.strip():
             # Records are scoped to (workspace, user): an event naming neither (a truncated or
             # forged platform request) must not read or write anyone's rows, not even a settings row.

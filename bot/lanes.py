@@ -42,3 +42,8 @@ def runs_inline(event: Event, inline_store: bool) -> bool:
     `inline_store` is the core's `answers.inline` (SQLite yes, PostgreSQL no).
     """
     return inline_store and is_short(event)
+
+
+def is_slow(event: Event) -> bool:
+    """True for a slash command declared slow (a report, an export, a list): what `bot/slow_process.py` takes."""
+    return isinstance(event, Command) and not is_short(event)

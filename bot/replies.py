@@ -44,6 +44,18 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Later:
+    """Work a reply promises and a surface delivers after it (`bot/later.py`): e.g. the report's chart.
+
+    `kind` names the work, `order` is everything it needs (picklable: it may run in another
+    process). The reply's own text goes out first; the result follows as files.
+    """
+
+    kind: str
+    order: object
+
+
+@dataclass(frozen=True)
 class Option:
     value: str
     label: str
@@ -85,7 +97,8 @@ class Reply:
     per-field messages, keeping the form open. `line_choices` are actions on
     one line each (Edit / Delete of an incident or invoice): Slack shows an
     overflow menu beside the line, Discord a select menu, the console none
-    (its users type the command the line names).
+    (its users type the command the line names). `later` are files that
+    follow the reply (its text goes out first), see `bot/later.py`.
     """
 
     text: str = ""
@@ -101,6 +114,7 @@ class Reply:
     replaces: bool = False
     is_error: bool = False
     line_choices: tuple[tuple[Choice, ...], ...] = ()  # per-line actions: line_choices[i] belongs to lines[i]
+    later: tuple[Later, ...] = ()  # files that follow the reply once made (the report's chart): bot/later.py
 
     @property
     def answers(self) -> tuple[Choice, ...]:

@@ -49,6 +49,7 @@ def loads(text: str) -> list[Reply]:
                     "files": tuple(Attachment(**{**a, "content": _bytes(a.get("content"))}) for a in r.get("files", ())),
                     "form": _form(r.get("form")),
                     "form_errors": tuple(tuple(e) for e in r.get("form_errors", ())),
+                    "line_choices": tuple(tuple(Choice(**c) for c in row) for row in r.get("line_choices", ())),
                 }
             )
         )

@@ -28,3 +28,24 @@ def address(user: str = "U1", workspace: str = "W1", platform: str = "console", 
 
 def text_of(replies: list[Reply]) -> str:
     return "\n".join(r.plain() for r in replies)
+
+
+def frozen(pid: int):
+    """A slow command's worker process frozen (SIGSTOP) for the block: a command in it takes as long as the
+    test needs, as a long report would (bot/slow_process.py); SIGCONT after, whatever happened."""
+    import contextlib
+    import os
+    import signal
+
+    @contextlib.contextmanager
+    def held():
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            yield pid
+        finally:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:  # the test killed it
+                pass
+
+    return held()

@@ -7,6 +7,7 @@ one command per line, no prompt noise, exit at end of input.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import sys
 import threading
@@ -17,10 +18,13 @@ from adapters.console.choices import match, match_choice
 from adapters.console.files import save as save_file
 from adapters.console.hints import not_a_command, suggestion
 from adapters.console.render import Style, render
+from bot import later
 from bot.core import Core
 from bot.events import Action, Address, Command, FormSubmit
 from bot.i18n import Messages
 from bot.replies import Choice, Form, FormField, Reply
+
+log = logging.getLogger(__name__)
 
 EXIT_WORDS = {"quit", "exit", "/quit", "/exit"}
 
@@ -129,7 +133,8 @@ class Console:
             return
         if line.startswith("/"):
             name, _, rest = line[1:].partition(" ")
-            self.show(self.core.handle(Command(self.address, name, rest.strip(), request_id=None)))
+            # the report's text at once, its chart saved after (`_show`; made here, in this process)
+            self.show(self.core.handle(Command(self.address, name, rest.strip(), request_id=None), later=True))
             return
         with self.lock:
             choices = list(self.choices)
@@ -190,6 +195,16 @@ class Console:
             for attachment in reply.files:
                 path = save_file(self.export_dir, attachment)
                 self.write(self.t("console.file_written", path=str(path)))
+            for order in reply.later:  # files that follow the text (the report's chart): made now, then saved
+                try:
+                    made = later.make(order)
+                except Exception:  # drawing failed: the text above is complete, say what is missing
+                    log.exception("a file that follows a reply could not be made")
+                    self.write(self.t("error.file_not_made", files=str(getattr(order.order, "filename", order.kind))))
+                    continue
+                for attachment in made:
+                    path = save_file(self.export_dir, attachment)
+                    self.write(self.t("console.file_written", path=str(path)))
             if reply.choices:
                 self.choices = list(reply.choices)
                 self.write(self.style.dim(self.t("console.choose")))

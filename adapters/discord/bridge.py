@@ -2,8 +2,8 @@
 
 The core is synchronous and fast (SQLite on local disk), so most interactions
 are answered directly. Commands marked slow (reports, exports) are deferred
-first so Discord's 3-second window never runs out, and run in a worker thread
-so the loop keeps serving everyone else meanwhile. Every reply is sent with
+first so Discord's 3-second window never runs out, and run in a worker process
+(`bot/slow_process.py`) so the loop keeps serving everyone else meanwhile. Every reply is sent with
 its own ephemerality; an expired interaction (10062) is logged and dropped.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from adapters.discord.render import Outgoing, render
 from bot.events import Action, Address, Capture, Command, Event, FormSubmit
 from bot.i18n import Messages, messages
 from bot.replies import Form, Reply
+from bot.slow_process import WorkerDied, died_reply, lane_for
 from storage.records import Owner
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class Bridge:
     def __init__(self, core: "Core") -> None:
         self.core = core
         self.forms = Forms()
+        self.lane = lane_for(core)  # the worker processes of slow commands, shared with Slack in one process
 
     # -- language for the adapter's own words ----------------------------------
     def messages_for(self, address: Address) -> Messages:
@@ -164,9 +166,13 @@ class Bridge:
         offload: bool = False,
     ) -> None:
         if offload:
-            # slow work (charts, exports) runs beside the loop, so other users' clicks and the
-            # gateway heartbeat are not held up; the store serialises its own access
-            replies = await asyncio.to_thread(self.core.handle, event)
+            # slow work (charts, exports) runs in a worker process (bot/slow_process.py), this
+            # thread only waiting on it, so other users' clicks and the gateway heartbeat are not
+            # held up, not even by the GIL; its writes are keyed on the interaction id
+            try:
+                replies = await asyncio.to_thread(self.lane.handle, event, True)  # files that follow: `_follow`
+            except WorkerDied:
+                replies = [died_reply(self.core, event.address)]
         else:
             replies = self.core.handle(event)
         t = self.messages_for(event.address)
@@ -205,6 +211,23 @@ class Bridge:
                 await self._safe(interaction.response.defer())
             else:
                 await self._send(interaction, render(Reply(text=t("discord.done")), target, t)[0])
+        await self._follow(interaction, replies, target, t)
+
+    async def _follow(self, interaction: discord.Interaction, replies: Sequence[Reply], target: Target, t: Messages) -> None:
+        """Files a reply promised (the report's chart, `bot/later.py`): made in the slow lane once its text
+        is out, then sent as a follow-up message of their own."""
+        for reply in replies:
+            for order in reply.later:
+                try:
+                    files = await asyncio.to_thread(self.lane.make, order)
+                    body = Reply(files=files, private=reply.private)
+                except Exception as err:  # its worker died, or drawing failed: the text is out, say what is missing
+                    log.warning("a file that follows a reply could not be made: %s", type(err).__name__)
+                    name = str(getattr(order.order, "filename", order.kind))
+                    body = Reply(text=t("error.file_not_made", files=name), private=reply.private, is_error=True)
+                for out in render(body, target, t):
+                    if not await self._send(interaction, out):
+                        return
 
     def _form_button(self, reply: Reply, target: Target, t: Messages, prefill: dict[str, str] | None = None) -> list[Outgoing]:
         """A modal can only be the first answer: otherwise offer a button that opens it."""

@@ -36,6 +36,7 @@ class DiscordService:
 
     async def stop(self) -> None:
         await self.client.close()
+        self.client.bridge.lane.shutdown()  # the slow commands' worker processes (a running one finishes)
         if self.task is not None:
             try:
                 await asyncio.wait_for(self.task, timeout=10)

@@ -7,6 +7,8 @@ a resubmitted modal gets the first answer. The listeners themselves live in
 """
 from __future__ import annotations
 
+import asyncio
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,12 +21,13 @@ from bot import lanes
 from bot.core import Core
 from bot.events import Address, Event
 from bot.i18n import Messages
-from bot.replies import Reply
+from bot.replies import Attachment, Later, Reply
+from bot.slow_process import SlowLane, WorkerDied, died_reply, lane_for
 
 #: How long a command may take before the ack goes out with a "working on it" line
 #: (Slack gives up after 3 s); the answer follows through the response_url.
 ACK_BUDGET = 2.0
-#: Threads for slow commands, buttons and forms (short commands run on the loop).
+#: Threads for slow commands (each waiting on its worker process), buttons and forms (short commands run on the loop).
 WORKERS = 4
 #: PostgreSQL only: threads for short commands, whose round trips must not hold the loop (issue 16).
 #: Slow pool + short pool stay inside the store's connection pool (5 + 10 overflow).
@@ -55,16 +58,20 @@ def share_the_gil() -> float:
 
 
 class CorePool(ThreadPoolExecutor):
-    """The pool of slow commands, owning (and shutting down with it) the short commands' pool, if any."""
+    """The threads of slow commands, buttons and forms, owning (and shutting down with it) the short
+    commands' pool, if any, and the slow commands' worker processes (`bot/slow_process.py`)."""
 
-    def __init__(self, short: bool) -> None:
+    def __init__(self, short: bool, lane: SlowLane | None = None) -> None:
         super().__init__(max_workers=WORKERS, thread_name_prefix="redflag-core")
         self.short = ThreadPoolExecutor(max_workers=SHORT_WORKERS, thread_name_prefix="redflag-short") if short else None
+        self.lane = lane
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.short is not None:
             self.short.shutdown(wait=wait, cancel_futures=cancel_futures)
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
+        if self.lane is not None:
+            self.lane.shutdown()
 
 
 class SlackBridge:
@@ -78,9 +85,19 @@ class SlackBridge:
         # slow ones (reports, exports, imports), buttons and forms. Several threads, so one long
         # report never queues another request behind it (issue 20).
         # On PostgreSQL short commands get a pool of their own (bot/lanes.py `runs_inline`).
-        self.worker = CorePool(short=not core.answers.inline)
+        # A slow command's thread only waits there: the command itself runs in a worker process
+        # (`bot/slow_process.py`), so its Python work never holds the GIL the loop needs.
+        self.lane = lane_for(core)
+        self.worker = CorePool(short=not core.answers.inline, lane=self.lane)
         # The retry memory lives in the database: shared by every process, kept over restarts.
-        self.memory = RetryMemory(core.answers, self.worker, core.handle, short_pool=self.worker.short)
+        # It claims a slow command's key here, before the worker runs it, and keeps its answer after.
+        # Files that may follow a reply (the report's chart) stay orders, made after the text is out (`make`).
+        self.memory = RetryMemory(core.answers, self.worker, functools.partial(self.lane.handle, later=True),
+                                  short_pool=self.worker.short)
+
+    async def make(self, order: Later) -> tuple[Attachment, ...]:
+        """The files a reply promised (the report's chart), made in the slow lane after its text went out."""
+        return await asyncio.get_running_loop().run_in_executor(self.worker, self.lane.make, order)
 
     @property
     def people(self) -> People:
@@ -98,5 +115,12 @@ class SlackBridge:
         return lanes.runs_inline(event, self.core.answers.inline)
 
     async def handle(self, key: str | None, event: Event, ttl: float = 3600.0) -> list[Reply]:
-        """One event through the core, once per request key (retries get the first answer)."""
-        return await self.memory.answer(event.address.workspace, key, event, ttl)
+        """One event through the core, once per request key (retries get the first answer).
+
+        A slow command whose worker process died is answered with a translated error; the retry
+        memory let its key go, so a retry runs it again (its writes are keyed: nothing twice).
+        """
+        try:
+            return await self.memory.answer(event.address.workspace, key, event, ttl)
+        except WorkerDied:
+            return [died_reply(self.core, event.address)]

@@ -17,7 +17,8 @@ from adapters.slack.client import api_error
 from adapters.slack.responses import ResponseUrl
 from bot.events import Address
 from bot.i18n import Messages
-from bot.replies import Reply
+from bot import later
+from bot.replies import Attachment, Later, Reply
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +105,27 @@ async def replace(client: AsyncWebClient, body: dict, message: render.Message, c
 
 
 async def send_files(
-    client: AsyncWebClient, address: Address, replies: Sequence[Reply], url: ResponseUrl | None, words: Callable[[], Messages]
+    client: AsyncWebClient, address: Address, replies: Sequence[Reply], url: ResponseUrl | None, words: Callable[[], Messages],
+    make: Callable[[Later], Awaitable[tuple[Attachment, ...]]] | None = None,
 ) -> None:
-    """Exports and charts go to the user's DM (files cannot be ephemeral); `words` is asked only when there are some."""
+    """Exports and charts go to the user's DM (files cannot be ephemeral); `words` is asked only when there are some.
+
+    Called once the replies' text is out: files a reply promised (`Reply.later`, the report's
+    chart) are made here by `make` (the bridge's slow lane) and follow it.
+    """
     attachments = [a for r in replies for a in r.files]
-    if not attachments:
+    orders = [order for r in replies for order in r.later]
+    if not attachments and not orders:
         return
+    unmade: list[str] = []
+    for order in orders:
+        try:
+            attachments.extend(await make(order) if make is not None else later.make(order))
+        except Exception as err:  # its worker died, or drawing failed: say which file did not come
+            log.warning("a file that follows a reply could not be made: %s", type(err).__name__)
+            unmade.append(str(getattr(order.order, "filename", order.kind)))
     t = words()
-    opened = await safe(client.conversations_open(users=address.user), "conversations.open")
+    opened = await safe(client.conversations_open(users=address.user), "conversations.open") if attachments else None
     if opened is None:
         failed = [a.filename for a in attachments]
     else:
@@ -130,5 +144,7 @@ async def send_files(
         notes.append(t("slack.files_sent", files=", ".join(sent)))
     if failed:
         notes.append(t("slack.files_failed", files=", ".join(failed)))
+    if unmade:
+        notes.append(t("error.file_not_made", files=", ".join(unmade)))
     for note in notes:
         await tell(client, address, url, note)

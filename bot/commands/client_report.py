@@ -1,4 +1,4 @@
-"""`/client report`: the Pareto ranking as text, and its chart as a PNG when there is trouble to draw.
+"""`/client report`: the Pareto ranking as text, and its chart as a PNG (following the text) when there is trouble to draw.
 
 The maths is `bot/report/pareto.py`, the chart `bot/report/chart.py`, the
 words `bot/report/text.py`; this module reads the store and answers.
@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.commands.client import CLIENT_GROUP
 from bot.context import Context
 from bot.declare import Args
-from bot.replies import Attachment, Reply
+from bot.replies import Later, Reply
 from bot.report import text as report_text
 from bot.report.pareto import pareto
 from bot.standings import troubles
@@ -25,13 +25,14 @@ def client_report(ctx: Context, args: Args) -> list[Reply]:
         return [Reply(text=ctx.t("report.no_clients"), context=ctx.t("report.no_clients_hint"))]
     p = pareto(rows)
     headline, lines = report_text.summary_lines(ctx, p)
-    files: tuple[Attachment, ...] = (report_text.chart_file(ctx, p),) if p.top_share is not None else ()
+    # the chart follows the text (bot/later.py): drawn after the text is out, never before it
+    later = (Later("pareto_chart", report_text.chart_order(ctx, p)),) if p.top_share is not None else ()
     return [
         Reply(
             title=ctx.t("report.title"),
             text=headline,
             lines=tuple(lines),
             context=ctx.t("report.how_scored"),
-            files=files,
+            later=later,
         )
     ]

@@ -1,6 +1,7 @@
 """The report in the user's language: its text reply, and its chart with every word and number on it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import fmt
@@ -15,11 +16,15 @@ if TYPE_CHECKING:
 
 
 def formats(ctx: "Context") -> ChartFormats:
+    return language_formats(ctx.language)
+
+
+def language_formats(language: str) -> ChartFormats:
     return ChartFormats(
-        money=lambda minor, currency: fmt.money(ctx.language, minor, currency),
-        number=lambda v: fmt.number(ctx.language, v),
-        percent=lambda f: fmt.percent(ctx.language, f),
-        compact=lambda v: fmt.compact(ctx.language, v),
+        money=lambda minor, currency: fmt.money(language, minor, currency),
+        number=lambda v: fmt.number(language, v),
+        percent=lambda f: fmt.percent(language, f),
+        compact=lambda v: fmt.compact(language, v),
     )
 
 
@@ -73,10 +78,32 @@ def summary_lines(ctx: "Context", p: Pareto) -> tuple[str, list[str]]:
     return headline, lines
 
 
-def chart_file(ctx: "Context", p: Pareto) -> Attachment:
+@dataclass(frozen=True)
+class ChartOrder:
+    """Everything the chart needs, made in the user's context: drawn later, maybe in another process (bot/later.py)."""
+
+    pareto: Pareto
+    words: ChartText
+    language: str
+    babel_locale: str
+    filename: str
+    title: str
+
+
+def chart_order(ctx: "Context", p: Pareto) -> ChartOrder:
+    return ChartOrder(p, chart_text(ctx), ctx.language, str(ctx.t.babel_locale),
+                      f"redflag-report-{ctx.today.isoformat()}.png", ctx.t("report.chart.file_title"))
+
+
+def draw_chart(order: ChartOrder) -> Attachment:
     """The chart as a PNG file. The same data, words and locale draw the same PNG: it is kept (issue 20, ~200 ms)."""
     from bot import chart_cache
 
-    words = chart_text(ctx)
-    png = chart_cache.chart((p, words, ctx.t.babel_locale, ctx.language), lambda: chart.render_chart(p, words, formats(ctx)))
-    return Attachment(f"redflag-report-{ctx.today.isoformat()}.png", png, "image/png", ctx.t("report.chart.file_title"))
+    key = (order.pareto, order.words, order.babel_locale, order.language)
+    png = chart_cache.chart(key, lambda: chart.render_chart(order.pareto, order.words, language_formats(order.language)))
+    return Attachment(order.filename, png, "image/png", order.title)
+
+
+def chart_file(ctx: "Context", p: Pareto) -> Attachment:
+    """The chart drawn now, in the user's context."""
+    return draw_chart(chart_order(ctx, p))

@@ -105,3 +105,14 @@ async def test_reminders_from_the_command_line_are_plain_text(tmp_path: Path) ->
     assert "PB-101" in out.getvalue()
     assert "*" not in out.getvalue()
     store.close()
+
+
+def test_the_report_prints_its_text_then_saves_its_chart(tmp_path: Path) -> None:
+    """Issue 20: the report's text comes first; the chart follows, drawn after it, and its path is printed."""
+    out = run(tmp_path, "/client add Acme\n/incident Acme haggling wanted half off\n/client report\n")
+    report = out.split("/client report", 1)[-1] if "/client report" in out else out
+    text_at = out.index("Acme", out.index("Trouble against revenue"))
+    saved = [line for line in out.splitlines() if line.startswith("Saved ") and line.endswith(".png")]
+    assert len(saved) == 1 and out.index(saved[0]) > text_at, report  # the text before the chart's line
+    png = Path(saved[0].split("Saved ", 1)[1])
+    assert png.exists() and png.read_bytes().startswith(b"\x89PNG")

@@ -141,64 +141,40 @@ async def test_url_verification(slack):
     assert status == 200 and reply == {"challenge": "c-123"}
 
 
-async def test_a_slow_command_is_acked_in_time_and_answered_after(slack, fake, monkeypatch):
-    import threading
-
-    from bot import registry
+async def test_a_slow_command_is_acked_in_time_and_answered_after(slack, fake):
     from bot.i18n import messages
-    from bot.replies import Reply
+    from redflag_testkit import frozen
 
-    release = threading.Event()
-
-    def slow(ctx, text):
-        release.wait(10)  # e.g. the first chart of the day
-        return [Reply(title="Report", text="Ready")]
-
-    monkeypatch.setitem(registry.COMMANDS, "client", slow)  # the app's /client route, slow core behind it
+    status, _ = await slack.command("/client", "list")  # starts the slow commands' worker process
+    [pid] = slack.service.bridge.lane.worker_pids()
     slack.service.bridge.ack_budget = 0.05
-    status, ack = await slack.command("/client", "report")
-    assert status == 200
-    assert ack == {"text": messages("en")("slack.working"), "response_type": "ephemeral"}
-    release.set()
+    with frozen(pid):  # the report takes as long as the test needs (e.g. the first chart of the day)
+        status, ack = await slack.command("/client", "report")
+        assert status == 200
+        assert ack == {"text": messages("en")("slack.working"), "response_type": "ephemeral"}
     [answer] = await fake.wait_for(lambda: fake.responses or None)
     assert answer["replace_original"] is True and answer["response_type"] == "ephemeral"
-    assert "Ready" in shown(answer["blocks"])
+    assert "nothing to rank" in shown(answer["blocks"])
 
 
-async def test_a_retry_while_the_first_is_still_running_waits_for_it(slack, fake, monkeypatch, store):
-    import threading
-
-    from bot import registry
-
-    release = threading.Event()
-    calls = []
-    original = registry.COMMANDS["incident"]
-
-    def slow_incident(ctx, text):
-        calls.append(text)
-        release.wait(10)
-        return original(ctx, text)
-
-    from bot import lanes
+async def test_a_retry_while_the_first_is_still_running_waits_for_it(slack, fake, store):
+    """A slow command runs in the worker with a `running` row: a retry meanwhile waits for its answer."""
+    from redflag_testkit import frozen
 
     await slack.command("/client", "add Acme")
-    monkeypatch.setitem(registry.COMMANDS, "incident", slow_incident)
-    # A slow command runs on the pool with a `running` row (a short one runs inline in one transaction).
-    from dataclasses import replace
-
-    from bot.events import Address, Command
-
-    incident = registry.DECLARED["incident"]
-    slow_log = tuple(replace(s, slow=True) if s.name == "log" else s for s in incident.subs)
-    monkeypatch.setitem(registry.DECLARED, "incident", replace(incident, subs=slow_log))
-    assert not lanes.is_short(Command(Address("slack", "T1", "U1"), "incident", "Acme haggling again"))
+    await slack.command("/incident", "Acme haggling again")
+    status, _ = await slack.command("/client", "list")  # starts the first worker process (of two)
+    [pid] = slack.service.bridge.lane.worker_pids()
     slack.service.bridge.ack_budget = 0.05
-    body, _ = slack.command_body("/incident", "Acme haggling again")
-    first = await slack.post(body)
-    retry = await slack.post(body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
-    assert first[0] == retry[0] == 200
-    release.set()
-    await fake.wait_for(lambda: len(fake.responses) >= 2 or None)
-    assert len(calls) == 1  # the retry joined the running request instead of starting another
+    body, _ = slack.command_body("/client", "show Acme")
+    with frozen(pid):  # the first copy is in its worker as long as the test needs
+        first = await slack.post(body)
+        retry = await slack.post(body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+        assert first[0] == retry[0] == 200
+        assert len(store.database.query("SELECT state FROM request_answers WHERE state = 'running'")) == 1
+    answers = await fake.wait_for(lambda: len(fake.responses) >= 2 and fake.responses)
+    assert shown(answers[-1]["blocks"]) == shown(answers[-2]["blocks"]) and "Acme" in shown(answers[-1]["blocks"])
+    # the retry joined the running request instead of starting another: no second worker was ever needed
+    assert slack.service.bridge.lane.worker_pids() == [pid]
     acme = store.clients.by_name(OWNER, "acme")
     assert store.incidents.count_for_client(OWNER, acme.id) == 1

@@ -51,6 +51,6 @@ def listener(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
                     await delivery.post_private(client, address, [message], url)
                 else:  # App Home and other views have no conversation to answer in
                     await delivery.direct(client, address, [message])
-        await delivery.send_files(client, address, replies, url if has_response_url else None, lambda: bridge.t(address))
+        await delivery.send_files(client, address, replies, url if has_response_url else None, lambda: bridge.t(address), bridge.make)
 
     return on_action

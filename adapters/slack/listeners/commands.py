@@ -55,6 +55,6 @@ def listener(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
         elif not late:
             await ack()
         await delivery.post_private(client, address, messages, url)
-        await delivery.send_files(client, address, replies, url, lambda: bridge.t(address))
+        await delivery.send_files(client, address, replies, url, lambda: bridge.t(address), bridge.make)
 
     return on_command

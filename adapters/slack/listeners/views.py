@@ -55,7 +55,7 @@ def submitted(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
         else:
             await ack()
         await delivery.post_private(client, address, render.messages(replies, for_user=user), ResponseUrl(metadata.get("r")))
-        await delivery.send_files(client, address, replies, None, lambda: bridge.t(address))
+        await delivery.send_files(client, address, replies, None, lambda: bridge.t(address), bridge.make)
 
     return on_view
 
