@@ -87,8 +87,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 #: crash and concurrency, the CLI in a subprocess, faults) take `store_url` / `REDFLAG_DATABASE_URL` from the same
 #: fixture, so a representative set of them runs on both; the rest follow REDFLAG_TEST_ENGINES.
 BOTH_ENGINES = (
+    # the core: every test of commands, parsing, reports, languages, dialogue, alerts, imports and reminders
     "test_commands.py", "test_corrections_core.py", "test_answers.py", "test_chat_capture_core.py", "test_who.py",
-    "alerts/", "importing/", "dialogue/", "nudges/test_delivery.py",
+    "test_declared_commands.py", "test_languages.py", "test_isolation_and_restart.py",
+    "alerts/", "importing/", "dialogue/", "nudges/", "parsing/", "report/", "language/",
     # end to end
     "slack/test_slack_replay_db.py",
     "slack/test_slack_http.py::test_recorded_command_body_adds_client_and_answers_ephemerally",
@@ -102,7 +104,6 @@ BOTH_ENGINES = (
     "slack/test_slack_interactive.py::test_app_home_shows_summary_and_fire_button",
     "slack/test_slack_interactive.py::test_buttons_keep_working_after_a_restart",
     "hardening/test_crash_safety.py", "hardening/test_concurrency.py",
-    "nudges/test_cli_sweep.py",
     "faults/test_slack_sweeps.py::test_concurrent_sweeps_with_the_same_at",
     "faults/test_slack_sweeps.py::test_killed_after_the_post_before_the_mark",
 )
@@ -121,7 +122,8 @@ def _on_both(metafunc: pytest.Metafunc) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before the fixture's own params are applied
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """The tests in BOTH_ENGINES take both engines whatever REDFLAG_TEST_ENGINES says (direct parametrisation wins)."""
-    if "engine" in metafunc.fixturenames and _on_both(metafunc):
+    own = any("engine" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize"))
+    if "engine" in metafunc.fixturenames and not own and _on_both(metafunc):
         metafunc.parametrize("engine", ["sqlite", "postgresql"])
 
 

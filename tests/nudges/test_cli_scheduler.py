@@ -58,8 +58,9 @@ async def test_preview_lists_without_sending(overdue, store, books, notifier, sw
     assert len(notifier.sent) == 1
 
 
-def test_cli_command_line(overdue, db_path, store):
-    env = dict(os.environ, REDFLAG_DB=str(db_path), LANG="en_US.UTF-8")
+def test_cli_command_line(overdue, store_url, store):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDFLAG_")}
+    env.update({"REDFLAG_DATABASE_URL" if "://" in store_url else "REDFLAG_DB": store_url, "LANG": "en_US.UTF-8"})
     env.pop("LC_ALL", None)
     env.pop("LC_MESSAGES", None)
     preview = subprocess.run([sys.executable, "-m", "redflag", "nudges", "preview"], cwd=ROOT, env=env,
@@ -91,7 +92,7 @@ async def test_scheduler_job_logs_and_survives_errors(core, caplog):
     class Broken:
         platform = "console"
 
-    core.store.close()  # every query fails now
+    core.store.database.execute("ALTER TABLE invoices RENAME TO invoices_gone")  # the sweep's first query fails now
     await scheduler.sweep_job(core, {"console": Broken()})
     assert "reminder sweep failed" in caplog.text
 
