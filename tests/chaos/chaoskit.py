@@ -1,22 +1,27 @@
 """The chaos test's moving parts: restartable `redflag` processes, the killer, the sweepers' days.
 
 Every process is a real `redflag` child on loopback against the fakes running
-on the test's event loop, sharing one PostgreSQL database. Logs go to files
-beside the test (a pipe nobody reads would block a child), and are printed
-when something fails.
+on the test's event loop, sharing one PostgreSQL database. The children are
+forked by `forkserver.py`, an interpreter that has the bot imported, so a start
+or a restart costs milliseconds, not the seconds of imports that made the run
+unbounded on a loaded machine. Logs go to files beside the test (a pipe nobody
+reads would block a child), and are printed when something fails.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
 import socket
+import sys
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from faultkit import REDFLAG
+FORKSERVER = Path(__file__).resolve().with_name("forkserver.py")
 
 
 def free_port() -> int:
@@ -25,13 +30,110 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Child:
+    """A process the fork server forked: what the test needs of `asyncio.subprocess.Process`."""
+
+    def __init__(self, server: "ForkServer", pid: int, exited: "asyncio.Future[int]") -> None:
+        self.server, self.pid, self._exited = server, pid, exited
+
+    @property
+    def returncode(self) -> int | None:
+        return self._exited.result() if self._exited.done() else None
+
+    async def wait(self) -> int:
+        return await asyncio.shield(self._exited)
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            self.server.signal(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ForkServer:
+    """The test's end of `forkserver.py`: start it once, then fork `redflag` children from it."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.proc: asyncio.subprocess.Process | None = None
+        self._starting: deque[asyncio.Future[int]] = deque()
+        self._exits: dict[int, asyncio.Future[int]] = {}
+        self._reader: asyncio.Task | None = None
+
+    async def start(self, env: dict[str, str]) -> "ForkServer":
+        with open(self.log, "ab") as err:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, str(FORKSERVER), env=env, stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=err)
+        return self
+
+    async def ready(self, timeout: float = 180) -> None:
+        """The server has the bot imported (a guard against a hang, not a timing check)."""
+        assert self.proc is not None and self.proc.stdout is not None
+        line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
+        assert line and "ready" in json.loads(line), f"the fork server did not start:\n{self.tail()}"
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        loop = asyncio.get_running_loop()
+        while line := await self.proc.stdout.readline():
+            message = json.loads(line)
+            if "started" in message:
+                self._exits[message["pid"]] = loop.create_future()
+                self._starting.popleft().set_result(message["pid"])
+            elif "exited" in message:
+                self._exits.pop(message["exited"]).set_result(message["code"])
+        gone = RuntimeError(f"the fork server ended:\n{self.tail()}")
+        for future in [*self._starting, *self._exits.values()]:
+            if not future.done():
+                future.set_exception(gone)
+
+    def _send(self, request: dict) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps(request) + "\n").encode())
+
+    async def spawn(self, name: str, argv: list[str], env: dict[str, str], log: Path) -> Child:
+        """`redflag <argv>` with `env`, its output appended to `log`."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._starting.append(future)
+        self._send({"start": name, "argv": argv, "env": env, "log": str(log)})
+        pid = await asyncio.wait_for(future, 60)
+        return Child(self, pid, self._exits[pid])
+
+    def signal(self, pid: int, sig: int) -> None:
+        self._send({"kill": pid, "signal": int(sig)})
+
+    async def close(self) -> None:
+        """Its stdin closed: it SIGKILLs any child left and exits."""
+        if self.proc is None:
+            return
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            await asyncio.wait_for(self.proc.wait(), 20)
+        except asyncio.TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+        if self._reader is not None:
+            await self._reader
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+
 class Proc:
     """One named `redflag` process that the killer may SIGKILL; `keep` ones are started again after a kill."""
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path, keep: bool = True) -> None:
-        self.name, self.argv, self.env, self.keep = name, argv, env, keep
+    def __init__(self, server: ForkServer, name: str, argv: list[str], env: dict[str, str], logs: Path,
+                 keep: bool = True) -> None:
+        self.server, self.name, self.argv, self.env, self.keep = server, name, argv, env, keep
         self.log = logs / f"{name}.log"
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: Child | None = None
         self.kills = 0
         self.starts = 0
         self.started = 0.0
@@ -39,14 +141,9 @@ class Proc:
     async def start(self) -> None:
         self.starts += 1
         self.started = time.monotonic()
-        out = open(self.log, "ab")
-        out.write(f"\n=== start {self.starts}: {' '.join(self.argv)}\n".encode())
-        out.flush()
-        try:
-            self.proc = await asyncio.create_subprocess_exec(
-                str(REDFLAG), *self.argv, env=self.env, stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=out)
-        finally:
-            out.close()
+        with open(self.log, "ab") as out:
+            out.write(f"\n=== start {self.starts}: redflag {' '.join(self.argv)}\n".encode())
+        self.proc = await self.server.spawn(self.name, self.argv, self.env, self.log)
 
     @property
     def alive(self) -> bool:
@@ -84,8 +181,8 @@ class Proc:
 class Sweeper:
     """One host running `redflag nudges run --at <day> --yes` for each simulated day; a killed run is run again."""
 
-    def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
-        self.name, self.env, self.logs = name, env, logs
+    def __init__(self, server: ForkServer, name: str, env: dict[str, str], logs: Path) -> None:
+        self.server, self.name, self.env, self.logs = server, name, env, logs
         self.current: Proc | None = None
         self.runs = 0
         self.killed = 0
@@ -95,7 +192,7 @@ class Sweeper:
         self.rerun = False
         while True:
             self.runs += 1
-            proc = Proc(self.name, ["nudges", "run", "--at", at, "--yes"], self.env, self.logs, keep=False)
+            proc = Proc(self.server, self.name, ["nudges", "run", "--at", at, "--yes"], self.env, self.logs, keep=False)
             self.current = proc
             await proc.start()
             assert proc.proc is not None

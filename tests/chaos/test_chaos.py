@@ -36,7 +36,7 @@ import pytest
 
 from bot.events import Address, Command
 from bot.nudges import policy
-from chaoskit import Killer, Proc, Sweeper, chaos_seed, free_port
+from chaoskit import ForkServer, Killer, Proc, Sweeper, chaos_seed, free_port
 from fake_discord import FakeDiscord
 from faultkit import DISCORD_USERS, FAST
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender
@@ -170,7 +170,7 @@ async def wait_port(port: int, proc: Proc, timeout: float = 60) -> None:
 
 
 async def test_many_processes_killed_at_random_deliver_every_reminder_once(
-        core, store, store_url, fake, discord_fake: FakeDiscord, tmp_path: Path):
+        forkserver: ForkServer, core, store, store_url, fake, discord_fake: FakeDiscord, tmp_path: Path):
     seed = chaos_seed()
     print(f"chaos seed {seed} (REDFLAG_CHAOS_SEED={seed} replays it)")
     rng = random.Random(seed)
@@ -192,15 +192,15 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
     discord_env = dict(DISCORD_TOKEN="fake-bot-token.Abc123.secret-part-xyz", DISCORD_API_URL=discord_fake.api_url,
                        DISCORD_GATEWAY_URL=discord_fake.gateway_url)
     ports = [free_port() for _ in range(3)]
-    workers = [Proc(f"slack-{i}", ["serve", "--no-scheduler"],
+    workers = [Proc(forkserver, f"slack-{i}", ["serve", "--no-scheduler"],
                     {**base, **slack_env, "REDFLAG_PORT": str(p), "REDFLAG_HOST": "127.0.0.1"}, logs)
                for i, p in enumerate(ports)]
-    workers += [Proc(f"shard-{s}", ["serve", "--no-scheduler"],
+    workers += [Proc(forkserver, f"shard-{s}", ["serve", "--no-scheduler"],
                      {**base, **discord_env, "REDFLAG_DISCORD_SHARDS": str(DISCORD_SHARDS),
                       "REDFLAG_DISCORD_SHARD_IDS": str(s)}, logs)
                 for s in range(DISCORD_SHARDS)]
     sweep_env = {**base, **slack_env, **discord_env}
-    sweepers = [Sweeper(name, sweep_env, logs) for name in ("sweeper-a", "sweeper-b")]
+    sweepers = [Sweeper(forkserver, name, sweep_env, logs) for name in ("sweeper-a", "sweeper-b")]
     # A little latency on the platforms, so kills land between a post and its mark too.
     fake.slow("chat.postMessage", 0.05)
     discord_fake.dm_delay = 0.05
@@ -208,12 +208,15 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
     stop = asyncio.Event()
     killer = Killer(seed, workers, sweepers)
     slash = Slash(fake, ports, random.Random(seed + 1))
+    await forkserver.ready()
+    started = time.monotonic()
     try:
         for w in workers:
             await w.start()
         for w, p in zip(workers, ports):
             await wait_port(p, w)
         await discord_fake.wait_for(lambda: len(discord_fake.shard_of) >= DISCORD_SHARDS, timeout=90)
+        print(f"up in {time.monotonic() - started:.1f} s")
         chaos = [asyncio.create_task(killer.run(stop)), asyncio.create_task(slash.run(stop))]
 
         async def the_days() -> None:
@@ -225,6 +228,7 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
         finally:
             stop.set()
             await asyncio.gather(*chaos)
+        print(f"days swept by {time.monotonic() - started:.1f} s")
 
         # Everything back up: every worker answers, every shard is connected again.
         for w in workers:
@@ -233,7 +237,7 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
         for w, p in zip(workers, ports):
             await wait_port(p, w)
         await asyncio.sleep(2.0)  # the leases of anything killed run out (1.5 s)
-        await Sweeper("final", sweep_env, logs).sweep(at(last))
+        await Sweeper(forkserver, "final", sweep_env, logs).sweep(at(last))
         await discord_fake.wait_for(
             lambda: len({s for ws, s in discord_fake.shard_of.items() if not ws.closed}) == DISCORD_SHARDS, timeout=90)
         for shard, guild in enumerate(guilds):
@@ -242,6 +246,7 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
     finally:
         stop.set()
         codes = {w.name: await w.stop() for w in workers}
+    print(f"all done by {time.monotonic() - started:.1f} s")
     print(f"days swept: {len(days)}; kills: {[(round(t, 1), n) for t, n, hit in killer.log if hit]}")
     print(f"sweeps run: {sum(s.runs for s in sweepers)}, killed: {sum(s.killed for s in sweepers)}; "
           f"slash commands: {len(slash.sent)}, attempts: {sum(slash.attempts.values())}")
