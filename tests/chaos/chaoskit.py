@@ -137,10 +137,12 @@ class Proc:
         self.kills = 0
         self.starts = 0
         self.started = 0.0
+        self.doomed = False  # its SIGKILL is sent
 
     async def start(self) -> None:
         self.starts += 1
         self.started = time.monotonic()
+        self.doomed = False
         with open(self.log, "ab") as out:
             out.write(f"\n=== start {self.starts}: redflag {' '.join(self.argv)}\n".encode())
         self.proc = await self.server.spawn(self.name, self.argv, self.env, self.log)
@@ -149,15 +151,24 @@ class Proc:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.returncode is None
 
-    async def kill(self) -> bool:
-        """SIGKILL: no clean-up, like a crash or an OOM kill. False if it was not running."""
-        if not self.alive:
+    def kill_now(self) -> bool:
+        """SIGKILL, sent at once (a tap may call it): no clean-up, like a crash or an OOM kill.
+
+        False if it was not running or already has its SIGKILL.
+        """
+        if not self.alive or self.doomed:
             return False
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
+        self.proc.kill()
+        self.doomed = True
         self.kills += 1
         return True
+
+    async def kill(self) -> bool:
+        hit = self.kill_now()
+        if self.proc is not None:
+            await self.proc.wait()
+        return hit
 
     async def stop(self) -> int | None:
         if self.alive:
@@ -187,6 +198,7 @@ class Sweeper:
         self.runs = 0
         self.killed = 0
         self.rerun = False  # the current run is a killed one's repeat: the killer leaves it alone
+        self.took: list[float] = []  # seconds, each run that ended by itself
 
     async def sweep(self, at: str) -> None:
         self.rerun = False
@@ -194,6 +206,7 @@ class Sweeper:
             self.runs += 1
             proc = Proc(self.server, self.name, ["nudges", "run", "--at", at, "--yes"], self.env, self.logs, keep=False)
             self.current = proc
+            begun = time.monotonic()
             await proc.start()
             assert proc.proc is not None
             code = await proc.proc.wait()
@@ -202,33 +215,76 @@ class Sweeper:
                 self.rerun = True
                 continue  # cron runs it again: the same day
             assert code == 0, f"{self.name} at {at} exited {code}:\n{proc.tail()}"
+            self.took.append(time.monotonic() - begun)
             return
 
     @property
     def killable(self) -> bool:
-        return self.current is not None and self.current.alive and not self.rerun
+        return self.current is not None and self.current.alive and not self.current.doomed and not self.rerun
 
-    async def kill(self) -> bool:
-        return self.killable and self.current is not None and await self.current.kill()
+    def kill_now(self) -> bool:
+        return self.killable and self.current is not None and self.current.kill_now()
+
+
+#: What the killer hits: a Slack HTTP worker, a Discord shard process, a sweep.
+KINDS = ("slack", "shard", "sweeper")
+
+
+def kind(name: str) -> str:
+    return name.split("-")[0]
 
 
 @dataclass
 class Killer:
-    """Every few seconds SIGKILLs one random process (seeded) and starts a long-running one again."""
+    """Every few seconds SIGKILLs one random process (seeded); a worker or shard is started again, a sweep run again.
+
+    Until each kind (KINDS) has been hit once, the victim is of a kind not hit yet: every run kills a Slack
+    worker, a shard and a sweep. A sweep is killed the moment the fakes store a reminder DM (`tap`, on both
+    fakes), if one comes within `aim` seconds: then it has posted and not yet marked the post, the window
+    exactly-once is about; otherwise wherever it is (opening the store, scanning, leasing, between parts).
+    """
 
     seed: int
     workers: list[Proc]
     sweepers: list[Sweeper]
-    pause: tuple[float, float] = (3.0, 6.0)
-    #: A worker is killed again only after it has had this long to start (a start costs seconds here).
-    settle: float = 8.0
-    #: How often the victim is a sweep when one can be killed: a restart costs CPU, a sweep's kill finds bugs.
-    sweeps_first: float = 0.6
+    pause: tuple[float, float] = (1.0, 2.5)
+    #: A worker is killed again only after this long up (a start from the fork server takes a fraction of it).
+    settle: float = 1.5
+    #: How often the victim is a sweep when one can be killed (once every kind has been hit).
+    sweeps_first: float = 0.7
+    #: How long a sweep's kill waits for a DM to land before it kills anyway.
+    aim: float = 1.0
     log: list[tuple[float, str, bool]] = field(default_factory=list)
+    hit: set[str] = field(default_factory=set)  # the kinds killed so far
+    last_sweep_kill: float = 0.0  # time.monotonic() of the last sweep killed: its leases run out after that
+    on_dm: int = 0  # sweeps killed the moment a DM landed
+    _aimed: "tuple[Sweeper, asyncio.Future[bool]] | None" = None
+
+    def tap(self, event: str, detail: dict) -> None:
+        """The fakes' tap: a DM was just stored, and the aimed sweep dies before it hears back."""
+        if event != "dm" or self._aimed is None:
+            return
+        sweeper, done = self._aimed
+        self._aimed = None
+        if not done.done():
+            done.set_result(sweeper.kill_now())
+            self.on_dm += done.result()
+
+    @property
+    def covered(self) -> bool:
+        return self.hit >= set(KINDS)
+
+    async def _kill_sweep(self, sweeper: Sweeper) -> bool:
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._aimed = (sweeper, done)
+        try:
+            return await asyncio.wait_for(asyncio.shield(done), self.aim)
+        except asyncio.TimeoutError:
+            self._aimed = None
+            return sweeper.kill_now()
 
     async def run(self, stop: asyncio.Event) -> None:
         rng = random.Random(self.seed)
-        names = [w.name for w in self.workers] + [s.name for s in self.sweepers]
         started = time.monotonic()
         while not stop.is_set():
             try:
@@ -236,24 +292,29 @@ class Killer:
                 return
             except asyncio.TimeoutError:
                 pass
-            # Each sweep is killed at most once (its repeat runs to the end), each worker only once it has had
-            # time to start: the run stays bounded however slow the machine is.
+            # Each sweep is killed at most once (its repeat runs to the end), each worker only once it has been
+            # up a while: the run stays bounded however slow the machine is.
             now = time.monotonic()
-            choices = [n for n in names if any(w.name == n and now - w.started >= self.settle for w in self.workers)
-                       or any(s.name == n and s.killable for s in self.sweepers)]
+            workers = [w for w in self.workers if w.alive and now - w.started >= self.settle]
+            sweeps = [s for s in self.sweepers if s.killable]
+            choices: list[Proc | Sweeper] = [*workers, *sweeps]
             if not choices:
                 continue
-            sweeps = [n for n in choices if any(s.name == n for s in self.sweepers)]
-            victim = rng.choice(sweeps if sweeps and rng.random() < self.sweeps_first else choices)
-            for w in self.workers:
-                if w.name == victim:
-                    hit = await w.kill()
-                    self.log.append((time.monotonic() - started, victim, hit))
-                    await asyncio.sleep(rng.uniform(0.0, 0.5))
-                    await w.start()
-            for s in self.sweepers:
-                if s.name == victim:
-                    self.log.append((time.monotonic() - started, victim, await s.kill()))
+            fresh = [c for c in choices if kind(c.name) not in self.hit]
+            pool = fresh or (sweeps if sweeps and rng.random() < self.sweeps_first else choices)
+            victim = rng.choice(pool)
+            if isinstance(victim, Sweeper):
+                hit = await self._kill_sweep(victim)
+                if hit:
+                    self.last_sweep_kill = time.monotonic()
+            else:
+                hit = await victim.kill()
+            self.log.append((time.monotonic() - started, victim.name, hit))
+            if hit:
+                self.hit.add(kind(victim.name))
+            if isinstance(victim, Proc):
+                await asyncio.sleep(rng.uniform(0.0, 0.5))
+                await victim.start()
 
 
 def chaos_seed() -> int:

@@ -34,8 +34,10 @@ import traceback
 #: The project's packages, imported whole; the alembic folder runs migrations when imported, `__main__` the CLI.
 PACKAGES = ("redflag", "bot", "storage", "adapters")
 SKIP = ("storage.alembic", "adapters.console")
-#: Imported lazily by the code above and needed by every child on PostgreSQL.
-EXTRA = ("sqlalchemy.dialects.postgresql.psycopg", "psycopg", "matplotlib.pyplot")
+#: Imported lazily by the code above: PostgreSQL's driver, the catalogs' reader, the chart's renderer, Bolt's matchers.
+EXTRA = ("sqlalchemy.dialects.postgresql.psycopg", "psycopg", "babel.dates", "babel.localtime", "babel.messages.pofile",
+         "matplotlib.pyplot", "matplotlib.backends.backend_agg", "PIL.PngImagePlugin",
+         "slack_bolt.listener_matcher.async_builtins")
 #: The handlers a fresh interpreter starts with, restored in each child.
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGHUP)
 
@@ -48,6 +50,10 @@ def preload() -> int:
                 importlib.import_module(info.name)
     for name in EXTRA:
         importlib.import_module(name)
+    from bot import i18n
+
+    for language in i18n.LANGUAGES:  # the shipped .po files, read once (each child would read the same)
+        i18n.load_catalog(language)
     return len(sys.modules)
 
 

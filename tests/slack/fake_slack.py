@@ -307,6 +307,8 @@ class FakeSlack(FakeServer):
         message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", "ts": ts, "text": p.get("text"),
                    "blocks": p.get("blocks"), "channel": p.get("channel"), "metadata": metadata, "_at": time.time()}
         self.history.setdefault(str(p.get("channel")), []).append(message)
+        if str(p.get("channel")).startswith("D"):
+            self._tapped("dm", message)
         return {"ok": True, "channel": p.get("channel"), "ts": ts, "message": {"text": p.get("text"), "blocks": p.get("blocks")}}
 
     def m_conversations_history(self, p: dict, token: str | None) -> dict:
