@@ -20,6 +20,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 FORKSERVER = Path(__file__).resolve().with_name("forkserver.py")
 
@@ -42,6 +43,9 @@ class Child:
 
     async def wait(self) -> int:
         return await asyncio.shield(self._exited)
+
+    def on_exit(self, callback: "Callable[[int], None]") -> None:
+        self._exited.add_done_callback(lambda f: callback(f.result()) if not f.exception() else None)
 
     def send_signal(self, sig: int) -> None:
         if self.returncode is None:
@@ -138,6 +142,8 @@ class Proc:
         self.starts = 0
         self.started = 0.0
         self.doomed = False  # its SIGKILL is sent
+        self.stopping = False
+        self.ends: list[tuple[str, int]] = []  # each run's end: ("kill" | "stop" | "itself", exit code)
 
     async def start(self) -> None:
         self.starts += 1
@@ -146,6 +152,14 @@ class Proc:
         with open(self.log, "ab") as out:
             out.write(f"\n=== start {self.starts}: redflag {' '.join(self.argv)}\n".encode())
         self.proc = await self.server.spawn(self.name, self.argv, self.env, self.log)
+        self.proc.on_exit(self._ended)
+
+    def _ended(self, code: int) -> None:
+        self.ends.append(("kill" if self.doomed else "stop" if self.stopping else "itself", code))
+
+    def unexpected_ends(self) -> list[tuple[str, int]]:
+        """Ends other than dying of the killer's SIGKILL or stopping cleanly on SIGTERM."""
+        return [(why, code) for why, code in self.ends if (why, code) not in (("kill", -signal.SIGKILL), ("stop", 0))]
 
     @property
     def alive(self) -> bool:
@@ -161,18 +175,24 @@ class Proc:
         assert self.proc is not None
         self.proc.kill()
         self.doomed = True
+        return True
+
+    async def died(self) -> bool:
+        """Whether it died of the SIGKILL sent (not if it had ended by itself just before)."""
+        assert self.proc is not None
+        if await self.proc.wait() != -signal.SIGKILL:
+            return False
         self.kills += 1
         return True
 
     async def kill(self) -> bool:
-        hit = self.kill_now()
-        if self.proc is not None:
-            await self.proc.wait()
-        return hit
+        """SIGKILL and wait: True if it died of it."""
+        return self.kill_now() and await self.died()
 
     async def stop(self) -> int | None:
         if self.alive:
             assert self.proc is not None
+            self.stopping = True
             self.proc.send_signal(signal.SIGTERM)
             try:
                 await asyncio.wait_for(self.proc.wait(), 20)
@@ -222,8 +242,11 @@ class Sweeper:
     def killable(self) -> bool:
         return self.current is not None and self.current.alive and not self.current.doomed and not self.rerun
 
-    def kill_now(self) -> bool:
-        return self.killable and self.current is not None and self.current.kill_now()
+    def kill_now(self) -> Proc | None:
+        """SIGKILL the run in progress at once (a tap may call it); the run it was sent to, or None."""
+        if self.killable and self.current is not None and self.current.kill_now():
+            return self.current
+        return None
 
 
 #: What the killer hits: a Slack HTTP worker, a Discord shard process, a sweep.
@@ -258,7 +281,7 @@ class Killer:
     hit: set[str] = field(default_factory=set)  # the kinds killed so far
     last_sweep_kill: float = 0.0  # time.monotonic() of the last sweep killed: its leases run out after that
     on_dm: int = 0  # sweeps killed the moment a DM landed
-    _aimed: "tuple[Sweeper, asyncio.Future[bool]] | None" = None
+    _aimed: "tuple[Sweeper, asyncio.Future[Proc | None]] | None" = None
 
     def tap(self, event: str, detail: dict) -> None:
         """The fakes' tap: a DM was just stored, and the aimed sweep dies before it hears back."""
@@ -268,20 +291,25 @@ class Killer:
         self._aimed = None
         if not done.done():
             done.set_result(sweeper.kill_now())
-            self.on_dm += done.result()
 
     @property
     def covered(self) -> bool:
         return self.hit >= set(KINDS)
 
     async def _kill_sweep(self, sweeper: Sweeper) -> bool:
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[Proc | None] = asyncio.get_running_loop().create_future()
         self._aimed = (sweeper, done)
         try:
-            return await asyncio.wait_for(asyncio.shield(done), self.aim)
+            run = await asyncio.wait_for(asyncio.shield(done), self.aim)
+            on_dm = run is not None
         except asyncio.TimeoutError:
             self._aimed = None
-            return sweeper.kill_now()
+            run, on_dm = sweeper.kill_now(), False
+        if run is None or not await run.died():
+            return False
+        self.on_dm += on_dm
+        self.last_sweep_kill = time.monotonic()
+        return True
 
     async def run(self, stop: asyncio.Event) -> None:
         rng = random.Random(self.seed)
@@ -305,8 +333,6 @@ class Killer:
             victim = rng.choice(pool)
             if isinstance(victim, Sweeper):
                 hit = await self._kill_sweep(victim)
-                if hit:
-                    self.last_sweep_kill = time.monotonic()
             else:
                 hit = await victim.kill()
             self.log.append((time.monotonic() - started, victim.name, hit))

@@ -238,10 +238,9 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
             await asyncio.gather(*chaos)
         print(f"days swept by {time.monotonic() - started:.1f} s")
 
-        # Everything back up: every worker answers, every shard is connected again.
-        for w in workers:
-            if not w.alive:
-                await w.start()
+        # Everything back up (the killer starts again what it killed): every worker answers, every shard is
+        # connected again.
+        assert all(w.alive for w in workers), {w.name: w.tail() for w in workers if not w.alive}
         for w, p in zip(workers, ports):
             await wait_port(p, w)
         # The leases a killed sweep held run out; then one clean sweep takes what they kept back.
@@ -264,6 +263,8 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
     print(f"sweep runs took {took[0]:.2f}..{took[-1]:.2f} s, median {took[len(took) // 2]:.2f} s")
     assert killer.hit == set(KINDS), f"the killer hit only {killer.hit}: {killer.log}"
     assert all(c == 0 for c in codes.values()), (codes, {w.name: w.tail() for w in workers})
+    # No worker or shard ended but by the killer's SIGKILL or the clean stop.
+    assert not any(w.unexpected_ends() for w in workers), {w.name: (w.unexpected_ends(), w.tail()) for w in workers}
 
     db = store.database
     # -- the ledger: each stage the policy calls for, once per invoice, and nothing else --------
