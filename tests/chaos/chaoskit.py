@@ -251,10 +251,51 @@ class Sweeper:
 
 #: What the killer hits: a Slack HTTP worker, a Discord shard process, a sweep.
 KINDS = ("slack", "shard", "sweeper")
+#: Where a reminder DM lands: the fake whose tap told of it.
+PLATFORMS = ("slack", "discord")
 
 
 def kind(name: str) -> str:
     return name.split("-")[0]
+
+
+def _socket_inode(peer: tuple | None) -> str | None:
+    """The inode of the client socket at `peer` (a loopback (host, port) the fake saw), from /proc/net/tcp."""
+    if not peer:
+        return None
+    port = f"{peer[1]:04X}"
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[1].rsplit(":", 1)[1] == port:
+                return fields[9]
+    return None
+
+
+def poster(peer: tuple | None, runs: "list[Proc]") -> "Proc | None":
+    """Which of the running sweeps holds the socket a DM came in on (Linux's /proc), or None."""
+    inode = _socket_inode(peer)
+    if inode is None:
+        return None
+    wanted = f"socket:[{inode}]"
+    for run in runs:
+        if run.proc is None:
+            continue
+        try:
+            fds = os.listdir(f"/proc/{run.proc.pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{run.proc.pid}/fd/{fd}") == wanted:
+                    return run
+            except OSError:
+                continue
+    return None
 
 
 @dataclass
@@ -262,9 +303,12 @@ class Killer:
     """Every few seconds SIGKILLs one random process (seeded); a worker or shard is started again, a sweep run again.
 
     Until each kind (KINDS) has been hit once, the victim is of a kind not hit yet: every run kills a Slack
-    worker, a shard and a sweep. A sweep is killed the moment the fakes store a reminder DM (`tap`, on both
-    fakes), if one comes within `aim` seconds: then it has posted and not yet marked the post, the window
-    exactly-once is about; otherwise wherever it is (opening the store, scanning, leasing, between parts).
+    worker, a shard and a sweep. A sweep is killed the moment the fakes store a reminder DM from it (`tap`, on
+    both fakes; the poster found by its socket): it has posted and not yet marked the post, the window
+    exactly-once is about. Besides the ones every few seconds, one such kill is planned on each platform, at a
+    seeded one of its first DMs (the first two stage days bring six each), so every run has both. A sweep
+    killed every few seconds waits `aim` s for a DM, then dies wherever it is (opening the store, scanning,
+    leasing, between parts).
     """
 
     seed: int
@@ -276,44 +320,74 @@ class Killer:
     #: How often the victim is a sweep when one can be killed (once every kind has been hit).
     sweeps_first: float = 0.7
     #: How long a sweep's kill waits for a DM to land before it kills anyway.
-    aim: float = 1.0
+    aim: float = 1.5
+    #: The planned kills: at the k-th DM of each platform, k drawn from 1..this.
+    first_dms: int = 6
     log: list[tuple[float, str, bool]] = field(default_factory=list)
     hit: set[str] = field(default_factory=set)  # the kinds killed so far
+    on_dm: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PLATFORMS, 0))  # sweeps killed as a DM landed
     last_sweep_kill: float = 0.0  # time.monotonic() of the last sweep killed: its leases run out after that
-    on_dm: int = 0  # sweeps killed the moment a DM landed
-    _aimed: "tuple[Sweeper, asyncio.Future[Proc | None]] | None" = None
+    dms: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PLATFORMS, 0))
+    _plan: dict[str, int] = field(default_factory=dict)  # platform -> the DM count at which to kill its poster
+    _aimed: "asyncio.Future[Proc | None] | None" = None
+    _started: float = 0.0
 
-    def tap(self, event: str, detail: dict) -> None:
-        """The fakes' tap: a DM was just stored, and the aimed sweep dies before it hears back."""
-        if event != "dm" or self._aimed is None:
-            return
-        sweeper, done = self._aimed
-        self._aimed = None
-        if not done.done():
-            done.set_result(sweeper.kill_now())
+    def __post_init__(self) -> None:
+        rng = random.Random(self.seed - 1)
+        self._plan = {p: rng.randint(1, self.first_dms) for p in PLATFORMS}
+
+    def tap(self, platform: str) -> "Callable[[str, dict], None]":
+        """The tap for one fake: on each DM stored, kill its poster if a kill waits for one."""
+
+        def on_event(event: str, detail: dict) -> None:
+            if event != "dm":
+                return
+            self.dms[platform] += 1
+            planned = platform in self._plan and self.dms[platform] >= self._plan[platform]
+            if not planned and self._aimed is None:
+                return
+            runs = [s.current for s in self.sweepers if s.killable and s.current is not None]
+            run = poster(detail.get("peer"), runs)
+            if run is None or not run.kill_now():
+                return  # not a sweep that may be killed (a repeat run): the next DM
+            if planned:
+                del self._plan[platform]
+            elif self._aimed is not None and not self._aimed.done():
+                self._aimed.set_result(run)
+                self._aimed = None
+            asyncio.get_running_loop().create_task(self._confirm(run, platform))
+
+        return on_event
+
+    async def _confirm(self, run: Proc, platform: str | None) -> bool:
+        """A sweep's kill counts once it died of it (it may have ended by itself a moment before)."""
+        if not await run.died():
+            return False
+        if platform is not None:
+            self.on_dm[platform] += 1
+        self.last_sweep_kill = time.monotonic()
+        self.hit.add("sweeper")
+        self.log.append((time.monotonic() - self._started, run.name + (f" at a {platform} DM" if platform else ""), True))
+        return True
 
     @property
     def covered(self) -> bool:
         return self.hit >= set(KINDS)
 
-    async def _kill_sweep(self, sweeper: Sweeper) -> bool:
-        done: asyncio.Future[Proc | None] = asyncio.get_running_loop().create_future()
-        self._aimed = (sweeper, done)
+    async def _kill_sweep(self, sweeper: Sweeper) -> None:
+        aimed: asyncio.Future[Proc | None] = asyncio.get_running_loop().create_future()
+        self._aimed = aimed
         try:
-            run = await asyncio.wait_for(asyncio.shield(done), self.aim)
-            on_dm = run is not None
+            await asyncio.wait_for(asyncio.shield(aimed), self.aim)  # the tap kills, and confirms
         except asyncio.TimeoutError:
             self._aimed = None
-            run, on_dm = sweeper.kill_now(), False
-        if run is None or not await run.died():
-            return False
-        self.on_dm += on_dm
-        self.last_sweep_kill = time.monotonic()
-        return True
+            run = sweeper.kill_now()
+            if run is None or not await self._confirm(run, None):
+                self.log.append((time.monotonic() - self._started, sweeper.name, False))
 
     async def run(self, stop: asyncio.Event) -> None:
         rng = random.Random(self.seed)
-        started = time.monotonic()
+        self._started = time.monotonic()
         while not stop.is_set():
             try:
                 await asyncio.wait_for(stop.wait(), rng.uniform(*self.pause))
@@ -332,15 +406,14 @@ class Killer:
             pool = fresh or (sweeps if sweeps and rng.random() < self.sweeps_first else choices)
             victim = rng.choice(pool)
             if isinstance(victim, Sweeper):
-                hit = await self._kill_sweep(victim)
-            else:
-                hit = await victim.kill()
-            self.log.append((time.monotonic() - started, victim.name, hit))
+                await self._kill_sweep(victim)
+                continue
+            hit = await victim.kill()
+            self.log.append((time.monotonic() - self._started, victim.name, hit))
             if hit:
                 self.hit.add(kind(victim.name))
-            if isinstance(victim, Proc):
-                await asyncio.sleep(rng.uniform(0.0, 0.5))
-                await victim.start()
+            await asyncio.sleep(rng.uniform(0.0, 0.5))
+            await victim.start()
 
 
 def chaos_seed() -> int:

@@ -211,8 +211,8 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
 
     stop = asyncio.Event()
     killer = Killer(seed, workers, sweepers)
-    fake.tap(killer.tap)
-    discord_fake.tap(killer.tap)
+    fake.tap(killer.tap("slack"))
+    discord_fake.tap(killer.tap("discord"))
     slash = Slash(fake, ports, random.Random(seed + 1))
     await forkserver.ready()
     started = time.monotonic()
@@ -255,13 +255,14 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
         stop.set()
         codes = {w.name: await w.stop() for w in workers}
     print(f"all done by {time.monotonic() - started:.1f} s")
-    print(f"days swept: {len(days)}; kills: {[(round(t, 1), n, hit) for t, n, hit in killer.log]}, "
-          f"{killer.on_dm} of them as a DM landed")
+    print(f"days swept: {len(days)}; kills: {[(round(t, 1), n, hit) for t, n, hit in killer.log]}; "
+          f"sweeps killed as their DM landed: {killer.on_dm}")
     print(f"sweeps run: {sum(s.runs for s in sweepers)}, killed: {sum(s.killed for s in sweepers)}; "
           f"slash commands: {len(slash.sent)}, attempts: {sum(slash.attempts.values())}")
     took = sorted(t for s in sweepers for t in s.took)
     print(f"sweep runs took {took[0]:.2f}..{took[-1]:.2f} s, median {took[len(took) // 2]:.2f} s")
     assert killer.hit == set(KINDS), f"the killer hit only {killer.hit}: {killer.log}"
+    assert all(killer.on_dm.values()), f"no sweep killed as its DM landed on each platform: {killer.on_dm}"
     assert all(c == 0 for c in codes.values()), (codes, {w.name: w.tail() for w in workers})
     # No worker or shard ended but by the killer's SIGKILL or the clean stop.
     assert not any(w.unexpected_ends() for w in workers), {w.name: (w.unexpected_ends(), w.tail()) for w in workers}

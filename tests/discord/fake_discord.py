@@ -265,6 +265,7 @@ class FakeDiscord(UserActions, FakeServer):
 
     async def rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
+        self._calling(request)
         body, files = await self._body(request)
         call = Call(request.method, path, body, files, dict(request.query))
         for pattern in list(self.rate_limit_once):
