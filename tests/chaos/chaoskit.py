@@ -131,11 +131,10 @@ class ForkServer:
 
 
 class Proc:
-    """One named `redflag` process that the killer may SIGKILL; `keep` ones are started again after a kill."""
+    """One named `redflag` process, forked by the fork server, that the killer may SIGKILL (and start again)."""
 
-    def __init__(self, server: ForkServer, name: str, argv: list[str], env: dict[str, str], logs: Path,
-                 keep: bool = True) -> None:
-        self.server, self.name, self.argv, self.env, self.keep = server, name, argv, env, keep
+    def __init__(self, server: ForkServer, name: str, argv: list[str], env: dict[str, str], logs: Path) -> None:
+        self.server, self.name, self.argv, self.env = server, name, argv, env
         self.log = logs / f"{name}.log"
         self.proc: Child | None = None
         self.kills = 0
@@ -210,7 +209,10 @@ class Proc:
 
 
 class Sweeper:
-    """One host running `redflag nudges run --at <day> --yes` for each simulated day; a killed run is run again."""
+    """One cron host: `redflag nudges run --at <day> --yes` for each simulated day; a killed run is run again.
+
+    Each run is a process of its own, as cron starts it (from the fork server, a start costs milliseconds).
+    """
 
     def __init__(self, server: ForkServer, name: str, env: dict[str, str], logs: Path) -> None:
         self.server, self.name, self.env, self.logs = server, name, env, logs
@@ -224,7 +226,7 @@ class Sweeper:
         self.rerun = False
         while True:
             self.runs += 1
-            proc = Proc(self.server, self.name, ["nudges", "run", "--at", at, "--yes"], self.env, self.logs, keep=False)
+            proc = Proc(self.server, self.name, ["nudges", "run", "--at", at, "--yes"], self.env, self.logs)
             self.current = proc
             begun = time.monotonic()
             await proc.start()

@@ -50,6 +50,9 @@ def preload() -> int:
                 importlib.import_module(info.name)
     for name in EXTRA:
         importlib.import_module(name)
+    from PIL import Image
+
+    Image.preinit()  # the image plugins the chart warm-up loads in each `serve`
     from bot import i18n
 
     for language in i18n.LANGUAGES:  # the shipped .po files, read once (each child would read the same)

@@ -214,8 +214,10 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
     fake.tap(killer.tap("slack"))
     discord_fake.tap(killer.tap("discord"))
     slash = Slash(fake, ports, random.Random(seed + 1))
+    waited = time.monotonic()
     await forkserver.ready()
     started = time.monotonic()
+    print(f"fork server ready after {started - waited:.1f} s more")
     try:
         for w in workers:
             await w.start()
