@@ -5,13 +5,16 @@ of 3 serve against the fake Slack and the fake Discord (loopback only); two
 sweepers, like two cron hosts, run `redflag nudges run --at <day> --yes` side by
 side for each simulated day over 90 days; a killer SIGKILLs a random process
 every few seconds (a worker is started again, a sweep is run again for the same
-day), a sweep preferably the moment one of its DMs has landed and before it has
-marked it. Meanwhile slash commands log incidents, and each is retried on
-another worker with the same request id (Slack's retry after a timeout).
+day); a sweep it kills the moment one of its DMs has landed, before it has
+marked it, at least once on Slack and once on Discord each run, and each kind
+of process (Slack worker, shard, sweep) at least once. Meanwhile slash
+commands log incidents, and each is retried on another worker with the same
+request id (Slack's retry after a timeout).
 
 Every process is forked by a fork server that has the bot imported (see
 chaoskit.py), so the run is bounded by what the bot does, not by the imports
-of a dozen process starts: about 15–25 s on a quiet 2-core machine.
+of a dozen process starts: 10–20 s on a quiet 2-core machine, about 50 s with
+four runs side by side (load average 9).
 
 The days swept are every day a reminder stage falls due for some invoice plus
 seeded random others and the last; a sweep on a day when nothing is due only
