@@ -36,8 +36,8 @@ PACKAGES = ("redflag", "bot", "storage", "adapters")
 SKIP = ("storage.alembic", "adapters.console")
 #: Imported lazily by the code above: PostgreSQL's driver, the catalogs' reader, the chart's renderer, Bolt's matchers.
 EXTRA = ("sqlalchemy.dialects.postgresql.psycopg", "psycopg", "babel.dates", "babel.localtime", "babel.messages.pofile",
-         "matplotlib.pyplot", "matplotlib.backends.backend_agg", "PIL.PngImagePlugin",
-         "slack_bolt.listener_matcher.async_builtins")
+         "matplotlib.backends.backend_agg", "matplotlib.figure", "matplotlib.lines", "matplotlib.patches",
+         "matplotlib.ticker", "PIL.PngImagePlugin", "slack_bolt.listener_matcher.async_builtins")
 #: The handlers a fresh interpreter starts with, restored in each child.
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE, signal.SIGHUP)
 

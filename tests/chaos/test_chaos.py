@@ -48,7 +48,7 @@ import pytest
 from bot.events import Address, Command
 from bot.nudges import policy
 from chaoskit import KINDS, ForkServer, Killer, Proc, Sweeper, chaos_seed, free_port
-from fake_discord import FakeDiscord
+from fake_discord import TOKEN as DISCORD_TOKEN, FakeDiscord
 from faultkit import DISCORD_USERS, FAST
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender
 
@@ -173,7 +173,7 @@ async def wait_port(port: int, proc: Proc, timeout: float = 60) -> None:
             return
         except OSError:
             assert time.monotonic() < deadline, f"{proc.name} did not start:\n{proc.tail()}"
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.05)
 
 
 async def test_many_processes_killed_at_random_deliver_every_reminder_once(
@@ -196,7 +196,7 @@ async def test_many_processes_killed_at_random_deliver_every_reminder_once(
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
     base.update(FAST, REDFLAG_DATABASE_URL=store_url, REDFLAG_SCHEDULER="off")
     slack_env = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url)
-    discord_env = dict(DISCORD_TOKEN="fake-bot-token.Abc123.secret-part-xyz", DISCORD_API_URL=discord_fake.api_url,
+    discord_env = dict(DISCORD_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=discord_fake.api_url,
                        DISCORD_GATEWAY_URL=discord_fake.gateway_url)
     ports = [free_port() for _ in range(3)]
     workers = [Proc(forkserver, f"slack-{i}", ["serve", "--no-scheduler"],
