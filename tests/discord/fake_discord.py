@@ -265,6 +265,7 @@ class FakeDiscord(UserActions, FakeServer):
 
     async def rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
+        self._calling(request)
         body, files = await self._body(request)
         call = Call(request.method, path, body, files, dict(request.query))
         for pattern in list(self.rate_limit_once):
@@ -380,6 +381,7 @@ class FakeDiscord(UserActions, FakeServer):
                     return 200, seen[1]  # Discord returns the message it already made
             message = self._message(m.group(1), body, message_id=time_snowflake())
             self.dm_created.append(message)
+            self._tapped("dm", message)
             if nonce is not None:
                 self._nonces[(m.group(1), str(nonce))] = (time.monotonic(), message)
             return 200, message

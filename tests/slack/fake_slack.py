@@ -193,6 +193,7 @@ class FakeSlack(FakeServer):
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        self._calling(request)
         params = await self._params(request)
         auth = request.headers.get("Authorization", "")
         token = auth[len("Bearer "):] if auth.startswith("Bearer ") else params.get("token")
@@ -307,6 +308,8 @@ class FakeSlack(FakeServer):
         message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", "ts": ts, "text": p.get("text"),
                    "blocks": p.get("blocks"), "channel": p.get("channel"), "metadata": metadata, "_at": time.time()}
         self.history.setdefault(str(p.get("channel")), []).append(message)
+        if str(p.get("channel")).startswith("D"):
+            self._tapped("dm", message)
         return {"ok": True, "channel": p.get("channel"), "ts": ts, "message": {"text": p.get("text"), "blocks": p.get("blocks")}}
 
     def m_conversations_history(self, p: dict, token: str | None) -> dict:
