@@ -11,7 +11,8 @@ a read outside one borrows a connection in autocommit. On both, a nested
 
 Statements are SQLAlchemy Core expressions written once on the tables of
 `storage/schema.py` and compiled once per engine (`storage/statements.py`);
-a few modules still pass SQL text in the shared subset (`storage/dialect.py`).
+no storage module passes SQL text any more: only the engine layer's own
+(advisory locks, catalogue look-ups, `storage/dialect.py`) is text.
 Errors reach callers as the driver's own exceptions (`sqlite3.Error`,
 `psycopg.Error`), as before.
 
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 Migration = Callable[["sqlite_utils.Database"], None]
-#: A statement: a Core `Statement` (values by name), an ad-hoc Core expression, or SQL text (`?` marks).
+#: A statement: a Core `Statement` (values by name), an ad-hoc Core expression, or the engine layer's SQL text.
 SQL = Union[Statement, ClauseElement, str]
 #: Its values: a mapping of bind names for Core, a sequence (or a mapping) for SQL text.
 Params = Union[Sequence, Mapping[str, Any]]
@@ -311,8 +312,8 @@ class Database:
 
     # -- statements -----------------------------------------------------------
     # A statement is a Core `Statement` (storage/statements.py: compiled once per engine, values by
-    # name) or, for the modules not ported yet, SQL text in the shared subset with `?` marks
-    # (storage/dialect.py turns it into psycopg's style). On SQLite it goes straight to the engine's
+    # name) or, for the engine layer's own statements (locks, catalogue look-ups, DDL), SQL text with
+    # `?` marks (storage/dialect.py turns it into psycopg's style). On SQLite it goes straight to the engine's
     # one DBAPI connection: SQLAlchemy's result wrapping would cost the inline request path (issue 20)
     # about a millisecond per `/incident` (bench/slack_roundtrip.py). The Engine still makes and
     # configures that connection and runs every transaction (BEGIN IMMEDIATE, SAVEPOINT, COMMIT). On
