@@ -102,7 +102,9 @@ _latest = (select(*_COLUMNS).where(_OF_CLIENT).order_by(_t.c.occurred_at.desc(),
 _LAST_FOR_CLIENT = Statement(select(*[_latest.c[c.name] for c in _COLUMNS]).order_by(_latest.c.occurred_at, _latest.c.id))
 _EARLIEST = Statement(select(_t).where(_OF_CLIENT).order_by(_t.c.occurred_at, _t.c.id).limit(1))
 _KINDS_FOR_CLIENT = Statement(select(_t.c.kind, _t.c.occurred_at).where(_OF_CLIENT))
-_COUNT_FOR_CLIENT = Statement(select(func.count().label("n")).where(_OF_CLIENT))
+#: Answered from the covering index alone (revision 0003), never by reading the client's rows (issue 20).
+_COUNT_FOR_CLIENT = Statement(select(func.count().label("n")).where(_OF_CLIENT).with_hint(
+    _t, "INDEXED BY idx_incidents_workspace_owner_client_id_deleted_at", "sqlite"))
 _KINDS_BY_CLIENT = Statement(select(_t.c.client_id, _t.c.kind, _t.c.occurred_at).where(owned(_t), _LIVE))
 _THIS = owned(_t) & (_t.c.id == bindparam("id"))
 _EDIT = Statement(update(_t).where(_THIS).values({c: bindparam(c) for c in ("kind", "note", "occurred_at", "occurred_on")}))
