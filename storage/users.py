@@ -188,14 +188,18 @@ class Users:
         timezone: str | None = None,
     ) -> UserSettings:
         """Create the workspace and user rows on first contact; remember what the platform reports."""
-        known = self._cached(owner) or self.get(owner)
+        cached = self._cached(owner)
+        known = cached or self.get(owner)
         if (
             known is not None
             and (locale is None or locale == known.platform_locale)
             and (timezone is None or timezone == known.platform_timezone)
         ):
-            # Nothing new to remember: no write transaction (and no commit) on every event.
-            self._keep(owner, known)
+            # Nothing new to remember: no write transaction (and no commit) on every event. Kept only
+            # when read: kept again on every hit, an active user's entry would never expire, and another
+            # process's change (their /redflag settings on another worker) would never show.
+            if cached is None:
+                self._keep(owner, known)
             return known
         self.forget(owner)
         now = to_iso(utcnow())
