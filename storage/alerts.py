@@ -112,6 +112,8 @@ _users = schema.users
 _clients = schema.clients
 _messages = schema.nudge_messages
 _OF_CLIENT = and_(owned(_t), _t.c.client_id == bindparam("client_id"))
+#: A client's alerts by their own index (revision 0003), never through every pending alert (`status = 'pending'`).
+_BY_CLIENT = "INDEXED BY idx_alerts_workspace_owner_client_id"
 _SILENCES_OF_CLIENT = and_(owned(_silences), _silences.c.client_id == bindparam("client_id"))
 
 _SETTINGS = Statement(select(_set.c.alerts_on, _set.c.digest_day).where(owned(_set)))
@@ -144,7 +146,8 @@ _GET = Statement(select(_t).where(_t.c.id == bindparam("id")))
 _FOR_OWNER = Statement(select(_t).where(owned(_t)).order_by(_t.c.id))
 _FOR_OWNER_OF_KIND = Statement(select(_t).where(owned(_t), _t.c.kind == bindparam("kind")).order_by(_t.c.id))
 _LAST_CLIENT_ALERT = Statement(select(func.max(_t.c.due_at).label("at")).where(
-    _OF_CLIENT, _t.c.kind == "alert", _t.c.rule != "urgent", _t.c.status.in_([literal("pending"), literal("delivered")])))
+    _OF_CLIENT, _t.c.kind == "alert", _t.c.rule != "urgent", _t.c.status.in_([literal("pending"), literal("delivered")]))
+    .with_hint(_t, _BY_CLIENT, "sqlite"))
 _SILENCED = Statement(select(_silences.c.rule, _silences.c.until).where(_SILENCES_OF_CLIENT))
 
 # One statement for a pattern check (`client_alerts`): a row per alert about the client (its key, and its
@@ -153,7 +156,8 @@ _text = String()
 _CLIENT_ALERTS = Statement(union_all(
     select(literal("alert", _text).label("what"), _t.c.key.label("a"),
            case((_t.c.kind == "alert", _t.c.rule), else_=null()).label("b"),
-           case((_t.c.kind == "alert", _t.c.created_at), else_=null()).label("at")).where(_OF_CLIENT),
+           case((_t.c.kind == "alert", _t.c.created_at), else_=null()).label("at")).where(_OF_CLIENT)
+    .with_hint(_t, _BY_CLIENT, "sqlite"),
     select(literal("silence", _text), null(), _silences.c.rule, _silences.c.until).where(_SILENCES_OF_CLIENT),
     select(literal("settings", _text), null(), null(), cast(_set.c.alerts_on, Text)).where(owned(_set)),
 ))

@@ -356,6 +356,8 @@ alerts = Table(
     Column("inflight_at", Text),
     Index("idx_alerts_key", "workspace", "owner", "key", unique=True),
     Index("idx_alerts_pending", "status", "due_at"),
+    # revision 0003: the pattern check's reads of one client's alerts (issue 20)
+    Index("idx_alerts_workspace_owner_client_id", "workspace", "owner", "client_id"),
 )
 
 alert_silences = Table(
