@@ -5,7 +5,8 @@ SQLite keeps what the file needs: WAL, a busy timeout, foreign keys, and
 handling off, as in SQLAlchemy's pysqlite recipe; `transaction()` says BEGIN
 IMMEDIATE, SAVEPOINT and COMMIT to the DBAPI connection itself, and the
 engine's `begin` event says BEGIN IMMEDIATE for anything run through the
-Engine), one connection in autocommit for reads between transactions. PostgreSQL (`postgresql+psycopg://…`) uses the engine's pool:
+Engine), one connection in autocommit for reads between transactions.
+PostgreSQL (`postgresql+psycopg://…`) uses the engine's pool:
 a transaction holds one pooled connection for its thread until it ends;
 a read outside one borrows a connection in autocommit. On both, a nested
 `transaction()` is a SAVEPOINT (on SQLite not for a block of one write:
@@ -322,7 +323,7 @@ class Database:
     # `?` marks (storage/dialect.py turns it into psycopg's style). On SQLite it goes straight to the engine's
     # one DBAPI connection: SQLAlchemy's result wrapping would cost the inline request path (issue 20)
     # about a millisecond per `/incident` (bench/slack_roundtrip.py). The Engine still makes and
-    # configures that connection and runs every transaction (BEGIN IMMEDIATE, SAVEPOINT, COMMIT). On
+    # configures that connection; its transactions are said to it directly too (`_sqlite_transaction`). On
     # PostgreSQL statements run through the Connection (`exec_driver_sql`), in the driver's style.
     def _driver(self, sql: SQL, params: Params) -> tuple[str, Any]:
         """The driver's SQL and values for a statement (compiled once per engine) or for SQL text."""
