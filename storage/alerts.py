@@ -16,10 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import String, Text, and_, cast, bindparam, case, func, literal, null, select, union_all, update
+
+from storage import schema
 from storage.db import Database, from_iso, to_iso
 from storage.nudge_delivery import LeasedRows
 from storage.records import Owner
 from storage.rows import by_key, insert_once, mapper
+from storage.statements import Statement, greatest, of, owned, upsert
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -87,8 +91,100 @@ class AlertSettings:
     digest_day: str = DEFAULT_DIGEST_DAY  # a DIGEST_DAYS name, or "off"
 
 
+@dataclass(frozen=True)
+class ClientAlerts:
+    """What a pattern check needs about one client, read in one statement (issue 16: one look-up per incident,
+    not four): whether alerts are on, the keys on file, when each rule last fired, the rules silenced."""
+
+    alerts_on: bool
+    keys: frozenset[str]
+    last_fired: dict[str, datetime]
+    silenced: dict[str, datetime]
+
+
 _row = mapper(Alert)
 _settings = mapper(AlertSettings)
+
+_t = schema.alerts
+_silences = schema.alert_silences
+_set = schema.alert_settings
+_users = schema.users
+_clients = schema.clients
+_messages = schema.nudge_messages
+_OF_CLIENT = and_(owned(_t), _t.c.client_id == bindparam("client_id"))
+#: A client's alerts by their own index (revision 0003), never through every pending alert (`status = 'pending'`).
+_BY_CLIENT = "INDEXED BY idx_alerts_workspace_owner_client_id"
+_SILENCES_OF_CLIENT = and_(owned(_silences), _silences.c.client_id == bindparam("client_id"))
+
+_SETTINGS = Statement(select(_set.c.alerts_on, _set.c.digest_day).where(owned(_set)))
+_SET_SETTINGS = upsert(lambda insert: (lambda stmt: stmt.on_conflict_do_update(
+    index_elements=[_set.c.workspace, _set.c.owner],
+    set_={"alerts_on": stmt.excluded.alerts_on, "digest_day": stmt.excluded.digest_day},
+))(insert(_set).values(workspace=bindparam("workspace"), owner=bindparam("owner"),
+                       alerts_on=bindparam("alerts_on"), digest_day=bindparam("digest_day"))))
+#: Pending rows of one kind not yet taken by a sweep: cancelled when the user turns that kind off.
+_CANCEL_PENDING = {kind: Statement(update(_t).where(owned(_t), _t.c.kind == kind, _t.c.status == "pending",
+                                                    _t.c.lease_owner.is_(None)).values(status="cancelled"))
+                   for kind in ("alert", "digest")}
+#: After downtime only the latest digest goes out: the other pending ones are dropped.
+_CANCEL_OLDER_DIGESTS = Statement(update(_t).where(
+    owned(_t), _t.c.kind == "digest", _t.c.status == "pending", _t.c.key != bindparam("key"),
+    _t.c.lease_owner.is_(None)).values(status="cancelled"))
+
+_since = (select(_clients.c.workspace, _clients.c.owner, func.min(_clients.c.created_at).label("since"))
+          .group_by(_clients.c.workspace, _clients.c.owner).subquery("c"))
+_day = func.coalesce(_set.c.digest_day, DEFAULT_DIGEST_DAY)
+_DIGEST_OWNERS = Statement(
+    select(_users.c.workspace, _users.c.user, _day, _since.c.since)
+    .select_from(_users
+                 .join(_since, and_(_since.c.workspace == _users.c.workspace, _since.c.owner == _users.c.user))
+                 .outerjoin(_set, and_(_set.c.workspace == _users.c.workspace, _set.c.owner == _users.c.user)))
+    .where(_day != "off"))
+
+_HAS_KEY = Statement(select(literal(1).label("x")).where(owned(_t), _t.c.key == bindparam("key")))
+_GET = Statement(select(_t).where(_t.c.id == bindparam("id")))
+_FOR_OWNER = Statement(select(_t).where(owned(_t)).order_by(_t.c.id))
+_FOR_OWNER_OF_KIND = Statement(select(_t).where(owned(_t), _t.c.kind == bindparam("kind")).order_by(_t.c.id))
+_LAST_CLIENT_ALERT = Statement(select(func.max(_t.c.due_at).label("at")).where(
+    _OF_CLIENT, _t.c.kind == "alert", _t.c.rule != "urgent", _t.c.status.in_([literal("pending"), literal("delivered")]))
+    .with_hint(_t, _BY_CLIENT, "sqlite"))
+_SILENCED = Statement(select(_silences.c.rule, _silences.c.until).where(_SILENCES_OF_CLIENT))
+
+# One statement for a pattern check (`client_alerts`): a row per alert about the client (its key, and its
+# rule and time when it is an alert), a row per silence, and the settings row, told apart by `what`.
+_text = String()
+_CLIENT_ALERTS = Statement(union_all(
+    select(literal("alert", _text).label("what"), _t.c.key.label("a"),
+           case((_t.c.kind == "alert", _t.c.rule), else_=null()).label("b"),
+           case((_t.c.kind == "alert", _t.c.created_at), else_=null()).label("at")).where(_OF_CLIENT)
+    .with_hint(_t, _BY_CLIENT, "sqlite"),
+    select(literal("silence", _text), null(), _silences.c.rule, _silences.c.until).where(_SILENCES_OF_CLIENT),
+    select(literal("settings", _text), null(), null(), cast(_set.c.alerts_on, Text)).where(owned(_set)),
+))
+
+_SILENCE = upsert(lambda insert: (lambda stmt: stmt.on_conflict_do_update(
+    index_elements=[_silences.c.workspace, _silences.c.owner, _silences.c.client_id, _silences.c.rule],
+    set_={"until": greatest(_silences.c.until, stmt.excluded.until)},
+))(insert(_silences).values(workspace=bindparam("workspace"), owner=bindparam("owner"),
+                            client_id=bindparam("client_id"), rule=bindparam("rule"), until=bindparam("until"))))
+
+_DELIVERABLE = Statement(
+    select(_t.c.id).where(_t.c.status == "pending", _t.c.due_at <= bindparam("at"),
+                          _t.c.next_attempt_at <= bindparam("now"),
+                          _t.c.lease_until.is_(None) | (_t.c.lease_until <= bindparam("lease_now")))
+    .order_by(_t.c.due_at, _t.c.id).limit(bindparam("limit")))
+
+
+def _count(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+_REMINDERS_BETWEEN = Statement(select(
+    _count(and_(_messages.c.delivered_at >= bindparam("start"), _messages.c.delivered_at < bindparam("end")))
+    .label("ok"),
+    _count(and_(_messages.c.status == "failed", _messages.c.failed_at >= bindparam("start"),
+                _messages.c.failed_at < bindparam("end"))).label("bad"),
+).where(owned(_messages)))
 
 
 class Alerts:
@@ -99,27 +195,18 @@ class Alerts:
 
     # -- settings -------------------------------------------------------------------
     def settings(self, owner: Owner) -> AlertSettings:
-        row = self.db.one("SELECT alerts_on, digest_day FROM alert_settings WHERE workspace = ? AND owner = ?",
-                          (owner.workspace, owner.user))
+        row = self.db.one(_SETTINGS, of(owner))
         return _settings(row) if row else AlertSettings()
 
     def set_settings(self, owner: Owner, *, alerts_on: bool | None = None, digest_day: str | None = None) -> AlertSettings:
         current = self.settings(owner)
         new = AlertSettings(current.alerts_on if alerts_on is None else alerts_on, digest_day or current.digest_day)
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO alert_settings (workspace, owner, alerts_on, digest_day) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(workspace, owner) DO UPDATE SET alerts_on = excluded.alerts_on, digest_day = excluded.digest_day",
-                (owner.workspace, owner.user, int(new.alerts_on), new.digest_day),
-            )
+            self.db.execute(_SET_SETTINGS, of(owner, alerts_on=int(new.alerts_on), digest_day=new.digest_day))
             if not new.alerts_on:
-                self.db.execute("UPDATE alerts SET status = 'cancelled' WHERE workspace = ? AND owner = ?"
-                                " AND kind = 'alert' AND status = 'pending' AND lease_owner IS NULL",
-                                (owner.workspace, owner.user))
+                self.db.execute(_CANCEL_PENDING["alert"], of(owner))
             if new.digest_day == "off":
-                self.db.execute("UPDATE alerts SET status = 'cancelled' WHERE workspace = ? AND owner = ?"
-                                " AND kind = 'digest' AND status = 'pending' AND lease_owner IS NULL",
-                                (owner.workspace, owner.user))
+                self.db.execute(_CANCEL_PENDING["digest"], of(owner))
         return new
 
     def digest_owners(self) -> list[tuple[Owner, str, str | None]]:
@@ -128,92 +215,76 @@ class Alerts:
         A user with no client has nothing to summarise; the first client's time (on the core's clock)
         says from when there is a week to tell about.
         """
-        rows = self.db.rows(
-            "SELECT u.workspace, u.\"user\", coalesce(s.digest_day, 'monday'), c.since FROM users u"
-            " JOIN (SELECT workspace, owner, min(created_at) AS since FROM clients GROUP BY workspace, owner) c"
-            "   ON c.workspace = u.workspace AND c.owner = u.\"user\""
-            " LEFT JOIN alert_settings s ON s.workspace = u.workspace AND s.owner = u.\"user\""
-            " WHERE coalesce(s.digest_day, 'monday') != 'off'"
-        )
-        return [(Owner(r[0], r[1]), r[2], r[3]) for r in rows]
+        return [(Owner(r[0], r[1]), r[2], r[3]) for r in self.db.rows(_DIGEST_OWNERS)]
 
     # -- queueing ---------------------------------------------------------------------
     def queue(self, owner: Owner, platform: str, *, kind: str, rule: str, key: str, due_at: datetime, now: datetime,
               client_id: int | None = None, advice: str = "", evidence: dict[str, Any] | None = None) -> tuple[Alert, bool]:
         """Write the alert once: an existing key returns the first row unchanged."""
         with self.db.transaction():
-            created = insert_once(self.db, "alerts", {
+            created = insert_once(self.db, _t, {
                 "workspace": owner.workspace, "owner": owner.user, "platform": platform, "client_id": client_id,
                 "kind": kind, "rule": rule, "key": key, "advice": advice,
                 "evidence": json.dumps(evidence or {}, sort_keys=True), "due_at": to_iso(due_at),
                 "created_at": to_iso(now), "next_attempt_at": to_iso(now),
             }) is not None
             if created and kind == "digest":
-                # After downtime only the latest digest goes out: older pending ones are dropped.
-                self.db.execute("UPDATE alerts SET status = 'cancelled' WHERE workspace = ? AND owner = ?"
-                                " AND kind = 'digest' AND status = 'pending' AND key != ? AND lease_owner IS NULL",
-                                (owner.workspace, owner.user, key))
-            row = by_key(self.db, "alerts", owner, "key", key)
+                self.db.execute(_CANCEL_OLDER_DIGESTS, of(owner, key=key))
+            row = by_key(self.db, _t, owner, "key", key)
         assert row is not None
         return _row(row), created
 
     def has_key(self, owner: Owner, key: str) -> bool:
         """A read before a write: the sweep asks this for every user, every run."""
-        return self.db.one("SELECT 1 AS x FROM alerts WHERE workspace = ? AND owner = ? AND key = ?",
-                           (owner.workspace, owner.user, key)) is not None
+        return self.db.one(_HAS_KEY, of(owner, key=key)) is not None
 
     def get(self, alert_id: int) -> Alert | None:
-        row = self.db.one("SELECT * FROM alerts WHERE id = ?", (alert_id,))
+        row = self.db.one(_GET, {"id": alert_id})
         return _row(row) if row else None
 
     def for_owner(self, owner: Owner, kind: str | None = None) -> list[Alert]:
-        sql = "SELECT * FROM alerts WHERE workspace = ? AND owner = ?"
-        params: tuple = (owner.workspace, owner.user)
         if kind:
-            sql += " AND kind = ?"
-            params += (kind,)
-        return [_row(r) for r in self.db.query(sql + " ORDER BY id", params)]
+            return [_row(r) for r in self.db.query(_FOR_OWNER_OF_KIND, of(owner, kind=kind))]
+        return [_row(r) for r in self.db.query(_FOR_OWNER, of(owner))]
 
-    def keys_for_client(self, owner: Owner, client_id: int) -> list[str]:
-        rows = self.db.rows("SELECT key FROM alerts WHERE workspace = ? AND owner = ? AND client_id = ?",
-                            (owner.workspace, owner.user, client_id))
-        return [r[0] for r in rows]
-
-    def last_fired(self, owner: Owner, client_id: int) -> dict[str, datetime]:
-        rows = self.db.rows("SELECT rule, max(created_at) FROM alerts WHERE workspace = ? AND owner = ? AND client_id = ?"
-                            " AND kind = 'alert' GROUP BY rule", (owner.workspace, owner.user, client_id))
-        return {r[0]: from_iso(r[1]) for r in rows}  # type: ignore[misc]
+    def client_alerts(self, owner: Owner, client_id: int) -> ClientAlerts:
+        """Whether alerts are on, the client's alert keys, each rule's latest alert, and the silences: one round trip
+        (a check after every logged incident asks all four)."""
+        alerts_on = AlertSettings().alerts_on
+        keys: set[str] = set()
+        fired: dict[str, str] = {}
+        silenced: dict[str, datetime] = {}
+        for what, key, rule, at in self.db.rows(_CLIENT_ALERTS, of(owner, client_id=client_id)):
+            if what == "alert":
+                keys.add(key)
+                if rule is not None and (rule not in fired or at > fired[rule]):
+                    fired[rule] = at
+            elif what == "silence":
+                silenced[rule] = from_iso(at)  # type: ignore[assignment]
+            else:
+                alerts_on = bool(int(at))
+        return ClientAlerts(alerts_on, frozenset(keys), {r: from_iso(at) for r, at in fired.items()},  # type: ignore[misc]
+                            silenced)
 
     def last_client_alert(self, owner: Owner, client_id: int) -> datetime | None:
         """When the latest non-urgent alert about this client goes (or went) out."""
-        row = self.db.one("SELECT max(due_at) AS at FROM alerts WHERE workspace = ? AND owner = ? AND client_id = ?"
-                          " AND kind = 'alert' AND rule != 'urgent' AND status IN ('pending', 'delivered')",
-                          (owner.workspace, owner.user, client_id))
+        row = self.db.one(_LAST_CLIENT_ALERT, of(owner, client_id=client_id))
         return from_iso(row["at"]) if row and row["at"] else None
 
     # -- Not now ----------------------------------------------------------------------
     def silence(self, owner: Owner, client_id: int, rule: str, until: datetime) -> None:
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO alert_silences (workspace, owner, client_id, rule, until) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(workspace, owner, client_id, rule) DO UPDATE SET until = "
-                + self.db.dialect.greatest("alert_silences.until", "excluded.until"),
-                (owner.workspace, owner.user, client_id, rule, to_iso(until)),
-            )
+            self.db.execute(_SILENCE, of(owner, client_id=client_id, rule=rule, until=to_iso(until)))
 
     def silenced(self, owner: Owner, client_id: int) -> dict[str, datetime]:
-        rows = self.db.rows("SELECT rule, until FROM alert_silences WHERE workspace = ? AND owner = ? AND client_id = ?",
-                            (owner.workspace, owner.user, client_id))
+        rows = self.db.rows(_SILENCED, of(owner, client_id=client_id))
         return {r[0]: from_iso(r[1]) for r in rows}  # type: ignore[misc]
 
     # -- delivery (the reminder sweep) ----------------------------------------------
     def deliverable_ids(self, at: datetime, now: datetime, limit: int = 500) -> list[int]:
         """Pending, due as of the sweep's `at`, retry time come on the real clock, not leased (on the leases' clock)."""
-        rows = self.db.rows(
-            "SELECT id FROM alerts WHERE status = 'pending' AND due_at <= ? AND next_attempt_at <= ?"
-            " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at, id LIMIT ?",
-            (to_iso(at), to_iso(now), to_iso(self.leases.lease_clock(now)), limit),
-        )
+        rows = self.db.rows(_DELIVERABLE, {"at": to_iso(at), "now": to_iso(now),
+                                           "lease_now": to_iso(self.leases.lease_clock(now)), "limit": limit})
         return [r[0] for r in rows]
 
     def lease(self, alert_id: int, token: str, now: datetime, until: datetime) -> bool:
@@ -227,10 +298,5 @@ class Alerts:
     # -- what the digest reads from the reminder ledger --------------------------------
     def reminders_between(self, owner: Owner, start: datetime, end: datetime) -> tuple[int, int]:
         """(reminder DMs delivered, reminder DMs failed) between `start` and `end`."""
-        row = self.db.one(
-            "SELECT sum(CASE WHEN delivered_at >= ? AND delivered_at < ? THEN 1 ELSE 0 END) AS ok,"
-            " sum(CASE WHEN status = 'failed' AND failed_at >= ? AND failed_at < ? THEN 1 ELSE 0 END) AS bad"
-            " FROM nudge_messages WHERE workspace = ? AND owner = ?",
-            (to_iso(start), to_iso(end), to_iso(start), to_iso(end), owner.workspace, owner.user),
-        )
+        row = self.db.one(_REMINDERS_BETWEEN, of(owner, start=to_iso(start), end=to_iso(end)))
         return (int(row["ok"] or 0), int(row["bad"] or 0)) if row else (0, 0)

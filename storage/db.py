@@ -1,17 +1,21 @@
 """Opening the database over a SQLAlchemy Engine: SQLite (the embedded default) or PostgreSQL.
 
 SQLite keeps what the file needs: WAL, a busy timeout, foreign keys, and
-`BEGIN IMMEDIATE` for every writing transaction (SQLAlchemy's documented
-pysqlite recipe: the driver's own transaction handling off, a `begin` event
-that emits the BEGIN), one connection in autocommit for reads between
-transactions. PostgreSQL (`postgresql+psycopg://…`) uses the engine's pool:
+`BEGIN IMMEDIATE` for every writing transaction (the driver's own transaction
+handling off, as in SQLAlchemy's pysqlite recipe; `transaction()` says BEGIN
+IMMEDIATE, SAVEPOINT and COMMIT to the DBAPI connection itself, and the
+engine's `begin` event says BEGIN IMMEDIATE for anything run through the
+Engine), one connection in autocommit for reads between transactions.
+PostgreSQL (`postgresql+psycopg://…`) uses the engine's pool:
 a transaction holds one pooled connection for its thread until it ends;
 a read outside one borrows a connection in autocommit. On both, a nested
-`transaction()` is a SAVEPOINT.
+`transaction()` is a SAVEPOINT (on SQLite not for a block of one write:
+`one_write`).
 
 Statements are SQLAlchemy Core expressions written once on the tables of
 `storage/schema.py` and compiled once per engine (`storage/statements.py`);
-a few modules still pass SQL text in the shared subset (`storage/dialect.py`).
+no storage module passes SQL text any more: only the engine layer's own
+(advisory locks, catalogue look-ups, `storage/dialect.py`) is text.
 Errors reach callers as the driver's own exceptions (`sqlite3.Error`,
 `psycopg.Error`), as before.
 
@@ -47,7 +51,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 Migration = Callable[["sqlite_utils.Database"], None]
-#: A statement: a Core `Statement` (values by name), an ad-hoc Core expression, or SQL text (`?` marks).
+#: A statement: a Core `Statement` (values by name), an ad-hoc Core expression, or the engine layer's SQL text.
 SQL = Union[Statement, ClauseElement, str]
 #: Its values: a mapping of bind names for Core, a sequence (or a mapping) for SQL text.
 Params = Union[Sequence, Mapping[str, Any]]
@@ -228,11 +232,20 @@ class Database:
             yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, *, one_write: bool = False) -> Iterator[Connection]:
         """BEGIN (IMMEDIATE on SQLite) ... COMMIT; inside another transaction a SAVEPOINT, so a failed inner
-        step undoes only its own writes (the request's outer transaction, issue 20, commits the rest)."""
+        step undoes only its own writes (the request's outer transaction, issue 20, commits the rest).
+
+        `one_write`: the block writes with one statement at most (reads beside it are fine). Inside another
+        transaction on SQLite it then opens no SAVEPOINT: a statement that fails undoes only itself, so
+        there is nothing more for one to undo (issue 20: `/incident`'s INSERT, two statements fewer).
+        PostgreSQL keeps it: a failed statement there spoils the whole transaction unless one is open.
+        """
         if self._held is not None:
             with self._lock:
+                if one_write and self._writing:
+                    yield self._held
+                    return
                 yield from self._sqlite_transaction(self._held)
             return
         current = getattr(self._local, "conn", None)
@@ -263,10 +276,13 @@ class Database:
                 self._local.conn = None
 
     def _sqlite_transaction(self, conn: Connection) -> Iterator[Connection]:
+        # BEGIN IMMEDIATE, SAVEPOINT, RELEASE, COMMIT and ROLLBACK are said to the DBAPI connection itself,
+        # as every statement is: SQLAlchemy's Transaction objects cost the request path (issue 20) ~9 % of
+        # the loop's time, and nothing on SQLite runs SQL through SQLAlchemy's Connection. The write lock is
+        # taken up front (BEGIN IMMEDIATE: no upgrade deadlock mid-transaction), as the engine's `begin`
+        # event does for anything that does use the Connection.
+        raw = self.conn
         if self._writing:
-            # The savepoint is said to the DBAPI connection itself: SQLAlchemy's begin_nested() costs
-            # ~130 µs more per savepoint, and the request path (issue 20) opens several per request.
-            raw = self.conn
             self._depth += 1
             name = f"sp{self._depth}"
             raw.execute(f"SAVEPOINT {name}")
@@ -285,37 +301,29 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        with _driver_errors():
-            tx = conn.begin()
+        raw.execute("BEGIN IMMEDIATE")
         self._writing = True
         try:
             try:
                 yield conn
             except BaseException:
-                with _driver_errors():
-                    tx.rollback()
+                _rollback(raw)
                 raise
             try:
-                with _driver_errors():
-                    tx.commit()
+                raw.execute("COMMIT")
             except BaseException:
-                if self.conn.in_transaction:  # e.g. the disk filled at commit: leave no half transaction
-                    self.conn.execute("ROLLBACK")
-                try:
-                    tx.rollback()  # and SQLAlchemy's record of it, so the next statement may run
-                except exc.DBAPIError:
-                    pass
+                _rollback(raw)  # e.g. the disk filled at commit: leave no half transaction
                 raise
         finally:
             self._writing = False
 
     # -- statements -----------------------------------------------------------
     # A statement is a Core `Statement` (storage/statements.py: compiled once per engine, values by
-    # name) or, for the modules not ported yet, SQL text in the shared subset with `?` marks
-    # (storage/dialect.py turns it into psycopg's style). On SQLite it goes straight to the engine's
+    # name) or, for the engine layer's own statements (locks, catalogue look-ups, DDL), SQL text with
+    # `?` marks (storage/dialect.py turns it into psycopg's style). On SQLite it goes straight to the engine's
     # one DBAPI connection: SQLAlchemy's result wrapping would cost the inline request path (issue 20)
     # about a millisecond per `/incident` (bench/slack_roundtrip.py). The Engine still makes and
-    # configures that connection and runs every transaction (BEGIN IMMEDIATE, SAVEPOINT, COMMIT). On
+    # configures that connection; its transactions are said to it directly too (`_sqlite_transaction`). On
     # PostgreSQL statements run through the Connection (`exec_driver_sql`), in the driver's style.
     def _driver(self, sql: SQL, params: Params) -> tuple[str, Any]:
         """The driver's SQL and values for a statement (compiled once per engine) or for SQL text."""
@@ -457,6 +465,15 @@ def _record_version(insert: Callable) -> Any:
 _RECORD_VERSION = upsert(_record_version)
 _FIRST_VERSION = upsert(lambda insert: insert(_versions).values(
     component=bindparam("component"), version=bindparam("version")).on_conflict_do_nothing(index_elements=[_versions.c.component]))
+
+
+def _rollback(raw: sqlite3.Connection) -> None:
+    """Undo what is open, if SQLite has not already (a full disk rolls it all back); the caller's error stands."""
+    if raw.in_transaction:
+        try:
+            raw.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 @contextmanager

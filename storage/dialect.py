@@ -1,24 +1,17 @@
-"""What differs between SQLite and PostgreSQL for SQL written as text, chosen here and nowhere else.
+"""What is no query over the store's tables, in each engine's own SQL text, chosen here and nowhere else.
 
-Most of the store's queries are SQLAlchemy Core statements (`storage/statements.py`):
-their dialect compiler says `FOR UPDATE`, `FOR NO KEY UPDATE … SKIP LOCKED`,
+Every repository's query is a SQLAlchemy Core statement (`storage/statements.py`,
+issue 16; `alerts.py`, the last one written as text, is ported too): their
+dialect compiler says `FOR UPDATE`, `FOR NO KEY UPDATE … SKIP LOCKED`,
 `greatest()`/`max()`, days between dates, the database's clock, `?`/`%s` and
-quoting for each engine, and none of this module is needed for them. What stays:
+quoting for each engine, and none of this module is needed for them. No storage
+module passes SQL text any more. What stays is the engine layer's own text:
 
-* the string path of the one module not ported yet (`alerts.py`): each statement
-  once, in the subset both engines read (`?` marks, `ON CONFLICT … DO UPDATE`,
-  `RETURNING`, quoted `"user"`), with the larger of two values asked from the
-  `Dialect` (`greatest`). `Dialect.driver_sql` turns the shared statement into the
-  driver's own parameter style;
-* what is not a query over the store's tables: the advisory lock
-  (`lock_sql`, also the Slack stores'), and whether a table exists (`has_table`,
-  read from each engine's own catalogue).
-
-Case: names are matched on their casefolded `*_key` columns (`name_key`,
-`ref_key`), so `LIKE` with a casefolded pattern means the same on both
-(PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII). Booleans
-are summed as `CASE WHEN … THEN 1 ELSE 0 END`, since PostgreSQL sums no
-booleans.
+* the advisory lock (`lock_sql`, also the Slack stores'), and whether a table
+  exists (`has_table`, read from each engine's own catalogue), written with `?`
+  marks; `Dialect.driver_sql` turns them (and the engine layer's few statements
+  of its own: the schema-version table, the store's ping) into the driver's
+  parameter style.
 """
 from __future__ import annotations
 
@@ -45,7 +38,7 @@ def _pyformat(sql: str) -> str:
 
 @dataclass(frozen=True)
 class Dialect:
-    """One engine's spelling of the few things SQLite and PostgreSQL say differently."""
+    """One engine's spelling of the engine layer's own SQL text (no query over the store's tables)."""
 
     name: str  # "sqlite" | "postgresql"
 
@@ -55,10 +48,6 @@ class Dialect:
 
     def driver_sql(self, sql: str) -> str:
         return sql if self.sqlite else _pyformat(sql)
-
-    def greatest(self, a: str, b: str) -> str:
-        """The larger of two values (SQLite's two-argument max())."""
-        return f"max({a}, {b})" if self.sqlite else f"greatest({a}, {b})"
 
     def lock_sql(self) -> str | None:
         """A lock on one `?` key until the transaction ends; SQLite needs none (BEGIN IMMEDIATE holds the file)."""

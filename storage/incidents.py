@@ -101,8 +101,14 @@ _latest = (select(*_COLUMNS).where(_OF_CLIENT).order_by(_t.c.occurred_at.desc(),
 #: The last `limit` incidents, oldest first.
 _LAST_FOR_CLIENT = Statement(select(*[_latest.c[c.name] for c in _COLUMNS]).order_by(_latest.c.occurred_at, _latest.c.id))
 _EARLIEST = Statement(select(_t).where(_OF_CLIENT).order_by(_t.c.occurred_at, _t.c.id).limit(1))
+#: (id, kind, occurred_at) of the client's incidents since a time, in time order: what the pattern check keeps.
+_RECENT_FOR_CLIENT = Statement(select(_t.c.id, _t.c.kind, _t.c.occurred_at)
+                               .where(_OF_CLIENT, _t.c.occurred_at >= bindparam("since"))
+                               .order_by(_t.c.occurred_at, _t.c.id))
 _KINDS_FOR_CLIENT = Statement(select(_t.c.kind, _t.c.occurred_at).where(_OF_CLIENT))
-_COUNT_FOR_CLIENT = Statement(select(func.count().label("n")).where(_OF_CLIENT))
+#: Answered from the covering index alone (revision 0003), never by reading the client's rows (issue 20).
+_COUNT_FOR_CLIENT = Statement(select(func.count().label("n")).where(_OF_CLIENT).with_hint(
+    _t, "INDEXED BY idx_incidents_workspace_owner_client_id_deleted_at", "sqlite"))
 _KINDS_BY_CLIENT = Statement(select(_t.c.client_id, _t.c.kind, _t.c.occurred_at).where(owned(_t), _LIVE))
 _THIS = owned(_t) & (_t.c.id == bindparam("id"))
 _EDIT = Statement(update(_t).where(_THIS).values({c: bindparam(c) for c in ("kind", "note", "occurred_at", "occurred_on")}))
@@ -133,7 +139,9 @@ class Incidents:
     ) -> tuple[Incident, bool]:
         """Log one incident; returns (incident, created). A repeated request id returns the first one."""
         now = utcnow()
-        with self.db.transaction():
+        # One write (the INSERT; the lock is PostgreSQL's, the read after a repeat writes nothing): inside the
+        # request's transaction on SQLite, no SAVEPOINT around it (issue 20).
+        with self.db.transaction(one_write=True):
             self.db.lock("incident-number", owner.workspace, owner.user)  # READ COMMITTED: one numberer per owner
             occurred, logged = to_iso(occurred_at or now), to_iso(now)
             written = self.db.one(_ADD, of(
@@ -185,6 +193,13 @@ class Incidents:
     def earliest_for_client(self, owner: Owner, client_id: int) -> list[Incident]:
         """The client's first incident (or none): what "client since" needs, without reading them all."""
         return [_row(r) for r in self.db.query(_EARLIEST, of(owner, client_id=client_id))]
+
+    def recent_for_client(self, owner: Owner, client_id: int, since: datetime) -> list[tuple[int, str, datetime]]:
+        """(id, kind, occurred_at) of the client's incidents that happened at `since` or later, oldest first:
+        the pattern check's window, without reading (or building) the client's whole history (issue 20)."""
+        parse = datetime.fromisoformat
+        rows = self.db.rows(_RECENT_FOR_CLIENT, of(owner, client_id=client_id, since=to_iso(since)))
+        return [(id_, kind, parse(at)) for id_, kind, at in rows]
 
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:
         """(kind, occurred_at) of every incident of one client: what a score needs, without the notes."""

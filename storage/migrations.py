@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 BASELINE = "0001_baseline"
 #: The newest revision in `storage/alembic/versions/`, said here too so a start-up on a current database does
 #: not import Alembic (about half a second); `tests/storage/test_migrations.py` fails when the two disagree.
-HEAD = "0002_slack_tables"
+HEAD = "0003_request_path_indexes"
 #: What `redflag db current` shows for a database with no revision recorded (Alembic's own word).
 NO_REVISION = "base"
 

@@ -98,6 +98,8 @@ incidents = Table(
     Index("idx_incidents_workspace_owner_client_id_occurred_at", "workspace", "owner", "client_id", "occurred_at"),
     Index("idx_incidents_workspace_owner_request_id", "workspace", "owner", "request_id", unique=True),
     Index("idx_incidents_workspace_owner_number", "workspace", "owner", "number"),
+    # revision 0003: the per-client count answered from the index alone (issue 20)
+    Index("idx_incidents_workspace_owner_client_id_deleted_at", "workspace", "owner", "client_id", "deleted_at"),
 )
 
 # -- storage/invoices.py ----------------------------------------------------------------
@@ -354,6 +356,8 @@ alerts = Table(
     Column("inflight_at", Text),
     Index("idx_alerts_key", "workspace", "owner", "key", unique=True),
     Index("idx_alerts_pending", "status", "due_at"),
+    # revision 0003: the pattern check's reads of one client's alerts (issue 20)
+    Index("idx_alerts_workspace_owner_client_id", "workspace", "owner", "client_id"),
 )
 
 alert_silences = Table(

@@ -50,16 +50,16 @@ def check_client(ctx: "Context", client_id: int, added: "Incident | None" = None
 
 def _check(ctx: "Context", client_id: int, added: "Incident | None") -> list[int]:
     store = ctx.store
-    if not store.alerts.settings(ctx.owner).alerts_on:
+    on_file = store.alerts.client_alerts(ctx.owner, client_id)  # settings, keys, last fired, silences: one query
+    if not on_file.alerts_on:
         return []
-    known = store.alerts.keys_for_client(ctx.owner, client_id)
     # The pareto alert's key is one per client: once it is on file, the ranking is not needed.
-    facts = facts_for(ctx, client_id, added, pareto=f"pareto:{client_id}" not in known)
+    facts = facts_for(ctx, client_id, added, pareto=f"pareto:{client_id}" not in on_file.keys)
     findings = rules.evaluate(
         facts, ctx.now, ctx.today,
-        last_fired=store.alerts.last_fired(ctx.owner, client_id),
-        silenced_until=store.alerts.silenced(ctx.owner, client_id),
-        known_keys=known,
+        last_fired=on_file.last_fired,
+        silenced_until=on_file.silenced,
+        known_keys=on_file.keys,
     )
     written = []
     for f in findings:

@@ -46,7 +46,19 @@ class _Entry:
     revenue: dict[int, dict[str, int]]
     totals: dict[str, int]  # every client's revenue, per currency
     invoices: dict[int, tuple["Invoice", ...]]
+    order: list[tuple[float, int]]  # every client's `rules.rank_key`, sorted: a rank is a binary search
     recent: dict[int, list[rules.IncidentFact]] = field(default_factory=dict)
+
+    def rescore(self, client_id: int, points: float) -> None:
+        old, new = self.scores[client_id], round(points, 1)
+        self.points[client_id] = points
+        if new != old:
+            del self.order[bisect.bisect_left(self.order, rules.rank_key(client_id, old))]
+            bisect.insort(self.order, rules.rank_key(client_id, new))
+            self.scores[client_id] = new
+
+    def rank(self, client_id: int) -> int:
+        return 1 + bisect.bisect_left(self.order, rules.rank_key(client_id, self.scores[client_id]))
 
 
 _entries: "WeakKeyDictionary[object, dict[object, _Entry]]" = WeakKeyDictionary()
@@ -76,9 +88,8 @@ def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pa
         if recent is None:
             since = ctx.now - KEEP
             recent = entry.recent[client_id] = [
-                rules.IncidentFact(i.id, i.kind, i.occurred_at)
-                for i in ctx.store.incidents.for_client(ctx.owner, client_id)
-                if i.occurred_at >= since
+                rules.IncidentFact(id_, kind, at)
+                for id_, kind, at in ctx.store.incidents.recent_for_client(ctx.owner, client_id, since)
             ]
         elif added is not None:
             fact = rules.IncidentFact(added.id, added.kind, added.occurred_at)
@@ -87,15 +98,15 @@ def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pa
             if at == len(recent) or recent[at] != fact:
                 recent.insert(at, fact)
         if added is not None and not fresh:
-            entry.points[client_id] += incident_points(added.kind, added.occurred_at, ctx.today)
-            entry.scores[client_id] = round(entry.points[client_id], 1)
+            entry.rescore(client_id, entry.points[client_id] + incident_points(added.kind, added.occurred_at, ctx.today))
         invoices = tuple(
             rules.InvoiceFact(i.id, i.ref, i.due_on, i.paid_on if i.status == "paid" else None, i.status)
             for i in entry.invoices.get(client_id, ())
         )
         standing = None
         if pareto:
-            standing = rules.standing_of(entry.scores, entry.totals, client_id, entry.revenue[client_id])
+            standing = rules.standing_at(entry.rank(client_id), len(entry.scores), entry.scores[client_id],
+                                         entry.totals, entry.revenue[client_id])
         return rules.Facts(client_id, tuple(recent), invoices, standing)
 
 
@@ -112,4 +123,5 @@ def _load(ctx: "Context") -> _Entry:
         invoices[cid] = row.invoices
     scores = {cid: round(p, 1) for cid, p in points.items()}
     totals = dict(per_currency(pair for rev in revenue.values() for pair in rev.items()))
-    return _Entry(time.monotonic(), ctx.today, points, scores, revenue, totals, invoices)
+    order = sorted(rules.rank_key(cid, score) for cid, score in scores.items())
+    return _Entry(time.monotonic(), ctx.today, points, scores, revenue, totals, invoices, order)

@@ -129,13 +129,23 @@ def days_late(inv: InvoiceFact, today: date) -> int:
 
 
 def _repeat(facts: Facts, now: datetime) -> list[Finding]:
+    # One pass over the client's incidents for every kind, counting and keeping the first (by time, then id):
+    # this runs after every logged incident (issue 20), once per kind and with a sort it was the check's cost.
+    since = now - REPEAT_WINDOW
+    counts: dict[str, int] = {}
+    first: dict[str, IncidentFact] = {}
+    for i in facts.incidents:
+        if i.kind in TAMING_ADVICE and since <= i.at <= now:
+            counts[i.kind] = counts.get(i.kind, 0) + 1
+            f = first.get(i.kind)
+            if f is None or (i.at, i.id) < (f.at, f.id):
+                first[i.kind] = i
     out = []
     for kind, advice in TAMING_ADVICE.items():
-        recent = sorted((i for i in facts.incidents if i.kind == kind and now - REPEAT_WINDOW <= i.at <= now),
-                        key=lambda i: (i.at, i.id))
-        if len(recent) >= REPEAT_COUNT:
-            out.append(Finding("repeat", facts.client_id, f"repeat:{kind}:{facts.client_id}:{recent[0].id}", advice,
-                               evidence={"kind": kind, "count": len(recent), "days": REPEAT_WINDOW.days}))
+        count = counts.get(kind, 0)
+        if count >= REPEAT_COUNT:
+            out.append(Finding("repeat", facts.client_id, f"repeat:{kind}:{facts.client_id}:{first[kind].id}", advice,
+                               evidence={"kind": kind, "count": count, "days": REPEAT_WINDOW.days}))
     return out
 
 
@@ -224,7 +234,17 @@ def standing_of(scores: Mapping[int, float], totals: Mapping[str, int], client_i
     (the pattern check asks on every incident, with every client's score kept: bot/alerts/ranking.py)."""
     score = scores[client_id]
     rank = 1 + sum(1 for cid, s in scores.items() if s > score or (s == score and cid < client_id))
-    n = len(scores)
-    top = -(-n // 5) if n else 0
+    return standing_at(rank, len(scores), score, totals, revenue)
+
+
+def rank_key(client_id: int, score: float) -> tuple[float, int]:
+    """The ranking's order, highest score first, ties by id: a client's rank is 1 + the clients before its key."""
+    return -score, client_id
+
+
+def standing_at(rank: int, clients: int, score: float, totals: Mapping[str, int],
+                revenue: Mapping[str, int]) -> ParetoFact:
+    """The client's place, its rank known (`standing_of` counts it; `bot/alerts/ranking.py` keeps it in order)."""
+    top = -(-clients // 5) if clients else 0
     shares = tuple(sorted((cur, revenue.get(cur, 0) / total) for cur, total in totals.items() if total > 0))
-    return ParetoFact(n, rank, top, score, shares)
+    return ParetoFact(clients, rank, top, score, shares)

@@ -40,6 +40,19 @@ def test_a_fourth_incident_is_the_same_pattern_and_the_rule_is_quiet_after_firin
     assert [f.rule for f in again] == ["repeat"]
 
 
+def test_the_key_names_the_earliest_incident_in_the_window_in_any_order_of_facts() -> None:
+    """The key is the first incident by time, then id, whatever order the facts come in; kinds are counted apart."""
+    same_time = NOW - timedelta(days=3)
+    facts = (IncidentFact(9, "haggling", NOW), IncidentFact(5, "haggling", same_time),
+             IncidentFact(40, "haggling", NOW - timedelta(days=31)),  # out of the window
+             IncidentFact(4, "haggling", same_time), IncidentFact(2, "scope-creep", NOW),
+             IncidentFact(1, "scope-creep", NOW - timedelta(days=1)), IncidentFact(3, "haggling", NOW + timedelta(hours=1)))
+    [f] = evaluate(Facts(7, facts), NOW, TODAY)
+    assert (f.key, f.evidence["count"]) == ("repeat:haggling:7:4", 3)
+    [a, b] = evaluate(Facts(7, facts + (IncidentFact(8, "scope-creep", NOW - timedelta(days=2)),)), NOW, TODAY)
+    assert (a.key, b.key, b.evidence["count"]) == ("repeat:scope-creep:7:8", "repeat:haggling:7:4", 3)
+
+
 def test_not_now_holds_a_rule_for_thirty_days() -> None:
     facts = Facts(7, incidents("indecision", [3, 2, 1]))
     assert evaluate(facts, NOW, TODAY, silenced_until={"repeat:indecision": NOW + timedelta(days=1)}) == []

@@ -15,7 +15,6 @@ def test_statements_are_written_once_and_turned_into_the_drivers_style() -> None
     sql = "SELECT '50% off?' AS t, name FROM clients WHERE name_key LIKE ? AND id = ?"
     assert SQLITE.driver_sql(sql) == sql
     assert POSTGRESQL.driver_sql(sql) == "SELECT '50%% off?' AS t, name FROM clients WHERE name_key LIKE %s AND id = %s"
-    assert SQLITE.greatest("a", "b") == "max(a, b)" and POSTGRESQL.greatest("a", "b") == "greatest(a, b)"
 
 
 def test_a_sqlite_transaction_takes_the_write_lock_at_begin_and_reads_hold_none(db_path: Path) -> None:

@@ -77,7 +77,7 @@ def finished(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
 
 
 def test_head_is_the_scripts_head() -> None:
-    assert migrations.head() == migrations.scripts_head() == "0002_slack_tables"
+    assert migrations.head() == migrations.scripts_head() == "0003_request_path_indexes"
 
 
 def test_a_previous_release_database_upgrades_in_place_without_losing_a_row(target: str, tmp_path: Path) -> None:
@@ -156,6 +156,59 @@ def test_db_upgrade_twice_and_by_two_processes_at_once(target: str, tmp_path: Pa
     code, out, err = finished(redflag("db", "current", target=target, cwd=tmp_path))
     assert code == 0, err
     assert f"schema revision {migrations.head()}; this version of Redflag expects {migrations.head()}" in out
+
+
+COUNT_INDEX = "idx_incidents_workspace_owner_client_id_deleted_at"
+ALERTS_INDEX = "idx_alerts_workspace_owner_client_id"
+
+
+def _indexes(target: str, table: str = "incidents") -> set[str]:
+    import sqlalchemy as sa
+
+    from storage.db import engine_url
+
+    engine = sa.create_engine(engine_url(target) if "://" in target else f"sqlite:///{target}")
+    try:
+        return {i["name"] for i in sa.inspect(engine).get_indexes(table)}
+    finally:
+        engine.dispose()
+
+
+def test_a_database_at_0002_gets_the_request_path_indexes_in_place(target: str, tmp_path: Path) -> None:
+    """Revision 0003: the covering index of the per-client incident count and the alerts' per-client index, added
+    to a database of the release before it, rows kept; on SQLite the count is then answered from the index alone
+    and a client's alerts are found by theirs."""
+    Store(target).close()
+    database = Database(target)
+    try:
+        with database.transaction():
+            database.execute(f"DROP INDEX {COUNT_INDEX}")
+            database.execute(f"DROP INDEX {ALERTS_INDEX}")
+            database.execute("UPDATE alembic_version SET version_num = '0002_slack_tables'")
+    finally:
+        database.close()
+    previous = row_counts(target)
+    assert COUNT_INDEX not in _indexes(target) and ALERTS_INDEX not in _indexes(target, "alerts")
+    assert revision(target) == "0002_slack_tables"
+    code, out, err = finished(redflag("db", "upgrade", target=target, cwd=tmp_path))
+    assert code == 0, err
+    assert revision(target) == migrations.head() == "0003_request_path_indexes"
+    assert COUNT_INDEX in _indexes(target) and ALERTS_INDEX in _indexes(target, "alerts")
+    assert row_counts(target) == previous
+    store = Store(target)
+    try:
+        if store.database.dialect.sqlite:
+            from storage.incidents import _COUNT_FOR_CLIENT
+
+            plan = store.database.rows("EXPLAIN QUERY PLAN " + _COUNT_FOR_CLIENT.sql("sqlite"), ("T0", "U1", 1))
+            assert f"COVERING INDEX {COUNT_INDEX}" in plan[0][-1]
+            from storage.alerts import _CLIENT_ALERTS, _LAST_CLIENT_ALERT
+
+            for statement, values in ((_CLIENT_ALERTS, ("T0", "U1", 1) * 2 + ("T0", "U1")), (_LAST_CLIENT_ALERT, ("T0", "U1", 1))):
+                plan = store.database.rows("EXPLAIN QUERY PLAN " + statement.sql("sqlite"), values)
+                assert f"INDEX {ALERTS_INDEX}" in [step[-1] for step in plan if "alerts " in step[-1]][0]
+    finally:
+        store.close()
 
 
 def test_a_new_database_is_made_and_stamped(target: str) -> None:

@@ -17,7 +17,8 @@ STORAGE = Path(__file__).resolve().parents[2] / "storage"
 #: The engine layer, and what reads no table of the store.
 ENGINE = {"db", "dialect", "migrations", "health", "store"}
 #: Modules whose port is still to come; each must still hold text, so the entry goes when the port lands.
-PENDING = {"alerts"}
+#: Empty since `alerts.py`, the last one, was ported: a new entry here is a step back.
+PENDING: set[str] = set()
 _CALLS = {"query", "rows", "one", "execute"}
 _RECEIVERS = {"db", "self.db", "database", "self.database"}
 
