@@ -113,6 +113,14 @@ class SlackSender:
         body, _ = self.command_body(command, text, **kw)
         return await self.post(body)
 
+    async def seen(self, command: str, text: str = "", **kw) -> str:
+        """What the user sees of a command's answer: the ack's blocks, or, when a slow command was acked
+        "working on it" (its worker process still starting, say), the response_url post that follows."""
+        before = len(self.fake.responses)
+        status, ack = await self.command(command, text, **kw)
+        assert status == 200, ack
+        return await answer_after(self.fake, ack, before)
+
     async def payload(self, payload: dict, **kw) -> tuple[int, Any]:
         return await self.post(urlencode({"payload": json.dumps(payload)}), **kw)
 
@@ -213,6 +221,14 @@ def unescape(text: str) -> str:
 
 def shown(blocks: list[dict]) -> str:
     return unescape(text_of_blocks(blocks))
+
+
+async def answer_after(fake, ack: dict, before: int) -> str:
+    """The ack's blocks, or the first response_url post after the `before`-th (the ack said "working on it")."""
+    if ack.get("blocks"):
+        return shown(ack["blocks"])
+    await fake.wait_for(lambda: len(fake.responses) > before or None)
+    return shown(fake.responses[before]["blocks"])
 
 
 # -- OAuth ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from redflag_testkit import frozen
-from slack_harness import shown
+from slack_harness import answer_after, shown
 from storage.records import Owner
 
 OWNER = Owner("T1", "U1")
@@ -20,18 +20,10 @@ async def _a_started_worker(slack) -> int:
     responses = len(slack.fake.responses)
     status, ack = await slack.command("/client", "list")
     assert status == 200
-    await _answer(slack.fake, ack, responses)  # answered (after "working on it" when the worker took long to start)
+    await answer_after(slack.fake, ack, responses)  # answered (after "working on it" when the worker took long to start)
     [pid] = slack.service.bridge.lane.worker_pids()
     assert pid != os.getpid()
     return pid
-
-
-async def _answer(fake, ack: dict, before: int) -> str:
-    """What the user sees of a command's answer: the ack's blocks, or the response_url post after "working on it"."""
-    if ack.get("blocks"):  # answered in the ack; else acked "working on it" (text only), answered after
-        return shown(ack["blocks"])
-    await fake.wait_for(lambda: len(fake.responses) > before or None)
-    return shown(fake.responses[-1]["blocks"])
 
 
 async def test_an_incident_is_logged_while_a_report_runs_in_another_process(slack, fake, store):
@@ -54,7 +46,7 @@ async def test_an_incident_is_logged_while_a_report_runs_in_another_process(slac
         assert not report.done()  # the report waits on its process
     status, ack = await report
     assert status == 200
-    assert "Acme" in await _answer(fake, ack, responses)
+    assert "Acme" in await answer_after(fake, ack, responses)
 
 
 async def test_a_killed_worker_is_answered_with_an_error_and_nothing_is_written_twice(slack, fake, store):
@@ -76,7 +68,7 @@ async def test_a_killed_worker_is_answered_with_an_error_and_nothing_is_written_
     os.kill(pid, signal.SIGKILL)
     status, ack = await first
     assert status == 200
-    said = await _answer(fake, ack, responses)
+    said = await answer_after(fake, ack, responses)
     assert "onderbroken" in said and "niets dubbel" in said  # in her language: interrupted, nothing twice
     assert not store.database.query("SELECT state FROM request_answers WHERE state = 'running'")  # the key let go
     after_kill = counts()
@@ -86,7 +78,7 @@ async def test_a_killed_worker_is_answered_with_an_error_and_nothing_is_written_
     assert status == 200
     from bot.i18n import messages
 
-    assert messages("nl")("report.no_clients") in await _answer(fake, ack, responses)  # the retry ran, in a fresh worker
+    assert messages("nl")("report.no_clients") in await answer_after(fake, ack, responses)  # the retry ran, in a fresh worker
     [fresh] = slack.service.bridge.lane.worker_pids()
     assert fresh != pid
     again = counts()
