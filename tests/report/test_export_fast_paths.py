@@ -29,6 +29,9 @@ def _events() -> list[TimelineEvent]:
                                  date_only=True))
     out.append(TimelineEvent(at=AT.astimezone(ZoneInfo("Asia/Tokyo")), type="payment", summary="paid",
                              amount_minor=7, currency=None))
+    # A time with a fraction of a second (no stored time has one, a live one may): seconds in every cell.
+    out.append(TimelineEvent(at=AT.replace(microsecond=250_000), type="nudge", summary="sent",
+                             logged_at=AT + timedelta(microseconds=1)))
     return out
 
 
