@@ -24,9 +24,13 @@ log = logging.getLogger("redflag")
 SCHEDULER_DELAY = 1.0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(subcommands: bool = True) -> argparse.ArgumentParser:
+    """The command line; plain `redflag` (no arguments) skips building the operator subcommands (start-up, issue 20)."""
     p = argparse.ArgumentParser(prog="redflag", description="Redflag: a paper trail on difficult clients, overdue-invoice reminders, and a should-I-fire-them dialogue.")
     p.add_argument("--log-level", default=os.environ.get("REDFLAG_LOG_LEVEL", "WARNING"), help="logging level (default WARNING)")
+    if not subcommands:
+        p.set_defaults(command=None)
+        return p
     sub = p.add_subparsers(dest="command")
     serve_cmd = sub.add_parser("serve", help="serve every configured surface (what plain `redflag` does)")
     serve_cmd.add_argument("--no-scheduler", action="store_true", help="no reminder sweeps in this process (REDFLAG_SCHEDULER=off): a sweeper runs `redflag nudges run`")
@@ -120,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(subcommands=bool(words)).parse_args(words)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot.secrets import install_log_redaction
     from storage.health import StoreUnusable
