@@ -329,7 +329,7 @@ def console(core) -> int:  # type: ignore[no-untyped-def]
     from adapters.console.repl import Console
 
     session = Console(core)
-    start_up_over()
+    gc.enable()  # start-up is over; its heap is not frozen here: a frozen store would never be closed at exit
     if session.interactive:
         _background_scheduler(session)
     try:
