@@ -139,7 +139,7 @@ async def commands(port: int, stop: asyncio.Event, latencies: list[float]) -> No
 
 async def one(due: int, tmp: Path, fake_url: str, why: bool = False) -> dict:
     from adapters.slack.service import start
-    from bot.cli import freeze_start_up_heap
+    from redflag.cli import freeze_start_up_heap
     from bot.core import Core
     from bot.nudges.delivery import real_clock
     from bot.nudges.sweep import run_sweep

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._common import REPO, Result, emit, median, quick_flag, stop
+from bench._common import REPO, Result, emit, median, quick_flag, stop, with_bytecode
 from bench.memory import BOT_TOKEN, SIGNING_SECRET, _free_port
 
 BARE = """
@@ -101,7 +101,7 @@ def time_bare(env: dict[str, str], cwd: str) -> float:
 
 def run(quick: bool = False) -> list[Result]:
     rounds = 3 if quick else 9
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))}
+    env = with_bytecode({k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))})
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     fakes = subprocess.Popen([sys.executable, "-m", "bench.startup_serve", "--fakes"], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True, cwd=REPO, env=env)

@@ -98,30 +98,44 @@ def csv_bytes(rows: Iterable[Sequence[str]], header: Sequence[str] = CSV_COLUMNS
     return buf.getvalue().encode("utf-8")
 
 
+def _quoted(cell: str) -> str:
+    """A cell as `csv.writer` writes it with QUOTE_MINIMAL (",", '"', "\r\n" rows): quoted, quotes doubled,
+    when it holds a comma, a quote, CR or LF."""
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:  # four scans: cheaper than a regex
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def _events_csv(events: Sequence[TimelineEvent], client_name: str, tz: ZoneInfo) -> bytes:
     """The same bytes as `csv_bytes(event_row(e, …) for e in events)`, in one pass (issue 20: 10 000 rows).
 
-    Only the cells that can hold someone's text are neutralised (timestamps, "true"/"false" and the
-    type never start a formula), the client's name once, and an instant's UTC text is made once
-    (an incident logged as it happened has the same `at` and `logged_at`).
+    Each row is written as text, without `csv.writer` (a third of the export's time): a cell is quoted
+    as the writer quotes it (`_quoted`), and only cells that can hold someone's text are neutralised
+    and checked (timestamps, "true"/"false", the type, one of the timeline's names, and numbers hold
+    neither a formula start nor a character to quote), the client's name once; an instant's UTC text
+    is made once (an incident logged as it happened has the same `at` and `logged_at`).
     """
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    name = csv_cell(client_name)
+    name = _quoted(csv_cell(client_name))
     start = _FORMULA_START
     utc = timezone.utc
     to_decimal = fmt.to_decimal
-    rows = []
-    append = rows.append
+    lines = [",".join(CSV_COLUMNS)]
+    append = lines.append
     for e in events:
         at, minor, currency, summary, detail, ref, logged = (
             e.at, e.amount_minor, e.currency, e.summary, e.detail, e.ref, e.logged_at,
         )
-        at_utc = (at if at.tzinfo is utc else at.astimezone(utc)).isoformat(timespec="seconds")
+        # `isoformat()` is `isoformat(timespec="seconds")` for a whole second (every stored time), and a
+        # third cheaper without the keyword; a time with a fraction of a second takes the long way.
+        if at.microsecond:
+            at_utc = (at if at.tzinfo is utc else at.astimezone(utc)).isoformat(timespec="seconds")
+            at_local = at.astimezone(tz).isoformat(timespec="seconds")
+        else:
+            at_utc = (at if at.tzinfo is utc else at.astimezone(utc)).isoformat()
+            at_local = at.astimezone(tz).isoformat()
         if logged is None:
             logged_utc = ""
-        elif logged == at:  # an incident logged as it happened: the same instant, one text
+        elif logged is at or logged == at:  # an incident logged as it happened: the same instant, one text
             logged_utc = at_utc
         else:
             logged_utc = (logged if logged.tzinfo is utc else logged.astimezone(utc)).isoformat(timespec="seconds")
@@ -134,22 +148,29 @@ def _events_csv(events: Sequence[TimelineEvent], client_name: str, tz: ZoneInfo)
                 minor_text = "'" + minor_text
             if amount.startswith(start):
                 amount = "'" + amount
-        append((
-            at.astimezone(tz).isoformat(timespec="seconds"),
-            at_utc,
-            "true" if e.date_only else "false",
-            name,
-            e.type,
-            ("'" + summary) if summary.startswith(start) else summary,
-            (("'" + detail) if detail.startswith(start) else detail) if detail else "",
-            (("'" + ref) if ref.startswith(start) else ref) if ref else "",
-            amount,
-            (("'" + currency) if currency.startswith(start) else currency) if currency else "",
-            minor_text,
-            logged_utc,
-        ))
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+        if summary.startswith(start):
+            summary = "'" + summary
+        if "," in summary or '"' in summary or "\n" in summary or "\r" in summary:  # `_quoted`, inlined
+            summary = '"' + summary.replace('"', '""') + '"'
+        if detail:
+            if detail.startswith(start):
+                detail = "'" + detail
+            if "," in detail or '"' in detail or "\n" in detail or "\r" in detail:
+                detail = '"' + detail.replace('"', '""') + '"'
+        else:
+            detail = ""
+        if ref:
+            ref = _quoted(("'" + ref) if ref.startswith(start) else ref)
+        else:
+            ref = ""
+        if currency:
+            currency = _quoted(("'" + currency) if currency.startswith(start) else currency)
+        else:
+            currency = ""
+        append(f"{at_local},{at_utc},{'true' if e.date_only else 'false'},"
+               f"{name},{e.type},{summary},{detail},{ref},{amount},{currency},{minor_text},{logged_utc}")
+    append("")
+    return "\r\n".join(lines).encode("utf-8")
 
 
 def _utc_iso(at: datetime) -> str:

@@ -30,13 +30,10 @@ A store with no file (`:memory:`) cannot be shared and stays in-process too.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import pickle
 import threading
 import weakref
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -44,7 +41,9 @@ from bot import lanes
 from bot.events import Address, Event
 from bot.replies import Attachment, Later, Reply
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # multiprocessing is imported when the first worker starts, not at start-up (issue 20)
+    import multiprocessing.context
+
     from bot.core import Core
     from storage.store import Store
 
@@ -154,6 +153,8 @@ class _Worker:
     """One process, one command at a time; `busy` counts the commands given to it and not yet answered."""
 
     def __init__(self, context: multiprocessing.context.BaseContext, target: str) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_open,
                                         initargs=(target, dict(os.environ)))
         self.busy = 0
@@ -201,6 +202,8 @@ class SlowLane:
         return self._in_worker(_make, order)
 
     def _in_worker(self, fn, *args):  # type: ignore[no-untyped-def]
+        from concurrent.futures.process import BrokenProcessPool
+
         slot, worker = self._take()
         try:
             future = worker.pool.submit(fn, *args)
@@ -251,6 +254,8 @@ class SlowLane:
         broken.pool.shutdown(wait=False, cancel_futures=True)
 
     def _mp_context(self) -> multiprocessing.context.BaseContext:
+        import multiprocessing
+
         if self._context is None:
             if "forkserver" in multiprocessing.get_all_start_methods():
                 context = multiprocessing.get_context("forkserver")

@@ -110,11 +110,12 @@ def incident_events(ctx: "Context", client: "Client", rows: "list[Incident]") ->
     corrected = ctx.store.history.corrected_ids(ctx.owner, "incident", client.id)
     mark = ctx.t("fix.corrected_mark") if corrected else ""
     events: list[TimelineEvent] = []
-    append = events.append
+    append, new = events.append, object.__new__
     for i in rows:
         kind_line = summaries.get(i.kind) or summary(i.kind)
         on = i.occurred_on
-        append(_made(
+        event = new(TimelineEvent)  # `_made`, inlined: once per incident of 10 000
+        event.__dict__.update(
             at=day_start(ctx, on) if on else i.occurred_at,
             type="incident",
             summary=f"{kind_line} (#{i.number}) {mark}" if i.id in corrected else f"{kind_line} (#{i.number})",
@@ -125,7 +126,8 @@ def incident_events(ctx: "Context", client: "Client", rows: "list[Incident]") ->
             date_only=on is not None,  # back-dated with on=<date>: the day, no invented time
             entity=f"incident:{i.number}",
             logged_at=i.logged_at,
-        ))
+        )
+        append(event)
     return events
 
 

@@ -87,16 +87,25 @@ def _converter(hint: Any) -> Convert | None:
 
 def mapper(cls: type[T], columns: Mapping[str, str] | None = None,
            **convert: Convert) -> Callable[[Mapping[str, Any]], T]:
-    """row -> `cls`, reading the column named like each field (see the module docstring)."""
-    hints = typing.get_type_hints(cls)
-    plan: list[tuple[str, str, Convert | None, Any]] = []
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        column = (columns or {}).get(field.name, field.name)
-        plan.append((field.name, column, convert.get(field.name, _converter(hints[field.name])), field.default))
+    """row -> `cls`, reading the column named like each field (see the module docstring).
+
+    The plan is made on the first row: repositories make their mappers at import, and reading every
+    class's type hints then was start-up work (issue 20) for rows most processes never read.
+    """
+    plan: list[tuple[str, str, Convert | None, Any]] | None = None
+
+    def planned() -> list[tuple[str, str, Convert | None, Any]]:
+        nonlocal plan
+        hints = typing.get_type_hints(cls)
+        made = [(field.name, (columns or {}).get(field.name, field.name),
+                 convert.get(field.name, _converter(hints[field.name])), field.default)
+                for field in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        plan = made  # whole, in one assignment: a second thread sees no plan or all of it
+        return made
 
     def build(row: Mapping[str, Any]) -> T:
         values: dict[str, Any] = {}
-        for name, column, conv, default in plan:
+        for name, column, conv, default in plan if plan is not None else planned():
             value = row.get(column)
             if value is None and default is not _MISSING:
                 values[name] = default

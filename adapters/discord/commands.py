@@ -83,13 +83,17 @@ async def open_invoice_refs(interaction: discord.Interaction, current: str) -> l
     return _offer(_bridge(interaction).core.invoice_refs(address_of(interaction), current, AUTOCOMPLETE_MAX, open_only=True))
 
 
-_ZONES = sorted(available_timezones())
+@functools.lru_cache(maxsize=1)
+def _zones() -> list[str]:
+    """Every IANA zone, on the first time-zone autocomplete: listing them walks tzdata's folders (start-up, issue 20)."""
+    return sorted(available_timezones())
 
 
 @quiet
 async def time_zones(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
     needle = current.strip().casefold().replace(" ", "_")
-    found = [z for z in _ZONES if needle in z.casefold()] if needle else [z for z in _ZONES if "/" in z]
+    zones = _zones()
+    found = [z for z in zones if needle in z.casefold()] if needle else [z for z in zones if "/" in z]
     return [Choice(name=z, value=z) for z in found[:AUTOCOMPLETE_MAX]]
 
 

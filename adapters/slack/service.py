@@ -9,7 +9,7 @@ only), `GET /slack/install` and `GET /slack/oauth_redirect` (OAuth mode),
 from __future__ import annotations
 
 import logging
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from aiohttp import web
 import json
@@ -19,7 +19,6 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from adapters.slack import oauth, redact
@@ -28,6 +27,9 @@ from adapters.slack.bridge import SlackBridge
 from adapters.slack.config import SlackConfig, configured
 from adapters.slack.notifier import SlackNotifier
 from bot.core import Core
+
+if TYPE_CHECKING:  # imported in Socket Mode only: over HTTP it is ~10 % of start-up beyond the SDKs (issue 20)
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +143,7 @@ class SlackService:
         bridge: SlackBridge,
         notifier: SlackNotifier,
         runner: web.AppRunner,
-        socket: AsyncSocketModeHandler | None,
+        socket: "AsyncSocketModeHandler | None",
         config: SlackConfig,
     ) -> None:
         self.app = app
@@ -195,6 +197,8 @@ async def start(core: Core, env: Mapping[str, str]) -> SlackService:
     await web.TCPSite(runner, config.host, config.port).start()
     socket = None
     if config.socket_mode:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
         socket = AsyncSocketModeHandler(app, config.app_token)
         await socket.connect_async()
     service = SlackService(app, bridge, notifier, runner, socket, config)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot import fmt
 from bot.money import default_currency, totals
 from bot.context import Context
 from bot.importing import layouts
-from bot.importing.apply import apply
 from bot.importing.layouts import FIELDS, Mapping
-from bot.importing.preview import Plan, build
 from bot.importing.progress import reporter
 from bot.importing.reader import MAX_BYTES, ReadError, Table, read_table
 from bot.commands.invoice import INVOICE_GROUP
@@ -27,6 +26,9 @@ from bot.declare import Option as Param
 from bot.registry import action, form
 from bot.replies import Choice, Field, Form, FormField, Option, Reply
 from storage.imports import Batch
+
+if TYPE_CHECKING:  # the planning and the write are imported by the first import, not at start-up (issue 20)
+    from bot.importing.preview import Plan
 
 PREFIX = "imp"
 MAP_FORM = "imp-map"
@@ -104,6 +106,8 @@ def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:
     if cached is not None:
         return cached
     table = _table(batch)
+    from bot.importing.preview import build
+
     plan = build(
         table, _mapping(batch), today=ctx.today, default_currency=default_currency(ctx),
         clients=ctx.store.clients.list(ctx.owner), invoices=ctx.store.invoices.list(ctx.owner),
@@ -225,6 +229,8 @@ def import_action(ctx: Context, action_id: str) -> list[Reply]:
         _, plan = plan_for(ctx, batch)
         if not plan.writes or plan.mapping.missing() or not plan.date_certain:
             return [preview_reply(ctx, batch)]
+        from bot.importing.apply import apply
+
         result = apply(ctx.store, ctx.owner, plan, batch.id, today=ctx.today, now=ctx.now, progress=reporter("write"))
         if result is None:  # applied by a concurrent click meanwhile
             again = ctx.store.imports.get(ctx.owner, batch.id)

@@ -214,3 +214,34 @@ async def test_discord_interactions_are_answered_in_time_during_a_faulty_sweep(c
     await asyncio.sleep(1.6)
     await sweep(discord_env, at=None)
     assert_discord_once(discord_fake, store, users)
+
+
+async def test_a_command_sent_the_moment_the_bot_says_serving_is_answered_and_stored(core, store, fake, child_env):
+    """Start-up leaves work for later (issue 20: no collections until it is over, kept catalogs, imports on
+    first use): none of it is anything the first request needs."""
+    from storage.records import Owner
+
+    who = Address(platform="slack", workspace="T1", user="U1", channel="C1", locale="en-US")
+    assert not core.handle(Command(who, "client", "add Acme currency=EUR"))[0].is_error
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        str(REDFLAG), env={**child_env, "REDFLAG_PORT": str(port), "REDFLAG_HOST": "127.0.0.1", "REDFLAG_SCHEDULER": "off"},
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    bot = Sweep(proc)
+    seen = b""
+    try:
+        assert proc.stderr is not None
+        while b"serving slack" not in seen:
+            line = await asyncio.wait_for(proc.stderr.readline(), 30)
+            assert line, f"the bot ended before serving: {seen!r}"
+            seen += line
+        slack = SlackSender(_Service(port), fake)  # type: ignore[arg-type]
+        status, reply = await slack.command("/incident", '"Acme" late-payment paid the moment we were up')
+    finally:
+        await bot.terminate()
+    assert status == 200 and "Acme" in str(reply), reply
+    client = store.clients.by_name(Owner("T1", "U1"), "Acme")
+    assert client is not None
+    notes = [i.note for i in store.incidents.for_client(Owner("T1", "U1"), client.id)]
+    assert notes == ["paid the moment we were up"]

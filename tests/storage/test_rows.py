@@ -94,3 +94,23 @@ def test_insert_or_find_answers_a_retry_with_the_first_row_and_refuses_another_k
     assert retry == (first[0], False)
     assert other == (None, False)
     assert store.clients.get(OWNER, first[0]).terms_days == 30
+
+
+def test_a_clients_incidents_read_for_a_dossier_are_the_mappers(store) -> None:  # type: ignore[no-untyped-def]
+    """`Incidents.for_client` builds its rows without the mapper (issue 20): the same incidents, field for field."""
+    from datetime import timedelta
+
+    client = store.clients.add(OWNER, "Acme", 30, "EUR", None)
+    at = datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc)
+    store.incidents.add(OWNER, client.id, "late-payment", "paid late", occurred_at=at)  # logged now, happened before
+    store.incidents.add(OWNER, client.id, "scope-creep", "", source="form", source_ref="https://x/1", request_id="r1")
+    store.incidents.add(OWNER, client.id, "rude", "on a day", occurred_on=date(2026, 1, 2), occurred_at=at - timedelta(days=90))
+    read = store.incidents.for_client(OWNER, client.id)
+    assert len(read) == 3
+    for incident in read:
+        mapped = store.incidents.by_number(OWNER, incident.number)  # through `mapper(Incident)`
+        assert incident == mapped and repr(incident) == repr(mapped) and hash(incident) == hash(mapped)
+        assert type(incident.occurred_at) is datetime and incident.occurred_at.tzinfo is not None
+    assert read[-1].logged_at == read[-1].occurred_at and read[1].logged_at > read[1].occurred_at
+    assert [i.occurred_on for i in read] == [date(2026, 1, 2), None, None]
+    assert store.incidents.for_client(OWNER, client.id, limit=2) == read[-2:]

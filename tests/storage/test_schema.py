@@ -151,3 +151,40 @@ def test_the_declarations_compile_for_both_engines() -> None:
             assert str(CreateTable(table).compile(dialect=dialect)).startswith("\nCREATE TABLE")
             for index in table.indexes:
                 assert "CREATE" in str(CreateIndex(index).compile(dialect=dialect))
+
+
+def test_the_one_active_dialogue_index_is_partial_on_both_engines() -> None:
+    """Its `WHERE` is said once (`schema.partial`) and rendered by each dialect."""
+    index = next(i for i in schema.dialogues.indexes if i.name == "dialogues_one_active")
+    for dialect in (sqlite.dialect(), postgresql.dialect(), postgresql.dialect()):  # twice: set once, kept
+        sql = " ".join(str(CreateIndex(index).compile(dialect=dialect)).split())
+        assert sql == "CREATE UNIQUE INDEX dialogues_one_active ON dialogues (workspace, owner, client_id) WHERE status = 'active'"
+
+
+def test_a_postgresql_store_has_the_partial_index(pg_store_url: str) -> None:
+    """What `create_all` really made on PostgreSQL: unique on the three columns, for active dialogues only."""
+    engine = sa.create_engine(pg_store_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            definition = conn.execute(
+                sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'dialogues_one_active'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert "UNIQUE INDEX dialogues_one_active ON public.dialogues USING btree (workspace, owner, client_id)" in definition
+    assert "WHERE (status = 'active'::text)" in definition
+
+
+def test_a_sqlite_store_does_not_load_the_postgresql_dialect(tmp_path: Path) -> None:
+    """Start-up on SQLite (issue 20): the schema and an existing store load no PostgreSQL code."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "existing.db"
+    Store(path).close()
+    code = (
+        "import sys; from storage.store import Store; Store(sys.argv[1]).close(); "
+        "print(sorted(m for m in sys.modules if 'postgresql' in m or m.startswith(('psycopg', 'asyncpg'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
