@@ -13,7 +13,7 @@ request id (Slack's retry after a timeout).
 
 Every process is forked by a fork server that has the bot imported (see
 chaoskit.py), so the run is bounded by what the bot does, not by the imports
-of a dozen process starts: 7–20 s on a 2-core machine at load average 2–6,
+of a dozen process starts: 5–20 s on a 2-core machine at load average 2–6,
 50–65 s with four runs side by side (load average 9–10).
 
 The days swept are every day a reminder stage falls due for some invoice plus
