@@ -55,6 +55,9 @@ def build_app(
         "name": "redflag",
         "signing_secret": config.signing_secret or "",
         "request_verification_enabled": not config.socket_mode,
+        # Bolt answers when the listener returns, not at its next 10 ms poll of the ack; each listener
+        # is wrapped so that it returns at its ack and finishes its work after (`acking.py`).
+        "process_before_response": True,
         "logger": quiet.install(logging.getLogger("adapters.slack.bolt")),
     }
     if config.oauth:

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import teams
+from adapters.slack.acking import Continuations
 from adapters.slack.addresses import Addresses
 from adapters.slack.people import People
 from adapters.slack.replay import RetryMemory
@@ -81,6 +82,8 @@ class SlackBridge:
         self.core = core
         self.ack_budget = ack_budget
         self.addresses = Addresses(core, people or People())
+        #: The listeners' work after their ack (a second message, files, a modal), waited for at shutdown.
+        self.continuations = Continuations()
         # Short commands run inline on the loop (bot/lanes.py, replay.py); this pool takes only the
         # slow ones (reports, exports, imports), buttons and forms. Several threads, so one long
         # report never queues another request behind it (issue 20).

@@ -99,8 +99,8 @@ def add_revocation_listeners(app: AsyncApp, bridge) -> None:
         log.info("tokens revoked in team %s", context.team_id)
         await revoked(event=event, context=context)
 
-    app.event("app_uninstalled")(on_uninstalled)
-    app.event("tokens_revoked")(on_revoked)
+    app.event("app_uninstalled")(bridge.continuations.listener(on_uninstalled))
+    app.event("tokens_revoked")(bridge.continuations.listener(on_revoked))
 
 
 class NotInstalled(Exception):

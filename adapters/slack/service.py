@@ -54,6 +54,9 @@ def parse_body(raw: str, content_type: str | None) -> dict:
     return params
 
 
+#: How long a stopping service waits for replies still being posted after their ack.
+DRAIN_TIMEOUT = 10.0
+
 #: Parts of a payload Bolt indexes into while matching listeners: objects when present.
 _OBJECT_PARTS = ("view", "container", "message", "event", "state", "enterprise")
 _OBJECT_OR_ID_PARTS = ("user", "team", "channel")
@@ -166,6 +169,7 @@ class SlackService:
         if self.socket is not None:
             await self.socket.close_async()
         await self.runner.cleanup()
+        await self.bridge.continuations.drain(DRAIN_TIMEOUT)  # replies being posted after their ack
         await self.notifier.close()
         self.bridge.worker.shutdown(wait=False)  # a command still running finishes on its own
         import sys

@@ -27,23 +27,25 @@ def register(app: AsyncApp, bridge: "SlackBridge", slash_commands: Sequence[str]
     from adapters.slack import home as home_tab
     from adapters.slack import oauth
 
+    # Bolt answers when a listener acks, and what the listener does after its ack goes on (`acking.py`).
+    on = bridge.continuations.listener
     # One listener for every slash command: Bolt tries listeners in order, building their
     # arguments each time, so five listeners cost a command up to four extra matches.
-    app.command(re.compile("^/(?:" + "|".join(re.escape(n) for n in slash_commands) + ")$"))(commands.listener(bridge))
-    app.shortcut(shortcut)(shortcuts.listener(bridge))
-    app.action(home_tab.FIRE_BUTTON)(home.fire_clicked(bridge))
-    app.view(home_tab.FIRE_FORM)(home.fire_submitted(bridge))
-    app.view(shared_files.IMPORT_VIEW)(shared_files.submitted(bridge))
-    app.action(re.compile(".+"))(actions.listener(bridge))
-    app.view(re.compile(".+"))(views.submitted(bridge))
-    app.view_closed(re.compile(".+"))(views.closed)
-    app.event("app_home_opened")(home.opened(bridge))
-    app.event("message")(shared_files.listener(bridge))
+    app.command(re.compile("^/(?:" + "|".join(re.escape(n) for n in slash_commands) + ")$"))(on(commands.listener(bridge)))
+    app.shortcut(shortcut)(on(shortcuts.listener(bridge)))
+    app.action(home_tab.FIRE_BUTTON)(on(home.fire_clicked(bridge)))
+    app.view(home_tab.FIRE_FORM)(on(home.fire_submitted(bridge)))
+    app.view(shared_files.IMPORT_VIEW)(on(shared_files.submitted(bridge)))
+    app.action(re.compile(".+"))(on(actions.listener(bridge)))
+    app.view(re.compile(".+"))(on(views.submitted(bridge)))
+    app.view_closed(re.compile(".+"))(on(views.closed))
+    app.event("app_home_opened")(on(home.opened(bridge)))
+    app.event("message")(on(shared_files.listener(bridge)))
     if app.installation_store is not None:
         oauth.add_revocation_listeners(app, bridge)
     else:
         async def uninstalled(event: dict, context) -> None:
             log.warning("Slack reports %s for team %s; set new tokens to serve it again", event.get("type"), getattr(context, "team_id", None))
 
-        app.event("app_uninstalled")(uninstalled)
-        app.event("tokens_revoked")(uninstalled)
+        app.event("app_uninstalled")(on(uninstalled))
+        app.event("tokens_revoked")(on(uninstalled))
