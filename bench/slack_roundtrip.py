@@ -142,6 +142,7 @@ async def _serve(db: str) -> None:
     for user in USERS + [SLOW_USER]:
         fake.user(user, locale="en-US", tz="Europe/Amsterdam", name=user)
     core = Core(Store(db))
+    if os.environ.get("AB_CK") != "0": core.store.serving()  # as `redflag serve` does
     for user in USERS:
         core.handle(Command(Address("slack", TEAM, user, "C1"), "client", "add Acme"))
     _seed_slow_user(core, TEAM)

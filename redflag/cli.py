@@ -289,6 +289,7 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
     from storage.store import open_store
 
     core = Core(open_store())
+    core.store.serving()  # WAL checkpoints on a thread of their own, not in an answer's commit (issue 20)
     services = []
     for name in surfaces:
         services.append(await surface(name).start(core, env))

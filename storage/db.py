@@ -50,6 +50,8 @@ from storage.statements import Statement, compile_for, greatest, upsert
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from storage.checkpoints import Checkpointer
+
 Migration = Callable[["sqlite_utils.Database"], None]
 #: A statement: a Core `Statement` (values by name), an ad-hoc Core expression, or the engine layer's SQL text.
 SQL = Union[Statement, ClauseElement, str]
@@ -183,6 +185,7 @@ class Database:
         self._db: "sqlite_utils.Database | None" = None
         self._writing = False  # SQLite: inside transaction(), on the one connection
         self._depth = 0  # SQLite: savepoints open inside it
+        self._checkpointer: "Checkpointer | None" = None
         if is_postgresql(target):
             self.path = masked(target)  # for messages; the password stays in the engine only
             self.engine = create_engine(engine_url(target), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
@@ -442,7 +445,19 @@ class Database:
         finally:
             target.close()
 
+    def checkpoint_in_background(self) -> None:
+        """SQLite: WAL checkpoints on a thread of their own from now until `close` (`storage/checkpoints.py`),
+        not at a commit on the request path. For a serving process; PostgreSQL has none to move."""
+        if self._raw is None or self.path == ":memory:" or self._checkpointer is not None:
+            return
+        from storage.checkpoints import Checkpointer
+
+        self._checkpointer = Checkpointer(self.path, self._raw, lambda: self._lock)
+
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         if self._held is not None:
             try:
                 self._held.close()

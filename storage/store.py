@@ -82,6 +82,10 @@ class Store:
         """Raise when the database cannot answer a query (health checks)."""
         self.database.one("SELECT 1 AS ok")
 
+    def serving(self) -> None:
+        """What a long-running server wants of its database: SQLite's checkpoints off its request path."""
+        self.database.checkpoint_in_background()
+
     def close(self) -> None:
         self.database.close()
 

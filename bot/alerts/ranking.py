@@ -47,7 +47,9 @@ class _Entry:
     totals: dict[str, int]  # every client's revenue, per currency
     invoices: dict[int, tuple["Invoice", ...]]
     order: list[tuple[float, int]]  # every client's `rules.rank_key`, sorted: a rank is a binary search
-    recent: dict[int, list[rules.IncidentFact]] = field(default_factory=dict)
+    #: Per checked client, its recent incidents per kind, each a tuple sorted by (at, id). A tuple is
+    #: replaced, never changed, so a `Timeline` handed out stays as it was while the next check adds.
+    recent: dict[int, dict[str, tuple[rules.IncidentFact, ...]]] = field(default_factory=dict)
 
     def rescore(self, client_id: int, points: float) -> None:
         old, new = self.scores[client_id], round(points, 1)
@@ -87,16 +89,18 @@ def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pa
         recent = entry.recent.get(client_id)
         if recent is None:
             since = ctx.now - KEEP
-            recent = entry.recent[client_id] = [
+            loaded = rules.Timeline(
                 rules.IncidentFact(id_, kind, at)
                 for id_, kind, at in ctx.store.incidents.recent_for_client(ctx.owner, client_id, since)
-            ]
+            )
+            recent = entry.recent[client_id] = {kind: tuple(facts) for kind, facts in loaded.kinds().items()}
         elif added is not None:
             fact = rules.IncidentFact(added.id, added.kind, added.occurred_at)
             # Kept sorted by (at, id): a binary search, not a scan comparing every kept fact (issue 20).
-            at = bisect.bisect_left(recent, (fact.at, fact.id), key=_order)
-            if at == len(recent) or recent[at] != fact:
-                recent.insert(at, fact)
+            kept = recent.get(fact.kind, ())
+            at = bisect.bisect_left(kept, (fact.at, fact.id), key=_order)
+            if at == len(kept) or kept[at] != fact:
+                recent[fact.kind] = kept[:at] + (fact,) + kept[at:]
         if added is not None and not fresh:
             entry.rescore(client_id, entry.points[client_id] + incident_points(added.kind, added.occurred_at, ctx.today))
         invoices = tuple(
@@ -107,7 +111,7 @@ def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pa
         if pareto:
             standing = rules.standing_at(entry.rank(client_id), len(entry.scores), entry.scores[client_id],
                                          entry.totals, entry.revenue[client_id])
-        return rules.Facts(client_id, tuple(recent), invoices, standing)
+        return rules.Facts(client_id, rules.Timeline(kinds=dict(recent)), invoices, standing)
 
 
 def _load(ctx: "Context") -> _Entry:

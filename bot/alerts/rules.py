@@ -32,9 +32,11 @@ user per client per `CLIENT_QUIET` (7 days): a later one waits.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Mapping
+from operator import attrgetter
+from typing import Iterable, Mapping, Sequence
 
 from bot.money import per_currency
 
@@ -76,6 +78,67 @@ class IncidentFact:
     at: datetime  # UTC, when it happened
 
 
+_AT = attrgetter("at")
+
+
+def _by_time(fact: IncidentFact) -> tuple[datetime, int]:
+    return fact.at, fact.id
+
+
+class Timeline:
+    """A client's incidents per kind, each kind's oldest first by (time, id).
+
+    A rule asks how many of a kind fell in a window and which came first or last: two binary
+    searches, not a scan of the client's history, which runs after every `/incident` (issue 20:
+    a scan per check grew with the history and was the check's whole cost).
+    """
+
+    __slots__ = ("_kinds",)
+
+    def __init__(self, incidents: Iterable[IncidentFact] = (), *,
+                 kinds: Mapping[str, Sequence[IncidentFact]] | None = None) -> None:
+        """From incidents in any order, or from `kinds` already sorted (kept as given: never mutate them after)."""
+        if kinds is None:
+            grouped: dict[str, list[IncidentFact]] = {}
+            for fact in incidents:
+                grouped.setdefault(fact.kind, []).append(fact)
+            kinds = {kind: sorted(facts, key=_by_time) for kind, facts in grouped.items()}
+        self._kinds = kinds
+
+    def _span(self, kind: str, since: datetime, until: datetime) -> tuple[Sequence[IncidentFact], int, int]:
+        facts = self._kinds.get(kind, ())
+        return facts, bisect_left(facts, since, key=_AT), bisect_right(facts, until, key=_AT)
+
+    def count(self, kind: str, since: datetime, until: datetime) -> int:
+        """How many of `kind` happened from `since` to `until`, both included."""
+        _, lo, hi = self._span(kind, since, until)
+        return max(hi - lo, 0)
+
+    def first(self, kind: str, since: datetime, until: datetime) -> IncidentFact | None:
+        facts, lo, hi = self._span(kind, since, until)
+        return facts[lo] if lo < hi else None
+
+    def last(self, kind: str, since: datetime, until: datetime) -> IncidentFact | None:
+        facts, lo, hi = self._span(kind, since, until)
+        return facts[hi - 1] if lo < hi else None
+
+    def kinds(self) -> Mapping[str, Sequence[IncidentFact]]:
+        """Each kind's incidents, oldest first."""
+        return self._kinds
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(sorted((f for facts in self._kinds.values() for f in facts), key=_by_time))
+
+    def __len__(self) -> int:
+        return sum(len(facts) for facts in self._kinds.values())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Timeline) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"Timeline({list(self)!r})"
+
+
 @dataclass(frozen=True)
 class InvoiceFact:
     id: int
@@ -99,9 +162,17 @@ class ParetoFact:
 @dataclass(frozen=True)
 class Facts:
     client_id: int
-    incidents: tuple[IncidentFact, ...] = ()
+    incidents: Timeline | Iterable[IncidentFact] = ()  # any order; kept as a `Timeline`
     invoices: tuple[InvoiceFact, ...] = ()
     pareto: ParetoFact | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.incidents, Timeline):
+            object.__setattr__(self, "incidents", Timeline(self.incidents))
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.incidents  # type: ignore[return-value]  # made a Timeline by __post_init__
 
 
 @dataclass(frozen=True)
@@ -129,22 +200,14 @@ def days_late(inv: InvoiceFact, today: date) -> int:
 
 
 def _repeat(facts: Facts, now: datetime) -> list[Finding]:
-    # One pass over the client's incidents for every kind, counting and keeping the first (by time, then id):
-    # this runs after every logged incident (issue 20), once per kind and with a sort it was the check's cost.
-    since = now - REPEAT_WINDOW
-    counts: dict[str, int] = {}
-    first: dict[str, IncidentFact] = {}
-    for i in facts.incidents:
-        if i.kind in TAMING_ADVICE and since <= i.at <= now:
-            counts[i.kind] = counts.get(i.kind, 0) + 1
-            f = first.get(i.kind)
-            if f is None or (i.at, i.id) < (f.at, f.id):
-                first[i.kind] = i
+    since, timeline = now - REPEAT_WINDOW, facts.timeline
     out = []
     for kind, advice in TAMING_ADVICE.items():
-        count = counts.get(kind, 0)
+        count = timeline.count(kind, since, now)
         if count >= REPEAT_COUNT:
-            out.append(Finding("repeat", facts.client_id, f"repeat:{kind}:{facts.client_id}:{first[kind].id}", advice,
+            first = timeline.first(kind, since, now)
+            assert first is not None
+            out.append(Finding("repeat", facts.client_id, f"repeat:{kind}:{facts.client_id}:{first.id}", advice,
                                evidence={"kind": kind, "count": count, "days": REPEAT_WINDOW.days}))
     return out
 
@@ -166,12 +229,12 @@ def _late(facts: Facts, today: date) -> list[Finding]:
 
 
 def _urgent(facts: Facts, now: datetime) -> list[Finding]:
-    out = []
-    for inc in facts.incidents:
-        if inc.kind in URGENT_KINDS and now - RULE_QUIET["urgent"] <= inc.at <= now + timedelta(minutes=5):
-            out.append(Finding("urgent", facts.client_id, f"urgent:{inc.id}", "stop", urgent=True,
-                               evidence={"kind": inc.kind}))
-    return out[-1:]  # the latest one speaks for them all
+    since, until = now - RULE_QUIET["urgent"], now + timedelta(minutes=5)
+    latest = [f for kind in URGENT_KINDS if (f := facts.timeline.last(kind, since, until)) is not None]
+    if not latest:
+        return []
+    inc = max(latest, key=_by_time)  # the latest one speaks for them all
+    return [Finding("urgent", facts.client_id, f"urgent:{inc.id}", "stop", urgent=True, evidence={"kind": inc.kind})]
 
 
 def _pareto(facts: Facts) -> list[Finding]:

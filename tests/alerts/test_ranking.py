@@ -30,3 +30,16 @@ def test_the_kept_ranking_and_recent_incidents_equal_a_fresh_read(core, say, clo
         assert sorted(f.pareto.rank for f in fresh.values()) == list(range(1, len(ids) + 1))
         for cid, f in fresh.items():
             assert f.pareto.rank == rules.standing_of(scores, {}, cid, {}).rank
+
+
+def test_facts_handed_out_stay_as_they_were_while_the_next_incident_is_added(core, say) -> None:
+    """A check on another thread (PostgreSQL's short pool) may still be reading them."""
+    assert not say("/client add Acme")[0].is_error
+    assert not say("/incident Acme haggling first")[0].is_error
+    ctx = core.context(address("U1", "W1", "console"))
+    acme = core.store.clients.by_name(ctx.owner, "Acme")
+    before = ranking.facts(ctx, acme.id)
+    assert [f.kind for f in before.timeline] == ["haggling"]
+    assert not say("/incident Acme haggling second")[0].is_error
+    assert [f.kind for f in before.timeline] == ["haggling"]
+    assert len(ranking.facts(core.context(address("U1", "W1", "console")), acme.id).timeline) == 2

@@ -115,3 +115,26 @@ def test_pareto_top_fifth_with_little_revenue() -> None:
     # not in the top fifth, or too few clients to speak of a fifth
     assert evaluate(Facts(2, pareto=rules.pareto_fact(rows, 2)), NOW, TODAY) == []
     assert evaluate(Facts(1, pareto=rules.pareto_fact(rows[:4], 1)), NOW, TODAY) == []
+
+
+def test_a_window_includes_both_ends_and_urgent_speaks_for_the_latest_of_either_kind() -> None:
+    edge = incidents("scope-creep", [30, 15], start=1) + (IncidentFact(3, "scope-creep", NOW),)
+    [f] = evaluate(Facts(7, edge), NOW, TODAY)
+    assert (f.key, f.evidence["count"]) == ("repeat:scope-creep:7:1", 3)  # exactly 30 days ago and now both count
+    later = (IncidentFact(4, "scope-creep", NOW + timedelta(seconds=1)),)
+    assert evaluate(Facts(7, edge[1:] + later), NOW, TODAY) == []  # after `now` is not in the window
+    mixed = (IncidentFact(10, "abuse", NOW - timedelta(days=2)), IncidentFact(11, "unethical", NOW - timedelta(days=1)),
+             IncidentFact(12, "abuse", NOW - timedelta(days=8)), IncidentFact(13, "abuse", NOW + timedelta(minutes=6)))
+    [u] = evaluate(Facts(7, mixed), NOW, TODAY)
+    assert (u.key, u.evidence["kind"]) == ("urgent:11", "unethical")
+    assert evaluate(Facts(7, mixed[2:]), NOW, TODAY) == []  # 8 days old, or beyond the five minutes' grace
+
+
+def test_a_timeline_counts_per_kind_by_binary_search_in_any_input_order() -> None:
+    facts = [IncidentFact(n, "haggling" if n % 3 else "abuse", NOW - timedelta(hours=n)) for n in range(300, 0, -1)]
+    timeline = rules.Timeline(reversed(facts))
+    assert len(timeline) == 300 and list(timeline) == sorted(facts, key=lambda f: (f.at, f.id))
+    since = NOW - timedelta(hours=100)
+    assert timeline.count("haggling", since, NOW) == sum(1 for f in facts if f.kind == "haggling" and since <= f.at <= NOW)
+    assert timeline.first("haggling", since, NOW).id == 100 and timeline.last("haggling", since, NOW).id == 1
+    assert timeline.count("indecision", since, NOW) == 0 and timeline.first("indecision", since, NOW) is None

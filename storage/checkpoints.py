@@ -1,0 +1,121 @@
+"""SQLite's WAL checkpoints on a thread of their own, off the request path of a serving process.
+
+In WAL mode a commit appends its pages to the `-wal` file; every 1000 pages
+the committing connection also copies them back into the database file and
+syncs it (the automatic checkpoint). On a serving process that connection
+is the one the event loop answers `/incident` on, so about one request in a
+hundred waited for a checkpoint: half of all the time spent in COMMIT, stalls
+of up to 5 ms for every request in flight (issue 20, `bench/slack_roundtrip.py`).
+
+`Checkpointer` turns the automatic checkpoint off on the store's connection
+and runs `PRAGMA wal_checkpoint(PASSIVE)` from its own connection on its own
+thread whenever the database changed. PASSIVE copies what it can without
+waiting for, or blocking, any reader or writer, and SQLite releases the GIL
+while it works. Durability is unchanged: a commit is on disk in the WAL when
+it returns, checkpointed or not. If the thread fails, the automatic
+checkpoint is switched back on, so the WAL never grows without bound.
+
+Only a long-running server starts one (`redflag serve`); a one-off command
+(the console, a cron sweep) keeps SQLite's default.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from typing import Callable, ContextManager
+
+log = logging.getLogger(__name__)
+
+#: Seconds between looks at whether the database changed (`PRAGMA data_version`).
+INTERVAL = 0.1
+#: SQLite's own default, put back when the thread stops or fails.
+AUTOMATIC_PAGES = 1000
+#: A WAL file this large is started over from its beginning once it is checkpointed (see `_restart`).
+RESTART_BYTES = 16 * 1024 * 1024
+
+
+class Checkpointer:
+    """A daemon thread checkpointing one SQLite file; `stop()` joins it and puts the automatic checkpoint back."""
+
+    def __init__(self, path: str, connection: sqlite3.Connection, lock: Callable[[], ContextManager[object]],
+                 interval: float | None = None) -> None:
+        self._path = path
+        self._connection = connection  # the store's: only its pragma is touched here, under its lock
+        self._lock = lock
+        self._interval = INTERVAL if interval is None else interval
+        self._stop = threading.Event()
+        self.checkpoints = 0  # PASSIVE runs that copied pages (tests, and a look at a live process)
+        self.restarts = 0  # RESTART runs (`_restart`)
+        with lock():
+            connection.execute("PRAGMA wal_autocheckpoint=0")
+            # A WAL file that grew past this between two looks is cut back to it when it starts over.
+            connection.execute(f"PRAGMA journal_size_limit={RESTART_BYTES}")
+        self._thread = threading.Thread(target=self._run, name="redflag-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            own = sqlite3.connect(self._path, check_same_thread=False, timeout=0, isolation_level=None)
+        except sqlite3.Error:
+            log.exception("WAL checkpoints: cannot open %s; SQLite checkpoints at commit again", self._path)
+            self._automatic()
+            return
+        try:
+            seen = None
+            while not self._stop.wait(self._interval):
+                version = own.execute("PRAGMA data_version").fetchone()[0]  # changes when another connection commits
+                if version == seen:
+                    continue
+                seen = version
+                busy, frames, done = own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if frames > 0 and done > 0:
+                    self.checkpoints += 1
+                if not busy and self._wal_bytes() > RESTART_BYTES:
+                    self._restart(own)
+        except Exception:  # noqa: BLE001 - a thread of its own: say it, and let SQLite checkpoint at commit again
+            log.exception("WAL checkpoints stopped on %s; SQLite checkpoints at commit again", self._path)
+            self._automatic()
+        finally:
+            try:
+                own.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                pass
+            own.close()
+
+    def _wal_bytes(self) -> int:
+        try:
+            return os.path.getsize(self._path + "-wal")
+        except OSError:
+            return 0
+
+    def _restart(self, own: sqlite3.Connection) -> None:
+        """Copy the last frames while the store's connection waits, so its next commit starts the WAL over.
+
+        Only a writer that finds every frame copied writes the file from its start again; with commits
+        arriving all the time a PASSIVE run never finds it so, and the file would grow for ever (and
+        every commit slow down with it). Under the store's lock no commit of this process can come in
+        between: the run copies what the last one left (a few frames) and syncs. One short wait for the
+        loop per `RESTART_BYTES` of WAL, instead of a whole copy and two syncs on the request path
+        every `AUTOMATIC_PAGES` pages.
+        """
+        with self._lock():
+            own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        self.restarts += 1
+
+    def _automatic(self) -> None:
+        try:
+            with self._lock():
+                self._connection.execute(f"PRAGMA wal_autocheckpoint={AUTOMATIC_PAGES}")
+        except sqlite3.Error:
+            pass  # the connection is closing
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+        self._automatic()
