@@ -33,7 +33,9 @@ thousands of incidents), blocks interleaved.
 
 `python -m bench.slack_roundtrip --beside-slow` runs only that row (and the
 rows-written check); `REDFLAG_SLOW_PROCESSES=0` in the environment keeps the
-slow commands on the server's threads, as before the fourth pass, for an A/B.
+slow commands on the server's threads, as before the fourth pass, for an A/B;
+`BENCH_CHECKPOINTS=at-commit` leaves SQLite's WAL checkpoints in the commits of
+Redflag's requests, as before the seventh pass (`storage/checkpoints.py`).
 
 Goals (issue 20): median <= 1.1x durable and p99 <= 1.2x durable at
 concurrency 20; median <= 1.2x durable at 50; median <= 1.1x at 1;
@@ -142,7 +144,8 @@ async def _serve(db: str) -> None:
     for user in USERS + [SLOW_USER]:
         fake.user(user, locale="en-US", tz="Europe/Amsterdam", name=user)
     core = Core(Store(db))
-    if os.environ.get("AB_CK") != "0": core.store.serving()  # as `redflag serve` does
+    if os.environ.get("BENCH_CHECKPOINTS") != "at-commit":
+        core.store.serving()  # as `redflag serve` does: WAL checkpoints on their own thread
     for user in USERS:
         core.handle(Command(Address("slack", TEAM, user, "C1"), "client", "add Acme"))
     _seed_slow_user(core, TEAM)

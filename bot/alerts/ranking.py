@@ -99,7 +99,9 @@ def facts(ctx: "Context", client_id: int, added: "Incident | None" = None, *, pa
             # Kept sorted by (at, id): a binary search, not a scan comparing every kept fact (issue 20).
             kept = recent.get(fact.kind, ())
             at = bisect.bisect_left(kept, (fact.at, fact.id), key=_order)
-            if at == len(kept) or kept[at] != fact:
+            if at == len(kept):  # the usual case: the newest
+                recent[fact.kind] = kept + (fact,)
+            elif kept[at] != fact:
                 recent[fact.kind] = kept[:at] + (fact,) + kept[at:]
         if added is not None and not fresh:
             entry.rescore(client_id, entry.points[client_id] + incident_points(added.kind, added.occurred_at, ctx.today))
