@@ -34,6 +34,10 @@ INTERVAL = 0.1
 AUTOMATIC_PAGES = 1000
 #: A WAL file this large is started over from its beginning once it is checkpointed (see `_restart`).
 RESTART_BYTES = 16 * 1024 * 1024
+#: A WAL file still this large after that (other processes' commits came in between) is restarted by force.
+STUCK_BYTES = 4 * RESTART_BYTES
+#: How long a forced restart waits for other processes' writers and readers (ms).
+RESTART_WAIT_MS = 1000
 
 
 class Checkpointer:
@@ -99,9 +103,21 @@ class Checkpointer:
         between: the run copies what the last one left (a few frames) and syncs. One short wait for the
         loop per `RESTART_BYTES` of WAL, instead of a whole copy and two syncs on the request path
         every `AUTOMATIC_PAGES` pages.
+
+        Another process writing the same file (a second worker, the console) can still come in between.
+        Past `STUCK_BYTES` the run is SQLite's RESTART instead, which also holds every other process's
+        writers back (up to `RESTART_WAIT_MS`) until the file can start over.
         """
+        stuck = self._wal_bytes() > STUCK_BYTES
         with self._lock():
-            own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if stuck:
+                own.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
+                try:
+                    own.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+                finally:
+                    own.execute("PRAGMA busy_timeout=0")
+            else:
+                own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         self.restarts += 1
 
     def _automatic(self) -> None:

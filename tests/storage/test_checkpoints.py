@@ -122,3 +122,49 @@ def test_stopping_puts_the_automatic_checkpoint_back(tmp_path: Path) -> None:
     finally:
         store.database._checkpointer = None
         store.close()
+
+
+def test_another_processs_commits_in_between_do_not_let_the_wal_grow_for_ever(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second writer on the file (a connection the store's lock does not hold back, as another process)."""
+    monkeypatch.setattr(checkpoints, "INTERVAL", 0.01)
+    monkeypatch.setattr(checkpoints, "RESTART_BYTES", 256 * 1024)
+    monkeypatch.setattr(checkpoints, "STUCK_BYTES", 1024 * 1024)
+    path = tmp_path / "two.db"
+    store = Store(path)
+    stop = threading.Event()
+    other_rows = [0]
+
+    def other_process() -> None:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # as a serving process of its own would
+        try:
+            while not stop.is_set():
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT INTO schema_versions (component, version) VALUES (?, 0)", (f"other-{other_rows[0]}",))
+                conn.execute("COMMIT")
+                other_rows[0] += 1
+                time.sleep(0.0005)  # a busy second worker: about a thousand commits a second
+        finally:
+            conn.close()
+
+    try:
+        client = store.clients.add(ME, "Acme", 30, "EUR", None)
+        store.serving()
+        writer = threading.Thread(target=other_process)
+        writer.start()
+        written, largest = 0, 0
+        try:
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline:
+                _write(store, client.id, 20, written)
+                written += 20
+                largest = max(largest, _wal(path))
+                time.sleep(0.002)
+        finally:
+            stop.set()
+            writer.join()
+        assert other_rows[0] > 500
+        assert largest < 8 * 1024 * 1024 < (written + other_rows[0]) * 4096
+        assert store.incidents.count_for_client(ME, client.id) == written
+    finally:
+        store.close()
