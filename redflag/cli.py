@@ -299,9 +299,7 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
     notifiers = {s.name: s.notifier for s in services if s.notifier is not None}
     scheduler = start_scheduler(core, notifiers) if scheduler_wanted(env) else None
     start_up_over()
-    from bot.report.chart import warm_in_background
-
-    warm_in_background()  # the first /client report does not pay matplotlib's import (issue 20)
+    _warm_charts_here(core)
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:
@@ -311,6 +309,23 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
         await service.stop()
     core.store.close()
     return 0
+
+
+def _warm_charts_here(core, delay: float = 2.0) -> None:  # type: ignore[no-untyped-def]
+    """matplotlib warmed in this process only when its charts are drawn here.
+
+    With worker processes for slow commands (the default) the charts are drawn there and each worker
+    warms itself (`bot/slow_process.py`); importing matplotlib and numpy here too cost the serving process
+    50-60 MB for nothing. With `REDFLAG_SLOW_PROCESSES=0` (or no database file) they are drawn here, and
+    the first `/client report` should not pay matplotlib's import.
+    """
+    from bot.slow_process import lane_for
+
+    if lane_for(core).enabled:
+        return
+    from bot.report.chart import warm_in_background
+
+    warm_in_background(delay)
 
 
 def start_up_over() -> None:

@@ -84,3 +84,32 @@ def test_the_png_keeps_its_size_whatever_the_data(ctx_for) -> None:
         png = render_chart(pareto(clients(n)), _chart_text(ctx), _formats(ctx))
         image = matplotlib.image.imread(io.BytesIO(png), format="png")
         assert (image.shape[1], image.shape[0]) == CHART_PIXELS
+
+
+def _warm_up_started(tmp_path, monkeypatch, processes: str) -> bool:  # type: ignore[no-untyped-def]
+    import threading
+
+    from bot.core import Core
+    from redflag.cli import _warm_charts_here
+    from storage.store import Store
+
+    monkeypatch.setenv("REDFLAG_SLOW_PROCESSES", processes)
+    core = Core(Store(tmp_path / f"serve-{processes}.db"))
+    before = {t.ident for t in threading.enumerate() if t.name == "chart-warm-up"}
+    try:
+        _warm_charts_here(core, delay=0.0)
+        started = [t for t in threading.enumerate() if t.name == "chart-warm-up" and t.ident not in before]
+        for thread in started:  # drawn before the test ends: not cut off mid-draw at the interpreter's exit
+            thread.join(timeout=60)
+        return bool(started)
+    finally:
+        core.store.close()
+
+
+def test_serving_with_worker_processes_leaves_matplotlib_to_them(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The workers draw the charts and warm themselves: the serving process does not load matplotlib (memory)."""
+    assert not _warm_up_started(tmp_path, monkeypatch, "2")
+
+
+def test_serving_without_worker_processes_warms_the_chart_here(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert _warm_up_started(tmp_path, monkeypatch, "0")
