@@ -16,14 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, Text, and_, cast, bindparam, case, func, literal, null, select, union_all, update
-
-from storage import schema
 from storage.db import Database, from_iso, to_iso
 from storage.nudge_delivery import LeasedRows
+from storage.query import of, statements
 from storage.records import Owner
 from storage.rows import by_key, insert_once, mapper
-from storage.statements import Statement, greatest, of, owned, upsert
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -105,108 +102,29 @@ class ClientAlerts:
 _row = mapper(Alert)
 _settings = mapper(AlertSettings)
 
-_t = schema.alerts
-_silences = schema.alert_silences
-_set = schema.alert_settings
-_users = schema.users
-_clients = schema.clients
-_messages = schema.nudge_messages
-_OF_CLIENT = and_(owned(_t), _t.c.client_id == bindparam("client_id"))
-#: A client's alerts by their own index (revision 0003), never through every pending alert (`status = 'pending'`).
-_BY_CLIENT = "INDEXED BY idx_alerts_workspace_owner_client_id"
-_SILENCES_OF_CLIENT = and_(owned(_silences), _silences.c.client_id == bindparam("client_id"))
-
-_SETTINGS = Statement(select(_set.c.alerts_on, _set.c.digest_day).where(owned(_set)))
-_SET_SETTINGS = upsert(lambda insert: (lambda stmt: stmt.on_conflict_do_update(
-    index_elements=[_set.c.workspace, _set.c.owner],
-    set_={"alerts_on": stmt.excluded.alerts_on, "digest_day": stmt.excluded.digest_day},
-))(insert(_set).values(workspace=bindparam("workspace"), owner=bindparam("owner"),
-                       alerts_on=bindparam("alerts_on"), digest_day=bindparam("digest_day"))))
-#: Pending rows of one kind not yet taken by a sweep: cancelled when the user turns that kind off.
-_CANCEL_PENDING = {kind: Statement(update(_t).where(owned(_t), _t.c.kind == kind, _t.c.status == "pending",
-                                                    _t.c.lease_owner.is_(None)).values(status="cancelled"))
-                   for kind in ("alert", "digest")}
-#: After downtime only the latest digest goes out: the other pending ones are dropped.
-_CANCEL_OLDER_DIGESTS = Statement(update(_t).where(
-    owned(_t), _t.c.kind == "digest", _t.c.status == "pending", _t.c.key != bindparam("key"),
-    _t.c.lease_owner.is_(None)).values(status="cancelled"))
-
-_since = (select(_clients.c.workspace, _clients.c.owner, func.min(_clients.c.created_at).label("since"))
-          .group_by(_clients.c.workspace, _clients.c.owner).subquery("c"))
-_day = func.coalesce(_set.c.digest_day, DEFAULT_DIGEST_DAY)
-_DIGEST_OWNERS = Statement(
-    select(_users.c.workspace, _users.c.user, _day, _since.c.since)
-    .select_from(_users
-                 .join(_since, and_(_since.c.workspace == _users.c.workspace, _since.c.owner == _users.c.user))
-                 .outerjoin(_set, and_(_set.c.workspace == _users.c.workspace, _set.c.owner == _users.c.user)))
-    .where(_day != "off"))
-
-_HAS_KEY = Statement(select(literal(1).label("x")).where(owned(_t), _t.c.key == bindparam("key")))
-_GET = Statement(select(_t).where(_t.c.id == bindparam("id")))
-_FOR_OWNER = Statement(select(_t).where(owned(_t)).order_by(_t.c.id))
-_FOR_OWNER_OF_KIND = Statement(select(_t).where(owned(_t), _t.c.kind == bindparam("kind")).order_by(_t.c.id))
-_LAST_CLIENT_ALERT = Statement(select(func.max(_t.c.due_at).label("at")).where(
-    _OF_CLIENT, _t.c.kind == "alert", _t.c.rule != "urgent", _t.c.status.in_([literal("pending"), literal("delivered")]))
-    .with_hint(_t, _BY_CLIENT, "sqlite"))
-_SILENCED = Statement(select(_silences.c.rule, _silences.c.until).where(_SILENCES_OF_CLIENT))
-
-# One statement for a pattern check (`client_alerts`): a row per alert about the client (its key, and its
-# rule and time when it is an alert), a row per silence, and the settings row, told apart by `what`.
-_text = String()
-_CLIENT_ALERTS = Statement(union_all(
-    select(literal("alert", _text).label("what"), _t.c.key.label("a"),
-           case((_t.c.kind == "alert", _t.c.rule), else_=null()).label("b"),
-           case((_t.c.kind == "alert", _t.c.created_at), else_=null()).label("at")).where(_OF_CLIENT)
-    .with_hint(_t, _BY_CLIENT, "sqlite"),
-    select(literal("silence", _text), null(), _silences.c.rule, _silences.c.until).where(_SILENCES_OF_CLIENT),
-    select(literal("settings", _text), null(), null(), cast(_set.c.alerts_on, Text)).where(owned(_set)),
-))
-
-_SILENCE = upsert(lambda insert: (lambda stmt: stmt.on_conflict_do_update(
-    index_elements=[_silences.c.workspace, _silences.c.owner, _silences.c.client_id, _silences.c.rule],
-    set_={"until": greatest(_silences.c.until, stmt.excluded.until)},
-))(insert(_silences).values(workspace=bindparam("workspace"), owner=bindparam("owner"),
-                            client_id=bindparam("client_id"), rule=bindparam("rule"), until=bindparam("until"))))
-
-_DELIVERABLE = Statement(
-    select(_t.c.id).where(_t.c.status == "pending", _t.c.due_at <= bindparam("at"),
-                          _t.c.next_attempt_at <= bindparam("now"),
-                          _t.c.lease_until.is_(None) | (_t.c.lease_until <= bindparam("lease_now")))
-    .order_by(_t.c.due_at, _t.c.id).limit(bindparam("limit")))
-
-
-def _count(condition: Any) -> Any:
-    return func.sum(case((condition, 1), else_=0))
-
-
-_REMINDERS_BETWEEN = Statement(select(
-    _count(and_(_messages.c.delivered_at >= bindparam("start"), _messages.c.delivered_at < bindparam("end")))
-    .label("ok"),
-    _count(and_(_messages.c.status == "failed", _messages.c.failed_at >= bindparam("start"),
-                _messages.c.failed_at < bindparam("end"))).label("bad"),
-).where(owned(_messages)))
+_q = statements("storage.sql.alerts")
 
 
 class Alerts:
     def __init__(self, db: Database) -> None:
         self.db = db
         # '' where a lease is given back without an outcome, as for follow-ups (what the sweep always wrote)
-        self.leases = LeasedRows(db, "alert", "alerts", expired="''")
+        self.leases = LeasedRows(db, "alert", "alerts")
 
     # -- settings -------------------------------------------------------------------
     def settings(self, owner: Owner) -> AlertSettings:
-        row = self.db.one(_SETTINGS, of(owner))
+        row = self.db.one(_q.SETTINGS, of(owner))
         return _settings(row) if row else AlertSettings()
 
     def set_settings(self, owner: Owner, *, alerts_on: bool | None = None, digest_day: str | None = None) -> AlertSettings:
         current = self.settings(owner)
         new = AlertSettings(current.alerts_on if alerts_on is None else alerts_on, digest_day or current.digest_day)
         with self.db.transaction():
-            self.db.execute(_SET_SETTINGS, of(owner, alerts_on=int(new.alerts_on), digest_day=new.digest_day))
+            self.db.execute(_q.SET_SETTINGS, of(owner, alerts_on=int(new.alerts_on), digest_day=new.digest_day))
             if not new.alerts_on:
-                self.db.execute(_CANCEL_PENDING["alert"], of(owner))
+                self.db.execute(_q.CANCEL_PENDING_ALERTS, of(owner))
             if new.digest_day == "off":
-                self.db.execute(_CANCEL_PENDING["digest"], of(owner))
+                self.db.execute(_q.CANCEL_PENDING_DIGESTS, of(owner))
         return new
 
     def digest_owners(self) -> list[tuple[Owner, str, str | None]]:
@@ -215,37 +133,37 @@ class Alerts:
         A user with no client has nothing to summarise; the first client's time (on the core's clock)
         says from when there is a week to tell about.
         """
-        return [(Owner(r[0], r[1]), r[2], r[3]) for r in self.db.rows(_DIGEST_OWNERS)]
+        return [(Owner(r[0], r[1]), r[2], r[3]) for r in self.db.rows(_q.DIGEST_OWNERS)]
 
     # -- queueing ---------------------------------------------------------------------
     def queue(self, owner: Owner, platform: str, *, kind: str, rule: str, key: str, due_at: datetime, now: datetime,
               client_id: int | None = None, advice: str = "", evidence: dict[str, Any] | None = None) -> tuple[Alert, bool]:
         """Write the alert once: an existing key returns the first row unchanged."""
         with self.db.transaction():
-            created = insert_once(self.db, _t, {
+            created = insert_once(self.db, "alerts", {
                 "workspace": owner.workspace, "owner": owner.user, "platform": platform, "client_id": client_id,
                 "kind": kind, "rule": rule, "key": key, "advice": advice,
                 "evidence": json.dumps(evidence or {}, sort_keys=True), "due_at": to_iso(due_at),
                 "created_at": to_iso(now), "next_attempt_at": to_iso(now),
             }) is not None
             if created and kind == "digest":
-                self.db.execute(_CANCEL_OLDER_DIGESTS, of(owner, key=key))
-            row = by_key(self.db, _t, owner, "key", key)
+                self.db.execute(_q.CANCEL_OLDER_DIGESTS, of(owner, key=key))
+            row = by_key(self.db, "alerts", owner, "key", key)
         assert row is not None
         return _row(row), created
 
     def has_key(self, owner: Owner, key: str) -> bool:
         """A read before a write: the sweep asks this for every user, every run."""
-        return self.db.one(_HAS_KEY, of(owner, key=key)) is not None
+        return self.db.one(_q.HAS_KEY, of(owner, key=key)) is not None
 
     def get(self, alert_id: int) -> Alert | None:
-        row = self.db.one(_GET, {"id": alert_id})
+        row = self.db.one(_q.GET, {"id": alert_id})
         return _row(row) if row else None
 
     def for_owner(self, owner: Owner, kind: str | None = None) -> list[Alert]:
         if kind:
-            return [_row(r) for r in self.db.query(_FOR_OWNER_OF_KIND, of(owner, kind=kind))]
-        return [_row(r) for r in self.db.query(_FOR_OWNER, of(owner))]
+            return [_row(r) for r in self.db.query(_q.FOR_OWNER_OF_KIND, of(owner, kind=kind))]
+        return [_row(r) for r in self.db.query(_q.FOR_OWNER, of(owner))]
 
     def client_alerts(self, owner: Owner, client_id: int) -> ClientAlerts:
         """Whether alerts are on, the client's alert keys, each rule's latest alert, and the silences: one round trip
@@ -254,7 +172,7 @@ class Alerts:
         keys: set[str] = set()
         fired: dict[str, str] = {}
         silenced: dict[str, datetime] = {}
-        for what, key, rule, at in self.db.rows(_CLIENT_ALERTS, of(owner, client_id=client_id)):
+        for what, key, rule, at in self.db.rows(_q.CLIENT_ALERTS, of(owner, client_id=client_id)):
             if what == "alert":
                 keys.add(key)
                 if rule is not None and (rule not in fired or at > fired[rule]):
@@ -268,23 +186,23 @@ class Alerts:
 
     def last_client_alert(self, owner: Owner, client_id: int) -> datetime | None:
         """When the latest non-urgent alert about this client goes (or went) out."""
-        row = self.db.one(_LAST_CLIENT_ALERT, of(owner, client_id=client_id))
+        row = self.db.one(_q.LAST_CLIENT_ALERT, of(owner, client_id=client_id))
         return from_iso(row["at"]) if row and row["at"] else None
 
     # -- Not now ----------------------------------------------------------------------
     def silence(self, owner: Owner, client_id: int, rule: str, until: datetime) -> None:
         with self.db.transaction():
-            self.db.execute(_SILENCE, of(owner, client_id=client_id, rule=rule, until=to_iso(until)))
+            self.db.execute(_q.SILENCE, of(owner, client_id=client_id, rule=rule, until=to_iso(until)))
 
     def silenced(self, owner: Owner, client_id: int) -> dict[str, datetime]:
-        rows = self.db.rows(_SILENCED, of(owner, client_id=client_id))
+        rows = self.db.rows(_q.SILENCED, of(owner, client_id=client_id))
         return {r[0]: from_iso(r[1]) for r in rows}  # type: ignore[misc]
 
     # -- delivery (the reminder sweep) ----------------------------------------------
     def deliverable_ids(self, at: datetime, now: datetime, limit: int = 500) -> list[int]:
         """Pending, due as of the sweep's `at`, retry time come on the real clock, not leased (on the leases' clock)."""
-        rows = self.db.rows(_DELIVERABLE, {"at": to_iso(at), "now": to_iso(now),
-                                           "lease_now": to_iso(self.leases.lease_clock(now)), "limit": limit})
+        rows = self.db.rows(_q.DELIVERABLE, {"at": to_iso(at), "now": to_iso(now),
+                                              "lease_now": to_iso(self.leases.lease_clock(now)), "limit": limit})
         return [r[0] for r in rows]
 
     def lease(self, alert_id: int, token: str, now: datetime, until: datetime) -> bool:
@@ -298,5 +216,5 @@ class Alerts:
     # -- what the digest reads from the reminder ledger --------------------------------
     def reminders_between(self, owner: Owner, start: datetime, end: datetime) -> tuple[int, int]:
         """(reminder DMs delivered, reminder DMs failed) between `start` and `end`."""
-        row = self.db.one(_REMINDERS_BETWEEN, of(owner, start=to_iso(start), end=to_iso(end)))
+        row = self.db.one(_q.REMINDERS_BETWEEN, of(owner, start=to_iso(start), end=to_iso(end)))
         return (int(row["ok"] or 0), int(row["bad"] or 0)) if row else (0, 0)

@@ -11,13 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, delete, select
-
-from storage import schema
 from storage.db import Database
+from storage.query import of, statements
 from storage.records import Owner
 from storage.rows import mapper
-from storage.statements import Statement, of, owned, upsert
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -50,20 +47,7 @@ _fee = mapper(LateFee, columns={"percent": "late_fee_percent", "fixed_minor": "l
                                  "currency": "late_fee_currency"})
 
 
-_t = schema.client_settings
-_OF_CLIENT = owned(_t) & (_t.c.client_id == bindparam("client_id"))
-_FEE_COLUMNS = ("late_fee_percent", "late_fee_minor", "late_fee_currency")
-
-
-def _set_fee(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
-    stmt = insert(_t).values({c: bindparam(c) for c in ("workspace", "owner", "client_id", *_FEE_COLUMNS)})
-    return stmt.on_conflict_do_update(index_elements=[_t.c.workspace, _t.c.owner, _t.c.client_id],
-                                      set_={c: stmt.excluded[c] for c in _FEE_COLUMNS})
-
-
-_GET = Statement(select(_t).where(_OF_CLIENT))
-_SET = upsert(_set_fee)
-_FORGET = Statement(delete(_t).where(_OF_CLIENT))
+_q = statements("storage.sql.client_settings")
 
 
 class ClientSettings:
@@ -71,7 +55,7 @@ class ClientSettings:
         self.db = db
 
     def late_fee(self, owner: Owner, client_id: int) -> LateFee | None:
-        row = self.db.one(_GET, of(owner, client_id=client_id))
+        row = self.db.one(_q.GET, of(owner, client_id=client_id))
         if not row or (row["late_fee_percent"] is None and row["late_fee_minor"] is None):
             return None
         return _fee(row)
@@ -80,10 +64,10 @@ class ClientSettings:
         """Store the fee (inside the caller's transaction when there is one); None clears it."""
         fee = fee or LateFee()
         with self.db.transaction():
-            self.db.execute(_SET, of(owner, client_id=client_id, late_fee_percent=fee.percent,
-                                     late_fee_minor=fee.fixed_minor, late_fee_currency=fee.currency))
+            self.db.execute(_q.SET, of(owner, client_id=client_id, late_fee_percent=fee.percent,
+                                        late_fee_minor=fee.fixed_minor, late_fee_currency=fee.currency))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         """The client is gone (merged into another, or deleted): its settings go with it."""
         with self.db.transaction():
-            self.db.execute(_FORGET, of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET, of(owner, client_id=client_id))

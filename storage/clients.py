@@ -8,13 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, delete, select, update
-
-from storage import schema
 from storage.db import Database, to_iso, utcnow
+from storage.query import of, statements
 from storage.records import Client, Owner
 from storage.rows import blank_none, insert_or_find, mapper
-from storage.statements import Statement, of, owned
 
 
 def name_key(name: str) -> str:
@@ -63,19 +60,7 @@ MIGRATIONS = [_v1, _v2, _v3]
 
 _row = mapper(Client, contact=blank_none)
 
-_t = schema.clients
-_THIS = (_t.c.id == bindparam("id")) & owned(_t)
-_GET = Statement(select(_t).where(_THIS))
-_BY_NAME = Statement(select(_t).where(owned(_t), _t.c.name_key == bindparam("name_key")))
-_LIST = Statement(select(_t).where(owned(_t)).order_by(_t.c.name_key))
-# `name_key` is casefolded, so LIKE with a casefolded pattern means the same on both engines
-# (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII).
-_NAMES = Statement(select(_t.c.name).where(owned(_t), _t.c.name_key.like(bindparam("like")))
-                   .order_by(_t.c.name_key).limit(bindparam("limit")))
-_SET_PAUSED = Statement(update(_t).where(_THIS).values(paused=bindparam("paused"), paused_until=bindparam("until")))
-_SET_CONTACT = Statement(update(_t).where(_THIS).values(contact=bindparam("contact")))
-_EDIT = Statement(update(_t).where(_THIS).values({c: bindparam(c) for c in ("name", "name_key", "terms_days", "currency")}))
-_REMOVE = Statement(delete(_t).where(_THIS))
+_q = statements("storage.sql.clients")
 
 
 class DuplicateClient(Exception):
@@ -102,7 +87,7 @@ class Clients:
         """Add a client; the same `request_id` again returns the client it added."""
         key = name_key(name)
         with self.db.transaction():
-            client_id, _ = insert_or_find(self.db, _t, owner, {
+            client_id, _ = insert_or_find(self.db, "clients", owner, {
                 "workspace": owner.workspace, "owner": owner.user, "name": name, "name_key": key,
                 "terms_days": terms_days, "currency": currency, "email": email, "paused": 0,
                 "created_at": to_iso(created_at or utcnow()), "contact": contact, "request_id": request_id,
@@ -116,25 +101,25 @@ class Clients:
         return found
 
     def get(self, owner: Owner, client_id: int) -> Client | None:
-        row = self.db.one(_GET, of(owner, id=client_id))
+        row = self.db.one(_q.GET, of(owner, id=client_id))
         return _row(row) if row else None
 
     def by_name(self, owner: Owner, name: str) -> Client | None:
-        row = self.db.one(_BY_NAME, of(owner, name_key=name_key(name)))
+        row = self.db.one(_q.BY_NAME, of(owner, name_key=name_key(name)))
         return _row(row) if row else None
 
     def list(self, owner: Owner) -> list[Client]:
-        return [_row(r) for r in self.db.query(_LIST, of(owner))]
+        return [_row(r) for r in self.db.query(_q.LIST, of(owner))]
 
     def names(self, owner: Owner, prefix: str = "", limit: int = 25) -> list[str]:
         """Names starting with (or containing) `prefix`, for autocomplete and pickers."""
         like = "%" + prefix.casefold().replace("%", "").replace("_", "") + "%"
-        return [r[0] for r in self.db.rows(_NAMES, of(owner, like=like, limit=limit))]
+        return [r[0] for r in self.db.rows(_q.NAMES, of(owner, like=like, limit=limit))]
 
     def set_paused(self, owner: Owner, client_id: int, paused: bool, until: date | None) -> Client:
         with self.db.transaction():
-            self.db.execute(_SET_PAUSED, of(owner, id=client_id, paused=int(paused),
-                                            until=until.isoformat() if until else None))
+            self.db.execute(_q.SET_PAUSED, of(owner, id=client_id, paused=int(paused),
+                                               until=until.isoformat() if until else None))
         found = self.get(owner, client_id)
         assert found is not None
         return found
@@ -142,7 +127,7 @@ class Clients:
     def set_contact(self, owner: Owner, client_id: int, contact: str | None) -> Client:
         """Who letters to this client are addressed to (None: the company, formally)."""
         with self.db.transaction():
-            self.db.execute(_SET_CONTACT, of(owner, id=client_id, contact=contact or None))
+            self.db.execute(_q.SET_CONTACT, of(owner, id=client_id, contact=contact or None))
         found = self.get(owner, client_id)
         assert found is not None
         return found
@@ -151,10 +136,10 @@ class Clients:
     def apply_edit(self, owner: Owner, client_id: int, name: str, terms_days: int, currency: str) -> None:
         """Rename, or change terms and currency."""
         with self.db.transaction():
-            self.db.execute(_EDIT, of(owner, id=client_id, name=name, name_key=name_key(name), terms_days=terms_days,
-                                      currency=currency))
+            self.db.execute(_q.EDIT, of(owner, id=client_id, name=name, name_key=name_key(name), terms_days=terms_days,
+                                         currency=currency))
 
     def remove(self, owner: Owner, client_id: int) -> None:
         """The row itself (a merge or a deletion has moved or removed what pointed to it)."""
         with self.db.transaction():
-            self.db.execute(_REMOVE, of(owner, id=client_id))
+            self.db.execute(_q.REMOVE, of(owner, id=client_id))

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
-
-from storage import schema
 from storage.client_settings import ClientSettings
 from storage.clients import Clients
 from storage.db import Database, to_iso
@@ -27,8 +24,8 @@ from storage.history import Change, History
 from storage.incidents import Incidents
 from storage.invoices import Invoices
 from storage.nudges import Nudges
+from storage.query import Named, of, statements
 from storage.records import Client, Incident, Invoice, Owner
-from storage.statements import Statement, of, owned
 
 
 def incident_snapshot(i: Incident) -> dict[str, Any]:
@@ -53,21 +50,10 @@ def client_snapshot(c: Client) -> dict[str, Any]:
     return {"name": c.name, "terms_days": c.terms_days, "currency": c.currency}
 
 
-def _count(table, *where) -> Statement:  # noqa: ANN001 - a table of storage/schema.py
-    return Statement(select(func.count().label("n")).select_from(table)
-                     .where(owned(table), table.c.client_id == bindparam("client_id"), *where))
-
-
-_i, _p = schema.invoices, schema.payments
+_q = statements("storage.sql.corrections")
 #: What a merge moves or a deletion removes, by kind (live rows only), in the order it is told.
-_ON_FILE = {
-    "incidents": _count(schema.incidents, schema.incidents.c.deleted_at.is_(None)),
-    "invoices": _count(_i, _i.c.status != "deleted"),
-    "payments": Statement(select(func.count().label("n")).select_from(_p.join(_i, _i.c.id == _p.c.invoice_id))
-                          .where(owned(_p), _i.c.client_id == bindparam("client_id"))),
-    "reminders": _count(schema.nudge_ledger),
-    "dialogues": _count(schema.dialogues),
-}
+_ON_FILE = {"incidents": _q.ON_FILE_INCIDENTS, "invoices": _q.ON_FILE_INVOICES, "payments": _q.ON_FILE_PAYMENTS,
+            "reminders": _q.ON_FILE_REMINDERS, "dialogues": _q.ON_FILE_DIALOGUES}
 
 
 @dataclass(frozen=True)
@@ -93,7 +79,7 @@ class Corrections:
         """What a merge moves or a deletion removes, by kind (live rows only), in the order it is told."""
         params = of(owner, client_id=client_id)
 
-        def n(statement: Statement) -> int:
+        def n(statement: Named) -> int:
             row = self.db.one(statement, params)
             return int(row["n"]) if row else 0
 

@@ -1,11 +1,14 @@
-"""Opening the database over a SQLAlchemy Engine: SQLite (the embedded default) or PostgreSQL.
+"""Opening the database: SQLite (the embedded default) on the driver's own connection, PostgreSQL over an Engine.
 
 SQLite keeps what the file needs: WAL, a busy timeout, foreign keys, and
 `BEGIN IMMEDIATE` for every writing transaction (the driver's own transaction
 handling off, as in SQLAlchemy's pysqlite recipe; `transaction()` says BEGIN
-IMMEDIATE, SAVEPOINT and COMMIT to the DBAPI connection itself, and the
-engine's `begin` event says BEGIN IMMEDIATE for anything run through the
-Engine), one connection in autocommit for reads between transactions.
+IMMEDIATE, SAVEPOINT and COMMIT to the connection itself), one connection in
+autocommit for reads between transactions. It is opened by `sqlite3`, not by
+an Engine: a serving SQLite store never imports SQLAlchemy (issue 20,
+start-up; `storage/query.py`). What wants an Engine on SQLite (slack-sdk's
+stores, Alembic) gets one over the same connection (`Database.engine`), whose
+`begin` event says BEGIN IMMEDIATE too.
 PostgreSQL (`postgresql+psycopg://…`) uses the engine's pool:
 a transaction holds one pooled connection for its thread until it ends;
 a read outside one borrows a connection in autocommit. On both, a nested
@@ -13,7 +16,8 @@ a read outside one borrows a connection in autocommit. On both, a nested
 `one_write`).
 
 Statements are SQLAlchemy Core expressions written once on the tables of
-`storage/schema.py` and compiled once per engine (`storage/statements.py`);
+`storage/schema.py` (`storage/sql/`), named by the repositories (`storage/query.py`) and
+compiled once per engine (`storage/statements.py`; ahead of time for SQLite);
 no storage module passes SQL text any more: only the engine layer's own
 (advisory locks, catalogue look-ups, `storage/dialect.py`) is text.
 Errors reach callers as the driver's own exceptions (`sqlite3.Error`,
@@ -36,25 +40,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, Union
 
-from sqlalchemy import create_engine, event, exc
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import StaticPool
-
-from sqlalchemy import bindparam, select
-from sqlalchemy.sql.elements import ClauseElement
-
-from storage import schema
 from storage.dialect import Dialect
-from storage.statements import Statement, compile_for, greatest, upsert
+from storage.query import statements
 
 if TYPE_CHECKING:
     import sqlite_utils
+    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.sql.elements import ClauseElement
+
+    from storage.query import Named
+    from storage.statements import Statement
 
     from storage.checkpoints import Checkpointer
 
 Migration = Callable[["sqlite_utils.Database"], None]
 #: A statement: a Core `Statement` (values by name), an ad-hoc Core expression, or the engine layer's SQL text.
-SQL = Union[Statement, ClauseElement, str]
+SQL = Union["Named", "Statement", "ClauseElement", str]
 #: Its values: a mapping of bind names for Core, a sequence (or a mapping) for SQL text.
 Params = Union[Sequence, Mapping[str, Any]]
 POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -112,24 +113,31 @@ class Cursor:
         return self._rows
 
 
-def _sqlite_engine(path: str) -> Engine:
-    engine = create_engine(
-        "sqlite://", creator=lambda: sqlite3.connect(path, check_same_thread=False, timeout=30),
-        poolclass=StaticPool,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn: sqlite3.Connection, record: object) -> None:
-        dbapi_conn.isolation_level = None  # the recipe: pysqlite's own BEGIN handling off
+def _sqlite_connect(path: str) -> sqlite3.Connection:
+    """The store's one SQLite connection, opened by the driver itself: no Engine, no SQLAlchemy (start-up)."""
+    conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    conn.isolation_level = None  # SQLAlchemy's pysqlite recipe: the driver's own BEGIN handling off
+    try:
         # The busy timeout first: switching a new file to WAL takes a lock another process may hold.
         for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
-            dbapi_conn.execute(f"PRAGMA {pragma}")
+            conn.execute(f"PRAGMA {pragma}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _sqlite_engine(conn: sqlite3.Connection) -> "Engine":
+    """An Engine over the store's one connection, for what wants one on SQLite (slack-sdk's stores, tests)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import StaticPool
+
+    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
 
     @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # The write lock up front (no upgrade deadlock mid-transaction), said to the DBAPI connection
-        # directly: the recipe's exec_driver_sql() would add ~15 µs to every transaction.
-        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+    def _begin(connection: "Connection") -> None:
+        # The write lock up front (no upgrade deadlock mid-transaction), said to the DBAPI connection directly.
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
     return engine
 
@@ -186,11 +194,13 @@ class Database:
         self._writing = False  # SQLite: inside transaction(), on the one connection
         self._depth = 0  # SQLite: savepoints open inside it
         self._checkpointer: "Checkpointer | None" = None
+        self._engine: "Engine | None" = None
         if is_postgresql(target):
+            from sqlalchemy import create_engine
+
             self.path = masked(target)  # for messages; the password stays in the engine only
-            self.engine = create_engine(engine_url(target), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+            self._engine = create_engine(engine_url(target), pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
             self.dialect = Dialect("postgresql")
-            self._held: Connection | None = None
             self._raw: sqlite3.Connection | None = None
             return
         if target.startswith("sqlite:///"):
@@ -198,14 +208,17 @@ class Database:
         self.path = target
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = _sqlite_engine(self.path)
         self.dialect = Dialect("sqlite")
-        try:
-            self._held = self.engine.connect()
-        except exc.DBAPIError as err:
-            self.engine.dispose()
-            raise err.orig from None  # type: ignore[misc]
-        self._raw = self._held.connection.dbapi_connection
+        self._raw = _sqlite_connect(self.path)
+
+    @property
+    def engine(self) -> "Engine":
+        """PostgreSQL: the pool every statement runs on. SQLite: an Engine over the one connection, made on first
+        use by what needs one (slack-sdk's stores, Alembic's checks); the store's own statements never do."""
+        if self._engine is None:
+            assert self._raw is not None
+            self._engine = _sqlite_engine(self._raw)
+        return self._engine
 
     # -- connections ----------------------------------------------------------
     @property
@@ -225,7 +238,7 @@ class Database:
         return self._db
 
     @contextmanager
-    def _connection(self) -> Iterator[Connection]:
+    def _connection(self) -> Iterator["Connection"]:
         """PostgreSQL: the connection a statement runs on: the thread's transaction's, or a pooled one in autocommit."""
         current = getattr(self._local, "conn", None)
         if current is not None:
@@ -235,7 +248,7 @@ class Database:
             yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
-    def transaction(self, *, one_write: bool = False) -> Iterator[Connection]:
+    def transaction(self, *, one_write: bool = False) -> Iterator[Any]:
         """BEGIN (IMMEDIATE on SQLite) ... COMMIT; inside another transaction a SAVEPOINT, so a failed inner
         step undoes only its own writes (the request's outer transaction, issue 20, commits the rest).
 
@@ -244,12 +257,12 @@ class Database:
         there is nothing more for one to undo (issue 20: `/incident`'s INSERT, two statements fewer).
         PostgreSQL keeps it: a failed statement there spoils the whole transaction unless one is open.
         """
-        if self._held is not None:
+        if self._raw is not None:
             with self._lock:
                 if one_write and self._writing:
-                    yield self._held
+                    yield self._raw
                     return
-                yield from self._sqlite_transaction(self._held)
+                yield from self._sqlite_transaction(self._raw)
             return
         current = getattr(self._local, "conn", None)
         if current is not None:
@@ -278,7 +291,7 @@ class Database:
             finally:
                 self._local.conn = None
 
-    def _sqlite_transaction(self, conn: Connection) -> Iterator[Connection]:
+    def _sqlite_transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         # BEGIN IMMEDIATE, SAVEPOINT, RELEASE, COMMIT and ROLLBACK are said to the DBAPI connection itself,
         # as every statement is: SQLAlchemy's Transaction objects cost the request path (issue 20) ~9 % of
         # the loop's time, and nothing on SQLite runs SQL through SQLAlchemy's Connection. The write lock is
@@ -321,24 +334,26 @@ class Database:
             self._writing = False
 
     # -- statements -----------------------------------------------------------
-    # A statement is a Core `Statement` (storage/statements.py: compiled once per engine, values by
-    # name) or, for the engine layer's own statements (locks, catalogue look-ups, DDL), SQL text with
+    # A statement is a named one (storage/query.py: compiled once per engine, ahead of time on SQLite,
+    # values by name) or, for the engine layer's own statements (locks, catalogue look-ups, DDL), SQL text with
     # `?` marks (storage/dialect.py turns it into psycopg's style). On SQLite it goes straight to the engine's
     # one DBAPI connection: SQLAlchemy's result wrapping would cost the inline request path (issue 20)
-    # about a millisecond per `/incident` (bench/slack_roundtrip.py). The Engine still makes and
-    # configures that connection; its transactions are said to it directly too (`_sqlite_transaction`). On
+    # about a millisecond per `/incident` (bench/slack_roundtrip.py); its transactions are said to it
+    # directly too (`_sqlite_transaction`). On
     # PostgreSQL statements run through the Connection (`exec_driver_sql`), in the driver's style.
     def _driver(self, sql: SQL, params: Params) -> tuple[str, Any]:
         """The driver's SQL and values for a statement (compiled once per engine) or for SQL text."""
-        if isinstance(sql, Statement):
-            compiled = sql.compiled(self.dialect.name)
+        if isinstance(sql, str):
+            if self._raw is not None:
+                return sql, params
+            return self.dialect.driver_sql(sql), tuple(params) if isinstance(params, list) else params
+        if hasattr(sql, "compiled"):  # a named statement (storage/query.py) or a Core `Statement`
+            compiled = sql.compiled(self.dialect.name)  # type: ignore[union-attr]
             return compiled.sql, compiled.args(params or {})  # type: ignore[arg-type]
-        if isinstance(sql, ClauseElement):  # an ad-hoc expression: compiled on every call
-            compiled = compile_for(sql, self.dialect.name)
-            return compiled.sql, compiled.args(params or {})  # type: ignore[arg-type]
-        if self._raw is not None:
-            return sql, params
-        return self.dialect.driver_sql(sql), tuple(params) if isinstance(params, list) else params
+        from storage.statements import compile_for  # an ad-hoc Core expression: compiled on every call
+
+        compiled = compile_for(sql, self.dialect.name)  # type: ignore[arg-type]
+        return compiled.sql, compiled.args(params or {})  # type: ignore[arg-type]
 
     def query(self, sql: SQL, params: Params = ()) -> list[dict]:
         text, values = self._driver(sql, params)
@@ -377,7 +392,7 @@ class Database:
             result = self._run(conn, text, values)
             return Cursor(result.rowcount, None, [tuple(r) for r in result.fetchall()] if result.returns_rows else [])
 
-    def _run(self, conn: Connection, sql: str, params: Any) -> Any:
+    def _run(self, conn: "Connection", sql: str, params: Any) -> Any:
         """PostgreSQL: driver SQL (already in psycopg's style) on the connection."""
         with _driver_errors():
             return conn.exec_driver_sql(sql, params)
@@ -399,7 +414,7 @@ class Database:
             self.execute(
                 "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
             )
-        row = self.one(_VERSION, {"component": component})
+        row = self.one(_q.VERSION, {"component": component})
         current = row["version"] if row else 0
         for number, migration in enumerate(migrations, start=1):
             if number <= current:
@@ -413,7 +428,7 @@ class Database:
 
     def record_version(self, component: str, number: int) -> None:
         with self.transaction():
-            self.execute(_RECORD_VERSION, {"component": component, "version": number})
+            self.execute(_q.RECORD_VERSION, {"component": component, "version": number})
 
     def migrate_postgresql(self, components: Sequence[tuple[str, Sequence]]) -> None:
         """PostgreSQL: the schema from `storage/schema.py` (`storage/pg_schema.py`), each component at its latest
@@ -424,7 +439,7 @@ class Database:
             self.lock("redflag-schema")
             pg_schema.create_tables(conn)
             for component, migrations in components:
-                self.execute(_FIRST_VERSION, {"component": component, "version": len(migrations)})
+                self.execute(_q.FIRST_VERSION, {"component": component, "version": len(migrations)})
 
     def copy_to(self, path: str | Path) -> None:
         """A snapshot of the whole database in a new SQLite file (a dry run's throw-away copy).
@@ -458,28 +473,16 @@ class Database:
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
-        if self._held is not None:
+        if self._engine is not None:
+            self._engine.dispose()
+        if self._raw is not None:
             try:
-                self._held.close()
-            except exc.DBAPIError:
+                self._raw.close()
+            except sqlite3.Error:
                 pass
-        self.engine.dispose()
 
 
-_versions = schema.schema_versions
-_VERSION = Statement(select(_versions.c.version).where(_versions.c.component == bindparam("component")))
-
-
-def _record_version(insert: Callable) -> Any:
-    stmt = insert(_versions).values(component=bindparam("component"), version=bindparam("version"))
-    return stmt.on_conflict_do_update(index_elements=[_versions.c.component],
-                                      set_={"version": greatest(_versions.c.version, stmt.excluded.version)})
-
-
-#: A component's version, never lowered (two processes may record the same step).
-_RECORD_VERSION = upsert(_record_version)
-_FIRST_VERSION = upsert(lambda insert: insert(_versions).values(
-    component=bindparam("component"), version=bindparam("version")).on_conflict_do_nothing(index_elements=[_versions.c.component]))
+_q = statements("storage.sql.db")
 
 
 def _rollback(raw: sqlite3.Connection) -> None:
@@ -494,6 +497,8 @@ def _rollback(raw: sqlite3.Connection) -> None:
 @contextmanager
 def _driver_errors() -> Iterator[None]:
     """SQLAlchemy wraps the driver's exception; callers (full disk, unique keys) read the driver's own."""
+    from sqlalchemy import exc
+
     try:
         yield
     except exc.DBAPIError as err:

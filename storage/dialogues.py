@@ -25,15 +25,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
     import sqlite_utils
 
-from functools import lru_cache
-
-from sqlalchemy import bindparam, delete, exists, insert, select, update
-
-from storage import schema
 from storage.db import Database, to_iso
+from storage.query import Named, of, statements
 from storage.records import Owner
 from storage.rows import mapper
-from storage.statements import Statement, of, owned
 
 ACTIVE, FINISHED, CANCELLED = "active", "finished", "cancelled"
 
@@ -101,37 +96,7 @@ class Dialogue:
 _row = mapper(Dialogue)
 
 
-_t = schema.dialogues
-_OF_CLIENT = owned(_t) & (_t.c.client_id == bindparam("client_id"))
-_ACTIVE = _t.c.status == ACTIVE
-_GET = Statement(select(_t).where(_t.c.id == bindparam("id"), owned(_t)))
-_ACTIVE_FOR = Statement(select(_t).where(_OF_CLIENT, _ACTIVE))
-_LATEST_ACTIVE = Statement(select(_t).where(owned(_t), _ACTIVE).order_by(_t.c.updated_at.desc(), _t.c.id.desc()).limit(1))
-_CANCEL_ACTIVE = Statement(update(_t).where(_OF_CLIENT, _ACTIVE).values(
-    status=CANCELLED, step_no=_t.c.step_no + 1, updated_at=bindparam("stamp")))
-_START = Statement(insert(_t).values(
-    workspace=bindparam("workspace"), owner=bindparam("owner"), platform=bindparam("platform"),
-    client_id=bindparam("client_id"), status=ACTIVE, step=bindparam("step"), step_no=1, answers="{}", history="[]",
-    last_action=bindparam("last_action"), started_at=bindparam("stamp"), updated_at=bindparam("stamp"),
-).returning(_t.c.id))
-_FINISHED_FOR = Statement(select(_t).where(_OF_CLIENT, _t.c.status == FINISHED).order_by(_t.c.finished_at, _t.c.id))
-_other = _t.alias("d")
-#: A merge: the merged client's active dialogue ends when the one it goes into has its own.
-_CANCEL_MERGED = Statement(update(_t).where(
-    owned(_t), _t.c.client_id == bindparam("from_id"), _ACTIVE,
-    exists().where(_other.c.workspace == _t.c.workspace, _other.c.owner == _t.c.owner,
-                   _other.c.client_id == bindparam("into_id"), _other.c.status == ACTIVE),
-).values(status=CANCELLED))
-_MOVE = Statement(update(_t).where(owned(_t), _t.c.client_id == bindparam("from_id")).values(client_id=bindparam("into_id")))
-_FORGET = Statement(delete(_t).where(_OF_CLIENT))
-
-
-@lru_cache(maxsize=16)
-def _step(columns: tuple[str, ...]) -> Statement:
-    """One step of an active dialogue, only from `expected`: a compare-and-swap on `step_no`."""
-    return Statement(update(_t).where(
-        _t.c.id == bindparam("id"), owned(_t), _t.c.step_no == bindparam("expected"), _ACTIVE,
-    ).values({**{c: bindparam(c) for c in columns}, "step_no": _t.c.step_no + 1, "updated_at": bindparam("stamp")}))
+_q = statements("storage.sql.dialogues")
 
 
 class Dialogues:
@@ -140,16 +105,16 @@ class Dialogues:
 
     def get(self, owner: Owner, dialogue_id: int) -> Dialogue | None:
         """The dialogue if it belongs to this owner (another user's id reads as None)."""
-        row = self.db.one(_GET, of(owner, id=dialogue_id))
+        row = self.db.one(_q.GET, of(owner, id=dialogue_id))
         return _row(row) if row else None
 
     def active_for(self, owner: Owner, client_id: int) -> Dialogue | None:
-        row = self.db.one(_ACTIVE_FOR, of(owner, client_id=client_id))
+        row = self.db.one(_q.ACTIVE_FOR, of(owner, client_id=client_id))
         return _row(row) if row else None
 
     def latest_active(self, owner: Owner) -> Dialogue | None:
         """The owner's open dialogue touched most recently (to point back to it from other commands)."""
-        row = self.db.one(_LATEST_ACTIVE, of(owner))
+        row = self.db.one(_q.LATEST_ACTIVE, of(owner))
         return _row(row) if row else None
 
     def start(
@@ -163,9 +128,9 @@ class Dialogues:
         """
         stamp = to_iso(now)
         with self.db.transaction():
-            self.db.execute(_CANCEL_ACTIVE, of(owner, client_id=client_id, stamp=stamp))
-            inserted = self.db.one(_START, of(owner, platform=platform, client_id=client_id, step=step, stamp=stamp,
-                                              last_action=f"req:{request_id}" if request_id else None))
+            self.db.execute(_q.CANCEL_ACTIVE, of(owner, client_id=client_id, stamp=stamp))
+            inserted = self.db.one(_q.START, of(owner, platform=platform, client_id=client_id, step=step, stamp=stamp,
+                                                last_action=f"req:{request_id}" if request_id else None))
             assert inserted is not None
             new_id = inserted["id"]
         found = self.get(owner, new_id)  # type: ignore[arg-type]
@@ -185,8 +150,9 @@ class Dialogues:
         now: datetime,
     ) -> Dialogue | None:
         """Move an active dialogue to `step` if it is still at `expected_step_no`; None if it has moved on."""
-        return self._move(owner, dialogue_id, expected_step_no, now, step=step, answers=json.dumps(answers, sort_keys=True),
-                          history=json.dumps(list(history)), last_action=action)
+        return self._move(_q.ADVANCE, owner, dialogue_id, expected_step_no, now, step=step,
+                          answers=json.dumps(answers, sort_keys=True), history=json.dumps(list(history)),
+                          last_action=action)
 
     def finish(
         self,
@@ -203,37 +169,39 @@ class Dialogues:
         now: datetime,
     ) -> Dialogue | None:
         """Close the dialogue with its verdict (kept for the timeline); None if it has moved on."""
-        return self._move(owner, dialogue_id, expected_step_no, now, status="finished", step=step,
+        return self._move(_q.FINISH, owner, dialogue_id, expected_step_no, now, status="finished", step=step,
                           answers=json.dumps(answers, sort_keys=True), history=json.dumps(list(history)),
                           last_action=action, verdict=verdict, outcome=json.dumps(outcome, sort_keys=True),
                           finished_at=to_iso(now))
 
     def cancel(self, owner: Owner, dialogue_id: int, expected_step_no: int, action: str | None, now: datetime) -> Dialogue | None:
-        return self._move(owner, dialogue_id, expected_step_no, now, status="cancelled", last_action=action)
+        return self._move(_q.CANCEL, owner, dialogue_id, expected_step_no, now, status="cancelled", last_action=action)
 
-    def _move(self, owner: Owner, dialogue_id: int, expected_step_no: int, now: datetime, **columns: Any) -> Dialogue | None:
+    def _move(self, statement: Named, owner: Owner, dialogue_id: int, expected_step_no: int, now: datetime,
+              **columns: Any) -> Dialogue | None:
         """One step of an active dialogue, only from `expected_step_no` (a double click moves it once).
 
-        `columns` are this dialogue's own column names, given by the methods above.
+        `statement` is the step's own (`ADVANCE`, `FINISH`, `CANCEL`), setting exactly the `columns`
+        the methods above give.
         """
         with self.db.transaction():
-            cur = self.db.execute(_step(tuple(columns)), of(owner, **columns, stamp=to_iso(now), id=dialogue_id,
-                                                             expected=expected_step_no))
+            cur = self.db.execute(statement, of(owner, **columns, stamp=to_iso(now), id=dialogue_id,
+                                                expected=expected_step_no))
             if cur.rowcount != 1:
                 return None
         return self.get(owner, dialogue_id)
 
     def finished_for(self, owner: Owner, client_id: int) -> list[Dialogue]:
         """Every decision taken about a client, oldest first (for the timeline)."""
-        return [_row(r) for r in self.db.query(_FINISHED_FOR, of(owner, client_id=client_id))]
+        return [_row(r) for r in self.db.query(_q.FINISHED_FOR, of(owner, client_id=client_id))]
 
     # -- corrections (inside the correction's transaction, storage/corrections.py) ---
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         """A merge: one active dialogue per client, so the merged one's ends; finished ones move."""
         with self.db.transaction():
-            self.db.execute(_CANCEL_MERGED, of(owner, from_id=from_id, into_id=into_id))
-            self.db.execute(_MOVE, of(owner, from_id=from_id, into_id=into_id))
+            self.db.execute(_q.CANCEL_MERGED, of(owner, from_id=from_id, into_id=into_id))
+            self.db.execute(_q.MOVE, of(owner, from_id=from_id, into_id=into_id))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         with self.db.transaction():
-            self.db.execute(_FORGET, of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET, of(owner, client_id=client_id))

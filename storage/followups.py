@@ -37,14 +37,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s of start-up
     import sqlite_utils
 
-from sqlalchemy import bindparam, delete, func, select, update
-
-from storage import schema
 from storage.db import Database, to_iso
 from storage.nudge_delivery import LeasedRows
+from storage.query import of, statements
 from storage.records import Owner
 from storage.rows import insert_or_find, mapper
-from storage.statements import Statement, of, owned, upsert
 
 MAX_ATTEMPTS = 5
 RETRY_DELAY = timedelta(hours=1)
@@ -104,45 +101,14 @@ class Followup:
 
 _row = mapper(Followup)
 
-_t = schema.followups
-_leases = schema.nudge_followup_leases
-_BY_ID = _t.c.id == bindparam("id")
-_UNDONE = _t.c.delivered_at.is_(None) & _t.c.gave_up_at.is_(None)
-_GET = Statement(select(_t).where(_BY_ID))
-_FOR_OWNER = Statement(select(_t).where(owned(_t)).order_by(_t.c.due_at, _t.c.id))
-_FOR_CLIENT = Statement(select(_t).where(owned(_t), _t.c.client_id == bindparam("client_id"))
-                        .order_by(_t.c.due_at, _t.c.id))
-_PENDING = Statement(select(_t).where(_UNDONE).order_by(_t.c.due_at, _t.c.id).limit(bindparam("limit")))
-_DUE = Statement(select(_t).where(_UNDONE, _t.c.due_at <= bindparam("now")).order_by(_t.c.due_at, _t.c.id)
-                 .limit(bindparam("limit")))
-_DELIVERED = Statement(update(_t).where(_BY_ID).values(delivered_at=func.coalesce(_t.c.delivered_at, bindparam("at"))))
-_FAILED = Statement(update(_t).where(_BY_ID).values(
-    {c: bindparam(c) for c in ("attempts", "last_error", "due_at", "gave_up_at")}))
-
-
-def _lease(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
-    """A new lease row, or one whose lease has run out (`lease_until <= now`) taken over; else nothing."""
-    stmt = insert(_leases).values(followup_id=bindparam("id"), lease_until=bindparam("until"),
-                                  lease_owner=bindparam("token"))
-    return stmt.on_conflict_do_update(
-        index_elements=[_leases.c.followup_id],
-        set_={"lease_until": stmt.excluded.lease_until, "lease_owner": stmt.excluded.lease_owner},
-        where=_leases.c.lease_until <= bindparam("now"),
-    )
-
-
-_LEASE = upsert(_lease)
-_RELEASE_LEASE = Statement(delete(_leases).where(_leases.c.followup_id == bindparam("id")))
-_MOVE = Statement(update(_t).where(owned(_t), _t.c.client_id == bindparam("from_id"))
-                  .values(client_id=bindparam("into_id")))
-_FORGET = Statement(delete(_t).where(owned(_t), _t.c.client_id == bindparam("client_id")))
+_q = statements("storage.sql.followups")
 
 
 class Followups:
     def __init__(self, db: Database) -> None:
         self.db = db
         # '' where the lease has run out: the lease column is NOT NULL, and '' sorts first
-        self.leases = LeasedRows(db, "followup", "nudge_followup_leases", "followup_id", expired="''")
+        self.leases = LeasedRows(db, "followup", "nudge_followup_leases")
 
     def add(
         self,
@@ -158,37 +124,37 @@ class Followups:
     ) -> tuple[Followup, bool]:
         """Schedule a DM; returns (followup, created). An existing `key` returns the first row unchanged."""
         with self.db.transaction():
-            followup_id, created = insert_or_find(self.db, _t, owner, {
+            followup_id, created = insert_or_find(self.db, "followups", owner, {
                 "workspace": owner.workspace, "owner": owner.user, "platform": platform, "client_id": client_id,
                 "kind": kind, "key": key, "due_at": to_iso(due_at), "payload": json.dumps(payload, sort_keys=True),
                 "created_at": to_iso(now), "attempts": 0,
             }, key="key")  # an existing key: the first row, unchanged
-            row = self.db.one(_GET, {"id": followup_id})
+            row = self.db.one(_q.GET, {"id": followup_id})
         assert row is not None
         return _row(row), created
 
     def get(self, followup_id: int) -> Followup | None:
-        row = self.db.one(_GET, {"id": followup_id})
+        row = self.db.one(_q.GET, {"id": followup_id})
         return _row(row) if row else None
 
     def for_owner(self, owner: Owner, client_id: int | None = None) -> list[Followup]:
         if client_id is None:
-            rows = self.db.query(_FOR_OWNER, of(owner))
+            rows = self.db.query(_q.FOR_OWNER, of(owner))
         else:
-            rows = self.db.query(_FOR_CLIENT, of(owner, client_id=client_id))
+            rows = self.db.query(_q.FOR_CLIENT, of(owner, client_id=client_id))
         return [_row(r) for r in rows]
 
     def pending(self, limit: int = 100) -> list[Followup]:
         """Not yet delivered nor given up, soonest first, every workspace (for `redflag nudges preview`)."""
-        return [_row(r) for r in self.db.query(_PENDING, {"limit": limit})]
+        return [_row(r) for r in self.db.query(_q.PENDING, {"limit": limit})]
 
     def due(self, now: datetime, limit: int = 100) -> list[Followup]:
         """Undelivered, not given up, `due_at <= now`: oldest first, every workspace."""
-        return [_row(r) for r in self.db.query(_DUE, {"now": to_iso(now), "limit": limit})]
+        return [_row(r) for r in self.db.query(_q.DUE, {"now": to_iso(now), "limit": limit})]
 
     def mark_delivered(self, followup_id: int, now: datetime) -> None:
         with self.db.transaction():
-            self.db.execute(_DELIVERED, {"id": followup_id, "at": to_iso(now)})
+            self.db.execute(_q.DELIVERED, {"id": followup_id, "at": to_iso(now)})
 
     def mark_failed(
         self,
@@ -201,13 +167,13 @@ class Followups:
     ) -> Followup | None:
         """Count a failed attempt; retry later, or give up when permanent or out of attempts."""
         with self.db.transaction():
-            row = self.db.one(_GET, {"id": followup_id})
+            row = self.db.one(_q.GET, {"id": followup_id})
             if row is None or row["delivered_at"]:
                 return _row(row) if row else None
             attempts = row["attempts"] + 1
             give_up = permanent or attempts >= MAX_ATTEMPTS
             delay = timedelta(seconds=retry_after) if retry_after else RETRY_DELAY
-            self.db.execute(_FAILED, {
+            self.db.execute(_q.FAILED, {
                 "id": followup_id,
                 "attempts": attempts,
                 "last_error": error[:500],
@@ -224,20 +190,20 @@ class Followups:
         """
         with self.db.transaction():
             now, until = self.leases.on_lease_clock(now, until)
-            cur = self.db.execute(_LEASE, {"id": followup_id, "until": to_iso(until), "token": token,
-                                           "now": to_iso(now)})
+            cur = self.db.execute(_q.LEASE, {"id": followup_id, "until": to_iso(until), "token": token,
+                                             "now": to_iso(now)})
         return cur.rowcount == 1
 
     def release_lease(self, followup_id: int) -> None:
         """The follow-up is done with: its lease row goes."""
         with self.db.transaction():
-            self.db.execute(_RELEASE_LEASE, {"id": followup_id})
+            self.db.execute(_q.RELEASE_LEASE, {"id": followup_id})
 
     # -- corrections (inside the correction's transaction, storage/corrections.py) ---
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         with self.db.transaction():
-            self.db.execute(_MOVE, of(owner, from_id=from_id, into_id=into_id))
+            self.db.execute(_q.MOVE, of(owner, from_id=from_id, into_id=into_id))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         with self.db.transaction():
-            self.db.execute(_FORGET, of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET, of(owner, client_id=client_id))

@@ -12,17 +12,13 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from sqlalchemy import select
-
-from storage import schema
-from storage.statements import Statement
+from storage.query import statements
 
 if TYPE_CHECKING:
     from storage.db import Database
 
 
-_VERSIONS = Statement(select(schema.schema_versions.c.component, schema.schema_versions.c.version)
-                      .order_by(schema.schema_versions.c.component))
+_q = statements("storage.sql.db")
 
 
 class StoreUnusable(Exception):
@@ -47,7 +43,7 @@ def check_versions(db: "Database", path: str, components: Sequence[tuple[str, Se
     if not db.one(db.dialect.has_table(), ("schema_versions",)):
         return
     known = {name: len(migrations) for name, migrations in components}
-    for component, version in db.rows(_VERSIONS):
+    for component, version in db.rows(_q.ALL):
         if component in known and int(version) > known[component]:
             raise StoreUnusable("newer", path, component=component, found=int(version), known=known[component])
 

@@ -18,13 +18,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, delete, insert, select, update
-
-from storage import schema
 from storage.db import Database, to_iso
+from storage.query import of, statements
 from storage.records import Owner
 from storage.rows import by_key, json_dict, mapper
-from storage.statements import Statement, of, owned
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -71,19 +68,7 @@ class Change:
 _change = mapper(Change, before=json_dict, after=json_dict)
 
 
-_t = schema.changes
-_OF_CLIENT = owned(_t) & (_t.c.client_id == bindparam("client_id"))
-_RECORD = Statement(insert(_t).values({c: bindparam(c) for c in (
-    "workspace", "owner", "entity", "entity_id", "client_id", "action", "before", "after", "changed_at", "changed_by",
-    "request_id")}).returning(_t.c.id))
-_GET = Statement(select(_t).where(_t.c.id == bindparam("id")))
-_FOR_CLIENT = Statement(select(_t).where(_OF_CLIENT).order_by(_t.c.changed_at, _t.c.id))
-_FOR_ENTITY = Statement(select(_t).where(owned(_t), _t.c.entity == bindparam("entity"), _t.c.entity_id == bindparam("entity_id"))
-                        .order_by(_t.c.changed_at, _t.c.id))
-_CORRECTED = Statement(select(_t.c.entity_id).distinct()
-                       .where(_OF_CLIENT, _t.c.entity == bindparam("entity"), _t.c.action == "edit"))
-_MOVE = Statement(update(_t).where(owned(_t), _t.c.client_id == bindparam("from_id")).values(client_id=bindparam("into_id")))
-_FORGET = Statement(delete(_t).where(_OF_CLIENT))
+_q = statements("storage.sql.history")
 
 
 class History:
@@ -98,7 +83,7 @@ class History:
         """
         if request_id is not None:
             self.db.lock("change", owner.workspace, owner.user, request_id)
-        row = by_key(self.db, _t, owner, "request_id", request_id)
+        row = by_key(self.db, "changes", owner, "request_id", request_id)
         return _change(row) if row else None
 
     def record(
@@ -114,7 +99,7 @@ class History:
         request_id: str | None,
     ) -> int:
         """Append one change (inside the caller's transaction, with the write it describes)."""
-        row = self.db.one(_RECORD, of(
+        row = self.db.one(_q.RECORD, of(
             owner, entity=entity, entity_id=entity_id, client_id=client_id, action=action,
             before=json.dumps(before, ensure_ascii=False, sort_keys=True),
             after=json.dumps(after, ensure_ascii=False, sort_keys=True),
@@ -124,24 +109,24 @@ class History:
         return row["id"]
 
     def get(self, change_id: int) -> Change:
-        row = self.db.one(_GET, {"id": change_id})
+        row = self.db.one(_q.GET, {"id": change_id})
         assert row is not None
         return _change(row)
 
     def for_client(self, owner: Owner, client_id: int) -> list[Change]:
-        return [_change(r) for r in self.db.query(_FOR_CLIENT, of(owner, client_id=client_id))]
+        return [_change(r) for r in self.db.query(_q.FOR_CLIENT, of(owner, client_id=client_id))]
 
     def for_entity(self, owner: Owner, entity: str, entity_id: int) -> list[Change]:
-        return [_change(r) for r in self.db.query(_FOR_ENTITY, of(owner, entity=entity, entity_id=entity_id))]
+        return [_change(r) for r in self.db.query(_q.FOR_ENTITY, of(owner, entity=entity, entity_id=entity_id))]
 
     def corrected_ids(self, owner: Owner, entity: str, client_id: int) -> set[int]:
         """Ids of the client's records of one kind that were edited at least once (the "corrected" mark)."""
-        return {r[0] for r in self.db.rows(_CORRECTED, of(owner, client_id=client_id, entity=entity))}
+        return {r[0] for r in self.db.rows(_q.CORRECTED, of(owner, client_id=client_id, entity=entity))}
 
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         """A merge: the history of the merged client reads on the trail of the one it went into."""
-        self.db.execute(_MOVE, of(owner, from_id=from_id, into_id=into_id))
+        self.db.execute(_q.MOVE, of(owner, from_id=from_id, into_id=into_id))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         """A client deleted on purpose: its history goes with it (the export was offered first)."""
-        self.db.execute(_FORGET, of(owner, client_id=client_id))
+        self.db.execute(_q.FORGET, of(owner, client_id=client_id))

@@ -15,13 +15,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, delete, func, select, update
-
-from storage import schema
 from storage.db import Database, to_iso
+from storage.query import of, statements
 from storage.records import Owner
 from storage.rows import insert_or_find, mapper
-from storage.statements import Statement, of, owned
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -63,32 +60,7 @@ class Batch:
 _batch = mapper(Batch, columns={"table": "table_json", "mapping": "mapping_json", "result": "result_json"})
 
 
-_t = schema.import_batches
-_PENDING = _t.c.status == "pending"
-_THIS = (_t.c.id == bindparam("id")) & owned(_t)
-#: A preview nobody confirmed within a week is dropped with the next upload: files are big.
-_DROP_STALE = Statement(delete(_t).where(owned(_t), _PENDING, _t.c.created_at < bindparam("before")))
-_GET = Statement(select(_t).where(_THIS))
-_SET_MAPPING = Statement(update(_t).where(_THIS, _PENDING).values(mapping_json=bindparam("mapping")))
-_FINISH = Statement(update(_t).where(_THIS, _PENDING).values(
-    status=bindparam("status"), result_json=bindparam("result"), table_json="{}"))
-_APPLIED = Statement(update(_t).where(_t.c.id == bindparam("id")).values(status="applied", result_json=bindparam("result")))
-
-
-def _on_file() -> Statement:
-    i, p, c, h = schema.invoices, schema.payments, schema.clients, schema.changes
-
-    def scalar(column, table):  # noqa: ANN001, ANN202 - one figure of another of the owner's tables
-        return select(column).where(owned(table)).scalar_subquery()
-
-    return Statement(select(
-        func.count().label("n"), func.max(i.c.updated_at).label("u"),
-        scalar(func.count(), p).label("p"), scalar(func.count(), c).label("c"),
-        scalar(func.max(h.c.id), h).label("h"),  # renames, merges, edits
-    ).where(owned(i)))
-
-
-_ON_FILE = _on_file()
+_q = statements("storage.sql.imports")
 
 
 class Imports:
@@ -98,36 +70,36 @@ class Imports:
     def create(self, owner: Owner, filename: str, table: dict, mapping: dict, at: datetime, request_id: str | None) -> Batch:
         """Keep a read file for its preview; a retried upload finds the batch it made."""
         with self.db.transaction():
-            batch_id, created = insert_or_find(self.db, _t, owner, {
+            batch_id, created = insert_or_find(self.db, "import_batches", owner, {
                 "workspace": owner.workspace, "owner": owner.user, "filename": filename,
                 "table_json": json.dumps(table, ensure_ascii=False), "mapping_json": json.dumps(mapping),
                 "status": "pending", "created_at": to_iso(at), "request_id": request_id,
             })
             if created:
-                self.db.execute(_DROP_STALE, of(owner, before=to_iso(at - timedelta(days=7))))
+                self.db.execute(_q.DROP_STALE, of(owner, before=to_iso(at - timedelta(days=7))))
         assert batch_id is not None
         found = self.get(owner, batch_id)
         assert found is not None
         return found
 
     def get(self, owner: Owner, batch_id: int) -> Batch | None:
-        row = self.db.one(_GET, of(owner, id=batch_id))
+        row = self.db.one(_q.GET, of(owner, id=batch_id))
         return _batch(row) if row else None
 
     def set_mapping(self, owner: Owner, batch_id: int, mapping: dict) -> None:
         with self.db.transaction():
-            self.db.execute(_SET_MAPPING, of(owner, id=batch_id, mapping=json.dumps(mapping)))
+            self.db.execute(_q.SET_MAPPING, of(owner, id=batch_id, mapping=json.dumps(mapping)))
 
     def finish(self, owner: Owner, batch_id: int, status: str, result: dict) -> bool:
         """Mark the batch done (inside the applying transaction); False when it already was."""
-        cur = self.db.execute(_FINISH, of(owner, id=batch_id, status=status, result=json.dumps(result)))
+        cur = self.db.execute(_q.FINISH, of(owner, id=batch_id, status=status, result=json.dumps(result)))
         return cur.rowcount == 1
 
     def applied(self, batch_id: int, result: dict) -> None:
         """The import is written (inside its transaction, after `finish(…, "applying", …)`)."""
-        self.db.execute(_APPLIED, {"id": batch_id, "result": json.dumps(result)})
+        self.db.execute(_q.APPLIED, {"id": batch_id, "result": json.dumps(result)})
 
     def on_file(self, owner: Owner) -> tuple:
         """A fingerprint of what an import preview was checked against: changes when the books do."""
-        row = self.db.one(_ON_FILE, of(owner)) or {}
+        row = self.db.one(_q.ON_FILE, of(owner)) or {}
         return (row.get("n"), row.get("u"), row.get("p"), row.get("c"), row.get("h"))

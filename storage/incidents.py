@@ -12,13 +12,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, delete, func, select, update
-
-from storage import schema
 from storage.db import Database, from_iso, to_iso, utcnow
 from storage.records import Incident, Owner
 from storage.rows import by_key, mapper
-from storage.statements import Statement, of, owned, upsert
+from storage.query import of, statements
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -70,52 +67,7 @@ def _v3(db: "sqlite_utils.Database") -> None:
 
 MIGRATIONS = [_v1, _v2, _v3]
 
-_t = schema.incidents
-#: Rows still on the trail (a deleted incident lives on in the history only).
-_LIVE = _t.c.deleted_at.is_(None)
-_OF_CLIENT = owned(_t) & (_t.c.client_id == bindparam("client_id")) & _LIVE
-#: The columns of an `Incident`, in its field order (for tuple reads).
-_COLUMNS = [_t.c[name] for name in ("id", "client_id", "kind", "note", "occurred_at", "logged_at", "logged_by", "source",
-                                      "source_ref", "number", "occurred_on")]
-#: What `add` writes from its caller; `number` is the owner's next one, counted in the same statement.
-_WRITTEN = ("workspace", "owner", "client_id", "kind", "note", "occurred_at", "logged_at", "logged_by", "source",
-            "source_ref", "request_id")
-
-
-def _add(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
-    """One statement: the next short number, the row, and the duplicate check (issue 20): a repeated
-    request id hits the unique index and inserts nothing."""
-    values = select(*[bindparam(c) for c in _WRITTEN], func.coalesce(func.max(_t.c.number), 0) + 1,
-                    bindparam("occurred_on")).where(owned(_t))
-    return (insert(_t).from_select([*_WRITTEN, "number", "occurred_on"], values)
-            .on_conflict_do_nothing(index_elements=[_t.c.workspace, _t.c.owner, _t.c.request_id])
-            .returning(_t.c.id, _t.c.number))
-
-
-_ADD = upsert(_add)
-_BY_NUMBER = Statement(select(_t).where(owned(_t), _t.c.number == bindparam("number"), _LIVE))
-_BY_NUMBER_ANY = Statement(select(_t).where(owned(_t), _t.c.number == bindparam("number")))
-_FOR_CLIENT = Statement(select(*_COLUMNS).where(_OF_CLIENT).order_by(_t.c.occurred_at, _t.c.id))
-_latest = (select(*_COLUMNS).where(_OF_CLIENT).order_by(_t.c.occurred_at.desc(), _t.c.id.desc())
-           .limit(bindparam("limit")).subquery("latest"))
-#: The last `limit` incidents, oldest first.
-_LAST_FOR_CLIENT = Statement(select(*[_latest.c[c.name] for c in _COLUMNS]).order_by(_latest.c.occurred_at, _latest.c.id))
-_EARLIEST = Statement(select(_t).where(_OF_CLIENT).order_by(_t.c.occurred_at, _t.c.id).limit(1))
-#: (id, kind, occurred_at) of the client's incidents since a time, in time order: what the pattern check keeps.
-_RECENT_FOR_CLIENT = Statement(select(_t.c.id, _t.c.kind, _t.c.occurred_at)
-                               .where(_OF_CLIENT, _t.c.occurred_at >= bindparam("since"))
-                               .order_by(_t.c.occurred_at, _t.c.id))
-_KINDS_FOR_CLIENT = Statement(select(_t.c.kind, _t.c.occurred_at).where(_OF_CLIENT))
-#: Answered from the covering index alone (revision 0003), never by reading the client's rows (issue 20).
-_COUNT_FOR_CLIENT = Statement(select(func.count().label("n")).where(_OF_CLIENT).with_hint(
-    _t, "INDEXED BY idx_incidents_workspace_owner_client_id_deleted_at", "sqlite"))
-_KINDS_BY_CLIENT = Statement(select(_t.c.client_id, _t.c.kind, _t.c.occurred_at).where(owned(_t), _LIVE))
-_THIS = owned(_t) & (_t.c.id == bindparam("id"))
-_EDIT = Statement(update(_t).where(_THIS).values({c: bindparam(c) for c in ("kind", "note", "occurred_at", "occurred_on")}))
-_MARK_DELETED = Statement(update(_t).where(_THIS, _LIVE).values(deleted_at=bindparam("at")))
-_MOVE = Statement(update(_t).where(owned(_t), _t.c.client_id == bindparam("from_id")).values(client_id=bindparam("into_id")))
-_FORGET = Statement(delete(_t).where(owned(_t), _t.c.client_id == bindparam("client_id")))
-
+_q = statements("storage.sql.incidents")
 
 _row = mapper(Incident)
 
@@ -144,13 +96,13 @@ class Incidents:
         with self.db.transaction(one_write=True):
             self.db.lock("incident-number", owner.workspace, owner.user)  # READ COMMITTED: one numberer per owner
             occurred, logged = to_iso(occurred_at or now), to_iso(now)
-            written = self.db.one(_ADD, of(
+            written = self.db.one(_q.ADD, of(
                 owner, client_id=client_id, kind=kind, note=note, occurred_at=occurred, logged_at=logged,
                 logged_by=owner.user, source=source, source_ref=source_ref, request_id=request_id,
                 occurred_on=occurred_on.isoformat() if occurred_on else None,
             ))
             if written is None:  # the same request again: the first one's row
-                row = by_key(self.db, _t, owner, "request_id", request_id)
+                row = by_key(self.db, "incidents", owner, "request_id", request_id)
                 assert row is not None
                 return _row(row), False
             incident_id, number = written["id"], written["number"]
@@ -172,43 +124,43 @@ class Incidents:
 
     def by_number(self, owner: Owner, number: int, include_deleted: bool = False) -> Incident | None:
         """One incident by its short number ("#12")."""
-        row = self.db.one(_BY_NUMBER_ANY if include_deleted else _BY_NUMBER, of(owner, number=number))
+        row = self.db.one(_q.BY_NUMBER_ANY if include_deleted else _q.BY_NUMBER, of(owner, number=number))
         return _row(row) if row else None
 
     def for_client(self, owner: Owner, client_id: int, limit: int | None = None) -> list[Incident]:
         # Tuples, not dict rows: a dossier reads every incident of a client (see docs/bench.md).
         if limit is None:
-            rows = self.db.rows(_FOR_CLIENT, of(owner, client_id=client_id))
+            rows = self.db.rows(_q.FOR_CLIENT, of(owner, client_id=client_id))
         else:
-            rows = self.db.rows(_LAST_FOR_CLIENT, of(owner, client_id=client_id, limit=limit))
+            rows = self.db.rows(_q.LAST_FOR_CLIENT, of(owner, client_id=client_id, limit=limit))
         return _incidents(rows)
 
     def earliest_for_client(self, owner: Owner, client_id: int) -> list[Incident]:
         """The client's first incident (or none): what "client since" needs, without reading them all."""
-        return [_row(r) for r in self.db.query(_EARLIEST, of(owner, client_id=client_id))]
+        return [_row(r) for r in self.db.query(_q.EARLIEST, of(owner, client_id=client_id))]
 
     def recent_for_client(self, owner: Owner, client_id: int, since: datetime) -> list[tuple[int, str, datetime]]:
         """(id, kind, occurred_at) of the client's incidents that happened at `since` or later, oldest first:
         the pattern check's window, without reading (or building) the client's whole history (issue 20)."""
         parse = datetime.fromisoformat
-        rows = self.db.rows(_RECENT_FOR_CLIENT, of(owner, client_id=client_id, since=to_iso(since)))
+        rows = self.db.rows(_q.RECENT_FOR_CLIENT, of(owner, client_id=client_id, since=to_iso(since)))
         return [(id_, kind, parse(at)) for id_, kind, at in rows]
 
     def kinds_for_client(self, owner: Owner, client_id: int) -> list[tuple[str, datetime]]:
         """(kind, occurred_at) of every incident of one client: what a score needs, without the notes."""
         # tuples: a dossier of 10 000 incidents reads them all (issue 20)
-        rows = self.db.rows(_KINDS_FOR_CLIENT, of(owner, client_id=client_id))
+        rows = self.db.rows(_q.KINDS_FOR_CLIENT, of(owner, client_id=client_id))
         parse = datetime.fromisoformat
         return [(kind, parse(at)) for kind, at in rows]
 
     def count_for_client(self, owner: Owner, client_id: int) -> int:
-        row = self.db.one(_COUNT_FOR_CLIENT, of(owner, client_id=client_id))
+        row = self.db.one(_q.COUNT_FOR_CLIENT, of(owner, client_id=client_id))
         return row["n"] if row else 0
 
     def kinds_by_client(self, owner: Owner) -> dict[int, dict[str, list[datetime]]]:
         """Every client's incident times by kind, for scores and lists in one query."""
         out: dict[int, dict[str, list[datetime]]] = {}
-        for client_id, kind, at in self.db.rows(_KINDS_BY_CLIENT, of(owner)):
+        for client_id, kind, at in self.db.rows(_q.KINDS_BY_CLIENT, of(owner)):
             out.setdefault(client_id, {}).setdefault(kind, []).append(from_iso(at))  # type: ignore[arg-type]
         return out
 
@@ -216,25 +168,25 @@ class Incidents:
     def apply_edit(self, owner: Owner, incident_id: int, kind: str, note: str, occurred_at: str,
                    occurred_on: str | None) -> None:
         with self.db.transaction():
-            self.db.execute(_EDIT, of(owner, id=incident_id, kind=kind, note=note, occurred_at=occurred_at,
+            self.db.execute(_q.EDIT, of(owner, id=incident_id, kind=kind, note=note, occurred_at=occurred_at,
                                       occurred_on=occurred_on))
 
     def mark_deleted(self, owner: Owner, incident_id: int, at: datetime) -> None:
         """The row stays as evidence, off every read here."""
         with self.db.transaction():
-            self.db.execute(_MARK_DELETED, of(owner, id=incident_id, at=to_iso(at)))
+            self.db.execute(_q.MARK_DELETED, of(owner, id=incident_id, at=to_iso(at)))
 
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         with self.db.transaction():
-            self.db.execute(_MOVE, of(owner, from_id=from_id, into_id=into_id))
+            self.db.execute(_q.MOVE, of(owner, from_id=from_id, into_id=into_id))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         with self.db.transaction():
-            self.db.execute(_FORGET, of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET, of(owner, client_id=client_id))
 
 
 def _incidents(rows: list[tuple]) -> list[Incident]:
-    """`Incident`s from tuples in `_FOR_CLIENT`'s column order, as `Incident(...)` makes them, ~2.5× cheaper.
+    """`Incident`s from tuples in `_q.FOR_CLIENT`'s column order, as `Incident(...)` makes them, ~2.5× cheaper.
 
     A dossier or an export reads every incident of a client (10 000 in the benchmark, issue 20): the
     frozen `__init__`'s eleven `object.__setattr__`s were most of the read. The instance's dict is

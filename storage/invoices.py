@@ -13,15 +13,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from functools import lru_cache
-
-from sqlalchemy import and_, bindparam, case, delete, func, null, select, tuple_, update
-
-from storage import schema
 from storage.db import Database, to_iso, utcnow
 from storage.records import Candidate, Invoice, Owner, Payment, PaymentRecord
 from storage.rows import by_key, insert_once, insert_or_find, mapper
-from storage.statements import Statement, days_between, greatest, of, owned
+from storage.query import of, statements
 
 
 def ref_key(ref: str) -> str:
@@ -89,114 +84,12 @@ def _v2(db: "sqlite_utils.Database") -> None:
 
 MIGRATIONS = [_v1, _v2]
 
-_t = schema.invoices
-_p = schema.payments
-_c = schema.clients.alias("c")
-#: Invoices still on the books: a deleted one (issue 19) keeps its row, status 'deleted', and a
-#: ref_key no look-up matches, so its reference is free again; storage/history.py keeps what it was.
-_LIVE = _t.c.status != "deleted"
-_OPEN = _t.c.status == "open"
-_THIS = (_t.c.id == bindparam("id")) & owned(_t)
-_BY_ID = _t.c.id == bindparam("id")
-_paid_minor = func.coalesce(select(func.sum(_p.c.amount_minor)).where(_p.c.invoice_id == _t.c.id).scalar_subquery(),
-                            0).label("paid_minor")
-#: An invoice with what has been paid on it.
-_READ = select(_t, _paid_minor)
-_GET = Statement(_READ.where(_THIS))
-_BY_REF = Statement(_READ.where(owned(_t), _t.c.ref_key == bindparam("ref_key")))
-_LIST = Statement(_READ.where(owned(_t), _LIVE).order_by(_t.c.due_on, _t.c.id))
-_LIST_FOR_CLIENT = Statement(_READ.where(owned(_t), _t.c.client_id == bindparam("client_id"), _LIVE)
-                             .order_by(_t.c.due_on, _t.c.id))
-# `ref_key` is casefolded, so LIKE with a casefolded pattern means the same on both engines.
-_refs = select(_t.c.ref).where(owned(_t), _t.c.ref_key.like(bindparam("like")))
-_REFS = {open_only: Statement(_refs.where(_OPEN if open_only else _LIVE).order_by(_t.c.due_on.desc())
-                              .limit(bindparam("limit"))) for open_only in (False, True)}
-_COUNT = Statement(select(func.count().label("n")).select_from(_t).where(owned(_t)))
-_PAYMENTS = Statement(select(_p).where(_p.c.invoice_id == bindparam("id"), owned(_p)).order_by(_p.c.paid_on, _p.c.id))
-_PAYMENTS_FOR_CLIENT = Statement(select(_p).join(_t, _t.c.id == _p.c.invoice_id)
-                                 .where(_t.c.client_id == bindparam("client_id"), owned(_p), _LIVE)
-                                 .order_by(_p.c.paid_on, _p.c.id))
-_PAYMENT = Statement(select(_p).where(_p.c.id == bindparam("id")))
-#: The invoice's row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the only write lock).
-_LOCK = Statement(select(_t.c.id).where(_THIS).with_for_update())
-_SETTLE = Statement(update(_t).where(_BY_ID).values(status="paid", paid_on=bindparam("paid_on"),
-                                                   updated_at=bindparam("at")))
-_TOUCH = Statement(update(_t).where(_BY_ID).values(updated_at=bindparam("at")))
-_SNOOZE = Statement(update(_t).where(_THIS).values(
-    snoozed_until=bindparam("until"), next_nudge_on=greatest(func.coalesce(_t.c.next_nudge_on, ""), bindparam("until")),
-    updated_at=bindparam("at")))
-_SET_DUE = Statement(update(_t).where(_THIS).values(due_on=bindparam("due_on"), next_nudge_on=bindparam("due_on"),
-                                                    snoozed_until=null(), updated_at=bindparam("at")))
-_SET_STATUS = Statement(update(_t).where(_THIS).values(status=bindparam("status"), updated_at=bindparam("at")))
-
-#: The sweep's scan: open invoices in `next_nudge_on` order, through the index made for it (SQLite is told).
-_NEXT_NUDGE_INDEX = "INDEXED BY idx_invoices_status_next_nudge_on"
-_scan = (select(_t.c.id.label("invoice_id"), _t.c.workspace, _t.c.owner, _t.c.client_id, _t.c.due_on,
-                _t.c.snoozed_until, _t.c.next_nudge_on).with_hint(_t, _NEXT_NUDGE_INDEX, "sqlite"))
-_DUE = _OPEN & (_t.c.next_nudge_on <= bindparam("horizon"))
-_CANDIDATES = Statement(_scan.where(_DUE).order_by(_t.c.next_nudge_on, _t.c.id).limit(bindparam("limit")))
-_CANDIDATES_AFTER = Statement(_scan.where(
-    _DUE, tuple_(_t.c.next_nudge_on, _t.c.id) > tuple_(bindparam("after_on"), bindparam("after_id")),
-).order_by(_t.c.next_nudge_on, _t.c.id).limit(bindparam("limit")))
-_due_clients = (select(_t.c.client_id).distinct().with_hint(_t, _NEXT_NUDGE_INDEX, "sqlite")
-                .where(_DUE, _t.c.client_id > bindparam("after")).subquery("d"))
-#: Rows another sweeper holds are passed over (PostgreSQL's `FOR NO KEY UPDATE OF c SKIP LOCKED`).
-_DUE_CLIENTS = Statement(select(_c.c.id).join_from(_c, _due_clients, _due_clients.c.client_id == _c.c.id)
-                         .order_by(_c.c.id).limit(bindparam("limit"))
-                         .with_for_update(key_share=True, skip_locked=True, of=_c))
-_UPCOMING = Statement(_scan.where(_OPEN, _t.c.next_nudge_on.is_not(None)).order_by(_t.c.next_nudge_on, _t.c.id)
-                      .limit(bindparam("limit")))
-
-
-@lru_cache(maxsize=64)
-def _candidates_of(count: int) -> Statement:
-    """`client_id IN (…)` with `count` values: one statement per batch size, compiled once per engine."""
-    return Statement(_scan.where(_DUE, _t.c.client_id.in_([bindparam(f"c{n}") for n in range(count)]))
-                     .order_by(_t.c.client_id, _t.c.next_nudge_on, _t.c.id))
-
-
-_next_check = update(_t).where(_BY_ID, _OPEN).values(next_nudge_on=bindparam("day"))
-_SET_NEXT_CHECK = Statement(_next_check)
-_MOVE_NEXT_CHECK = Statement(_next_check.where(_t.c.next_nudge_on == bindparam("expected")))
-_NEXT_CHECK_OF = Statement(select(_t.c.next_nudge_on).where(_BY_ID))
-_PAID = (_t.c.status == "paid")
-_LATE = _PAID & (_t.c.paid_on > _t.c.due_on)
-_PAYMENT_RECORD = Statement(select(
-    func.sum(case((_PAID & _t.c.paid_on.is_not(None), 1), else_=0)).label("paid"),
-    func.sum(case((_LATE, 1), else_=0)).label("late"),
-    func.sum(case((_LATE, days_between(_t.c.paid_on, _t.c.due_on)))).label("late_days"),
-    func.sum(case((_OPEN & (_t.c.due_on < bindparam("today")), 1), else_=0)).label("overdue"),
-).where(owned(_t), _t.c.client_id == bindparam("client_id")))
-_IMPORTED = {
-    "amount_minor": bindparam("amount_minor"), "currency": bindparam("currency"), "issued_on": bindparam("issued_on"),
-    "due_on": bindparam("due_on"), "status": bindparam("status"),
-    "paid_on": case((and_(bindparam("status") == "paid", _t.c.paid_on.is_(None)), bindparam("paid_on")),
-                    else_=_t.c.paid_on),
-    "updated_at": bindparam("at"),
-}
-#: An imported change; with `replan`, the ladder re-armed on the new due date.
-_APPLY_IMPORT = {
-    False: Statement(update(_t).where(_THIS).values(_IMPORTED)),
-    True: Statement(update(_t).where(_THIS).values({**_IMPORTED, "next_nudge_on": bindparam("due_on"),
-                                                    "snoozed_until": null()})),
-}
-_EDITED = {c: bindparam(c) for c in ("ref", "ref_key", "amount_minor", "currency", "issued_on", "due_on", "status",
-                                     "paid_on")} | {"updated_at": bindparam("at")}
-_APPLY_EDIT = {
-    False: Statement(update(_t).where(_THIS).values(_EDITED)),
-    True: Statement(update(_t).where(_THIS).values({**_EDITED, "snoozed_until": null()})),
-}
-#: SET reads the old row, so an edit's new due date becomes the next check in a second step.
-_REPLAN = Statement(update(_t).where(_BY_ID).values(next_nudge_on=_t.c.due_on))
-_DELETED_MARK = "\x1fdeleted:"  # refs never hold control characters
-_MARK_DELETED = Statement(update(_t).where(_THIS).values(
-    status="deleted", ref_key=_t.c.ref_key.concat(bindparam("mark")).concat(_t.c.id), next_nudge_on=null(),
-    updated_at=bindparam("at")))
-_MOVE = Statement(update(_t).where(owned(_t), _t.c.client_id == bindparam("from_id"))
-                  .values(client_id=bindparam("into_id")))
-_FORGET_PAYMENTS = Statement(delete(_p).where(
-    owned(_p), _p.c.invoice_id.in_(select(_t.c.id).where(_t.c.client_id == bindparam("client_id")))))
-_FORGET = Statement(delete(_t).where(owned(_t), _t.c.client_id == bindparam("client_id")))
+_q = statements("storage.sql.invoices")
+#: The lengths of the `client_id IN (…)` lists `candidates_of` reads a sweep's batch with (sorted; the last is
+#: the longest, a longer batch takes several).
+CANDIDATE_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+#: What `MARK_DELETED` puts after a deleted invoice's ref_key (then its id); refs never hold control characters.
+_DELETED_MARK = "\x1fdeleted:"
 
 
 _row = mapper(Invoice)
@@ -255,7 +148,7 @@ class Invoices:
         """Add an invoice; the same `request_id` again returns the invoice it created, unchanged."""
         now = to_iso(utcnow())
         with self.db.transaction():
-            invoice_id, _ = insert_or_find(self.db, _t, owner, _invoice(
+            invoice_id, _ = insert_or_find(self.db, "invoices", owner, _invoice(
                 owner, client_id, ref, amount_minor, currency, issued_on, due_on, now, request_id=request_id))
             if invoice_id is None:  # not this request's invoice: another one has the reference
                 existing = self.by_ref(owner, ref)
@@ -266,33 +159,33 @@ class Invoices:
         return found
 
     def get(self, owner: Owner, invoice_id: int) -> Invoice | None:
-        row = self.db.one(_GET, of(owner, id=invoice_id))
+        row = self.db.one(_q.GET, of(owner, id=invoice_id))
         return _row(row) if row else None
 
     def by_ref(self, owner: Owner, ref: str) -> Invoice | None:
-        row = self.db.one(_BY_REF, of(owner, ref_key=ref_key(ref)))
+        row = self.db.one(_q.BY_REF, of(owner, ref_key=ref_key(ref)))
         return _row(row) if row else None
 
     def refs(self, owner: Owner, prefix: str = "", limit: int = 25, open_only: bool = False) -> list[str]:
         like = "%" + prefix.casefold().replace("%", "").replace("_", "") + "%"
-        return [r[0] for r in self.db.rows(_REFS[open_only], of(owner, like=like, limit=limit))]
+        return [r[0] for r in self.db.rows(_q.REFS_OPEN if open_only else _q.REFS, of(owner, like=like, limit=limit))]
 
     def list(self, owner: Owner, client_id: int | None = None) -> list[Invoice]:
         if client_id is None:
-            rows = self.db.query(_LIST, of(owner))
+            rows = self.db.query(_q.LIST, of(owner))
         else:
-            rows = self.db.query(_LIST_FOR_CLIENT, of(owner, client_id=client_id))
+            rows = self.db.query(_q.LIST_FOR_CLIENT, of(owner, client_id=client_id))
         return [_row(r) for r in rows]
 
     def count_for_owner(self, owner: Owner) -> int:
-        row = self.db.one(_COUNT, of(owner))
+        row = self.db.one(_q.COUNT, of(owner))
         return row["n"] if row else 0
 
     def payments(self, owner: Owner, invoice_id: int) -> list[Payment]:
-        return [_payment(r) for r in self.db.query(_PAYMENTS, of(owner, id=invoice_id))]
+        return [_payment(r) for r in self.db.query(_q.PAYMENTS, of(owner, id=invoice_id))]
 
     def payments_for_client(self, owner: Owner, client_id: int) -> list[Payment]:
-        return [_payment(r) for r in self.db.query(_PAYMENTS_FOR_CLIENT, of(owner, client_id=client_id))]
+        return [_payment(r) for r in self.db.query(_q.PAYMENTS_FOR_CLIENT, of(owner, client_id=client_id))]
 
     def pay(
         self,
@@ -311,8 +204,8 @@ class Invoices:
         with self.db.transaction():
             # The balance is read, checked and paid down under the invoice's row lock (PostgreSQL's READ
             # COMMITTED would let two payments both see the old balance); a replay waits here too.
-            self.db.one(_LOCK, of(owner, id=invoice_id))
-            row = by_key(self.db, _p, owner, "request_id", request_id)  # checks come after a replay
+            self.db.one(_q.LOCK, of(owner, id=invoice_id))
+            row = by_key(self.db, "payments", owner, "request_id", request_id)  # checks come after a replay
             if row:
                 invoice = self.get(owner, row["invoice_id"])
                 assert invoice is not None
@@ -328,21 +221,21 @@ class Invoices:
             if amount > invoice.balance_minor:
                 raise PaymentRefused("too_much", invoice)
             now = to_iso(utcnow())
-            payment_id = insert_once(self.db, _p, _paid(owner, invoice.id, amount, invoice.currency, paid_on, now,
+            payment_id = insert_once(self.db, "payments", _paid(owner, invoice.id, amount, invoice.currency, paid_on, now,
                                                         request_id))
             assert payment_id is not None  # the request id was looked up above, in this transaction
             if amount == invoice.balance_minor:
-                self.db.execute(_SETTLE, {"id": invoice.id, "paid_on": paid_on.isoformat(), "at": now})
+                self.db.execute(_q.SETTLE, {"id": invoice.id, "paid_on": paid_on.isoformat(), "at": now})
             else:
-                self.db.execute(_TOUCH, {"id": invoice.id, "at": now})
+                self.db.execute(_q.TOUCH, {"id": invoice.id, "at": now})
             after = self.get(owner, invoice.id)
-            payment = self.db.one(_PAYMENT, {"id": payment_id})
+            payment = self.db.one(_q.PAYMENT, {"id": payment_id})
         assert after is not None and payment is not None
         return after, _payment(payment), True
 
     def snooze(self, owner: Owner, invoice_id: int, until: date) -> Invoice:
         with self.db.transaction():
-            self.db.execute(_SNOOZE, of(owner, id=invoice_id, until=until.isoformat(), at=to_iso(utcnow())))
+            self.db.execute(_q.SNOOZE, of(owner, id=invoice_id, until=until.isoformat(), at=to_iso(utcnow())))
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
@@ -350,14 +243,14 @@ class Invoices:
     def set_due(self, owner: Owner, invoice_id: int, due_on: date) -> Invoice:
         """A new due date re-arms the reminder ladder: the next check is the new due date."""
         with self.db.transaction():
-            self.db.execute(_SET_DUE, of(owner, id=invoice_id, due_on=due_on.isoformat(), at=to_iso(utcnow())))
+            self.db.execute(_q.SET_DUE, of(owner, id=invoice_id, due_on=due_on.isoformat(), at=to_iso(utcnow())))
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
 
     def set_status(self, owner: Owner, invoice_id: int, status: str) -> Invoice:
         with self.db.transaction():
-            self.db.execute(_SET_STATUS, of(owner, id=invoice_id, status=status, at=to_iso(utcnow())))
+            self.db.execute(_q.SET_STATUS, of(owner, id=invoice_id, status=status, at=to_iso(utcnow())))
         found = self.get(owner, invoice_id)
         assert found is not None
         return found
@@ -366,9 +259,9 @@ class Invoices:
     def candidates(self, horizon: date, after: tuple[str, int] | None = None, limit: int = 500) -> list[Candidate]:
         """Open invoices with `next_nudge_on <= horizon`, in index order, one page at a time."""
         if after is None:
-            rows = self.db.query(_CANDIDATES, {"horizon": horizon.isoformat(), "limit": limit})
+            rows = self.db.query(_q.CANDIDATES, {"horizon": horizon.isoformat(), "limit": limit})
         else:
-            rows = self.db.query(_CANDIDATES_AFTER, {"horizon": horizon.isoformat(), "after_on": after[0],
+            rows = self.db.query(_q.CANDIDATES_AFTER, {"horizon": horizon.isoformat(), "after_on": after[0],
                                                      "after_id": after[1], "limit": limit})
         return [_candidate(r) for r in rows]
 
@@ -380,36 +273,47 @@ class Invoices:
         sharing one database claim disjoint batches without waiting on each other. The due set comes from
         the `(status, next_nudge_on)` index: a batch costs what is due, not what is stored.
         """
-        rows = self.db.rows(_DUE_CLIENTS, {"horizon": horizon.isoformat(), "after": after, "limit": limit})
+        rows = self.db.rows(_q.DUE_CLIENTS, {"horizon": horizon.isoformat(), "after": after, "limit": limit})
         return [r[0] for r in rows]
 
     def candidates_of(self, client_ids: list[int], horizon: date) -> list[Candidate]:
-        """The open invoices of these clients with `next_nudge_on <= horizon`, client by client, in index order."""
-        if not client_ids:
-            return []
-        params = {f"c{n}": client_id for n, client_id in enumerate(client_ids)}
-        params["horizon"] = horizon.isoformat()
-        return [_candidate(r) for r in self.db.query(_candidates_of(len(client_ids)), params)]
+        """The open invoices of these clients with `next_nudge_on <= horizon`, client by client, in index order.
+
+        The `IN (…)` list is as long as the sweep's batch, so each length cannot be named ahead of time: the
+        ids go in lists of `CANDIDATE_SIZES` (the next size up, its last id repeated; a longer batch in several),
+        each a statement of its own, ready-made on SQLite like every other.
+        """
+        ids = sorted(set(client_ids))
+        widest = CANDIDATE_SIZES[-1]
+        found: list[Candidate] = []
+        for start in range(0, len(ids), widest):
+            chunk = ids[start:start + widest]
+            size = next(n for n in CANDIDATE_SIZES if n >= len(chunk))
+            params: dict[str, object] = {f"c{n}": client_id for n, client_id in enumerate(chunk)}
+            params.update({f"c{n}": chunk[-1] for n in range(len(chunk), size)})
+            params["horizon"] = horizon.isoformat()
+            found.extend(_candidate(r) for r in self.db.query(getattr(_q, f"CANDIDATES_{size}"), params))
+        return found
 
     def upcoming(self, limit: int = 20) -> list[Candidate]:
         """The next open invoices to be looked at, soonest first (for `redflag nudges preview`)."""
-        return [_candidate(r) for r in self.db.query(_UPCOMING, {"limit": limit})]
+        return [_candidate(r) for r in self.db.query(_q.UPCOMING, {"limit": limit})]
 
     def set_next_check(self, invoice_id: int, day: date | None, expected: date | None = None) -> None:
         """Advance the invoice's `next_nudge_on`; with `expected`, only if nobody moved it meanwhile."""
         params = {"id": invoice_id, "day": day.isoformat() if day else None}
         if expected is None:
-            self.db.execute(_SET_NEXT_CHECK, params)
+            self.db.execute(_q.SET_NEXT_CHECK, params)
         else:
-            self.db.execute(_MOVE_NEXT_CHECK, {**params, "expected": expected.isoformat()})
+            self.db.execute(_q.MOVE_NEXT_CHECK, {**params, "expected": expected.isoformat()})
 
     def next_check_of(self, invoice_id: int) -> date | None:
-        row = self.db.one(_NEXT_CHECK_OF, {"id": invoice_id})
+        row = self.db.one(_q.NEXT_CHECK_OF, {"id": invoice_id})
         return date.fromisoformat(row["next_nudge_on"]) if row and row["next_nudge_on"] else None
 
     def payment_record(self, owner: Owner, client_id: int, today: date) -> PaymentRecord:
         """The client's payment record in one aggregate query (the DM's one-line history)."""
-        row = self.db.one(_PAYMENT_RECORD, of(owner, client_id=client_id, today=today.isoformat())) or {}
+        row = self.db.one(_q.PAYMENT_RECORD, of(owner, client_id=client_id, today=today.isoformat())) or {}
         return PaymentRecord(
             paid=int(row.get("paid") or 0),
             late=int(row.get("late") or 0),
@@ -421,18 +325,18 @@ class Invoices:
     def add_imported(self, owner: Owner, client_id: int, ref: str, amount_minor: int, currency: str, issued_on: date,
                      due_on: date, paid_on: date | None, at: str) -> int:
         """A new invoice from a file: settled (`paid_on`) or open and handed to the ladder on its due date."""
-        invoice_id = insert_once(self.db, _t, _invoice(owner, client_id, ref, amount_minor, currency, issued_on,
+        invoice_id = insert_once(self.db, "invoices", _invoice(owner, client_id, ref, amount_minor, currency, issued_on,
                                                        due_on, at, paid_on))
         assert invoice_id is not None  # the preview was checked against the books in this transaction
         return invoice_id
 
     def add_imported_payment(self, owner: Owner, invoice_id: int, amount_minor: int, currency: str, paid_on: date,
                              at: str) -> None:
-        insert_once(self.db, _p, _paid(owner, invoice_id, amount_minor, currency, paid_on, at))
+        insert_once(self.db, "payments", _paid(owner, invoice_id, amount_minor, currency, paid_on, at))
 
     def apply_import(self, owner: Owner, invoice_id: int, after: dict, paid_on: date, at: str, replan: bool) -> None:
         """An invoice the file changed (`after`: its snapshot); `replan` re-arms the ladder on the new due date."""
-        self.db.execute(_APPLY_IMPORT[replan], of(
+        self.db.execute(_q.APPLY_IMPORT_REPLAN if replan else _q.APPLY_IMPORT, of(
             owner, id=invoice_id, amount_minor=after["amount_minor"], currency=after["currency"],
             issued_on=after["issued_on"], due_on=after["due_on"], status=after["status"], paid_on=paid_on.isoformat(),
             at=at,
@@ -442,25 +346,25 @@ class Invoices:
     def apply_edit(self, owner: Owner, invoice_id: int, after: dict, paid_on: date | None, at: str, replan: bool) -> None:
         """Write an edited invoice (`after`: the snapshot of storage/corrections.py); `replan` re-arms the ladder."""
         with self.db.transaction():
-            self.db.execute(_APPLY_EDIT[replan], of(
+            self.db.execute(_q.APPLY_EDIT_REPLAN if replan else _q.APPLY_EDIT, of(
                 owner, id=invoice_id, ref=after["ref"], ref_key=ref_key(after["ref"]),
                 amount_minor=after["amount_minor"], currency=after["currency"], issued_on=after["issued_on"],
                 due_on=after["due_on"], status=after["status"], paid_on=paid_on.isoformat() if paid_on else None, at=at,
             ))
             if replan:  # SET reads the old row, so the new due date becomes the next check in a second step
-                self.db.execute(_REPLAN, {"id": invoice_id})
+                self.db.execute(_q.REPLAN, {"id": invoice_id})
 
     def mark_deleted(self, owner: Owner, invoice_id: int, at: str) -> None:
         """Off the books: the row stays, status 'deleted', with a ref_key no look-up matches."""
         with self.db.transaction():
-            self.db.execute(_MARK_DELETED, of(owner, id=invoice_id, mark=_DELETED_MARK, at=at))
+            self.db.execute(_q.MARK_DELETED, of(owner, id=invoice_id, mark=_DELETED_MARK, at=at))
 
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         with self.db.transaction():
-            self.db.execute(_MOVE, of(owner, from_id=from_id, into_id=into_id))
+            self.db.execute(_q.MOVE, of(owner, from_id=from_id, into_id=into_id))
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         """A client deleted on purpose: its invoices and their payments go with it."""
         with self.db.transaction():
-            self.db.execute(_FORGET_PAYMENTS, of(owner, client_id=client_id))
-            self.db.execute(_FORGET, of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET_PAYMENTS, of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET, of(owner, client_id=client_id))

@@ -27,8 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from sqlalchemy import inspect
-
 from storage.health import StoreUnusable
 
 if TYPE_CHECKING:
@@ -171,6 +169,8 @@ def require_tables(engine: "Engine", names: Sequence[str] = SLACK_TABLES) -> Non
     their absence means the database is older than this code (`redflag db
     upgrade` has not run), refused the same way as in `check_at_start`.
     """
+    from sqlalchemy import inspect
+
     inspector = inspect(engine)
     if all(inspector.has_table(name) for name in names):
         return

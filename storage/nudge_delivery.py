@@ -17,9 +17,10 @@ is still alive; the lease's length is what the sweep asked for. The retry
 times (`next_attempt_at`) stay on the sweep's clock, as before. SQLite (one
 file, one host) keeps the process clock for both.
 
-The statements live here once, in `LeasedRows`: Core statements built once
-per table (and per variant) on the tables of `storage/schema.py` and cached
-for the process, so each engine compiles each of them once. Each table's
+The statements live once, in `storage/sql/nudge_delivery.py`: Core statements
+made for each table with the delivery columns (and per variant) on the tables
+of `storage/schema.py`, named `<TABLE>_<WHAT>` (`NUDGE_MESSAGES_TAKE`), so
+each engine compiles each of them once (SQLite's ready-made). Each table's
 owner holds the instance for its own table: `storage/nudges.py` for `nudge_messages`,
 `storage/followups.py` for `nudge_followup_leases` (a follow-up's lease row),
 `storage/alerts.py` for `alerts`. `DeliveryState` (reached as
@@ -29,14 +30,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, literal, null, select, union_all, update
-
-from storage import schema
 from storage.db import Database, from_iso, to_iso
-from storage.statements import Statement, database_clock, greatest
+from storage.query import Named, statements
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -69,6 +66,10 @@ def migrate_v4(db: "sqlite_utils.Database") -> None:
 
 def database_now(db: Database) -> datetime | None:
     """The database's clock now (PostgreSQL); None where the process clock is the clock (SQLite)."""
+    if db.dialect.sqlite:  # without importing storage.statements (SQLAlchemy): a serving SQLite store never does
+        return None
+    from storage.statements import database_clock
+
     clock = database_clock(db.dialect.name)
     if clock is None:
         return None
@@ -90,93 +91,25 @@ class Lease:
     inflight_at: datetime | None
 
 
-#: What `release` writes into `lease_until`, as the owners say it: NULL, or '' where the column is NOT NULL.
-_EXPIRED = {"NULL": None, "''": ""}
+#: The tables with the delivery columns, each held by its owner's `LeasedRows` (`storage/nudges.py`,
+#: `storage/followups.py`, `storage/alerts.py`): table -> (its key column, what `release` writes into
+#: `lease_until`: NULL, or '' where the column is NOT NULL). `storage/sql/nudge_delivery.py` makes each one's
+#: statements from this; a new owner adds its table here.
+LEASED: dict[str, tuple[str, str | None]] = {
+    "nudge_messages": ("id", None),
+    "nudge_followup_leases": ("followup_id", ""),
+    "alerts": ("id", ""),
+}
 #: The outcomes `finish` writes; anything else is a retry (the row stays pending).
 _OUTCOMES = ("delivered", "failed", "cancelled")
 
 
-def _this(table: str, key: str) -> tuple[Table, ColumnElement[bool]]:
-    t = schema.metadata.tables[table]
-    return t, t.c[key] == bindparam("id")
+_q = statements("storage.sql.nudge_delivery")
 
 
-def _held(table: str, key: str) -> tuple[Table, ColumnElement[bool]]:
-    """The row, only while this token holds its lease."""
-    t, this = _this(table, key)
-    return t, this & (t.c.lease_owner == bindparam("token"))
-
-
-@lru_cache(maxsize=None)
-def _read(table: str, key: str) -> Statement:
-    t, this = _this(table, key)
-    return Statement(select(t.c.parts_done, t.c.inflight_part, t.c.inflight_at).where(this))
-
-
-@lru_cache(maxsize=None)
-def _take(table: str, key: str) -> Statement:
-    """Pending, due on the caller's `now`, and not leased on the leases' clock (`start`)."""
-    t, this = _this(table, key)
-    return Statement(update(t).where(
-        this, t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"),
-        t.c.lease_until.is_(None) | (t.c.lease_until <= bindparam("start")),
-    ).values(lease_until=bindparam("until"), lease_owner=bindparam("token")))
-
-
-@lru_cache(maxsize=None)
-def _renew(table: str, key: str) -> Statement:
-    t, held = _held(table, key)
-    return Statement(update(t).where(held).values(lease_until=bindparam("until")))
-
-
-@lru_cache(maxsize=None)
-def _sending(table: str, key: str, push: bool) -> Statement:
-    """The part in flight; with `push`, the lease pushed to `until` in the same statement."""
-    t, held = _held(table, key)
-    values = {"inflight_part": bindparam("part"), "inflight_at": bindparam("at")}
-    if push:
-        values["lease_until"] = bindparam("until")
-    return Statement(update(t).where(held).values(values))
-
-
-@lru_cache(maxsize=None)
-def _sent(table: str, key: str) -> Statement:
-    t, held = _held(table, key)
-    return Statement(update(t).where(held).values(
-        parts_done=greatest(t.c.parts_done, bindparam("next")), inflight_part=null(), inflight_at=null()))
-
-
-@lru_cache(maxsize=None)
-def _not_sent(table: str, key: str) -> Statement:
-    t, held = _held(table, key)
-    return Statement(update(t).where(held).values(inflight_part=null(), inflight_at=null()))
-
-
-@lru_cache(maxsize=None)
-def _release(table: str, key: str, expired: str | None) -> Statement:
-    t, held = _held(table, key)
-    return Statement(update(t).where(held).values(lease_until=null() if expired is None else expired,
-                                                  lease_owner=null()))
-
-
-@lru_cache(maxsize=None)
-def _finish(table: str, key: str, status: str, count_attempt: bool, error_kind: bool) -> Statement:
-    """One outcome (`status` in `_OUTCOMES`, or "pending": a retry at `next_at`), by the lease holder only."""
-    t, held = _held(table, key)
-    values: dict[str, object] = {"lease_until": null(), "lease_owner": null(),
-                                 "attempts": t.c.attempts + (1 if count_attempt else 0)}
-    if status == "delivered":
-        values |= {"status": "delivered", "delivered_at": bindparam("at"), "last_error": null()}
-    elif status == "failed":
-        values |= {"status": "failed", "failed_at": bindparam("at"), "last_error": bindparam("error")}
-        if error_kind:  # only the reminders' table keeps it (migrate_v4)
-            values["error_kind"] = bindparam("error_kind")
-    elif status == "cancelled":
-        values["status"] = "cancelled"
-    else:
-        values |= {"next_attempt_at": bindparam("next_at"),
-                   "last_error": func.coalesce(bindparam("error"), t.c.last_error)}
-    return Statement(update(t).where(held, t.c.status == "pending").values(values))
+def finish_name(status: str, count_attempt: bool, error_kind: bool) -> str:
+    """The name (after the table's `<TABLE>_`) of one `finish` variant in `storage/sql/nudge_delivery.py`."""
+    return f"FINISH_{status.upper()}{'_KIND' if error_kind else ''}{'' if count_attempt else '_UNCOUNTED'}"
 
 
 class LeasedRows:
@@ -187,9 +120,17 @@ class LeasedRows:
     with its own table name (a table of `storage/schema.py`), never user input.
     """
 
-    def __init__(self, db: Database, kind: str, table: str, key: str = "id", expired: str = "NULL") -> None:
-        self.db, self.kind, self.table, self.key = db, kind, table, key
-        self.expired = _EXPIRED[expired]  # what `release` writes into lease_until ('' where the column is NOT NULL)
+    def __init__(self, db: Database, kind: str, table: str) -> None:
+        self.db, self.kind, self.table = db, kind, table
+        self.key, self.expired = LEASED[table]  # its key column; what `release` writes into lease_until
+        # The table's statements, by name: storage/sql/nudge_delivery.py makes them from `LEASED`.
+        self._prefix = table.upper() + "_"
+        self._read, self._renew, self._sent, self._not_sent, self._release = (
+            self._named(what) for what in ("READ", "RENEW", "SENT", "NOT_SENT", "RELEASE"))
+        self._sending = {False: self._named("SENDING"), True: self._named("SENDING_PUSH")}
+
+    def _named(self, what: str) -> Named:
+        return getattr(_q, self._prefix + what)
 
     def lease_clock(self, now: datetime) -> datetime:
         """Now on the leases' clock: the database's (PostgreSQL) or the caller's `now` (SQLite)."""
@@ -201,7 +142,7 @@ class LeasedRows:
         return start, start + (until - now)
 
     def read(self, item_id: int, token: str) -> Lease:
-        row = self.db.one(_read(self.table, self.key), {"id": item_id})
+        row = self.db.one(self._read, {"id": item_id})
         assert row is not None
         return Lease(self.kind, item_id, token, int(row["parts_done"] or 0), row["inflight_part"], from_iso(row["inflight_at"]))
 
@@ -213,7 +154,7 @@ class LeasedRows:
         """
         with self.db.transaction():
             start, until = self.on_lease_clock(now, until)
-            cur = self.db.execute(_take(self.table, self.key), {
+            cur = self.db.execute(self._named("TAKE"), {
                 "id": item_id, "token": token, "until": to_iso(until), "now": to_iso(now), "start": to_iso(start)})
         return cur.rowcount == 1
 
@@ -222,7 +163,7 @@ class LeasedRows:
         if now is not None:
             until = self.on_lease_clock(now, until)[1]
         with self.db.transaction():
-            cur = self.db.execute(_renew(self.table, self.key), {"id": item_id, "token": token, "until": to_iso(until)})
+            cur = self.db.execute(self._renew, {"id": item_id, "token": token, "until": to_iso(until)})
         return cur.rowcount == 1
 
     def sending(self, item_id: int, token: str, part: int, now: datetime, until: datetime | None = None) -> bool:
@@ -234,20 +175,20 @@ class LeasedRows:
         with self.db.transaction():
             if until is not None:
                 params["until"] = to_iso(self.on_lease_clock(now, until)[1])
-            cur = self.db.execute(_sending(self.table, self.key, until is not None), params)
+            cur = self.db.execute(self._sending[until is not None], params)
         return cur.rowcount == 1
 
     def sent(self, item_id: int, token: str, part: int) -> None:
         with self.db.transaction():
-            self.db.execute(_sent(self.table, self.key), {"id": item_id, "token": token, "next": part + 1})
+            self.db.execute(self._sent, {"id": item_id, "token": token, "next": part + 1})
 
     def not_sent(self, item_id: int, token: str) -> None:
         with self.db.transaction():
-            self.db.execute(_not_sent(self.table, self.key), {"id": item_id, "token": token})
+            self.db.execute(self._not_sent, {"id": item_id, "token": token})
 
     def release(self, item_id: int, token: str) -> None:
         with self.db.transaction():
-            self.db.execute(_release(self.table, self.key, self.expired), {"id": item_id, "token": token})
+            self.db.execute(self._release, {"id": item_id, "token": token})
 
     def finish(self, item_id: int, token: str, status: str, now: datetime, *, error: str | None = None,
                next_at: datetime | None = None, count_attempt: bool = True, error_kind: str | None = None) -> bool:
@@ -264,7 +205,7 @@ class LeasedRows:
             params |= {"at": to_iso(now), "error": (error or "")[:500], "error_kind": error_kind}
         elif status == "pending":
             params |= {"next_at": to_iso(next_at or now), "error": error[:500] if error else None}
-        statement = _finish(self.table, self.key, status, count_attempt, status == "failed" and error_kind is not None)
+        statement = self._named(finish_name(status, count_attempt, status == "failed" and error_kind is not None))
         with self.db.transaction():
             cur = self.db.execute(statement, params)
         return cur.rowcount == 1
@@ -337,12 +278,5 @@ class DeliveryState:
 
     def unknown(self) -> list[tuple[str, int]]:
         """Every DM whose last part's outcome is still unknown (for operators' reports and tests)."""
-        return [(r[0], r[1]) for r in self.db.rows(_UNKNOWN)]
+        return [(r[0], r[1]) for r in self.db.rows(_q.UNKNOWN)]
 
-
-_m, _f = schema.nudge_messages, schema.nudge_followup_leases
-#: Every DM and follow-up whose last part's outcome is still unknown.
-_UNKNOWN = Statement(union_all(
-    select(literal("nudge").label("kind"), _m.c.id).where(_m.c.status == "pending", _m.c.inflight_part.is_not(None)),
-    select(literal("followup"), _f.c.followup_id).where(_f.c.inflight_part.is_not(None)),
-))

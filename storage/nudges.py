@@ -30,14 +30,11 @@ if TYPE_CHECKING:  # storage/db.py imports it only when a migration runs: ~1 s o
     from storage.alerts import Alerts
     from storage.followups import Followups
 
-from sqlalchemy import and_, bindparam, delete, exists, null, select, update
-
-from storage import schema
 from storage.db import Database, to_iso
 from storage.nudge_delivery import DeliveryState, LeasedRows, migrate_v3, migrate_v4
 from storage.records import Owner
 from storage.rows import insert_once, mapper
-from storage.statements import Statement, of, owned
+from storage.query import of, statements
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -165,71 +162,7 @@ _item = mapper(LedgerItem)
 _sent = mapper(SentNudge)
 _failure = mapper(NudgeFailure, reason=lambda v: v or "")
 
-_m = schema.nudge_messages
-_l = schema.nudge_ledger
-_i = schema.invoices
-_PENDING = _m.c.status == "pending"
-#: Not leased, on the leases' clock (`lease_now`).
-_UNLEASED = _m.c.lease_until.is_(None) | (_m.c.lease_until <= bindparam("lease_now"))
-_OF_CLIENT = {t: owned(t) & (t.c.client_id == bindparam("client_id")) for t in (_m, _l)}
-_THE_STAGES = (_l.c.invoice_id == bindparam("invoice_id")) & (_l.c.due_on == bindparam("due_on"))
-_SENT_STAGES = Statement(select(_l.c.stage).where(_THE_STAGES))
-_CLAIMED = Statement(select(_l).where(_THE_STAGES, _l.c.stage == bindparam("stage")))
-_FOR_DAY = Statement(select(_m).where(_OF_CLIENT[_m], _m.c.local_day == bindparam("day")))
-#: A DM that ended up with nothing in it.
-_DROP = Statement(delete(_m).where(_m.c.id == bindparam("id"), ~exists().where(_l.c.message_id == bindparam("id"))))
-_PENDING_LIST = Statement(select(_m).where(_PENDING).order_by(_m.c.next_attempt_at, _m.c.id).limit(bindparam("limit")))
-_DELIVERABLE = Statement(select(_m.c.id).where(
-    _PENDING, _m.c.id > bindparam("after"), _m.c.next_attempt_at <= bindparam("now"), _UNLEASED,
-).order_by(_m.c.id).limit(bindparam("limit")))
-_DEFER = Statement(update(_m).where(
-    _PENDING, _m.c.platform == bindparam("platform"), _m.c.workspace == bindparam("workspace"),
-    _m.c.next_attempt_at < bindparam("until"), _UNLEASED,
-).values(next_attempt_at=bindparam("until")))
-_GET = Statement(select(_m).where(_m.c.id == bindparam("id")))
-_ITEMS = Statement(select(_l).where(_l.c.message_id == bindparam("id")).order_by(_l.c.id))
-#: Aliases as the joins below name them.
-_ma, _la, _ia = _m.alias("m"), _l.alias("l"), _i.alias("i")
-_m2, _l2, _i2 = _m.alias("m2"), _l.alias("l2"), _i.alias("i2")
-#: The pending DMs holding this invoice in which no other open invoice remains.
-_EMPTIED = Statement(select(_ma.c.id).distinct().join_from(_ma, _la, _la.c.message_id == _ma.c.id).where(
-    _la.c.invoice_id == bindparam("invoice_id"), _ma.c.status == "pending",
-    ~exists().select_from(_l2.join(_i2, _i2.c.id == _l2.c.invoice_id)).where(
-        _l2.c.message_id == _ma.c.id, _i2.c.status == "open", _i2.c.id != bindparam("invoice_id")),
-))
-_CANCEL = Statement(update(_m).where(_m.c.id == bindparam("id")).values(status="cancelled", lease_until=null()))
-_FROM = {t: owned(t) & (t.c.client_id == bindparam("from_id")) for t in (_m, _l)}
-_MOVE_CLAIMS = Statement(update(_l).where(_FROM[_l]).values(client_id=bindparam("into_id")))
-_other = _m.alias("o")
-#: The merged client's DMs on days the other client has none of its own.
-_MOVE_MESSAGES = Statement(update(_m).where(_FROM[_m], ~exists().where(
-    _other.c.workspace == _m.c.workspace, _other.c.owner == _m.c.owner, _other.c.client_id == bindparam("into_id"),
-    _other.c.local_day == _m.c.local_day,
-)).values(client_id=bindparam("into_id")))
-_mine, _theirs = _m.alias("m1"), _m.alias("m2")
-#: The other client's DM of the same day, for a claim left in one of the merged client's DMs.
-_same_day = (select(_theirs.c.id).select_from(_mine.join(_theirs, and_(
-    _theirs.c.workspace == _mine.c.workspace, _theirs.c.owner == _mine.c.owner, _theirs.c.local_day == _mine.c.local_day,
-    _theirs.c.client_id == bindparam("into_id"),
-))).where(_mine.c.id == _l.c.message_id).scalar_subquery())
-_JOIN_DMS = Statement(update(_l).where(_l.c.message_id.in_(select(_m.c.id).where(_FROM[_m])))
-                      .values(message_id=_same_day))
-_DROP_MOVED = Statement(delete(_m).where(_FROM[_m]))
-_FORGET = {t: Statement(delete(t).where(_OF_CLIENT[t])) for t in (_l, _m)}
-_FAILURES = Statement(select(
-    _la.c.invoice_id, _ia.c.ref, _la.c.stage, _ma.c.last_error.label("reason"), _ma.c.error_kind.label("kind"),
-    _ma.c.attempts, _ma.c.failed_at,
-).select_from(_la.join(_ma, _ma.c.id == _la.c.message_id).join(_ia, _ia.c.id == _la.c.invoice_id)).where(
-    owned(_la), _ma.c.status == "failed", _ia.c.status == "open", _la.c.due_on == _ia.c.due_on,
-    # not delivered since, in a later DM
-    ~exists().select_from(_l2.join(_m2, _m2.c.id == _l2.c.message_id)).where(
-        _l2.c.invoice_id == _la.c.invoice_id, _m2.c.status == "delivered", _m2.c.delivered_at > _ma.c.failed_at),
-).order_by(_ma.c.failed_at.desc(), _la.c.id.desc()))
-_SENT_FOR_CLIENT = Statement(select(
-    _la.c.invoice_id, _ia.c.ref, _la.c.stage, _la.c.overdue_days, _ma.c.delivered_at, _ia.c.amount_minor, _ia.c.currency,
-).select_from(_la.join(_ma, _ma.c.id == _la.c.message_id).join(_ia, _ia.c.id == _la.c.invoice_id)).where(
-    owned(_la), _la.c.client_id == bindparam("client_id"), _ma.c.status == "delivered",
-).order_by(_ma.c.delivered_at, _la.c.id))
+_q = statements("storage.sql.nudges")
 
 
 class Nudges:
@@ -241,21 +174,21 @@ class Nudges:
 
     # -- the ladder of one invoice ------------------------------------------------
     def sent_stages(self, invoice_id: int, due_on: date) -> set[str]:
-        rows = self.db.rows(_SENT_STAGES, {"invoice_id": invoice_id, "due_on": due_on.isoformat()})
+        rows = self.db.rows(_q.SENT_STAGES, {"invoice_id": invoice_id, "due_on": due_on.isoformat()})
         return {r[0] for r in rows}
 
     def claimed(self, invoice_id: int, due_on: date, stage: str) -> LedgerItem | None:
-        row = self.db.one(_CLAIMED, {"invoice_id": invoice_id, "due_on": due_on.isoformat(), "stage": stage})
+        row = self.db.one(_q.CLAIMED, {"invoice_id": invoice_id, "due_on": due_on.isoformat(), "stage": stage})
         return _item(row) if row else None
 
     # -- claiming (call inside the sweep's transaction) ---------------------------
     def message_for_day(self, owner: Owner, client_id: int, day: date) -> Message | None:
-        row = self.db.one(_FOR_DAY, of(owner, client_id=client_id, day=day.isoformat()))
+        row = self.db.one(_q.FOR_DAY, of(owner, client_id=client_id, day=day.isoformat()))
         return _message(row) if row else None
 
     def open_message(self, owner: Owner, client_id: int, day: date, platform: str, at: datetime) -> int | None:
         """Create today's DM for this client; None if one already exists (one per client per day)."""
-        return insert_once(self.db, _m, {
+        return insert_once(self.db, "nudge_messages", {
             "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "local_day": day.isoformat(),
             "platform": platform, "status": "pending", "attempts": 0, "next_attempt_at": to_iso(at),
             "created_at": to_iso(at),
@@ -263,12 +196,12 @@ class Nudges:
 
     def drop_message(self, message_id: int) -> None:
         """Remove a DM that ended up with nothing in it (inside the claiming transaction)."""
-        self.db.execute(_DROP, {"id": message_id})
+        self.db.execute(_q.DROP, {"id": message_id})
 
     def claim(self, owner: Owner, client_id: int, invoice_id: int, due_on: date, stage: str,
               overdue_days: int, message_id: int, at: datetime) -> bool:
         """Record that `stage` goes out for this invoice and due date; False if it already has."""
-        return insert_once(self.db, _l, {
+        return insert_once(self.db, "nudge_ledger", {
             "workspace": owner.workspace, "owner": owner.user, "client_id": client_id, "invoice_id": invoice_id,
             "due_on": due_on.isoformat(), "stage": stage, "overdue_days": overdue_days, "message_id": message_id,
             "claimed_at": to_iso(at),
@@ -276,58 +209,58 @@ class Nudges:
 
     # -- delivery -----------------------------------------------------------------
     def pending(self, limit: int = 100) -> list[Message]:
-        return [_message(r) for r in self.db.query(_PENDING_LIST, {"limit": limit})]
+        return [_message(r) for r in self.db.query(_q.PENDING_LIST, {"limit": limit})]
 
     def deliverable_ids(self, now: datetime, after: int, limit: int) -> list[int]:
         """Pending DMs due on the real clock and not leased (on the leases' clock), by id (a cursor that never repeats)."""
-        rows = self.db.rows(_DELIVERABLE, {"after": after, "now": to_iso(now),
-                                           "lease_now": to_iso(self.leases.lease_clock(now)), "limit": limit})
+        rows = self.db.rows(_q.DELIVERABLE, {"after": after, "now": to_iso(now),
+                                             "lease_now": to_iso(self.leases.lease_clock(now)), "limit": limit})
         return [r[0] for r in rows]
 
     def defer_workspace(self, platform: str, workspace: str, until: datetime, now: datetime) -> int:
         """A long Retry-After holds every DM to that workspace, for later sweeps and other processes too."""
         with self.db.transaction():
-            cur = self.db.execute(_DEFER, {"until": to_iso(until), "platform": platform, "workspace": workspace,
-                                           "lease_now": to_iso(self.leases.lease_clock(now))})
+            cur = self.db.execute(_q.DEFER, {"until": to_iso(until), "platform": platform, "workspace": workspace,
+                                             "lease_now": to_iso(self.leases.lease_clock(now))})
         return cur.rowcount
 
     def get_message(self, message_id: int) -> Message | None:
-        row = self.db.one(_GET, {"id": message_id})
+        row = self.db.one(_q.GET, {"id": message_id})
         return _message(row) if row else None
 
     def items(self, message_id: int) -> list[LedgerItem]:
-        return [_item(r) for r in self.db.query(_ITEMS, {"id": message_id})]
+        return [_item(r) for r in self.db.query(_q.ITEMS, {"id": message_id})]
 
     # -- corrections (inside the correction's transaction, storage/corrections.py) ---
     def cancel_pending_for(self, invoice_id: int) -> int:
         """Cancel not-yet-delivered reminder DMs in which no other open invoice remains; how many."""
         with self.db.transaction():
-            rows = self.db.rows(_EMPTIED, {"invoice_id": invoice_id})
+            rows = self.db.rows(_q.EMPTIED, {"invoice_id": invoice_id})
             for (message_id,) in rows:
-                self.db.execute(_CANCEL, {"id": message_id})
+                self.db.execute(_q.CANCEL, {"id": message_id})
         return len(rows)
 
     def move_client(self, owner: Owner, from_id: int, into_id: int) -> None:
         """A merge: the claims and DMs of one client become the other's."""
         params = of(owner, from_id=from_id, into_id=into_id)
         with self.db.transaction():
-            self.db.execute(_MOVE_CLAIMS, params)
+            self.db.execute(_q.MOVE_CLAIMS, params)
             # One DM per client per day: where both had a DM on the same day, the merged one's reminder
             # claims join the other's DM of that day (the claims are what keep each stage sent once).
-            self.db.execute(_MOVE_MESSAGES, params)
-            self.db.execute(_JOIN_DMS, params)
-            self.db.execute(_DROP_MOVED, params)
+            self.db.execute(_q.MOVE_MESSAGES, params)
+            self.db.execute(_q.JOIN_DMS, params)
+            self.db.execute(_q.DROP_MOVED, params)
 
     def forget_client(self, owner: Owner, client_id: int) -> None:
         """A client deleted on purpose: its claims and DMs go with it."""
         with self.db.transaction():
-            self.db.execute(_FORGET[_l], of(owner, client_id=client_id))
-            self.db.execute(_FORGET[_m], of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET_CLAIMS, of(owner, client_id=client_id))
+            self.db.execute(_q.FORGET_MESSAGES, of(owner, client_id=client_id))
 
     # -- what users see -------------------------------------------------------------
     def failures(self, owner: Owner) -> list[NudgeFailure]:
         """Reminders that never reached the user, for invoices still open (newest first)."""
-        return [_failure(r) for r in self.db.query(_FAILURES, of(owner))]
+        return [_failure(r) for r in self.db.query(_q.FAILURES, of(owner))]
 
     def sent_for_client(self, owner: Owner, client_id: int) -> list[SentNudge]:
-        return [_sent(r) for r in self.db.query(_SENT_FOR_CLIENT, of(owner, client_id=client_id))]
+        return [_sent(r) for r in self.db.query(_q.SENT_FOR_CLIENT, of(owner, client_id=client_id))]

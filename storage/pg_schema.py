@@ -28,10 +28,11 @@ def create_tables(conn: "Connection") -> None:
 
 def copy_to_sqlite(db: "Database", path: str) -> None:
     """Every row, read in one repeatable-read snapshot, into the same tables made in a new SQLite file."""
-    from storage.db import _driver_errors, _sqlite_engine
+    from storage.db import _driver_errors, _sqlite_connect, _sqlite_engine
     from storage.schema import metadata
 
-    copy = _sqlite_engine(path)
+    raw = _sqlite_connect(path)
+    copy = _sqlite_engine(raw)
     try:
         metadata.create_all(copy)
         with db.engine.connect() as source, copy.begin() as target:
@@ -43,3 +44,4 @@ def copy_to_sqlite(db: "Database", path: str) -> None:
                         target.execute(table.insert(), rows)
     finally:
         copy.dispose()
+        raw.close()

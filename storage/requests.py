@@ -17,11 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, delete, select, update
-
-from storage import schema
 from storage.db import Database, to_iso
-from storage.statements import Statement, upsert
+from storage.query import statements
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -41,31 +38,7 @@ def _v1(db: "sqlite_utils.Database") -> None:
 MIGRATIONS = [_v1]
 
 
-_t = schema.request_answers
-_THIS = (_t.c.workspace == bindparam("workspace")) & (_t.c.request_key == bindparam("key"))
-_READ = Statement(select(_t.c.state, _t.c.answer, _t.c.started_at, _t.c.expires_at).where(_THIS))
-_PEEK = Statement(select(_t.c.state, _t.c.answer, _t.c.started_at).where(_THIS, _t.c.expires_at > bindparam("now")))
-
-
-def _write(state: str, answer: bool):  # noqa: ANN202 - an upsert statement
-    """The request's row, new or over an old one: `state`, with the answer (`done`) or none (`running`)."""
-    def build(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
-        stmt = insert(_t).values(workspace=bindparam("workspace"), request_key=bindparam("key"), state=state,
-                                 answer=bindparam("answer") if answer else None, started_at=bindparam("started"),
-                                 expires_at=bindparam("expires"))
-        return stmt.on_conflict_do_update(index_elements=[_t.c.workspace, _t.c.request_key], set_={
-            "state": state, "answer": stmt.excluded.answer,
-            "started_at": stmt.excluded.started_at, "expires_at": stmt.excluded.expires_at,
-        })
-
-    return upsert(build)
-
-
-_RUNNING = _write("running", answer=False)
-_DONE = _write("done", answer=True)
-_FINISH = Statement(update(_t).where(_THIS).values(state="done", answer=bindparam("answer"), expires_at=bindparam("expires")))
-_RELEASE = Statement(delete(_t).where(_THIS))
-_PURGE = Statement(delete(_t).where(_t.c.expires_at <= bindparam("now")))
+_q = statements("storage.sql.requests")
 
 
 @dataclass(frozen=True)
@@ -84,14 +57,14 @@ class Requests:
         """Mark the request as running unless another copy already is or has answered it."""
         stamp = to_iso(now)
         with self.db.transaction():
-            row = self.db.one(_READ, {"workspace": workspace, "key": key})
+            row = self.db.one(_q.READ, {"workspace": workspace, "key": key})
             if row is not None and row["expires_at"] > stamp:
                 if row["state"] == "done":
                     return Claim("done", row["answer"])
                 if row["started_at"] > to_iso(now - timedelta(seconds=stale_after)):
                     return Claim("wait")
             # New, expired, or left running by a process that died: this copy runs it.
-            self.db.execute(_RUNNING, {"workspace": workspace, "key": key, "started": stamp,
+            self.db.execute(_q.RUNNING, {"workspace": workspace, "key": key, "started": stamp,
                                        "expires": to_iso(now + timedelta(seconds=ttl))})
         return Claim("run")
 
@@ -103,7 +76,7 @@ class Requests:
         no `running` row is needed, only `keep` of the answer in the same transaction.
         """
         stamp = to_iso(now)
-        row = self.db.one(_PEEK, {"workspace": workspace, "key": key, "now": stamp})
+        row = self.db.one(_q.PEEK, {"workspace": workspace, "key": key, "now": stamp})
         if row is None:
             return Claim("run")
         if row["state"] == "done":
@@ -114,21 +87,21 @@ class Requests:
 
     def keep(self, workspace: str, key: str, answer: str, now: datetime, ttl: float) -> None:
         """Store a finished answer in one statement (inside the caller's transaction)."""
-        self.db.execute(_DONE, {"workspace": workspace, "key": key, "answer": answer, "started": to_iso(now),
+        self.db.execute(_q.DONE, {"workspace": workspace, "key": key, "answer": answer, "started": to_iso(now),
                                 "expires": to_iso(now + timedelta(seconds=ttl))})
 
     def finish(self, workspace: str, key: str, answer: str, now: datetime, ttl: float) -> None:
         """Store the answer a retry of this request will get, until `ttl` seconds from now."""
         with self.db.transaction():
-            self.db.execute(_FINISH, {"answer": answer, "expires": to_iso(now + timedelta(seconds=ttl)),
+            self.db.execute(_q.FINISH, {"answer": answer, "expires": to_iso(now + timedelta(seconds=ttl)),
                                       "workspace": workspace, "key": key})
 
     def release(self, workspace: str, key: str) -> None:
         """Forget the request (its answer is not kept, e.g. a refusal the user will correct)."""
         with self.db.transaction():
-            self.db.execute(_RELEASE, {"workspace": workspace, "key": key})
+            self.db.execute(_q.RELEASE, {"workspace": workspace, "key": key})
 
     def purge(self, now: datetime) -> int:
         """Drop expired rows; returns how many."""
         with self.db.transaction():
-            return self.db.execute(_PURGE, {"now": to_iso(now)}).rowcount
+            return self.db.execute(_q.PURGE, {"now": to_iso(now)}).rowcount

@@ -17,11 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, select
-
-from storage import schema
 from storage.db import Database, to_iso
-from storage.statements import Statement, upsert
+from storage.query import statements
 
 
 def _v1(db: "sqlite_utils.Database") -> None:
@@ -43,27 +40,7 @@ def _v2(db: "sqlite_utils.Database") -> None:
 MIGRATIONS = [_v1, _v2]
 
 
-_r, _p = schema.workspace_routes, schema.people_teams
-
-
-def _remember(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
-    stmt = insert(_r).values({c: bindparam(c) for c in ("platform", "workspace", "installation", "seen_at")})
-    return stmt.on_conflict_do_update(index_elements=[_r.c.platform, _r.c.workspace], set_={
-        "installation": stmt.excluded.installation, "seen_at": stmt.excluded.seen_at})
-
-
-def _learn(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
-    stmt = insert(_p).values({c: bindparam(c) for c in ("platform", "installation", "user", "team", "seen_at")})
-    return stmt.on_conflict_do_update(index_elements=[_p.c.platform, _p.c.installation, _p.c.user], set_={
-        "team": stmt.excluded.team, "seen_at": stmt.excluded.seen_at})
-
-
-_REMEMBER = upsert(_remember)
-_INSTALLATION = Statement(select(_r.c.installation).where(
-    _r.c.platform == bindparam("platform"), _r.c.workspace == bindparam("workspace")))
-_TEAM = Statement(select(_p.c.team).where(
-    _p.c.platform == bindparam("platform"), _p.c.installation == bindparam("installation"), _p.c.user == bindparam("user")))
-_LEARN = upsert(_learn)
+_q = statements("storage.sql.routes")
 
 
 class Routes:
@@ -75,18 +52,18 @@ class Routes:
         if self.installation_for(platform, workspace) == installation:
             return
         with self.db.transaction():
-            self.db.execute(_REMEMBER, {"platform": platform, "workspace": workspace, "installation": installation,
+            self.db.execute(_q.REMEMBER, {"platform": platform, "workspace": workspace, "installation": installation,
                                         "seen_at": to_iso(now)})
 
     def installation_for(self, platform: str, workspace: str) -> str | None:
-        row = self.db.one(_INSTALLATION, {"platform": platform, "workspace": workspace})
+        row = self.db.one(_q.INSTALLATION, {"platform": platform, "workspace": workspace})
         return row["installation"] if row else None
 
     def team_of(self, platform: str, installation: str, user: str) -> str | None:
-        row = self.db.one(_TEAM, {"platform": platform, "installation": installation, "user": user})
+        row = self.db.one(_q.TEAM, {"platform": platform, "installation": installation, "user": user})
         return row["team"] if row else None
 
     def learn_team(self, platform: str, installation: str, user: str, team: str, now: datetime) -> None:
         with self.db.transaction():
-            self.db.execute(_LEARN, {"platform": platform, "installation": installation, "user": user, "team": team,
+            self.db.execute(_q.LEARN, {"platform": platform, "installation": installation, "user": user, "team": team,
                                      "seen_at": to_iso(now)})

@@ -17,7 +17,8 @@ name says which: `mapper(Batch, columns={"table": "table_json"})`.
 
 `insert_once` is the idempotent write of the store: `INSERT … ON CONFLICT DO
 NOTHING RETURNING id` (SQLite and PostgreSQL alike; one statement per table
-and column set, compiled once per engine). It returns the new id, or
+and column set, made once per engine from the table's columns in
+`storage/compiled_sqlite.py`, with no SQLAlchemy). It returns the new id, or
 None when a unique key (a request id, a name, a follow-up key) already holds a
 row; `insert_or_find` then reads the row the same request id or key made
 (`by_key`), so a retry answers with the first write.
@@ -32,12 +33,9 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Callable, Mapping, TypeVar
 
-from sqlalchemy import Table, bindparam, select
-
-from storage import schema
 from storage.db import Database, from_iso
+from storage.query import Compiled, arguments, of
 from storage.records import Owner
-from storage.statements import Statement, of, owned, upsert
 
 T = TypeVar("T")
 Convert = Callable[[Any], Any]
@@ -116,22 +114,68 @@ def mapper(cls: type[T], columns: Mapping[str, str] | None = None,
     return build
 
 
-def _table(table: str | Table) -> Table:
-    return table if isinstance(table, Table) else schema.metadata.tables[table]
+def _name(identifier: str) -> str:
+    """An identifier as both engines read it whatever it is (`"user"` is a keyword on PostgreSQL)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+class _Made:
+    """A statement made from a table's columns, once per engine: `Database` runs it like a `Named` one."""
+
+    __slots__ = ("_make", "_compiled")
+
+    def __init__(self, make: Callable[[str], Compiled]) -> None:
+        self._make = make
+        self._compiled: dict[str, Compiled] = {}
+
+    def compiled(self, dialect: str) -> Compiled:
+        found = self._compiled.get(dialect)
+        if found is None:
+            found = self._compiled[dialect] = self._make(dialect)
+        return found
+
+    def sql(self, dialect: str) -> str:
+        return self.compiled(dialect).sql
+
+
+def _mark(dialect: str) -> str:
+    return "?" if dialect == "sqlite" else "%s"
+
+
+def _columns(table: str) -> tuple[str, ...]:
+    from storage.compiled_sqlite import TABLES
+
+    return TABLES[table]
 
 
 @lru_cache(maxsize=256)
-def _insert_once(table: Table, columns: tuple[str, ...]) -> Statement:
-    return upsert(lambda insert: insert(table).values({c: bindparam(c) for c in columns})
-                  .on_conflict_do_nothing().returning(table.c.id))
+def _insert_once(table: str, columns: tuple[str, ...]) -> _Made:
+    def make(dialect: str) -> Compiled:
+        marks = ", ".join([_mark(dialect)] * len(columns))
+        sql = (f"INSERT INTO {_name(table)} ({', '.join(map(_name, columns))}) VALUES ({marks}) "
+               f"ON CONFLICT DO NOTHING RETURNING {_name('id')}")
+        return Compiled(sql, arguments(columns, {}))
+
+    return _Made(make)
 
 
 @lru_cache(maxsize=256)
-def _by_key(table: Table, column: str) -> Statement:
-    return Statement(select(table).where(owned(table), table.c[column] == bindparam("key_value")))
+def _by_key(table: str, column: str) -> _Made:
+    def make(dialect: str) -> Compiled:
+        mark = _mark(dialect)
+        sql = (f"SELECT {', '.join(map(_name, _columns(table)))} FROM {_name(table)} WHERE {_name('workspace')} = {mark}"
+               f" AND {_name('owner')} = {mark} AND {_name(column)} = {mark}")
+        return Compiled(sql, arguments(("workspace", "owner", "key_value"), {}))
+
+    return _Made(make)
 
 
-def insert_once(db: Database, table: str | Table, values: Mapping[str, Any]) -> int | None:
+def _table(table: Any) -> str:
+    """A table's name (a repository passes it by name; a Core `Table` by its `.name`)."""
+    return table if isinstance(table, str) else table.name
+
+
+def insert_once(db: Database, table: str, values: Mapping[str, Any]) -> int | None:
     """Insert one row unless a unique key already holds one; the new row's id, or None.
 
     Call inside the writing transaction, then read the existing row when it returns None.
@@ -140,14 +184,14 @@ def insert_once(db: Database, table: str | Table, values: Mapping[str, Any]) -> 
     return row["id"] if row else None
 
 
-def by_key(db: Database, table: str | Table, owner: Owner, column: str, value: Any) -> dict | None:
+def by_key(db: Database, table: str, owner: Owner, column: str, value: Any) -> dict | None:
     """The owner's row whose `column` (a request id, a key) is `value`; None for no value or no row."""
     if value is None:
         return None
     return db.one(_by_key(_table(table), column), of(owner, key_value=value))
 
 
-def insert_or_find(db: Database, table: str | Table, owner: Owner, values: Mapping[str, Any],
+def insert_or_find(db: Database, table: str, owner: Owner, values: Mapping[str, Any],
                    key: str = "request_id") -> tuple[int | None, bool]:
     """(id, created): a new row, or the one `values[key]` already made; (None, False) when another
     unique key (a name, a reference) holds a row. Call inside the writing transaction."""

@@ -1,5 +1,9 @@
 """SQLAlchemy Core statements, compiled once per engine and run on the driver as `storage/db.py` runs SQL.
 
+The definitions live in `storage/sql/<repository>.py`; the repositories name them through
+`storage/query.py`, and on SQLite their text comes ready-made from `storage/compiled_sqlite.py`
+(`python -m storage.sql.generate`), so this module, and SQLAlchemy, are imported only to compile.
+
 A repository writes each query once, as a Core expression on the tables of
 `storage/schema.py` (`select`, `update`, `delete`, `func.*`, `case()`,
 `.returning()`, `.with_for_update()`), with a named `bindparam` for every
@@ -31,8 +35,6 @@ SQLite (one writer, BEGIN IMMEDIATE) gets neither.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any, Callable, Mapping
 
 from functools import cache
@@ -43,7 +45,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from storage.records import Owner
+from storage.query import Compiled, arguments, of  # noqa: F401 - `of` for the definitions' callers
 
 Params = Mapping[str, Any]
 
@@ -95,32 +97,9 @@ def _insert(name: str) -> Callable[[Table], Any]:
     return insert
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """One statement in one engine's words: the driver's SQL and its values in order."""
-
-    sql: str
-    args: Callable[[Params], tuple]
-
-
-def _arguments(names: tuple[str, ...], fixed: dict[str, Any]) -> Callable[[Params], tuple]:
-    """params -> the driver's tuple, built by `itemgetter` (C) rather than a loop per call."""
-    if not names:
-        return lambda params: ()
-    get = itemgetter(*names)
-    if len(names) == 1:
-        name = names[0]
-        if fixed:
-            value = fixed[name]
-            return lambda params: (value,)
-        return lambda params: (params[name],)
-    if fixed:
-        return lambda params: get({**fixed, **params})
-    return get  # type: ignore[return-value]
-
-
-def compile_for(element: ClauseElement, dialect: str) -> Compiled:
-    """Compile a Core statement for `dialect` ("sqlite" | "postgresql") into driver SQL and a parameter order."""
+def compile_parts(element: ClauseElement, dialect: str) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """A Core statement in `dialect`'s words: (driver SQL, its parameters' names in order, the values written
+    into the expression itself). What `storage/compiled_sqlite.py` keeps for SQLite."""
     compiled = element.compile(dialect=_dialect(dialect))
     names = tuple(compiled.positiontup or ())
     fixed = {}
@@ -128,7 +107,13 @@ def compile_for(element: ClauseElement, dialect: str) -> Compiled:
         bind = compiled.binds[name]
         if not bind.required:  # a value written into the expression, not one the caller passes
             fixed[name] = bind.effective_value
-    return Compiled(compiled.string, _arguments(names, fixed))
+    return compiled.string, names, fixed
+
+
+def compile_for(element: ClauseElement, dialect: str) -> Compiled:
+    """Compile a Core statement for `dialect` ("sqlite" | "postgresql") into driver SQL and a parameter order."""
+    sql, names, fixed = compile_parts(element, dialect)
+    return Compiled(sql, arguments(names, fixed))
 
 
 class Statement:
@@ -163,13 +148,6 @@ def upsert(build: Callable[[Callable[[Table], Any]], ClauseElement]) -> Statemen
 def owned(table: Table) -> ColumnElement[bool]:
     """`workspace = :workspace AND owner = :owner`: every read and write made for a user is scoped to both."""
     return and_(table.c.workspace == bindparam("workspace"), table.c.owner == bindparam("owner"))
-
-
-def of(owner: Owner, **values: Any) -> dict[str, Any]:
-    """The parameters of an `owned` statement: the owner's two keys and the statement's own values."""
-    values["workspace"] = owner.workspace
-    values["owner"] = owner.user
-    return values
 
 
 class greatest(FunctionElement):  # noqa: N801 - named like the SQL function

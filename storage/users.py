@@ -16,13 +16,10 @@ from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING:
     import sqlite_utils
 
-from sqlalchemy import bindparam, func, select, update
-
-from storage import schema
 from storage.db import Database, to_iso, utcnow
+from storage.query import statements
 from storage.records import Owner, UserSettings
 from storage.rows import blank_none, mapper
-from storage.statements import Statement, upsert
 
 DEFAULT_SEND_HOUR = 9
 
@@ -78,37 +75,10 @@ SETTINGS_TTL = 2.0
 SETTINGS_KEPT = 10_000
 
 
-_ws, _users = schema.workspaces, schema.users
-
-_ENSURE_WORKSPACE = upsert(lambda insert: insert(_ws).values(
-    id=bindparam("id"), platform=bindparam("platform"), created_at=bindparam("created_at"),
-).on_conflict_do_nothing(index_elements=[_ws.c.id]))
-_SETTINGS = Statement(select(_ws.c.settings).where(_ws.c.id == bindparam("id")))
-#: The same read holding the row until the transaction ends (a read-modify-write; PostgreSQL only needs it).
-_SETTINGS_LOCKED = Statement(select(_ws.c.settings).where(_ws.c.id == bindparam("id")).with_for_update())
-_SET_SETTINGS = Statement(update(_ws).where(_ws.c.id == bindparam("id")).values(settings=bindparam("settings")))
-
-
-def _ensure_user(insert):  # noqa: ANN001, ANN202 - the engine's INSERT (storage.statements.upsert)
-    stmt = insert(_users).values({c: bindparam(c) for c in (
-        "workspace", "user", "platform", "send_hour", "platform_locale", "platform_timezone", "created_at")})
-    return stmt.on_conflict_do_update(index_elements=[_users.c.workspace, _users.c.user], set_={
-        "platform_locale": func.coalesce(stmt.excluded.platform_locale, _users.c.platform_locale),
-        "platform_timezone": func.coalesce(stmt.excluded.platform_timezone, _users.c.platform_timezone),
-    })
-
-
-_ENSURE_USER = upsert(_ensure_user)
-_THE_USER = (_users.c.workspace == bindparam("workspace")) & (_users.c.user == bindparam("user"))
-_GET_USER = Statement(select(_users).where(_THE_USER))
-#: A statement for each setting /redflag settings may change.
-_SET_USER = {
-    column: Statement(update(_users).where(_THE_USER).values({column: bindparam("value")}))
-    for column in ("display_name", "signature", "language", "timezone", "send_hour")
-}
-_MARK_PROMPTED = Statement(update(_users).where(_THE_USER, func.coalesce(_users.c.letter_prompted, 0) == 0)
-                           .values(letter_prompted=1))
-_ALL_USERS = Statement(select(_users).order_by(_users.c.workspace, _users.c.user))
+_q = statements("storage.sql.users")
+#: The statement for each setting /redflag settings may change.
+_SET_USER = {"display_name": _q.SET_DISPLAY_NAME, "signature": _q.SET_SIGNATURE, "language": _q.SET_LANGUAGE,
+             "timezone": _q.SET_TIMEZONE, "send_hour": _q.SET_SEND_HOUR}
 
 
 class Workspaces:
@@ -119,11 +89,11 @@ class Workspaces:
 
     def ensure(self, workspace: str, platform: str, now: str) -> None:
         """The workspace's row, made on first contact (inside the caller's transaction)."""
-        self.db.execute(_ENSURE_WORKSPACE, {"id": workspace, "platform": platform, "created_at": now})
+        self.db.execute(_q.ENSURE_WORKSPACE, {"id": workspace, "platform": platform, "created_at": now})
 
     def _settings(self, workspace: str, lock: bool = False) -> dict:
         """The settings object; `lock` (inside a transaction) holds the row until the write (a read-modify-write)."""
-        row = self.db.one(_SETTINGS_LOCKED if lock else _SETTINGS, {"id": workspace})
+        row = self.db.one(_q.SETTINGS_LOCKED if lock else _q.SETTINGS, {"id": workspace})
         if not row or not row["settings"]:
             return {}
         try:
@@ -139,7 +109,7 @@ class Workspaces:
                 settings.pop(key, None)
             else:
                 settings[key] = value
-            self.db.execute(_SET_SETTINGS, {"settings": json.dumps(settings, sort_keys=True), "id": workspace})
+            self.db.execute(_q.SET_SETTINGS, {"settings": json.dumps(settings, sort_keys=True), "id": workspace})
 
     def offsets(self, workspace: str) -> dict[str, int] | None:
         """The workspace's own reminder stage offsets, or None for the defaults."""
@@ -211,7 +181,7 @@ class Users:
         now = to_iso(utcnow())
         with self.db.transaction():
             self.workspaces.ensure(owner.workspace, platform, now)
-            self.db.execute(_ENSURE_USER, {
+            self.db.execute(_q.ENSURE_USER, {
                 "workspace": owner.workspace, "user": owner.user, "platform": platform, "send_hour": DEFAULT_SEND_HOUR,
                 "platform_locale": locale, "platform_timezone": timezone, "created_at": now,
             })
@@ -220,7 +190,7 @@ class Users:
         return found
 
     def get(self, owner: Owner) -> UserSettings | None:
-        row = self.db.one(_GET_USER, {"workspace": owner.workspace, "user": owner.user})
+        row = self.db.one(_q.GET_USER, {"workspace": owner.workspace, "user": owner.user})
         return _row(row) if row else None
 
     def update(
@@ -248,10 +218,10 @@ class Users:
         """Record that we asked for the name and signature; True only the first time (so we ask once)."""
         self.forget(owner)
         with self.db.transaction():
-            cur = self.db.execute(_MARK_PROMPTED, {"workspace": owner.workspace, "user": owner.user})
+            cur = self.db.execute(_q.MARK_PROMPTED, {"workspace": owner.workspace, "user": owner.user})
         self.forget(owner)
         return bool(cur.rowcount)
 
     def all(self) -> list[UserSettings]:
         """Every user (for the reminder sweep, which runs for everyone)."""
-        return [_row(r) for r in self.db.query(_ALL_USERS)]
+        return [_row(r) for r in self.db.query(_q.ALL_USERS)]

@@ -83,3 +83,18 @@ def test_sending_is_refused_to_a_token_that_no_longer_holds_the_lease(overdue, s
     assert (row["lease_owner"], row["inflight_part"]) == ("B", 0)
     pushed = (from_iso(row["lease_until"]) - before).total_seconds()
     assert 6 <= pushed < 8, pushed  # pushed on by the 6 s asked for, on the leases' clock
+
+
+def test_each_leased_table_has_the_statements_its_owner_asks_for(store) -> None:
+    """Every table a `LeasedRows` holds has its lease statements made (`storage/sql/nudge_delivery.py`, from
+    `LEASED`), ready-made for SQLite; `release` writes NULL, or '' where the column is NOT NULL."""
+    from storage.compiled_sqlite import STATEMENTS
+    from storage.nudge_delivery import LEASED
+
+    held = [store.nudges.leases, store.followups.leases, store.alerts.leases]
+    assert {rows.table for rows in held} == set(LEASED)
+    assert {rows.table: rows.expired for rows in held} == {"nudge_messages": None, "nudge_followup_leases": "",
+                                                          "alerts": ""}
+    for rows in held:
+        for what in ("READ", "RENEW", "SENDING", "SENDING_PUSH", "SENT", "NOT_SENT", "RELEASE"):
+            assert f"storage.sql.nudge_delivery:{rows.table.upper()}_{what}" in STATEMENTS

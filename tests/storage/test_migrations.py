@@ -198,13 +198,13 @@ def test_a_database_at_0002_gets_the_request_path_indexes_in_place(target: str, 
     store = Store(target)
     try:
         if store.database.dialect.sqlite:
-            from storage.incidents import _COUNT_FOR_CLIENT
+            from storage.sql.incidents import COUNT_FOR_CLIENT
 
-            plan = store.database.rows("EXPLAIN QUERY PLAN " + _COUNT_FOR_CLIENT.sql("sqlite"), ("T0", "U1", 1))
+            plan = store.database.rows("EXPLAIN QUERY PLAN " + COUNT_FOR_CLIENT.sql("sqlite"), ("T0", "U1", 1))
             assert f"COVERING INDEX {COUNT_INDEX}" in plan[0][-1]
-            from storage.alerts import _CLIENT_ALERTS, _LAST_CLIENT_ALERT
+            from storage.sql.alerts import CLIENT_ALERTS, LAST_CLIENT_ALERT
 
-            for statement, values in ((_CLIENT_ALERTS, ("T0", "U1", 1) * 2 + ("T0", "U1")), (_LAST_CLIENT_ALERT, ("T0", "U1", 1))):
+            for statement, values in ((CLIENT_ALERTS, ("T0", "U1", 1) * 2 + ("T0", "U1")), (LAST_CLIENT_ALERT, ("T0", "U1", 1))):
                 plan = store.database.rows("EXPLAIN QUERY PLAN " + statement.sql("sqlite"), values)
                 assert f"INDEX {ALERTS_INDEX}" in [step[-1] for step in plan if "alerts " in step[-1]][0]
     finally:

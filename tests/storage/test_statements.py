@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import bindparam, select
 
 from storage import schema
-from storage.db import _RECORD_VERSION
 from storage.records import Owner
+from storage.sql.db import RECORD_VERSION
+from storage.sql.users import ENSURE_USER, SETTINGS_LOCKED
 from storage.statements import Statement, compile_for, of, owned, upsert
 from storage.store import Store
-from storage.users import _ENSURE_USER, _SETTINGS_LOCKED
 
 OWNER = Owner("W1", "U1")
 _clients = schema.clients
@@ -37,13 +37,13 @@ def test_a_literal_is_escaped_for_each_driver() -> None:
 
 
 def test_what_the_engines_say_differently_is_the_compilers_business() -> None:
-    assert "FOR UPDATE" in _SETTINGS_LOCKED.sql("postgresql") and "FOR UPDATE" not in _SETTINGS_LOCKED.sql("sqlite")
-    assert "max(schema_versions.version, excluded.version)" in _RECORD_VERSION.sql("sqlite")
-    assert "greatest(schema_versions.version, excluded.version)" in _RECORD_VERSION.sql("postgresql")
-    assert '(workspace, "user",' in _ENSURE_USER.sql("postgresql")  # a reserved word there, quoted where it must be
+    assert "FOR UPDATE" in SETTINGS_LOCKED.sql("postgresql") and "FOR UPDATE" not in SETTINGS_LOCKED.sql("sqlite")
+    assert "max(schema_versions.version, excluded.version)" in RECORD_VERSION.sql("sqlite")
+    assert "greatest(schema_versions.version, excluded.version)" in RECORD_VERSION.sql("postgresql")
+    assert '(workspace, "user",' in ENSURE_USER.sql("postgresql")  # a reserved word there, quoted where it must be
     # An upsert is each engine's own INSERT, built from the one `build`.
-    assert type(_ENSURE_USER.element("sqlite")).__module__.startswith("sqlalchemy.dialects.sqlite")
-    assert type(_ENSURE_USER.element("postgresql")).__module__.startswith("sqlalchemy.dialects.postgresql")
+    assert type(ENSURE_USER.element("sqlite")).__module__.startswith("sqlalchemy.dialects.sqlite")
+    assert type(ENSURE_USER.element("postgresql")).__module__.startswith("sqlalchemy.dialects.postgresql")
 
 
 def test_an_index_hint_is_said_to_sqlite_alone(store: Store) -> None:
