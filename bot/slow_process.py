@@ -57,7 +57,7 @@ NICE = 10
 NICE_ENV = "REDFLAG_SLOW_NICE"
 #: Imported once by the forkserver, so a worker forked from it starts with the core and matplotlib loaded
 #: (its font list too): a worker then starts in milliseconds, and its chart warm-up only draws.
-PRELOAD = ["bot.core", "bot.commands", "storage.store", "bot.report.chart",
+PRELOAD = ["bot.core", "bot.commands", "storage.store", "bot.report.chart", "bot.report.text",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.font_manager"]
 
 

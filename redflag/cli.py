@@ -300,6 +300,9 @@ async def _serve(env: Mapping[str, str], surfaces: list[str]) -> int:
     scheduler = start_scheduler(core, notifiers) if scheduler_wanted(env) else None
     start_up_over()
     _warm_charts_here(core)
+    from bot.warm import warm_later
+
+    warm_later()  # /fire's conversation, imported after serving rather than before (issue 20)
     stop = _stop_on_signals()
     await stop.wait()
     if scheduler is not None:

@@ -1,7 +1,10 @@
 """`/client report`: the Pareto ranking as text, and its chart as a PNG (following the text) when there is trouble to draw.
 
 The maths is `bot/report/pareto.py`, the chart `bot/report/chart.py`, the
-words `bot/report/text.py`; this module reads the store and answers.
+words `bot/report/text.py`; this module reads the store and answers. Those three
+are imported when a report is asked for, not when the command is declared: a
+slow command runs in a worker process (`bot/slow_process.py`, which preloads
+them), so the serving process need not pay for them at start-up (issue 20).
 """
 from __future__ import annotations
 
@@ -9,8 +12,6 @@ from bot.commands.client import CLIENT_GROUP
 from bot.context import Context
 from bot.declare import Args
 from bot.replies import Later, Reply
-from bot.report import text as report_text
-from bot.report.pareto import pareto
 from bot.standings import troubles
 
 USAGE = "report.usage"
@@ -20,6 +21,9 @@ USAGE = "report.usage"
                   extra_words="report.extra_words")
 def client_report(ctx: Context, args: Args) -> list[Reply]:
     """`/client report`: words after `report` were refused by the grammar (report.extra_words)."""
+    from bot.report import text as report_text
+    from bot.report.pareto import pareto
+
     rows = troubles(ctx)
     if not rows:
         return [Reply(text=ctx.t("report.no_clients"), context=ctx.t("report.no_clients_hint"))]

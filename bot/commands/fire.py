@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.declare import CLIENT, Args, Option
-from bot.dialogue import flow
+from bot import dialogue
 from bot.dialogue.states import PREFIX
 from bot.errors import UserError
 from bot.parser import find_client
@@ -23,9 +23,9 @@ def fire_command(ctx: Context, args: Args) -> list[Reply]:
     """`/fire <client>`: the whole rest is the client's name, quoted or not."""
     if "client" not in args:
         raise UserError("error.client_missing", usage=USAGE)
-    return flow.start_for(ctx, find_client(ctx, args.text("client"), USAGE))
+    return dialogue.start_for(ctx, find_client(ctx, args.text("client"), USAGE))
 
 
 @action(PREFIX)
 def dialogue_button(ctx: Context, action_id: str) -> list[Reply]:
-    return flow.handle(ctx, action_id)
+    return dialogue.handle(ctx, action_id)

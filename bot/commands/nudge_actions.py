@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from bot import fmt, letters
 from bot.context import Context
-from bot.dialogue import start_for
+from bot import dialogue
 from bot.nudges import policy
 from bot.nudges.render import parse_button
-from bot.nudges.sweep import offsets_for
 from bot.nudges.texts import client_text, stage_label
 from bot.payments import record_payment
 from bot.registry import action
@@ -59,7 +58,7 @@ def show_text(ctx: Context, invoice: Invoice, stage: str) -> list[Reply]:
     notes: list[str] = []
     if ctx.store.nudges.claimed(invoice.id, invoice.due_on, stage) is None:
         # The ladder was re-armed by a new due date since this reminder went out.
-        offsets = offsets_for(ctx.store, ctx.owner.workspace, {})
+        offsets = policy.offsets_of(ctx.store.workspaces.offsets(ctx.owner.workspace), ctx.owner.workspace)
         current = policy.due_stage(policy.days_overdue(invoice.due_on, ctx.today), offsets)
         due = fmt.day(ctx.language, invoice.due_on)
         if current is None:
@@ -83,4 +82,4 @@ def fire(ctx: Context, invoice: Invoice) -> list[Reply]:
     client = ctx.store.clients.get(ctx.owner, invoice.client_id)
     if client is None:
         return [Reply(text=ctx.t("nudge.invoice_gone"), is_error=True)]
-    return start_for(ctx, client)
+    return dialogue.start_for(ctx, client)

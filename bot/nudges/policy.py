@@ -7,12 +7,15 @@ a nudge goes out at the user's send hour local time and never at night.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from storage.users import DEFAULT_SEND_HOUR
+
+log = logging.getLogger(__name__)
 
 #: The ladder, mildest first.
 STAGES: tuple[str, ...] = ("friendly", "firm", "final", "escalate")
@@ -40,6 +43,17 @@ def validate_offsets(offsets: Mapping[str, int]) -> dict[str, int]:
         out[stage] = value
         previous = value
     return out
+
+
+def offsets_of(custom: Mapping[str, int] | None, workspace: str) -> dict[str, int]:
+    """A workspace's stage offsets: its own when valid, else the defaults (a bad row is logged, not fatal)."""
+    if not custom:
+        return dict(DEFAULT_OFFSETS)
+    try:
+        return validate_offsets(custom)
+    except BadOffsets:
+        log.warning("workspace %s has invalid nudge offsets %r; using the defaults", workspace, custom)
+        return dict(DEFAULT_OFFSETS)
 
 
 def stage_rank(stage: str) -> int:

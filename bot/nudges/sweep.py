@@ -105,12 +105,7 @@ def user_context(core: "Core", settings: UserSettings | None, owner: Owner, plat
 
 def offsets_for(store: "Store", workspace: str, cache: dict[str, dict[str, int]]) -> dict[str, int]:
     if workspace not in cache:
-        custom = store.workspaces.offsets(workspace)
-        try:
-            cache[workspace] = policy.validate_offsets(custom) if custom else dict(policy.DEFAULT_OFFSETS)
-        except policy.BadOffsets:
-            log.warning("workspace %s has invalid nudge offsets %r; using the defaults", workspace, custom)
-            cache[workspace] = dict(policy.DEFAULT_OFFSETS)
+        cache[workspace] = policy.offsets_of(store.workspaces.offsets(workspace), workspace)
     return cache[workspace]
 
 
