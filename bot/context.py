@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Context:
+    """Everything a handler needs about one request, resolved once: who, where, their settings and clock."""
     store: "Store"
     address: Address
     owner: Owner

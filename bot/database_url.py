@@ -31,6 +31,7 @@ class DatabaseUrlError(ValueError):
 
 @dataclass(frozen=True)
 class DatabaseUrl:
+    """`REDFLAG_DATABASE_URL` as understood, with a printable form that never shows the password."""
     engine: str  # "sqlite" or "postgresql"
     sqlite_path: str | None  # the file, for SQLite
     shown: str  # the URL with any password masked, for messages and logs

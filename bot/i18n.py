@@ -37,12 +37,14 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "language.en", "nl": "language.nl", "vi"
 
 @dataclass(frozen=True)
 class Entry:
+    """One catalog message: its forms, and whether its translator marked it fuzzy (the catalog tests refuse those)."""
     forms: tuple[str, ...]  # one string, or one per plural form
     fuzzy: bool = False
 
 
 @dataclass(frozen=True)
 class Catalog:
+    """One language's messages and its plural rule, loaded once per process."""
     language: str
     entries: dict[str, Entry]
     plural: Callable[[int], int]

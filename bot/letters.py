@@ -65,6 +65,7 @@ class Sender:
 
 @dataclass(frozen=True)
 class Letterhead:
+    """Who a letter is addressed to and signed by."""
     recipient: Recipient
     sender: Sender
 

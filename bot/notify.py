@@ -26,6 +26,7 @@ from bot.replies import Reply
 
 @dataclass(frozen=True)
 class Recipient:
+    """Whom a DM goes to, across platforms."""
     platform: str
     workspace: str
     user: str

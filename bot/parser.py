@@ -35,6 +35,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class Token:
+    """A word of a command's text, with its span so "the rest" can be taken verbatim."""
     value: str
     start: int  # span in the raw text, for taking "the rest" verbatim
     end: int
@@ -91,6 +92,7 @@ def quote(value: str) -> str:
 
 @dataclass(frozen=True)
 class Parsed:
+    """A command's positional words and its key=value options, split apart."""
     args: list[Token]
     options: dict[str, str]
 

@@ -31,12 +31,14 @@ class Choice:
 
 @dataclass(frozen=True)
 class Field:
+    """A label and value shown side by side in a card."""
     label: str
     value: str
 
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file sent with a reply (a CSV export, a chart)."""
     filename: str
     content: bytes
     mime: str
@@ -57,12 +59,14 @@ class Later:
 
 @dataclass(frozen=True)
 class Option:
+    """One choice in a select menu: the value sent back and the label shown."""
     value: str
     label: str
 
 
 @dataclass(frozen=True)
 class FormField:
+    """One input of a form, rendered as a Slack modal block or a Discord text input."""
     id: str
     label: str
     kind: str = "text"  # "text" | "textarea" | "select"

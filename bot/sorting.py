@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.standings import Standing
-
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.standings import Standing
 
 SORTS = ("owed", "trouble", "late", "name")
 
 
-def sort_standings(ctx: "Context", rows: list[Standing], order: str) -> list[Standing]:
+def sort_standings(ctx: "Context", rows: "list[Standing]", order: str) -> "list[Standing]":
     by_name = list(rows)  # the store lists clients by name already
     if order == "name":
         return by_name
@@ -29,7 +28,7 @@ def sort_standings(ctx: "Context", rows: list[Standing], order: str) -> list[Sta
     own = default_currency(ctx)
     currencies = sorted({c for r in rows for _, c in r.owed}, key=lambda c: (c != own, c))
 
-    def owed_key(row: Standing) -> tuple[int, ...]:
+    def owed_key(row: "Standing") -> tuple[int, ...]:
         per = dict(per_currency((currency, minor) for minor, currency in row.owed))
         return tuple(-per.get(c, 0) for c in currencies)
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Standing:
+    """A client's score and lateness as `/client list` ranks them."""
     client: Client
     invoices: tuple[Invoice, ...]
     score: float

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TimelineEvent:
+    """One line of a client's history, whatever table it came from."""
     at: datetime  # UTC
     type: str  # "incident" | "invoice" | "payment" | "nudge" | "decision" | ...
     summary: str  # one translated line

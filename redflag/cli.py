@@ -113,7 +113,7 @@ RESTORE_REFUSALS: dict[str, str] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Start-up builds ~100 000 long-lived objects (modules, SQLAlchemy's tables, catalogs) and next to no
+    # Start-up builds ~100 000 long-lived objects (modules, SDK clients, catalogs) and next to no
     # garbage, so every collection during it traverses them for nothing: ~40 % of start-up's CPU in the
     # profile (issue 20). Collections resume once the start-up is over (`start_up_over`), or at the end.
     collecting = gc.isenabled()

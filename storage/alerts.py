@@ -56,6 +56,7 @@ MIGRATIONS = [_v1]
 
 @dataclass(frozen=True)
 class Alert:
+    """A pattern alert or digest already sent, by key, so the same evidence never alerts twice."""
     id: int
     workspace: str
     owner: str
@@ -84,6 +85,7 @@ class Alert:
 
 @dataclass(frozen=True)
 class AlertSettings:
+    """A person's alert choices; the defaults stand until they change them."""
     alerts_on: bool = True
     digest_day: str = DEFAULT_DIGEST_DAY  # a DIGEST_DAYS name, or "off"
 

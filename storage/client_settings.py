@@ -38,6 +38,7 @@ MIGRATIONS = [_v1]
 
 @dataclass(frozen=True)
 class LateFee:
+    """A client's late fee as agreed: a percent, or a fixed amount in one currency, or none."""
     percent: float | None = None
     fixed_minor: int | None = None
     currency: str | None = None

@@ -71,6 +71,7 @@ MIGRATIONS = [_v1]
 
 @dataclass(frozen=True)
 class Dialogue:
+    """A /fire conversation's state, written before each reply so a restart resumes on the same step."""
     id: int
     workspace: str
     owner: str

@@ -79,6 +79,7 @@ MIGRATIONS = [_v1]
 
 @dataclass(frozen=True)
 class Followup:
+    """A promised later DM ("remind me in 3 days"), kept until it is sent or cancelled."""
     id: int
     workspace: str
     owner: str

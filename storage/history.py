@@ -54,6 +54,7 @@ MIGRATIONS = [_v1]
 
 @dataclass(frozen=True)
 class Change:
+    """One correction, with the row before and after, so it can be shown and undone."""
     id: int
     entity: str
     entity_id: int

@@ -48,6 +48,7 @@ MIGRATIONS = [_v1]
 
 @dataclass(frozen=True)
 class Batch:
+    """An invoice import: the file as read and the column mapping its preview showed, until it is confirmed."""
     id: int
     filename: str
     table: dict[str, Any]

@@ -105,6 +105,7 @@ MIGRATIONS = [_v1, _v2, migrate_v3, migrate_v4]
 
 @dataclass(frozen=True)
 class Message:
+    """One reminder DM as the sweep plans it: a client's due stages on one local day, sent at most once."""
     id: int
     workspace: str
     owner: str
@@ -121,6 +122,7 @@ class Message:
 
 @dataclass(frozen=True)
 class LedgerItem:
+    """One stage of one invoice claimed by a message: what makes each stage's reminder exactly once."""
     id: int
     client_id: int
     invoice_id: int

@@ -15,6 +15,7 @@ class Owner:
 
 @dataclass(frozen=True)
 class UserSettings:
+    """One person's settings: their explicit choices beside what their platform last reported."""
     workspace: str
     user: str
     language: str | None  # explicit choice with /redflag settings lang=
@@ -30,6 +31,7 @@ class UserSettings:
 
 @dataclass(frozen=True)
 class Client:
+    """A client of one owner in one workspace; its name is unique per owner, compared case-blind."""
     id: int
     workspace: str
     owner: str
@@ -45,6 +47,7 @@ class Client:
 
 @dataclass(frozen=True)
 class Incident:
+    """One logged incident of the paper trail; a correction keeps its earlier form in `History`."""
     id: int
     client_id: int
     kind: str
@@ -60,6 +63,7 @@ class Incident:
 
 @dataclass(frozen=True)
 class Payment:
+    """A payment against an invoice, in the invoice's currency and minor units."""
     id: int
     invoice_id: int
     amount_minor: int
@@ -70,6 +74,7 @@ class Payment:
 
 @dataclass(frozen=True)
 class Invoice:
+    """A tracked invoice: amount in minor units with its currency, never converted."""
     id: int
     client_id: int
     ref: str

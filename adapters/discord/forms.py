@@ -37,6 +37,7 @@ MODAL_ID = re.compile(r"rfm:(?P<user>\d+)(?:@(?P<ws>[\w-]+))?:(?P<form>.+)")
 
 @dataclass
 class OpenForm:
+    """A form shown to someone, kept so a "fix the form" button can reopen it with their values."""
     form: Form
     target: Target
     values: dict[str, str]

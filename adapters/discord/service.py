@@ -29,6 +29,7 @@ __all__ = ["DiscordService", "configured", "start"]
 
 @dataclass
 class DiscordService:
+    """The running Discord client and its notifier, stopped together."""
     client: RedflagClient | RedflagShardedClient
     notifier: DiscordNotifier
     task: asyncio.Task | None = None

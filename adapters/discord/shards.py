@@ -24,6 +24,7 @@ class ShardSettingsError(ValueError):
 
 @dataclass(frozen=True)
 class ShardSettings:
+    """How the Discord client shards, read once from the environment."""
     sharded: bool = False
     count: int | None = None  # None with sharded: Discord's recommended count
     ids: tuple[int, ...] | None = None  # None: every shard of the count

@@ -14,6 +14,7 @@ DEFAULT_PORT = 3000
 
 @dataclass(frozen=True)
 class SlackConfig:
+    """The Slack settings from the environment, read once at start-up."""
     bot_token: str | None
     signing_secret: str | None
     app_token: str | None

@@ -6,14 +6,16 @@ follow-ups, already worded); the labels come from the core's catalog.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from bot.events import Address, Command
-from bot.home import HomeSummary
 from bot.i18n import Messages
 from bot.parser import quote
 from bot.replies import Form, FormField, Option
 from adapters.slack.render import escape, shorten
+
+if TYPE_CHECKING:
+    from bot.home import HomeSummary
 
 FIRE_BUTTON = "slackui:fire"
 FIRE_FORM = "slackui:fire"

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Profile:
+    """What users.info says about a person that the bot uses."""
     locale: str | None = None
     timezone: str | None = None
     name: str | None = None  # display name, for notes that quote someone

@@ -25,6 +25,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Who:
+    """Whose install answers a Slack request and whose records it touches."""
     installation: str  # the team (or, org-wide, the enterprise) whose install answers
     workspace: str  # the person's records: their own team, or their org on an org-wide install
     user: str

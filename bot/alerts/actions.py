@@ -9,8 +9,6 @@ Each click re-reads the store, so a days-old button answers for today.
 from __future__ import annotations
 
 from bot import registry
-from bot.alerts import rules
-from bot.alerts.render import CLAUSE_TEXTS
 from bot.context import Context
 from bot.registry import action
 from bot.replies import Reply
@@ -42,6 +40,9 @@ def alert_button(ctx: Context, action_id: str) -> list[Reply]:
         from bot.dialogue import start_for
 
         return start_for(ctx, client)
+    from bot.alerts import rules  # the rules and their texts on first click, not at start-up (issue 20)
+    from bot.alerts.render import CLAUSE_TEXTS
+
     if verb == "later":
         ctx.store.alerts.silence(ctx.owner, client.id, alert.rule, ctx.now + rules.NOT_NOW)
         return [Reply(text=ctx.t("alert.not_now", client=client.name, days=rules.NOT_NOW.days))]

@@ -73,6 +73,7 @@ CLAUSES = ("revisions", "payment_policy", "goals", "hours", "late_fee")
 
 @dataclass(frozen=True)
 class IncidentFact:
+    """The little of an incident the pattern rules need."""
     id: int
     kind: str
     at: datetime  # UTC, when it happened
@@ -141,6 +142,7 @@ class Timeline:
 
 @dataclass(frozen=True)
 class InvoiceFact:
+    """The little of an invoice the pattern rules need."""
     id: int
     ref: str
     due_on: date
@@ -161,6 +163,7 @@ class ParetoFact:
 
 @dataclass(frozen=True)
 class Facts:
+    """Everything the pattern rules see about one client, read once per check."""
     client_id: int
     incidents: Timeline | Iterable[IncidentFact] = ()  # any order; kept as a `Timeline`
     invoices: tuple[InvoiceFact, ...] = ()
@@ -177,6 +180,7 @@ class Facts:
 
 @dataclass(frozen=True)
 class Finding:
+    """A pattern a rule found, keyed by its evidence so it alerts once."""
     rule: str
     client_id: int
     key: str  # the pattern: the same evidence always gives the same key

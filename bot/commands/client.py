@@ -8,7 +8,6 @@ from bot.context import Context
 from bot.declare import CHOICE, CLIENT, CURRENCY, DATE, INTEGER, TEXT, Args, Option
 from bot.declare import Choice as DeclaredChoice
 from bot.errors import UserError
-from bot.history_view import event_choices
 from bot.money import default_currency, totals
 from bot.parsing.names import similar_client
 from bot.parser import clean_name, clean_text, find_client, parse_currency, parse_date
@@ -16,9 +15,7 @@ from bot.registry import group
 from bot.replies import Field, Reply
 from bot.scoring import average_days_late, trouble_score
 from bot.since import client_since
-from bot.sorting import SORTS, sort_standings
-from bot.standings import standings
-from bot.timeline import latest, when
+from bot.sorting import SORTS
 from storage.clients import DuplicateClient
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -107,6 +104,9 @@ def list_clients(ctx: Context, args: Args) -> list[Reply]:
     order = args.text("sort", "name").casefold()
     if order not in SORTS:
         raise UserError("error.bad_sort", usage=usage, value=args.text("sort"), choices=", ".join(SORTS))
+    from bot.sorting import sort_standings  # the list's and the dossier's helpers on first use (issue 20, start-up)
+    from bot.standings import standings
+
     rows = sort_standings(ctx, standings(ctx), order)
     if not rows:
         return [Reply(text=ctx.t("client.none"), context=ctx.t("client.none_hint"))]
@@ -137,6 +137,9 @@ def show(ctx: Context, args: Args) -> list[Reply]:
     score = trouble_score(marks, invoices, ctx.today)
     avg = average_days_late(invoices, ctx.today)
     owed = [(i.balance_minor, i.currency) for i in invoices if i.status == "open" and i.balance_minor]
+    from bot.history_view import event_choices
+    from bot.timeline import latest, when
+
     total, shown = latest(ctx, client, incidents, SHOW_EVENTS)
     lines = [
         ctx.t("client.timeline_line", when=when(ctx, e), summary=e.summary)

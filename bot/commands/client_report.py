@@ -1,7 +1,7 @@
 """`/client report`: the Pareto ranking as text, and its chart as a PNG (following the text) when there is trouble to draw.
 
 The maths is `bot/report/pareto.py`, the chart `bot/report/chart.py`, the
-words `bot/report/text.py`; this module reads the store and answers. Those three
+words `bot/report/text.py`; this module reads the store (`bot/standings.py`) and answers. Those
 are imported when a report is asked for, not when the command is declared: a
 slow command runs in a worker process (`bot/slow_process.py`, which preloads
 them), so the serving process need not pay for them at start-up (issue 20).
@@ -12,7 +12,6 @@ from bot.commands.client import CLIENT_GROUP
 from bot.context import Context
 from bot.declare import Args
 from bot.replies import Later, Reply
-from bot.standings import troubles
 
 USAGE = "report.usage"
 
@@ -23,6 +22,7 @@ def client_report(ctx: Context, args: Args) -> list[Reply]:
     """`/client report`: words after `report` were refused by the grammar (report.extra_words)."""
     from bot.report import text as report_text
     from bot.report.pareto import pareto
+    from bot.standings import troubles
 
     rows = troubles(ctx)
     if not rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.declare import CLIENT, Args, Option
 from bot import dialogue
-from bot.dialogue.states import PREFIX
+from bot.dialogue import PREFIX
 from bot.errors import UserError
 from bot.parser import find_client
 from bot.registry import action, command

@@ -16,10 +16,6 @@ from typing import TYPE_CHECKING
 from bot import fmt
 from bot.money import default_currency, totals
 from bot.context import Context
-from bot.importing import layouts
-from bot.importing.layouts import FIELDS, Mapping
-from bot.importing.progress import reporter
-from bot.importing.reader import MAX_BYTES, ReadError, Table, read_table
 from bot.commands.invoice import INVOICE_GROUP
 from bot.declare import FILE, Args
 from bot.declare import Option as Param
@@ -27,8 +23,10 @@ from bot.registry import action, form
 from bot.replies import Choice, Field, Form, FormField, Option, Reply
 from storage.imports import Batch
 
-if TYPE_CHECKING:  # the planning and the write are imported by the first import, not at start-up (issue 20)
+if TYPE_CHECKING:  # bot/importing/ is imported by the first import, not at start-up (issue 20)
+    from bot.importing.layouts import Mapping
     from bot.importing.preview import Plan
+    from bot.importing.reader import Table
 
 PREFIX = "imp"
 MAP_FORM = "imp-map"
@@ -60,6 +58,9 @@ def start(ctx: Context, args: Args) -> list[Reply]:
 
 
 def upload(ctx: Context, filename: str, content: bytes, size: int | None = None) -> list[Reply]:
+    from bot.importing import layouts
+    from bot.importing.reader import MAX_BYTES, ReadError, read_table
+
     try:
         if size and size > MAX_BYTES:
             raise ReadError("import.error.too_big", size=round(size / 1024 / 1024), limit=MAX_BYTES // 1024 // 1024)
@@ -82,11 +83,16 @@ def _mapping_json(mapping: Mapping) -> dict:
 
 
 def _table(batch: Batch) -> Table:
+    from bot.importing.reader import Table
+
     t = batch.table
     return Table(tuple(t["header"]), tuple((line, tuple(cells)) for line, cells in t["rows"]), t["separator"], t["encoding"])
 
 
 def _mapping(batch: Batch) -> Mapping:
+    from bot.importing import layouts
+    from bot.importing.layouts import Mapping
+
     return Mapping(layouts.by_name(batch.mapping["layout"]), {k: int(v) for k, v in batch.mapping["columns"].items()},
                    batch.mapping.get("dates"))
 
@@ -107,6 +113,7 @@ def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:
         return cached
     table = _table(batch)
     from bot.importing.preview import build
+    from bot.importing.progress import reporter
 
     plan = build(
         table, _mapping(batch), today=ctx.today, default_currency=default_currency(ctx),
@@ -121,6 +128,8 @@ def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:
 
 # -- the preview -------------------------------------------------------------------
 def preview_reply(ctx: Context, batch: Batch) -> Reply:
+    from bot.importing.layouts import FIELDS
+
     table, plan = plan_for(ctx, batch)
     t = ctx.t
     mapping = plan.mapping
@@ -230,6 +239,7 @@ def import_action(ctx: Context, action_id: str) -> list[Reply]:
         if not plan.writes or plan.mapping.missing() or not plan.date_certain:
             return [preview_reply(ctx, batch)]
         from bot.importing.apply import apply
+        from bot.importing.progress import reporter
 
         result = apply(ctx.store, ctx.owner, plan, batch.id, today=ctx.today, now=ctx.now, progress=reporter("write"))
         if result is None:  # applied by a concurrent click meanwhile
@@ -263,6 +273,8 @@ def _done_reply(ctx: Context, result: dict, replaces: bool) -> Reply:
 
 
 def map_form(ctx: Context, batch: Batch) -> Reply:
+    from bot.importing.layouts import FIELDS
+
     header = batch.table["header"]
     current = _mapping(batch).columns
     options = (Option("-", ctx.t("import.no_column")),) + tuple(Option(str(i), h[:70] or f"#{i + 1}") for i, h in enumerate(header))
@@ -288,6 +300,9 @@ def map_submitted(ctx: Context, values: dict[str, str]) -> list[Reply]:
     batch = ctx.store.imports.get(ctx.owner, int(raw)) if raw.isdigit() else None
     if batch is None or batch.status != "pending":
         return [Reply(text=ctx.t("import.gone"), is_error=True)]
+    from bot.importing import layouts
+    from bot.importing.layouts import FIELDS
+
     width = len(batch.table["header"])
     chosen: dict[str, int | None] = {}
     for f in FIELDS:

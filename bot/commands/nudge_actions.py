@@ -8,12 +8,10 @@ Paying and snoozing go through the same functions as `/invoice paid` and
 """
 from __future__ import annotations
 
-from bot import fmt, letters
+from bot import fmt
 from bot.context import Context
 from bot import dialogue
 from bot.nudges import policy
-from bot.nudges.render import parse_button
-from bot.nudges.texts import client_text, stage_label
 from bot.payments import record_payment
 from bot.registry import action
 from bot.replies import Reply
@@ -25,6 +23,8 @@ SNOOZE_DAYS = 7
 
 @action("nudge")
 def nudge_button(ctx: Context, action_id: str) -> list[Reply]:
+    from bot.nudges.render import parse_button  # the reminder's words on the first click, not at start-up (issue 20)
+
     parsed = parse_button(action_id)
     if parsed is None:
         return [Reply(text=ctx.t("nudge.button_unknown"), is_error=True)]
@@ -47,6 +47,9 @@ def mark_paid(ctx: Context, invoice: Invoice) -> list[Reply]:
 
 
 def show_text(ctx: Context, invoice: Invoice, stage: str) -> list[Reply]:
+    from bot import letters
+    from bot.nudges.texts import client_text, stage_label
+
     client = ctx.store.clients.get(ctx.owner, invoice.client_id)
     if client is None:
         return [Reply(text=ctx.t("nudge.invoice_gone"), is_error=True)]

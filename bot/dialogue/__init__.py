@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from bot.replies import Reply
     from storage.records import Client
 
-__all__ = ["start_for", "handle", "followup_replies"]
+__all__ = ["PREFIX", "start_for", "handle", "followup_replies"]
+
+#: The first part of every dialogue button id (`bot/dialogue/states.py` builds them).
+PREFIX = "dlg"
 
 
 def start_for(ctx: "Context", client: "Client") -> "list[Reply]":

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
+from bot.dialogue import PREFIX  # declared with /fire, before this table is imported (issue 20)
+
 if TYPE_CHECKING:
     from storage.dialogues import Dialogue
 
-PREFIX = "dlg"
 
 # -- answer ids (what a button carries after the step number) ---------------------------
 EVIDENCE, VERDICT = "evidence", "verdict"

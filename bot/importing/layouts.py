@@ -39,6 +39,7 @@ def key(header: str) -> str:
 
 @dataclass(frozen=True)
 class Layout:
+    """How one invoicing tool's CSV export names and writes its columns."""
     name: str  # a stable id ("xero")
     title: str  # the tool's own name, never translated
     columns: dict[str, tuple[str, ...]]  # field -> accepted header names (first match wins)

@@ -30,6 +30,7 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Table:
+    """A CSV file as read: its header, rows with line numbers, separator and encoding."""
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line number in the file, cells)
     separator: str

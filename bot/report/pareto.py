@@ -27,6 +27,7 @@ class ClientTrouble:
 
 @dataclass(frozen=True)
 class Ranked:
+    """A client's place in the 80/20 ranking, with its share of all the trouble."""
     rank: int
     client: ClientTrouble
     share: float  # of all trouble, 0..1 (0 when there is none)
@@ -35,6 +36,7 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Pareto:
+    """The whole 80/20 ranking: who causes most of the trouble, and what they pay."""
     ranked: tuple[Ranked, ...]
     total: float
     top_count: int  # how many clients make the top 20%
