@@ -6,7 +6,10 @@ A server process runs, on one asyncio loop:
   fresh SQLite file, its Web API pointed at the fake Slack of
   `tests/slack/fake_slack.py` (the app asks `users.info` once per user for
   locale and zone, then caches it; nothing else is called for a command whose
-  reply rides in the ack);
+  reply rides in the ack). The fake runs in a process of its own, started by
+  the server: it stands for Slack's servers, so what it does with a slow
+  command's files (a report's chart, a 10 000-row export) is not on the
+  server's loop nor in its CPU figures;
 * "durable": a bare slack-bolt `AsyncApp` whose `/incident` handler does the
   durable work Redflag must do before it answers and nothing else: one
   INSERT in a `BEGIN IMMEDIATE` transaction on its own WAL SQLite file with
@@ -129,7 +132,6 @@ def _durable_handler(conn: sqlite3.Connection, numbers):  # type: ignore[no-unty
 async def _serve(db: str) -> None:
     sys.path.insert(0, str(REPO / "tests" / "slack"))
     from aiohttp import web
-    from fake_slack import FakeSlack  # type: ignore[import-not-found]
     from slack_harness import service_env  # type: ignore[import-not-found]
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
@@ -139,24 +141,24 @@ async def _serve(db: str) -> None:
     from bot.events import Address, Command
     from storage.store import Store
 
-    fake = await FakeSlack().start()
-    fake.teams[BOT_TOKEN] = TEAM
-    for user in USERS + [SLOW_USER]:
-        fake.user(user, locale="en-US", tz="Europe/Amsterdam", name=user)
+    fake_process = subprocess.Popen([sys.executable, "-m", "bench.slack_roundtrip", "--fake"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, text=True, cwd=REPO)
+    assert fake_process.stdout is not None and fake_process.stdin is not None
+    fake_url = json.loads(fake_process.stdout.readline())["url"]
     core = Core(Store(db))
     if os.environ.get("BENCH_CHECKPOINTS") != "at-commit":
         core.store.serving()  # as `redflag serve` does: WAL checkpoints on their own thread
     for user in USERS:
         core.handle(Command(Address("slack", TEAM, user, "C1"), "client", "add Acme"))
     _seed_slow_user(core, TEAM)
-    ours = await start(core, service_env(fake.url, db, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET))
+    ours = await start(core, service_env(fake_url, db, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET))
 
     ports = {"ours": ours.port}
     runners = []
     durable_conns = {"durable": _durable_db(db + ".durable"), "durable_ack": _durable_db(db + ".durable-ack")}
     numbers = itertools.count(1)
     for name in ("durable", "durable_ack", "bare"):
-        app = AsyncApp(client=AsyncWebClient(token=BOT_TOKEN, base_url=fake.url), signing_secret=SIGNING_SECRET, name=name,
+        app = AsyncApp(client=AsyncWebClient(token=BOT_TOKEN, base_url=fake_url), signing_secret=SIGNING_SECRET, name=name,
                        process_before_response=name == "durable_ack")
         if name == "bare":
             @app.command("/incident")
@@ -173,16 +175,30 @@ async def _serve(db: str) -> None:
     from redflag.cli import start_up_over
 
     start_up_over()  # as `redflag serve` does once its services are up (one process: every app gets it)
-    print(json.dumps({**ports, "pid": os.getpid(), "fake": fake.url}), flush=True)
+    print(json.dumps({**ports, "pid": os.getpid(), "fake": fake_url}), flush=True)
     # Serve until the load generator closes our stdin, then report the rows written.
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     row = core.store.database.one("SELECT count(*) AS n FROM incidents WHERE owner != ?", (SLOW_USER,))
     durable_rows = {name: conn.execute("SELECT count(*) FROM incidents").fetchone()[0] for name, conn in durable_conns.items()}
-    fake.calls.clear()
     print(json.dumps({"incidents": row["n"] if row else 0, **durable_rows}), flush=True)
     await ours.stop()
     for runner in runners:
         await runner.cleanup()
+    fake_process.stdin.close()
+    fake_process.wait(timeout=30)
+
+
+async def _fake() -> None:
+    """The fake Slack Web API in its own process: prints its URL, serves until stdin closes."""
+    sys.path.insert(0, str(REPO / "tests" / "slack"))
+    from fake_slack import FakeSlack  # type: ignore[import-not-found]
+
+    fake = await FakeSlack().start()
+    fake.teams[BOT_TOKEN] = TEAM
+    for user in USERS + [SLOW_USER]:
+        fake.user(user, locale="en-US", tz="Europe/Amsterdam", name=user)
+    print(json.dumps({"url": fake.url}), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await fake.stop()
 
 
@@ -468,7 +484,9 @@ def run(quick: bool = False, beside_slow_only: bool = False) -> list[Result]:
 
 
 if __name__ == "__main__":
-    if "--serve" in sys.argv:
+    if "--fake" in sys.argv:
+        asyncio.run(_fake())
+    elif "--serve" in sys.argv:
         asyncio.run(_serve(sys.argv[sys.argv.index("--serve") + 1]))
     else:
         emit(run(quick_flag(sys.argv), beside_slow_only="--beside-slow" in sys.argv))

@@ -100,7 +100,7 @@ def time_bare(env: dict[str, str], cwd: str) -> float:
 
 
 def run(quick: bool = False) -> list[Result]:
-    rounds = 3 if quick else 9
+    rounds = 3 if quick else 15
     env = with_bytecode({k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "REDFLAG_"))})
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     fakes = subprocess.Popen([sys.executable, "-m", "bench.startup_serve", "--fakes"], stdin=subprocess.PIPE,
