@@ -15,6 +15,15 @@ while it works. Durability is unchanged: a commit is on disk in the WAL when
 it returns, checkpointed or not. If the thread fails, the automatic
 checkpoint is switched back on, so the WAL never grows without bound.
 
+The file is started over (`_restart`) at a quiet moment: once it passes
+`RESTART_BYTES`, at the first look that finds no commit since the one before,
+so no request waits for the last frames to be copied and synced, nor for the
+file to be cut back to that size (a truncation of milliseconds, tens for a
+large file). Under commits that never pause it is started over once it passes
+`BUSY_FACTOR` times that, and not cut back until a quiet moment. The write
+that starts it over is made on this thread too, not left to the store's next
+commit (issue 20, ninth pass).
+
 Only a long-running server starts one (`redflag serve`); a one-off command
 (the console, a cron sweep) keeps SQLite's default.
 """
@@ -32,10 +41,12 @@ log = logging.getLogger(__name__)
 INTERVAL = 0.1
 #: SQLite's own default, put back when the thread stops or fails.
 AUTOMATIC_PAGES = 1000
-#: A WAL file this large is started over from its beginning once it is checkpointed (see `_restart`).
+#: A WAL this large (its frames, or the file) is started over from its beginning at the first quiet look (`_restart`).
 RESTART_BYTES = 16 * 1024 * 1024
-#: A WAL file still this large after that (other processes' commits came in between) is restarted by force.
-STUCK_BYTES = 4 * RESTART_BYTES
+#: ... and this many times as large, even while commits keep coming (the store's connection waits once).
+BUSY_FACTOR = 4
+#: Frames still this large after that (other processes' commits came in between): restarted by force.
+STUCK_BYTES = 8 * RESTART_BYTES
 #: How long a forced restart waits for other processes' writers and readers (ms).
 RESTART_WAIT_MS = 1000
 
@@ -54,8 +65,9 @@ class Checkpointer:
         self.restarts = 0  # RESTART runs (`_restart`)
         with lock():
             connection.execute("PRAGMA wal_autocheckpoint=0")
-            # A WAL file that grew past this between two looks is cut back to it when it starts over.
-            connection.execute(f"PRAGMA journal_size_limit={RESTART_BYTES}")
+            # The thread starts the file over (`_start_over`); should this connection's commit do it instead
+            # (another process held the file), it cuts back only a file past what a busy restart leaves.
+            connection.execute(f"PRAGMA journal_size_limit={RESTART_BYTES * BUSY_FACTOR}")
         self._thread = threading.Thread(target=self._run, name="redflag-checkpoint", daemon=True)
         self._thread.start()
 
@@ -67,17 +79,23 @@ class Checkpointer:
             self._automatic()
             return
         try:
-            seen = None
+            frame_bytes = own.execute("PRAGMA page_size").fetchone()[0] + 24  # a WAL frame: its header and a page
+            seen = restarted = None
+            used = 0  # bytes of frames in the WAL at the last look (the file itself keeps its size when not cut back)
             while not self._stop.wait(self._interval):
                 version = own.execute("PRAGMA data_version").fetchone()[0]  # changes when another connection commits
-                if version == seen:
-                    continue
-                seen = version
-                busy, frames, done = own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                if frames > 0 and done > 0:
-                    self.checkpoints += 1
-                if not busy and self._wal_bytes() > RESTART_BYTES:
-                    self._restart(own)
+                if version != seen:  # commits since the last look: copy what they wrote
+                    seen = version
+                    busy, frames, done = own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    used = max(frames, 0) * frame_bytes
+                    if frames > 0 and done > 0:
+                        self.checkpoints += 1
+                    if not busy and used > RESTART_BYTES * BUSY_FACTOR:
+                        self._restart(own, cut_back=False, stuck=used > STUCK_BYTES)  # they never pause: the store waits once
+                        restarted, used = version, 0
+                elif restarted != version and max(used, self._wal_bytes()) > RESTART_BYTES:
+                    self._restart(own, cut_back=True, stuck=used > STUCK_BYTES)  # quiet: nobody is waiting for the store
+                    restarted, used = version, 0
         except Exception:  # noqa: BLE001 - a thread of its own: say it, and let SQLite checkpoint at commit again
             log.exception("WAL checkpoints stopped on %s; SQLite checkpoints at commit again", self._path)
             self._automatic()
@@ -94,21 +112,21 @@ class Checkpointer:
         except OSError:
             return 0
 
-    def _restart(self, own: sqlite3.Connection) -> None:
-        """Copy the last frames while the store's connection waits, so its next commit starts the WAL over.
+    def _restart(self, own: sqlite3.Connection, cut_back: bool, stuck: bool) -> None:
+        """Copy the last frames under the store's lock, then start the WAL over with a write of this thread.
 
         Only a writer that finds every frame copied writes the file from its start again; with commits
         arriving all the time a PASSIVE run never finds it so, and the file would grow for ever (and
         every commit slow down with it). Under the store's lock no commit of this process can come in
-        between: the run copies what the last one left (a few frames) and syncs. One short wait for the
-        loop per `RESTART_BYTES` of WAL, instead of a whole copy and two syncs on the request path
-        every `AUTOMATIC_PAGES` pages.
+        between: the run copies what the last one left (a few frames) and syncs, and `_start_over`
+        makes the write that restarts the file and cuts it back. Run at a quiet moment nobody waits;
+        under commits that never pause the loop waits once per `BUSY_FACTOR` × `RESTART_BYTES` of WAL,
+        instead of a whole copy and two syncs on the request path every `AUTOMATIC_PAGES` pages.
 
         Another process writing the same file (a second worker, the console) can still come in between.
         Past `STUCK_BYTES` the run is SQLite's RESTART instead, which also holds every other process's
         writers back (up to `RESTART_WAIT_MS`) until the file can start over.
         """
-        stuck = self._wal_bytes() > STUCK_BYTES
         with self._lock():
             if stuck:
                 own.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
@@ -118,7 +136,24 @@ class Checkpointer:
                     own.execute("PRAGMA busy_timeout=0")
             else:
                 own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self._start_over(own, cut_back)
         self.restarts += 1
+
+    @staticmethod
+    def _start_over(own: sqlite3.Connection, cut_back: bool) -> None:
+        """One write (the header's `user_version`, rewritten as it is) to restart the copied WAL on this thread.
+
+        The first commit after every frame is copied writes the file from its start and, past
+        `journal_size_limit`, truncates it: milliseconds that were the store's next commit's, with every
+        request behind it waiting. `cut_back`: truncate to `RESTART_BYTES` (at a quiet moment); otherwise
+        the file keeps its size. `user_version` is not otherwise used by Redflag.
+        """
+        try:
+            own.execute(f"PRAGMA journal_size_limit={RESTART_BYTES if cut_back else -1}")
+            version = own.execute("PRAGMA user_version").fetchone()[0]
+            own.execute(f"PRAGMA user_version={int(version)}")
+        except sqlite3.OperationalError:  # another process's writer holds the file: its commit restarts it instead
+            pass
 
     def _automatic(self) -> None:
         try:

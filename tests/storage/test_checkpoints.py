@@ -95,6 +95,41 @@ def test_a_serving_store_checkpoints_on_its_own_thread_and_starts_the_wal_over(t
         reopened.close()
 
 
+def test_a_quiet_moment_starts_the_wal_over_on_the_thread_not_in_the_next_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past RESTART_BYTES, a look that finds no commit since the last one copies the rest, starts the file over
+    with the thread's own write and cuts it back: the store's next commit has nothing left to do (issue 20)."""
+    monkeypatch.setattr(checkpoints, "INTERVAL", 0.02)
+    monkeypatch.setattr(checkpoints, "RESTART_BYTES", 256 * 1024)
+    monkeypatch.setattr(checkpoints, "BUSY_FACTOR", 1000)  # no restart while the writes go on
+    path = tmp_path / "quiet.db"
+    store = Store(path)
+    try:
+        client = store.clients.add(ME, "Acme", 30, "EUR", None)
+        store.serving()
+        cp = store.database._checkpointer
+        assert cp is not None
+        _write(store, client.id, 400)  # a burst: ~2 MB of WAL, commits far closer together than a look's interval
+        # Then nothing: no commit of the store from here on until the file has been started over and cut back.
+        assert _until(lambda: cp.restarts >= 1 and _wal(path) <= 256 * 1024, 5)
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            busy, frames, done = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            assert (busy, frames) == (0, 1) and done == 1  # the file holds the thread's one write, nothing else
+            assert other.execute("PRAGMA user_version").fetchone()[0] == 0
+        finally:
+            other.close()
+        _write(store, client.id, 1, start=400)
+        assert store.incidents.count_for_client(ME, client.id) == 401
+    finally:
+        store.close()
+    reopened = sqlite3.connect(path)
+    try:
+        assert reopened.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert reopened.execute("SELECT count(*) FROM incidents").fetchone()[0] == 401
+    finally:
+        reopened.close()
+
+
 def test_without_the_thread_sqlite_checkpoints_at_commit_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                 caplog: pytest.LogCaptureFixture) -> None:
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
