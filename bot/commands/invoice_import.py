@@ -17,16 +17,17 @@ from bot import fmt
 from bot.money import default_currency, totals
 from bot.context import Context
 from bot.commands.invoice import INVOICE_GROUP
+from bot.importing.progress import reporter
+from bot.importing.reader import MAX_BYTES, ReadError, Table, read_table
 from bot.declare import FILE, Args
 from bot.declare import Option as Param
 from bot.registry import action, form
 from bot.replies import Choice, Field, Form, FormField, Option, Reply
 from storage.imports import Batch
 
-if TYPE_CHECKING:  # bot/importing/ is imported by the first import, not at start-up (issue 20)
+if TYPE_CHECKING:  # the layouts, the planning and the write on the first import, not at start-up (issue 20)
     from bot.importing.layouts import Mapping
     from bot.importing.preview import Plan
-    from bot.importing.reader import Table
 
 PREFIX = "imp"
 MAP_FORM = "imp-map"
@@ -59,7 +60,6 @@ def start(ctx: Context, args: Args) -> list[Reply]:
 
 def upload(ctx: Context, filename: str, content: bytes, size: int | None = None) -> list[Reply]:
     from bot.importing import layouts
-    from bot.importing.reader import MAX_BYTES, ReadError, read_table
 
     try:
         if size and size > MAX_BYTES:
@@ -83,8 +83,6 @@ def _mapping_json(mapping: Mapping) -> dict:
 
 
 def _table(batch: Batch) -> Table:
-    from bot.importing.reader import Table
-
     t = batch.table
     return Table(tuple(t["header"]), tuple((line, tuple(cells)) for line, cells in t["rows"]), t["separator"], t["encoding"])
 
@@ -113,7 +111,6 @@ def plan_for(ctx: Context, batch: Batch) -> tuple[Table, Plan]:
         return cached
     table = _table(batch)
     from bot.importing.preview import build
-    from bot.importing.progress import reporter
 
     plan = build(
         table, _mapping(batch), today=ctx.today, default_currency=default_currency(ctx),
@@ -239,7 +236,6 @@ def import_action(ctx: Context, action_id: str) -> list[Reply]:
         if not plan.writes or plan.mapping.missing() or not plan.date_certain:
             return [preview_reply(ctx, batch)]
         from bot.importing.apply import apply
-        from bot.importing.progress import reporter
 
         result = apply(ctx.store, ctx.owner, plan, batch.id, today=ctx.today, now=ctx.now, progress=reporter("write"))
         if result is None:  # applied by a concurrent click meanwhile
