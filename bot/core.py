@@ -22,7 +22,7 @@ from bot.replies import Reply
 from bot.routing import Routing
 from bot.who import who, zone
 from storage.health import is_disk_full
-from storage.records import Owner
+from storage.records import Owner, UserSettings
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,10 @@ class Core:
     def context(self, address: Address, request_id: str | None = None) -> Context:
         owner = Owner(address.workspace, address.user)
         settings = self.store.users.ensure(owner, address.platform, address.locale, address.timezone)
+        return self._context_for(address, owner, settings, self.clock(), request_id)
+
+    def _context_for(self, address: Address, owner: Owner, settings: UserSettings, now: datetime,
+                     request_id: str | None) -> Context:
         person = who(settings, address.locale, address.timezone)
         return Context(
             store=self.store,
@@ -59,9 +63,16 @@ class Core:
             settings=settings,
             t=messages(person.language),
             tz=person.tz,
-            now=self.clock(),
+            now=now,
             request_id=request_id,
         )
+
+    def _as_stored_now(self, ctx: Context) -> Context:
+        """`ctx` with the person's settings as the command left them (`/redflag settings lang=` changes them)."""
+        settings = self.store.users.get(ctx.owner)
+        if settings is None or settings == ctx.settings:
+            return ctx
+        return self._context_for(ctx.address, ctx.owner, settings, ctx.now, ctx.request_id)
 
     def messages_for(self, address: Address) -> Messages:
         """The person's language as `context` would pick it, without writing anything (an adapter's own words)."""
@@ -149,7 +160,7 @@ class Core:
             raise
         from bot.dialogue.open_hint import hint_for
 
-        hint = hint_for(ctx, name, replies)
+        hint = hint_for(ctx, name, replies, lambda: self._as_stored_now(ctx))
         return replies + [hint] if hint else replies
 
     def _action(self, ctx: Context, event: Action) -> list[Reply]:

@@ -8,6 +8,7 @@ the console also takes a bare number typed right after for it).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Callable
 
 from bot.context import Context
 from bot.replies import Choice, Reply
@@ -16,7 +17,9 @@ from bot.replies import Choice, Reply
 OPEN_WINDOW = timedelta(hours=2)
 
 
-def hint_for(ctx: Context, command: str, replies: list[Reply]) -> Reply | None:
+def hint_for(ctx: Context, command: str, replies: list[Reply], as_stored_now: Callable[[], Context]) -> Reply | None:
+    """The line, or None. `as_stored_now` re-reads the person's settings, asked only when a dialogue is open:
+    the line is worded in the language the command left (after `/redflag settings lang=nl`, Dutch)."""
     if command == "fire" or any(r.form is not None for r in replies):
         return None
     from bot.dialogue import render
@@ -28,6 +31,7 @@ def hint_for(ctx: Context, command: str, replies: list[Reply]) -> Reply | None:
     client = ctx.store.clients.get(ctx.owner, dlg.client_id)
     if client is None:
         return None
+    ctx = as_stored_now()
     text = ctx.t(
         "dialogue.open_hint",
         name=client.name,
