@@ -11,6 +11,12 @@ a DM) goes on in the task. An error before the ack reaches Bolt's error handler 
 a 500); one after it is logged. Listeners that take no `ack` (events, which Bolt acks itself) run
 wholly after Bolt's answer, as Bolt's default mode had them.
 
+A listener that knows at its ack what is left to do can be registered as it is, awaited by Bolt, and
+hand that rest to `start`: Bolt answers when it returns, and no task is made when nothing follows the
+ack. The slash commands' listener does so (`listeners/commands.py`): an `/incident` answered in its ack
+then costs the loop no second task, no future and no extra wake-up before its answer goes out (issue 20,
+tenth pass: ~8 % of the server's CPU per request at concurrency 20).
+
 The tasks are kept (the event loop holds only weak references to them) and `drain` waits for them
 when the service stops, so a reply being posted is not cut off by a shutdown.
 """
@@ -67,6 +73,11 @@ class Continuations:
                 raise task.exception()  # type: ignore[misc]  # failed before its ack: Bolt's error handler answers
 
         return answered_at_ack
+
+    def start(self, work: Awaitable[Any]) -> asyncio.Task:
+        """Go on with `work` after Bolt's answer (the listener has acked and returns); kept for `drain`,
+        and a failure logged, since nobody else will see it."""
+        return self._keep(asyncio.ensure_future(work), None)
 
     def _keep(self, task: asyncio.Task, answered: asyncio.Future[str] | None) -> asyncio.Task:
         self._tasks.add(task)

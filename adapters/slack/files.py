@@ -133,8 +133,8 @@ def import_modal(t, channel: str | None) -> dict:
     }
 
 
-async def open_modal(bridge: "SlackBridge", ack, body: dict, client, context) -> None:
-    await ack()
+async def open_modal(bridge: "SlackBridge", body: dict, client, context) -> None:
+    """The import form as a modal, once the command's empty ack is out (`listeners/commands.py`)."""
     address = await bridge.address(client, teams.resolve(body, context), body.get("channel_id"))
     await delivery.safe(client.views_open(trigger_id=body["trigger_id"], view=import_modal(bridge.t(address), body.get("channel_id"))), "views.open")
 

@@ -163,3 +163,52 @@ async def test_a_stop_does_not_wait_for_ever_on_a_hung_slack_call(core, env, fak
     assert [r for r in caplog.records if "cancelled" in r.getMessage()]
 
 
+
+
+async def test_a_command_answered_in_its_ack_starts_no_task_and_one_with_files_does(core, env, fake, monkeypatch):
+    """The slash commands' listener returns at its ack and hands on only what follows it (issue 20, tenth
+    pass): `/incident` answered in its ack starts nothing; `/client export`, whose files follow, starts one
+    task, which uploads them after the answer went out."""
+    kept: list[asyncio.Task] = []
+    keep = Continuations._keep
+
+    def spy(self, task, answered):  # type: ignore[no-untyped-def]
+        kept.append(task)
+        return keep(self, task, answered)
+
+    monkeypatch.setattr(Continuations, "_keep", spy)
+    svc = await start(core, env)
+    try:
+        slack = SlackSender(svc, fake)
+        await slack.command("/client", "add Acme")
+        status, ack = await slack.command("/incident", "Acme haggling asked for 30% off")
+        assert status == 200 and "Logged" in json.dumps(ack)
+        assert kept == [] and len(svc.bridge.continuations) == 0
+        assert core.store.database.one("SELECT count(*) AS n FROM incidents")["n"] == 1
+        status, _ = await slack.command("/client", "export Acme")
+        assert status == 200 and len(kept) == 1
+        await svc.bridge.continuations.drain(10)
+        assert kept[0].done() and not kept[0].cancelled() and kept[0].exception() is None
+        names = [c.params["filename"] for c in fake.calls_to("files.getUploadURLExternal")]
+        assert any(n.endswith(".csv") for n in names)
+    finally:
+        await svc.stop()
+
+
+async def test_a_command_failing_before_its_ack_is_answered_by_bolt_and_logged(core, env, fake, monkeypatch, caplog):
+    """The listener is awaited by Bolt: a failure of the core before the ack is Bolt's to answer (a 500,
+    which Slack shows as a failed command), never a task failing unseen."""
+    svc = await start(core, env)
+    try:
+        slack = SlackSender(svc, fake)
+
+        async def broken(key, event, ttl=3600.0):  # type: ignore[no-untyped-def]
+            raise RuntimeError("core down")
+
+        monkeypatch.setattr(svc.bridge, "handle", broken)
+        status, _ = await slack.command("/incident", "Acme haggling asked for 30% off")
+        assert status == 500
+        assert len(svc.bridge.continuations) == 0
+        assert [r for r in caplog.records if r.exc_info and "core down" in str(r.exc_info[1])]
+    finally:
+        await svc.stop()

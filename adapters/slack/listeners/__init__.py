@@ -30,8 +30,9 @@ def register(app: AsyncApp, bridge: "SlackBridge", slash_commands: Sequence[str]
     # Bolt answers when a listener acks, and what the listener does after its ack goes on (`acking.py`).
     on = bridge.continuations.listener
     # One listener for every slash command: Bolt tries listeners in order, building their
-    # arguments each time, so five listeners cost a command up to four extra matches.
-    app.command(re.compile("^/(?:" + "|".join(re.escape(n) for n in slash_commands) + ")$"))(on(commands.listener(bridge)))
+    # arguments each time, so five listeners cost a command up to four extra matches. It returns at its
+    # ack and hands what follows to `bridge.continuations.start` itself, so it is registered as it is.
+    app.command(re.compile("^/(?:" + "|".join(re.escape(n) for n in slash_commands) + ")$"))(commands.listener(bridge))
     app.shortcut(shortcut)(on(shortcuts.listener(bridge)))
     app.action(home_tab.FIRE_BUTTON)(on(home.fire_clicked(bridge)))
     app.view(home_tab.FIRE_FORM)(on(home.fire_submitted(bridge)))

@@ -10,21 +10,27 @@ from adapters.slack import delivery, modals, render, teams
 from adapters.slack.payloads import channel_of
 from adapters.slack.replay import request_key
 from adapters.slack.responses import ResponseUrl
-from bot.events import Command
+from bot.events import Address, Command
+from bot.replies import Reply
 
 if TYPE_CHECKING:
     from adapters.slack.bridge import SlackBridge
 
 
 def listener(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
+    """Registered as it is (not through `Continuations.listener`): Bolt answers when it returns, and it
+    returns at its ack, handing whatever follows (more messages, files, a modal) to
+    `bridge.continuations.start`. A command answered in its ack makes no task at all (issue 20)."""
+    later = bridge.continuations.start
+
     async def on_command(ack, body: dict, client: AsyncWebClient, respond, context) -> None:
         from adapters.slack import files as shared_files
 
         if shared_files.wants_modal(body) and body.get("trigger_id"):
-            await shared_files.open_modal(bridge, ack, body, client, context)  # the modal takes the CSV
+            await ack()
+            later(shared_files.open_modal(bridge, body, client, context))  # the modal takes the CSV
             return
         who, channel = teams.resolve(body, context), channel_of(body)
-        user = who.user
         address = await bridge.address(client, who, channel)
         url = ResponseUrl(body.get("response_url"))
         trigger = body.get("trigger_id")
@@ -32,29 +38,50 @@ def listener(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
         event = Command(address, command=name, text=body.get("text") or "", request_id=trigger)
         key = request_key("command", trigger) if trigger else None
         if bridge.runs_inline(event):  # answered inline, well inside the ack budget: no timer
-            replies, late = await bridge.handle(key, event), False
+            replies = await bridge.handle(key, event)
         else:
             pending = asyncio.ensure_future(bridge.handle(key, event))
-            late = not (await asyncio.wait({pending}, timeout=bridge.ack_budget))[0]
-            if late:
+            if not (await asyncio.wait({pending}, timeout=bridge.ack_budget))[0]:
                 await ack(text=bridge.t(address)("slack.working"), response_type="ephemeral")
-            replies = await pending
+                later(_late(bridge, client, address, trigger, url, pending))
+                return
+            replies = pending.result()  # a failure before the ack reaches Bolt's error handler
         form = next((r for r in replies if r.form is not None), None)
-        messages = render.messages(replies, for_user=user)
+        messages = render.messages(replies, for_user=address.user)
         if form is not None and trigger:
-            if not late:
-                await ack()
-            await modals.open_form(client, trigger, form, address, bridge.t(address), url)
-        elif late and messages:
-            # The answer takes the place of the "working on it" line.
-            await delivery.post_private(client, address, messages[:1], url, replace=True)
-            messages = messages[1:]
-        elif messages:
+            await ack()
+            later(_rest(bridge, client, address, replies, messages, url, form=form, trigger=trigger))
+            return
+        if messages:
             await ack(**delivery.payload(messages[0], channel))
             messages = messages[1:]
-        elif not late:
+        else:
             await ack()
-        await delivery.post_private(client, address, messages, url)
-        await delivery.send_files(client, address, replies, url, lambda: bridge.t(address), bridge.make)
+        if messages or any(r.files or r.later for r in replies):
+            later(_rest(bridge, client, address, replies, messages, url))
 
     return on_command
+
+
+async def _late(bridge: "SlackBridge", client: AsyncWebClient, address: Address, trigger: str | None,
+                url: ResponseUrl, pending: "asyncio.Future[list[Reply]]") -> None:
+    """A command past the ack budget: its answer takes the place of the "working on it" line."""
+    replies = await pending
+    form = next((r for r in replies if r.form is not None), None)
+    messages = render.messages(replies, for_user=address.user)
+    if form is None or not trigger:
+        if messages:
+            await delivery.post_private(client, address, messages[:1], url, replace=True)
+            messages = messages[1:]
+        form = None
+    await _rest(bridge, client, address, replies, messages, url, form=form, trigger=trigger)
+
+
+async def _rest(bridge: "SlackBridge", client: AsyncWebClient, address: Address, replies: list[Reply],
+                messages: list[render.Message], url: ResponseUrl, *, form: Reply | None = None,
+                trigger: str | None = None) -> None:
+    """What follows the ack: the form as a modal, the messages the ack could not carry, then the files."""
+    if form is not None and trigger:
+        await modals.open_form(client, trigger, form, address, bridge.t(address), url)
+    await delivery.post_private(client, address, messages, url)
+    await delivery.send_files(client, address, replies, url, lambda: bridge.t(address), bridge.make)
