@@ -15,7 +15,7 @@ A listener that knows at its ack what is left to do can be registered as it is, 
 hand that rest to `start`: Bolt answers when it returns, and no task is made when nothing follows the
 ack. The slash commands' listener does so (`listeners/commands.py`): an `/incident` answered in its ack
 then costs the loop no second task, no future and no extra wake-up before its answer goes out (issue 20,
-tenth pass: ~8 % of the server's CPU per request at concurrency 20).
+tenth pass: 6–11 % less server CPU per request at concurrency 20 in alternated runs, docs/bench.md).
 
 The tasks are kept (the event loop holds only weak references to them) and `drain` waits for them
 when the service stops, so a reply being posted is not cut off by a shutdown.
