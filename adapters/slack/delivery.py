@@ -104,6 +104,11 @@ async def replace(client: AsyncWebClient, body: dict, message: render.Message, c
     return False
 
 
+def files_follow(replies: Sequence[Reply]) -> bool:
+    """Whether `send_files` has anything to send for these replies (files, or files a reply promised)."""
+    return any(r.files or r.later for r in replies)
+
+
 async def send_files(
     client: AsyncWebClient, address: Address, replies: Sequence[Reply], url: ResponseUrl | None, words: Callable[[], Messages],
     make: Callable[[Later], Awaitable[tuple[Attachment, ...]]] | None = None,
@@ -113,10 +118,10 @@ async def send_files(
     Called once the replies' text is out: files a reply promised (`Reply.later`, the report's
     chart) are made here by `make` (the bridge's slow lane) and follow it.
     """
+    if not files_follow(replies):
+        return
     attachments = [a for r in replies for a in r.files]
     orders = [order for r in replies for order in r.later]
-    if not attachments and not orders:
-        return
     unmade: list[str] = []
     for order in orders:
         try:

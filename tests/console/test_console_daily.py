@@ -57,7 +57,6 @@ def test_another_command_leaves_the_dialogue_where_it_was(tmp_path: Path) -> Non
     assert "Which of these keep happening with Acme?" in shown_again  # the next "2" answered it: "No"
 
 
-
 def test_the_open_dialogue_line_speaks_the_language_just_chosen(tmp_path: Path) -> None:
     # a dialogue left open, then the language changed: the settings and the line under them in one language
     out = run(tmp_path, "/client add Acme\n/fire Acme\n1\n/redflag settings lang=nl\n/redflag settings lang=vi\n")
@@ -67,6 +66,7 @@ def test_the_open_dialogue_line_speaks_the_language_just_chosen(tmp_path: Path) 
     vietnamese = out.split("Cài đặt của bạn", 1)[1]
     assert "Quyết định về Acme vẫn đang dở dang" in vietnamese and "r) Quay lại câu hỏi" in vietnamese
     assert "staat nog open" not in vietnamese
+
 
 def test_back_and_cancel_are_letters_and_numbers_only_count_answers(tmp_path: Path) -> None:
     # go; abuse: "3" is the third answer ("No, only about the work"), never Back; then b; then c

@@ -163,8 +163,6 @@ async def test_a_stop_does_not_wait_for_ever_on_a_hung_slack_call(core, env, fak
     assert [r for r in caplog.records if "cancelled" in r.getMessage()]
 
 
-
-
 async def test_a_command_answered_in_its_ack_starts_no_task_and_one_with_files_does(core, env, fake, monkeypatch):
     """The slash commands' listener returns at its ack and hands on only what follows it (issue 20, tenth
     pass): `/incident` answered in its ack starts nothing; `/client export`, whose files follow, starts one

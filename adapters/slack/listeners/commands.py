@@ -46,9 +46,8 @@ def listener(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
                 later(_late(bridge, client, address, trigger, url, pending))
                 return
             replies = pending.result()  # a failure before the ack reaches Bolt's error handler
-        form = next((r for r in replies if r.form is not None), None)
-        messages = render.messages(replies, for_user=address.user)
-        if form is not None and trigger:
+        form, messages = _shown(replies, address, trigger)
+        if form is not None:
             await ack()
             later(_rest(bridge, client, address, replies, messages, url, form=form, trigger=trigger))
             return
@@ -57,23 +56,26 @@ def listener(bridge: "SlackBridge"):  # type: ignore[no-untyped-def]
             messages = messages[1:]
         else:
             await ack()
-        if messages or any(r.files or r.later for r in replies):
+        if messages or delivery.files_follow(replies):
             later(_rest(bridge, client, address, replies, messages, url))
 
     return on_command
+
+
+def _shown(replies: list[Reply], address: Address, trigger: str | None) -> tuple[Reply | None, list[render.Message]]:
+    """The reply whose form opens as a modal (only with a trigger to open it), and the messages to post."""
+    form = next((r for r in replies if r.form is not None), None) if trigger else None
+    return form, render.messages(replies, for_user=address.user)
 
 
 async def _late(bridge: "SlackBridge", client: AsyncWebClient, address: Address, trigger: str | None,
                 url: ResponseUrl, pending: "asyncio.Future[list[Reply]]") -> None:
     """A command past the ack budget: its answer takes the place of the "working on it" line."""
     replies = await pending
-    form = next((r for r in replies if r.form is not None), None)
-    messages = render.messages(replies, for_user=address.user)
-    if form is None or not trigger:
-        if messages:
-            await delivery.post_private(client, address, messages[:1], url, replace=True)
-            messages = messages[1:]
-        form = None
+    form, messages = _shown(replies, address, trigger)
+    if form is None and messages:
+        await delivery.post_private(client, address, messages[:1], url, replace=True)
+        messages = messages[1:]
     await _rest(bridge, client, address, replies, messages, url, form=form, trigger=trigger)
 
 
@@ -81,7 +83,7 @@ async def _rest(bridge: "SlackBridge", client: AsyncWebClient, address: Address,
                 messages: list[render.Message], url: ResponseUrl, *, form: Reply | None = None,
                 trigger: str | None = None) -> None:
     """What follows the ack: the form as a modal, the messages the ack could not carry, then the files."""
-    if form is not None and trigger:
+    if form is not None and trigger is not None:
         await modals.open_form(client, trigger, form, address, bridge.t(address), url)
     await delivery.post_private(client, address, messages, url)
     await delivery.send_files(client, address, replies, url, lambda: bridge.t(address), bridge.make)
